@@ -1,0 +1,1 @@
+"""The team report: complaint -> theme -> issue -> fix, support health, rotation participation."""

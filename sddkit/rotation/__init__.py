@@ -1,0 +1,1 @@
+"""Support rotations: config, fair planner, calendars and their delivery."""

@@ -1,0 +1,1 @@
+"""Delivery of shifts to people's calendars: e-mail invitations (SMTP) and CalDAV."""

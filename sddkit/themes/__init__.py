@@ -1,0 +1,1 @@
+"""Themes: repeated subjects found in tickets (embed -> cluster -> label -> stable ids)."""

@@ -1,0 +1,47 @@
+"""The Theme: a cluster of tickets about the same thing, with a stable id across runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+KINDS = ("bug", "ux", "docs", "question", "feature")
+TRENDS = ("growing", "stable", "fading")
+
+
+@dataclass(frozen=True)
+class KindEvidence:
+    """Why a theme got its kind: the cue words/signals found and how many tickets had them."""
+
+    kind: str
+    signals: tuple[str, ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme as the trackers and the report see it.
+
+    `id` is stable across runs (e.g. "T-3f9a2c"). `ticket_keys` are `Ticket.key` values.
+    `weekly_counts` maps the Monday of each ISO week to the number of tickets that week.
+    """
+
+    id: str
+    label: str
+    kind: str
+    keywords: tuple[str, ...]
+    ticket_keys: tuple[str, ...]
+    representative_keys: tuple[str, ...]
+    customer_count: int
+    first_seen: datetime
+    last_seen: datetime
+    trend: str
+    evidence: tuple[KindEvidence, ...] = ()
+    avg_satisfaction: float | None = None
+    channels: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
+    weekly_counts: dict[date, int] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.ticket_keys)

@@ -1,0 +1,1 @@
+"""Customer-support tickets: model, SQLite store, importers for helpdesk exports."""

@@ -1,0 +1,61 @@
+"""The Ticket: one customer conversation, normalised across helpdesks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a conversation. `author_role` is "customer", "agent" or "system"."""
+
+    author_role: str
+    body: str
+    created_at: datetime | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A support ticket. All datetimes are timezone-aware.
+
+    `body` is the first customer message as plain text (HTML stripped). `satisfaction` is the
+    score as exported and `satisfaction_scale` says how to read it: "5" (1-5), "10" (0-10,
+    NPS-like), "good_bad" (1 = good, 0 = bad).
+    """
+
+    source: str
+    external_id: str
+    created_at: datetime
+    subject: str = ""
+    body: str = ""
+    updated_at: datetime | None = None
+    solved_at: datetime | None = None
+    customer_id: str | None = None
+    organization: str | None = None
+    channel: str | None = None
+    tags: tuple[str, ...] = ()
+    status: str | None = None
+    assignee: str | None = None
+    first_response_at: datetime | None = None
+    satisfaction: float | None = None
+    satisfaction_scale: str | None = None
+    language: str | None = None
+    messages: tuple[Message, ...] = field(default=())
+
+    @property
+    def key(self) -> str:
+        """Globally unique id of the ticket in the store: ``source:external_id``."""
+        return f"{self.source}:{self.external_id}"
+
+    @property
+    def text(self) -> str:
+        """Subject and first customer message, the text themes are built from."""
+        return f"{self.subject}\n{self.body}".strip()
+
+    @property
+    def first_response_hours(self) -> float | None:
+        if self.first_response_at is None:
+            return None
+        return (self.first_response_at - self.created_at).total_seconds() / 3600

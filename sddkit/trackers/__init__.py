@@ -1,0 +1,1 @@
+"""Issue trackers (GitHub, Jira): the ledger of issues sddkit filed for themes."""

@@ -1,0 +1,105 @@
+"""A local copy of the tracker's sddkit issues, kept in the store after each triage run.
+
+The tracker stays the ledger; this cache lets the report run offline (`--no-tracker`) and
+keeps the demo's simulated tracker state.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+
+from sddkit.store import migrate, transaction
+from sddkit.trackers.base import FiledIssue, Fix
+
+MIGRATIONS = [
+    """
+    CREATE TABLE tracker_issues (
+        tracker TEXT NOT NULL,
+        key TEXT NOT NULL,
+        theme_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        state TEXT NOT NULL,
+        url TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        closed_at TEXT,
+        fix_kind TEXT,
+        fix_ref TEXT,
+        fix_at TEXT,
+        fix_url TEXT,
+        fix_title TEXT,
+        labels TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (tracker, key)
+    );
+    CREATE INDEX tracker_issues_theme ON tracker_issues(theme_id);
+    """,
+]
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    migrate(conn, "trackers", MIGRATIONS)
+
+
+def save_filed(conn: sqlite3.Connection, tracker: str, issues: Iterable[FiledIssue]) -> None:
+    """Replace the cached issues of `tracker` with `issues`, atomically."""
+    ensure_schema(conn)
+    with transaction(conn):
+        conn.execute("DELETE FROM tracker_issues WHERE tracker = ?", (tracker,))
+        conn.executemany(
+            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [_row(tracker, issue) for issue in issues],
+        )
+
+
+def load_filed(conn: sqlite3.Connection, tracker: str | None = None) -> list[FiledIssue]:
+    ensure_schema(conn)
+    sql = "SELECT * FROM tracker_issues"
+    params: tuple[str, ...] = ()
+    if tracker is not None:
+        sql += " WHERE tracker = ?"
+        params = (tracker,)
+    return [_issue(row) for row in conn.execute(sql + " ORDER BY created_at, key", params)]
+
+
+def _row(tracker: str, issue: FiledIssue) -> tuple[str | None, ...]:
+    fix = issue.fix
+    return (
+        tracker,
+        issue.key,
+        issue.theme_id,
+        issue.title,
+        issue.state,
+        issue.url,
+        issue.created_at.isoformat(),
+        issue.closed_at.isoformat() if issue.closed_at else None,
+        fix.kind if fix else None,
+        fix.ref if fix else None,
+        fix.fixed_at.isoformat() if fix else None,
+        fix.url if fix else None,
+        fix.title if fix else None,
+        ",".join(issue.labels),
+    )
+
+
+def _issue(row: sqlite3.Row) -> FiledIssue:
+    fix = None
+    if row["fix_kind"]:
+        fix = Fix(
+            kind=row["fix_kind"],
+            ref=row["fix_ref"],
+            fixed_at=datetime.fromisoformat(row["fix_at"]),
+            url=row["fix_url"],
+            title=row["fix_title"],
+        )
+    return FiledIssue(
+        key=row["key"],
+        theme_id=row["theme_id"],
+        title=row["title"],
+        state=row["state"],
+        url=row["url"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
+        fix=fix,
+        labels=tuple(label for label in row["labels"].split(",") if label),
+    )
