@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from sddkit.store import open_store, transaction
+from sddkit.tickets.model import Message, Ticket
+from sddkit.tickets.store import (
+    count_tickets,
+    ensure_schema,
+    get_tickets,
+    iter_tickets,
+    upsert_tickets,
+)
+
+BELGRADE = timezone(timedelta(hours=1))
+
+
+def make(external_id: str, day: int = 1, **changes: object) -> Ticket:
+    base: dict[str, object] = {
+        "source": "zendesk",
+        "external_id": external_id,
+        "created_at": datetime(2026, 5, day, 9, 30, tzinfo=BELGRADE),
+        "subject": "CSV export times out",
+        "body": "Экспорт в CSV падает",
+        "tags": ("export", "bug"),
+        "channel": "email",
+        "first_response_at": datetime(2026, 5, day, 11, 0, tzinfo=UTC),
+        "satisfaction": 4.0,
+        "satisfaction_scale": "5",
+        "messages": (
+            Message("customer", "Экспорт в CSV падает", datetime(2026, 5, day, tzinfo=UTC), "c1"),
+            Message("agent", "Looking", None, "ana@example.com"),
+        ),
+    }
+    base.update(changes)
+    return Ticket(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def conn() -> sqlite3.Connection:
+    connection = open_store(":memory:")
+    ensure_schema(connection)
+    return connection
+
+
+def test_round_trip_keeps_every_field(conn: sqlite3.Connection) -> None:
+    ticket = make("1")
+    upsert_tickets(conn, [ticket])
+    [stored] = list(iter_tickets(conn))
+    assert stored == ticket
+    assert stored.created_at.utcoffset() == timedelta(hours=1)
+
+
+def test_reimport_is_idempotent_and_changes_are_updates(conn: sqlite3.Connection) -> None:
+    first = upsert_tickets(conn, [make("1"), make("2")])
+    assert (first.new, first.updated, first.unchanged) == (2, 0, 0)
+    again = upsert_tickets(conn, [make("1"), make("2")])
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+    changed = upsert_tickets(conn, [make("1", tags=("export",)), make("2"), make("3")])
+    assert (changed.new, changed.updated, changed.unchanged) == (1, 1, 1)
+    assert get_tickets(conn, ["zendesk:1"])[0].tags == ("export",)
+    assert count_tickets(conn) == 3
+
+
+def test_duplicate_key_in_one_import_keeps_the_last(conn: sqlite3.Connection) -> None:
+    summary = upsert_tickets(conn, [make("1", subject="old"), make("1", subject="new")])
+    assert (summary.new, summary.unchanged) == (1, 1)
+    assert get_tickets(conn, ["zendesk:1"])[0].subject == "new"
+
+
+def test_iter_tickets_filters_half_open_range_in_order(conn: sqlite3.Connection) -> None:
+    upsert_tickets(conn, [make("3", day=3), make("1", day=1), make("2", day=2)])
+    since = datetime(2026, 5, 2, 8, 30, tzinfo=UTC)  # == day 2 09:30 +01:00
+    until = datetime(2026, 5, 3, 8, 30, tzinfo=UTC)
+    assert [t.external_id for t in iter_tickets(conn, since, until)] == ["2"]
+    assert [t.external_id for t in iter_tickets(conn)] == ["1", "2", "3"]
+
+
+def test_get_tickets_keeps_requested_order_and_drops_unknown(conn: sqlite3.Connection) -> None:
+    upsert_tickets(conn, [make("1"), make("2"), make("x:y")])
+    keys = ["zendesk:2", "helpscout:1", "zendesk:x:y", "nonsense", "zendesk:1"]
+    assert [t.key for t in get_tickets(conn, keys)] == ["zendesk:2", "zendesk:x:y", "zendesk:1"]
+
+
+def test_failed_transaction_leaves_store_unchanged(conn: sqlite3.Connection) -> None:
+    upsert_tickets(conn, [make("1")])
+
+    def tickets() -> object:
+        yield make("1", subject="changed")
+        yield make("2")
+        raise RuntimeError("broken export")
+
+    with pytest.raises(RuntimeError), transaction(conn):
+        upsert_tickets(conn, tickets())  # type: ignore[arg-type]
+    assert [t.subject for t in iter_tickets(conn)] == ["CSV export times out"]
+
+
+def test_naive_datetimes_are_rejected(conn: sqlite3.Connection) -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        upsert_tickets(conn, [make("1", created_at=datetime(2026, 1, 1))])
+
+
+def test_large_batches_span_many_lookups(conn: sqlite3.Connection) -> None:
+    tickets = [make(str(i), messages=()) for i in range(4500)]
+    assert upsert_tickets(conn, tickets).new == 4500
+    assert upsert_tickets(conn, tickets).unchanged == 4500
+    assert len(get_tickets(conn, [t.key for t in tickets])) == 4500
