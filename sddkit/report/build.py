@@ -1,0 +1,152 @@
+"""Build the report: read the store once, then compute every section from plain lists."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+from sddkit.errors import SddkitError
+from sddkit.report.metrics import support_health
+from sddkit.report.model import Report, ReportOptions
+from sddkit.report.participation import participation, todo
+from sddkit.report.people import People
+from sddkit.report.trace import trace_issues
+from sddkit.rotation.model import Person, Shift
+from sddkit.themes.model import Theme
+from sddkit.tickets.model import Ticket
+from sddkit.trackers.base import FiledIssue
+
+
+def build_report(
+    conn: sqlite3.Connection,
+    *,
+    since: datetime | date,
+    until: datetime | date,
+    filed: list[FiledIssue],
+    shifts: list[Shift],
+    now: datetime,
+    people: Sequence[Person] = (),
+    options: ReportOptions | None = None,
+) -> Report:
+    """The report for the period, from the store's tickets and latest themes.
+
+    `since`/`until` as dates are whole UTC days, both included; as datetimes they are the
+    half-open interval [since, until). `people` (the config's) maps helpdesk assignees to
+    rotation members; without it assignees are shown as written.
+    """
+    from sddkit.themes.store import load_themes
+    from sddkit.tickets.store import get_tickets, iter_tickets
+
+    start, end = period(since, until)
+    themes = load_themes(conn)
+    period_tickets = list(iter_tickets(conn, since=start, until=end))
+    theme_keys = sorted({key for theme in themes for key in theme.ticket_keys})
+    known = {t.key: t for t in period_tickets}
+    missing = [key for key in theme_keys if key not in known]
+    theme_tickets = get_tickets(conn, missing) if missing else []
+    return assemble_report(
+        period_tickets=period_tickets,
+        other_tickets=theme_tickets,
+        themes=themes,
+        filed=filed,
+        shifts=shifts,
+        people=people,
+        since=start,
+        until=end,
+        now=now,
+        options=options or ReportOptions(),
+    )
+
+
+def period(since: datetime | date, until: datetime | date) -> tuple[datetime, datetime]:
+    """[start, end) as aware datetimes; dates are whole UTC days with `until` included."""
+    start = _moment(since, 0)
+    end = _moment(until, 1)
+    if end < start:
+        raise SddkitError(f"the period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
+    return start, end
+
+
+def _moment(value: datetime | date, extra_days: int) -> datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise SddkitError(f"{value.isoformat()} has no timezone")
+        return value
+    return datetime.combine(value + timedelta(days=extra_days), time(0), tzinfo=UTC)
+
+
+def assemble_report(
+    *,
+    period_tickets: Sequence[Ticket],
+    other_tickets: Iterable[Ticket],
+    themes: Sequence[Theme],
+    filed: Sequence[FiledIssue],
+    shifts: Sequence[Shift],
+    people: Sequence[Person],
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    options: ReportOptions,
+) -> Report:
+    """The whole report from plain data. `period_tickets` are those created in [since, until);
+    `other_tickets` are theme tickets outside it (needed for first complaints and the weeks
+    before a fix)."""
+    in_period = [t for t in period_tickets if since <= t.created_at < until]
+    tickets_by_key = {t.key: t for t in other_tickets}
+    tickets_by_key.update({t.key: t for t in in_period})
+    theme_of = {key: theme.id for theme in themes for key in theme.ticket_keys}
+    directory = People(people)
+    return Report(
+        since=since,
+        until=until,
+        generated_at=now,
+        options=options,
+        traces=tuple(
+            trace_issues(
+                filed,
+                themes,
+                tickets_by_key,
+                until=until,
+                options=options,
+                people=directory,
+            )
+        ),
+        health=support_health(in_period, theme_of, since=since, until=until, options=options),
+        participation=tuple(
+            participation(
+                shifts,
+                in_period,
+                themes,
+                tickets_by_key,
+                filed,
+                since=since,
+                until=until,
+                people=directory,
+                options=options,
+            )
+        ),
+        todo=tuple(todo(themes, filed, tickets_by_key, since=since, until=until)),
+        notes=tuple(_notes(in_period, themes, filed)),
+    )
+
+
+def _notes(
+    tickets: Sequence[Ticket], themes: Sequence[Theme], filed: Sequence[FiledIssue]
+) -> list[str]:
+    """Caveats the reader should see before trusting the figures."""
+    notes = []
+    if not tickets:
+        notes.append("No tickets were created in this period.")
+    if not themes:
+        notes.append("No themes yet: run `sddkit themes` to group tickets into themes.")
+    if not filed:
+        notes.append("No issues filed yet: run `sddkit triage` to file the top themes.")
+    known = {theme.id for theme in themes}
+    orphans = sorted({issue.key for issue in filed if issue.theme_id not in known})
+    if orphans and themes:
+        notes.append(
+            "Issues whose theme is not in the latest theme run (no tickets traced): "
+            + ", ".join(orphans)
+        )
+    return notes

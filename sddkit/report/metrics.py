@@ -1,0 +1,166 @@
+"""Support health for a period: response and resolution times, satisfaction, repeat contacts,
+volume per week, channel and language. Definitions: docs/report.md."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+
+from sddkit.report.model import Distribution, Health, ReportOptions, Satisfaction
+from sddkit.report.trace import distinct_customers
+from sddkit.tickets.model import Ticket
+
+# First-response histogram buckets: (label, upper bound in hours, exclusive).
+FRT_BUCKETS: tuple[tuple[str, float], ...] = (
+    ("< 1 h", 1),
+    ("1-4 h", 4),
+    ("4-8 h", 8),
+    ("8-24 h", 24),
+    ("24-48 h", 48),
+    ("2-7 d", 168),
+    ("> 7 d", math.inf),
+)
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """Nearest-rank percentile: the smallest value with at least `share` of values <= it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(math.ceil(share * len(ordered)), 1)
+    return ordered[rank - 1]
+
+
+def distribution(values: Sequence[float]) -> Distribution:
+    if not values:
+        return Distribution(count=0, median=None, p90=None)
+    return Distribution(
+        count=len(values), median=statistics.median(values), p90=percentile(values, 0.9)
+    )
+
+
+def satisfaction(tickets: Iterable[Ticket]) -> tuple[tuple[Satisfaction, ...], int]:
+    """Scores grouped by scale, and the number of tickets without a score."""
+    by_scale: dict[str, list[float]] = defaultdict(list)
+    unrated = 0
+    for ticket in tickets:
+        if ticket.satisfaction is None:
+            unrated += 1
+        else:
+            by_scale[_scale(ticket.satisfaction_scale)].append(ticket.satisfaction)
+    order = ("10", "5", "good_bad", "unknown")
+    return tuple(_score(scale, by_scale[scale]) for scale in order if by_scale[scale]), unrated
+
+
+def _scale(raw: str | None) -> str:
+    return raw if raw in ("10", "5", "good_bad") else "unknown"
+
+
+def _score(scale: str, scores: list[float]) -> Satisfaction:
+    n = len(scores)
+    base = Satisfaction(scale=scale, count=n, average=statistics.fmean(scores))
+    if scale == "10":
+        promoters = sum(1 for s in scores if s >= 9) / n
+        detractors = sum(1 for s in scores if s <= 6) / n
+        return Satisfaction(
+            scale=scale,
+            count=n,
+            average=base.average,
+            promoters=promoters,
+            detractors=detractors,
+            nps=(promoters - detractors) * 100,
+        )
+    if scale == "5":
+        csat = sum(1 for s in scores if s >= 4) / n
+        return Satisfaction(scale=scale, count=n, average=base.average, csat=csat)
+    if scale == "good_bad":
+        good = sum(1 for s in scores if s >= 1) / n
+        return Satisfaction(scale=scale, count=n, average=base.average, good=good)
+    return base
+
+
+def repeat_contacts(
+    tickets: Iterable[Ticket], theme_of: Mapping[str, str], window: timedelta
+) -> tuple[int, int]:
+    """(pairs, repeated): (customer, theme) pairs among the tickets, and how many of them have
+    two tickets created within `window` of each other. Tickets without a customer or theme
+    are left out: there is no pair to repeat."""
+    times: dict[tuple[str, str], list[datetime]] = defaultdict(list)
+    for ticket in tickets:
+        theme = theme_of.get(ticket.key)
+        if ticket.customer_id and theme:
+            times[(ticket.customer_id, theme)].append(ticket.created_at)
+    repeated = 0
+    for created in times.values():
+        created.sort()
+        if any(b - a <= window for a, b in pairwise(created)):
+            repeated += 1
+    return len(times), repeated
+
+
+def week_start(moment: datetime) -> date:
+    """Monday of the ISO week of `moment`, in UTC."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
+def per_week(tickets: Iterable[Ticket], since: datetime, until: datetime) -> list[tuple[date, int]]:
+    """Tickets per week for every week touching [since, until), empty weeks included."""
+    counts = Counter(week_start(t.created_at) for t in tickets)
+    weeks = []
+    monday = week_start(since)
+    last = week_start(until - timedelta(microseconds=1)) if until > since else monday
+    while monday <= last:
+        weeks.append((monday, counts.get(monday, 0)))
+        monday += timedelta(days=7)
+    return weeks
+
+
+def ranked(values: Iterable[str | None]) -> tuple[tuple[str, int], ...]:
+    """Counts, most first then alphabetical; a missing value is counted as "unknown"."""
+    counts = Counter(value or "unknown" for value in values)
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def frt_histogram(hours: Iterable[float]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(next(label for label, upper in FRT_BUCKETS if h < upper) for h in hours)
+    return tuple((label, counts.get(label, 0)) for label, _ in FRT_BUCKETS)
+
+
+def support_health(
+    tickets: Sequence[Ticket],
+    theme_of: Mapping[str, str],
+    *,
+    since: datetime,
+    until: datetime,
+    options: ReportOptions,
+) -> Health:
+    """Health of the tickets created in [since, until); `theme_of` maps ticket key -> theme."""
+    frt = [h for t in tickets if (h := t.first_response_hours) is not None]
+    resolution = [
+        (t.solved_at - t.created_at).total_seconds() / 3600 for t in tickets if t.solved_at
+    ]
+    scores, unrated = satisfaction(tickets)
+    pairs, repeated = repeat_contacts(tickets, theme_of, timedelta(days=options.repeat_window_days))
+    over = sum(1 for h in frt if h > options.frt_target_hours)
+    return Health(
+        tickets=len(tickets),
+        customers=distinct_customers(tickets),
+        first_response=distribution(frt),
+        over_target=over / len(frt) if frt else None,
+        unanswered=len(tickets) - len(frt),
+        resolution=distribution(resolution),
+        satisfaction=scores,
+        unrated=unrated,
+        repeat_pairs=pairs,
+        repeat_contacts=repeated,
+        repeat_rate=repeated / pairs if pairs else None,
+        per_week=tuple(per_week(tickets, since, until)),
+        per_channel=ranked(t.channel for t in tickets),
+        per_language=ranked(t.language for t in tickets),
+        frt_histogram=frt_histogram(frt),
+    )

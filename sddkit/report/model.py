@@ -1,0 +1,162 @@
+"""The report's plain data: what `build` computes and `render` turns into HTML, Markdown, JSON.
+
+Every figure is defined once, in docs/report.md; the field comments here say where each comes
+from. Durations are in hours or days as the name says, rates are fractions in 0..1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Knobs of the figures; the defaults are the documented ones."""
+
+    weeks: int = 4  # before/after window around a fix, in weeks
+    frt_target_hours: float = 24.0  # first-response target
+    repeat_window_days: float = 7.0  # repeat contact: same customer, same theme, within this
+    surfaced_first_k: int = 3  # a person surfaced a theme if they handled one of its first k
+
+
+@dataclass(frozen=True)
+class Handler:
+    """Someone who answered tickets (a person from the config, or the raw assignee)."""
+
+    name: str
+    tickets: int
+
+
+@dataclass(frozen=True)
+class FixInfo:
+    kind: str
+    ref: str
+    fixed_at: datetime
+    url: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One filed issue followed from its complaints to its fix and beyond."""
+
+    issue_key: str
+    issue_title: str
+    issue_url: str
+    issue_state: str  # state as the tracker reports it now
+    theme_id: str
+    theme_label: str | None  # None when the theme is no longer in the latest run
+    tickets: int  # tickets behind the issue: the theme's tickets up to the fix (all if unfixed)
+    customers: int  # distinct customers among those tickets
+    first_complaint: datetime | None
+    filed_at: datetime
+    fix: FixInfo | None  # None when not fixed by the end of the period
+    days_to_fix: float | None  # first complaint -> fix, in days
+    days_to_file: float | None  # first complaint -> filed, in days
+    before: int | None  # theme tickets in [fix - weeks, fix)
+    after: int | None  # theme tickets in [fix, min(fix + weeks, period end))
+    after_weeks: float | None  # length of the after window in weeks (< weeks near period end)
+    before_per_week: float | None
+    after_per_week: float | None
+    change: float | None  # after_per_week / before_per_week - 1 (None if no before tickets)
+    handlers: tuple[Handler, ...]  # who answered the tickets behind the issue
+    ticket_keys: tuple[str, ...]  # tickets behind the issue
+    after_keys: tuple[str, ...]  # theme tickets from the fix to the end of the period
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Summary of durations in hours."""
+
+    count: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """Scores on one scale; which of the rate fields is set depends on the scale."""
+
+    scale: str  # "10", "5", "good_bad" or "unknown"
+    count: int
+    average: float
+    promoters: float | None = None  # 10-point: share of 9-10
+    detractors: float | None = None  # 10-point: share of 0-6
+    nps: float | None = None  # 10-point: (promoters - detractors) * 100
+    csat: float | None = None  # 5-point: share of 4-5
+    good: float | None = None  # good/bad: share good
+
+
+@dataclass(frozen=True)
+class Health:
+    tickets: int
+    customers: int
+    first_response: Distribution  # hours, over tickets that got a response
+    over_target: float | None  # share of responded tickets with FRT > target
+    unanswered: int  # tickets with no first response recorded
+    resolution: Distribution  # hours, over solved tickets
+    satisfaction: tuple[Satisfaction, ...]
+    unrated: int  # tickets without a satisfaction score
+    repeat_pairs: int  # (customer, theme) pairs with tickets in the period
+    repeat_contacts: int  # of those, pairs with two tickets within the window
+    repeat_rate: float | None
+    per_week: tuple[tuple[date, int], ...]  # Monday (UTC) -> tickets, every week of the period
+    per_channel: tuple[tuple[str, int], ...]  # most first
+    per_language: tuple[tuple[str, int], ...]  # most first
+    frt_histogram: tuple[tuple[str, int], ...]  # bucket label -> responded tickets
+
+
+@dataclass(frozen=True)
+class Participation:
+    """One person's share of the rotation during the period."""
+
+    name: str
+    role: str
+    shifts: int
+    shift_hours: float
+    tickets_answered: int
+    themes_fed: tuple[str, ...]  # themes with any ticket they answered
+    themes_surfaced: tuple[str, ...]  # themes where they answered one of the first k tickets
+    issues_fed: tuple[str, ...]  # filed issues of the themes they fed
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """An open theme with no filed issue, and why it ranks where it does."""
+
+    theme_id: str
+    label: str
+    kind: str
+    size: int
+    customers: int
+    trend: str
+    tickets_in_period: int
+    last_seen: datetime
+    score: float
+
+
+@dataclass(frozen=True)
+class Report:
+    since: datetime
+    until: datetime  # exclusive
+    generated_at: datetime
+    options: ReportOptions
+    traces: tuple[Trace, ...]
+    health: Health
+    participation: tuple[Participation, ...]
+    todo: tuple[TodoItem, ...]
+    notes: tuple[str, ...] = field(default=())  # data caveats shown at the top of the report
+
+    @property
+    def last_day(self) -> date:
+        """The last day inside the period (`until` itself is excluded)."""
+        return (self.until - timedelta(microseconds=1)).date()
+
+    @property
+    def fixed(self) -> tuple[Trace, ...]:
+        return tuple(t for t in self.traces if t.fix is not None)
+
+    @property
+    def unfixed(self) -> tuple[Trace, ...]:
+        return tuple(t for t in self.traces if t.fix is None)

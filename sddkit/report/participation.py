@@ -1,0 +1,142 @@
+"""Rotation participation (who did support and what came of it) and the to-do list (open
+themes that most need an issue). Definitions: docs/report.md."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sddkit.report.model import Participation, ReportOptions, TodoItem
+from sddkit.report.people import People
+from sddkit.rotation.model import ROLES, Shift
+from sddkit.themes.model import Theme
+from sddkit.tickets.model import Ticket
+from sddkit.trackers.base import FiledIssue
+
+TREND_WEIGHT = {"growing": 2.0, "stable": 1.0, "fading": 0.5}
+
+
+@dataclass
+class _Tally:
+    role: str
+    shifts: int = 0
+    hours: float = 0.0
+    answered: int = 0
+    fed: set[str] = field(default_factory=set)
+    surfaced: set[str] = field(default_factory=set)
+
+
+def participation(
+    shifts: Iterable[Shift],
+    period_tickets: Sequence[Ticket],
+    themes: Iterable[Theme],
+    tickets_by_key: Mapping[str, Ticket],
+    filed: Iterable[FiledIssue],
+    *,
+    since: datetime,
+    until: datetime,
+    people: People,
+    options: ReportOptions,
+) -> list[Participation]:
+    """Everyone in the config (even with nothing to show) plus anyone else who was on a shift
+    or answered a ticket in the period; engineers first, then designers, then others."""
+    tally: dict[str, _Tally] = {p.name: _Tally(role=p.role) for p in people.people}
+    for shift in shifts:
+        if shift.person and since <= shift.start < until:
+            entry = tally.setdefault(shift.person, _Tally(role=shift.role))
+            entry.shifts += 1
+            entry.hours += shift.hours
+    for ticket in period_tickets:
+        if name := people.name(ticket.assignee):
+            tally.setdefault(name, _Tally(role="agent")).answered += 1
+    _credit_themes(tally, themes, tickets_by_key, since, until, people, options.surfaced_first_k)
+    issues_by_theme: dict[str, list[str]] = defaultdict(list)
+    for issue in filed:
+        issues_by_theme[issue.theme_id].append(issue.key)
+    return [
+        Participation(
+            name=name,
+            role=entry.role,
+            shifts=entry.shifts,
+            shift_hours=entry.hours,
+            tickets_answered=entry.answered,
+            themes_fed=tuple(sorted(entry.fed)),
+            themes_surfaced=tuple(sorted(entry.surfaced)),
+            issues_fed=tuple(sorted(k for theme in entry.fed for k in issues_by_theme[theme])),
+        )
+        for name, entry in sorted(tally.items(), key=_role_then_name)
+    ]
+
+
+def _role_then_name(item: tuple[str, _Tally]) -> tuple[int, str, str]:
+    """Engineers, then designers, then anyone else (helpdesk agents outside the rotation)."""
+    name, entry = item
+    rank = ROLES.index(entry.role) if entry.role in ROLES else len(ROLES)
+    return rank, entry.role, name
+
+
+def _credit_themes(
+    tally: dict[str, _Tally],
+    themes: Iterable[Theme],
+    tickets_by_key: Mapping[str, Ticket],
+    since: datetime,
+    until: datetime,
+    people: People,
+    first_k: int,
+) -> None:
+    """A person fed a theme if they answered any of its tickets created in the period, and
+    surfaced it if they answered one of the theme's first k tickets (ever), in the period."""
+    for theme in themes:
+        tickets = sorted(
+            (tickets_by_key[k] for k in theme.ticket_keys if k in tickets_by_key),
+            key=lambda t: (t.created_at, t.key),
+        )
+        for rank, ticket in enumerate(tickets):
+            name = people.name(ticket.assignee)
+            if not name or not since <= ticket.created_at < until:
+                continue
+            entry = tally.setdefault(name, _Tally(role="agent"))
+            entry.fed.add(theme.id)
+            if rank < first_k:
+                entry.surfaced.add(theme.id)
+
+
+def todo(
+    themes: Iterable[Theme],
+    filed: Iterable[FiledIssue],
+    tickets_by_key: Mapping[str, Ticket],
+    *,
+    since: datetime,
+    until: datetime,
+) -> list[TodoItem]:
+    """Themes with no filed issue, highest score first.
+
+    score = (tickets + distinct customers) x trend weight (growing 2, stable 1, fading 0.5):
+    many tickets from many customers, and still growing, is what most needs an issue."""
+    has_issue = {issue.theme_id for issue in filed}
+    items = []
+    for theme in themes:
+        if theme.id in has_issue:
+            continue
+        in_period = sum(
+            1
+            for k in theme.ticket_keys
+            if k in tickets_by_key and since <= tickets_by_key[k].created_at < until
+        )
+        score = (theme.size + theme.customer_count) * TREND_WEIGHT.get(theme.trend, 1.0)
+        items.append(
+            TodoItem(
+                theme_id=theme.id,
+                label=theme.label,
+                kind=theme.kind,
+                size=theme.size,
+                customers=theme.customer_count,
+                trend=theme.trend,
+                tickets_in_period=in_period,
+                last_seen=theme.last_seen,
+                score=score,
+            )
+        )
+    return sorted(items, key=lambda item: (-item.score, -item.size, item.theme_id))

@@ -1,0 +1,34 @@
+"""Who is who: helpdesk assignees (emails or names) mapped to the people in the config."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sddkit.rotation.model import Person
+
+
+class People:
+    """Looks assignees up by email or name, case-insensitively.
+
+    An assignee that matches nobody in the config is kept as written, so the report still
+    says who answered (a helpdesk agent outside the rotation, say).
+    """
+
+    def __init__(self, people: Iterable[Person] = ()) -> None:
+        self.people = list(people)
+        self._by_alias: dict[str, Person] = {}
+        for person in self.people:
+            self._by_alias[person.email.strip().lower()] = person
+            self._by_alias[person.name.strip().lower()] = person
+
+    def person(self, assignee: str | None) -> Person | None:
+        if not assignee:
+            return None
+        return self._by_alias.get(assignee.strip().lower())
+
+    def name(self, assignee: str | None) -> str | None:
+        """The person's name for a known assignee, the assignee itself otherwise."""
+        if not assignee or not assignee.strip():
+            return None
+        person = self.person(assignee)
+        return person.name if person else assignee.strip()

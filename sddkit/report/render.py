@@ -1,0 +1,168 @@
+"""Render the report as self-contained HTML, Markdown and JSON.
+
+HTML and Markdown come from packaged jinja2 templates (report.html.j2, report.md.j2), which a
+user directory can override; JSON is built here, with stable keys and ISO dates, for tools.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sddkit.errors import SddkitError
+from sddkit.report.charts.svg import before_after_chart, histogram_chart, weekly_chart
+from sddkit.report.metrics import FRT_BUCKETS
+from sddkit.report.model import Report
+from sddkit.templating import environment
+
+FORMATS = ("html", "md", "json")
+JSON_FORMAT_VERSION = 1
+
+
+def write_report(
+    report: Report,
+    out_dir: Path,
+    formats: Sequence[str] = FORMATS,
+    template_dir: Path | None = None,
+) -> list[Path]:
+    """Write report.<format> for each format into `out_dir`; returns the paths written.
+
+    Each file is written to a temporary name and renamed, so a failure never leaves a
+    half-written report next to a good one from an earlier run."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise SddkitError(
+            f"unknown report format {unknown[0]!r} (choose from {', '.join(FORMATS)})"
+        )
+    renderers = {"html": render_html, "md": render_markdown}
+    texts = {}
+    for fmt in formats:
+        texts[fmt] = render_json(report) if fmt == "json" else renderers[fmt](report, template_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt, text in texts.items():
+        path = out_dir / f"report.{fmt}"
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+        paths.append(path)
+    return paths
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_data(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data: dates in ISO 8601, floats rounded to 4 places, pairs
+    (week/channel/language counts) as lists of small objects so their order is kept."""
+    data: dict[str, Any] = {"format": JSON_FORMAT_VERSION}
+    data.update(_plain(dataclasses.asdict(report)))
+    health = data["health"]
+    health["per_week"] = [{"week": w, "tickets": n} for w, n in health["per_week"]]
+    health["per_channel"] = [{"channel": c, "tickets": n} for c, n in health["per_channel"]]
+    health["per_language"] = [{"language": c, "tickets": n} for c, n in health["per_language"]]
+    health["frt_histogram"] = [{"bucket": b, "tickets": n} for b, n in health["frt_histogram"]]
+    return data
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def render_markdown(report: Report, template_dir: Path | None = None) -> str:
+    return _render("report.md.j2", report, template_dir, autoescape=False, charts={})
+
+
+def render_html(report: Report, template_dir: Path | None = None) -> str:
+    return _render("report.html.j2", report, template_dir, autoescape=True, charts=charts(report))
+
+
+def charts(report: Report) -> dict[str, str]:
+    """The three inline SVG charts, keyed by name."""
+    fixed = [t for t in report.traces if t.fix is not None]
+    target = report.options.frt_target_hours
+    lower_bounds = [0.0] + [upper for _, upper in FRT_BUCKETS[:-1]]
+    return {
+        "weekly": weekly_chart(
+            report.health.per_week,
+            [(t.fix.fixed_at, t.issue_key) for t in fixed if t.fix is not None],
+        ),
+        "before_after": before_after_chart(
+            [(t.issue_key, t.before_per_week or 0.0, t.after_per_week) for t in fixed],
+            report.options.weeks,
+        ),
+        "frt": histogram_chart(
+            report.health.frt_histogram, [low >= target for low in lower_bounds]
+        ),
+    }
+
+
+def _render(
+    name: str,
+    report: Report,
+    template_dir: Path | None,
+    *,
+    autoescape: bool,
+    charts: dict[str, str],
+) -> str:
+    env = environment(template_dir, autoescape=autoescape)
+    env.filters.update(day=_day, moment=_moment, pct=_pct, num=_num, hours=_hours, signed=_signed)
+    try:
+        return env.get_template(name).render(r=report, charts=charts)
+    except jinja2.TemplateError as error:
+        where = getattr(error, "filename", None) or name
+        line = getattr(error, "lineno", None)
+        raise SddkitError(f"{where}:{line or '?'}: template error: {error}") from error
+
+
+def _day(value: datetime | date | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:%Y-%m-%d}"
+
+
+def _moment(value: datetime | None) -> str:
+    return "-" if value is None else f"{value:%Y-%m-%d %H:%M %Z}".strip()
+
+
+def _pct(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    text = f"{value:.{digits}f}"
+    return text[:-2] if text.endswith(".0") and digits == 1 else text
+
+
+def _hours(value: float | None) -> str:
+    """Durations readable at a glance: minutes under an hour, days over two days."""
+    if value is None:
+        return "-"
+    if value < 1:
+        return f"{value * 60:.0f} min"
+    if value < 48:
+        return f"{_num(value)} h"
+    return f"{_num(value / 24)} d"
+
+
+def _signed(value: float | None) -> str:
+    """A relative change as "-75%" / "+20%"."""
+    return "-" if value is None else f"{value * 100:+.0f}%"

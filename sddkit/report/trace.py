@@ -1,0 +1,142 @@
+"""The trace: complaints (tickets) -> theme -> filed issue -> fix -> complaints after the fix.
+
+Pure functions over plain lists, so every figure can be checked by hand (docs/report.md).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from sddkit.report.model import FixInfo, Handler, ReportOptions, Trace
+from sddkit.report.people import People
+from sddkit.themes.model import Theme
+from sddkit.tickets.model import Ticket
+from sddkit.trackers.base import FiledIssue
+
+_DAY = 86400.0
+
+
+def trace_issues(
+    filed: Iterable[FiledIssue],
+    themes: Iterable[Theme],
+    tickets_by_key: Mapping[str, Ticket],
+    *,
+    until: datetime,
+    options: ReportOptions,
+    people: People,
+) -> list[Trace]:
+    """Trace every issue filed before `until`: fixed ones first (by fix date), then open ones."""
+    theme_by_id = {theme.id: theme for theme in themes}
+    traces = []
+    for issue in filed:
+        if issue.created_at >= until:
+            continue
+        theme = theme_by_id.get(issue.theme_id)
+        keys = theme.ticket_keys if theme else ()
+        tickets = [tickets_by_key[key] for key in keys if key in tickets_by_key]
+        traces.append(
+            trace_issue(issue, theme, tickets, until=until, options=options, people=people)
+        )
+    return sorted(traces, key=_trace_order)
+
+
+def _trace_order(trace: Trace) -> tuple[int, datetime, str]:
+    if trace.fix is not None:
+        return (0, trace.fix.fixed_at, trace.issue_key)
+    return (1, trace.filed_at, trace.issue_key)
+
+
+def trace_issue(
+    issue: FiledIssue,
+    theme: Theme | None,
+    theme_tickets: Sequence[Ticket],
+    *,
+    until: datetime,
+    options: ReportOptions,
+    people: People,
+) -> Trace:
+    """Follow one issue. A fix dated at or after `until` does not count yet: the report shows
+    the period as it was, so re-running it later for the same period gives the same figures."""
+    fix = issue.fix if issue.fix is not None and issue.fix.fixed_at < until else None
+    ordered = sorted(theme_tickets, key=lambda t: (t.created_at, t.key))
+    behind = [t for t in ordered if fix is None or t.created_at < fix.fixed_at]
+    after = [t for t in ordered if fix is not None and fix.fixed_at <= t.created_at < until]
+    first = ordered[0].created_at if ordered else None
+    window = _window_counts(ordered, fix.fixed_at, until, options.weeks) if fix else None
+    return Trace(
+        issue_key=issue.key,
+        issue_title=issue.title,
+        issue_url=issue.url,
+        issue_state=issue.state,
+        theme_id=issue.theme_id,
+        theme_label=theme.label if theme else None,
+        tickets=len(behind),
+        customers=distinct_customers(behind),
+        first_complaint=first,
+        filed_at=issue.created_at,
+        fix=_fix_info(issue) if fix else None,
+        days_to_fix=_days(first, fix.fixed_at) if fix else None,
+        days_to_file=_days(first, issue.created_at),
+        before=window.before if window else None,
+        after=window.after if window else None,
+        after_weeks=window.after_weeks if window else None,
+        before_per_week=window.before_per_week if window else None,
+        after_per_week=window.after_per_week if window else None,
+        change=window.change if window else None,
+        handlers=handlers_of(behind, people),
+        ticket_keys=tuple(t.key for t in behind),
+        after_keys=tuple(t.key for t in after),
+    )
+
+
+class _Window(NamedTuple):
+    before: int
+    after: int
+    after_weeks: float
+    before_per_week: float
+    after_per_week: float | None
+    change: float | None
+
+
+def _window_counts(
+    tickets: Sequence[Ticket], fixed_at: datetime, until: datetime, weeks: int
+) -> _Window:
+    """Tickets in the `weeks` before the fix and after it; the after window stops at the end
+    of the period, so both counts are also given per week to compare like with like."""
+    span = timedelta(weeks=weeks)
+    after_end = min(fixed_at + span, until)
+    before = sum(1 for t in tickets if fixed_at - span <= t.created_at < fixed_at)
+    after = sum(1 for t in tickets if fixed_at <= t.created_at < after_end)
+    after_weeks = max((after_end - fixed_at).total_seconds(), 0.0) / (7 * _DAY)
+    before_rate = before / weeks
+    after_rate = after / after_weeks if after_weeks > 0 else None
+    change = None
+    if after_rate is not None and before_rate > 0:
+        change = after_rate / before_rate - 1
+    return _Window(before, after, after_weeks, before_rate, after_rate, change)
+
+
+def _fix_info(issue: FiledIssue) -> FixInfo:
+    assert issue.fix is not None
+    fix = issue.fix
+    return FixInfo(kind=fix.kind, ref=fix.ref, fixed_at=fix.fixed_at, url=fix.url, title=fix.title)
+
+
+def _days(start: datetime | None, end: datetime) -> float | None:
+    return None if start is None else (end - start).total_seconds() / _DAY
+
+
+def distinct_customers(tickets: Iterable[Ticket]) -> int:
+    """Distinct customers; a ticket without a customer id counts as a customer of its own
+    (we cannot tell that two anonymous tickets came from the same person)."""
+    return len({t.customer_id or f"ticket:{t.key}" for t in tickets})
+
+
+def handlers_of(tickets: Iterable[Ticket], people: People) -> tuple[Handler, ...]:
+    """Who answered these tickets, most tickets first; unassigned tickets are left out."""
+    counts = Counter(name for t in tickets if (name := people.name(t.assignee)))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(Handler(name=name, tickets=n) for name, n in ranked)
