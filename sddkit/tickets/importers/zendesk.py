@@ -1,0 +1,136 @@
+"""Zendesk: Incremental Export / Tickets API JSON, and the CSV the agent UI exports.
+
+JSON: the ``tickets`` array of ``GET /api/v2/incremental/tickets/cursor.json`` or
+``/api/v2/tickets.json`` (a top-level array or JSON-lines of ticket objects also works). The
+first message is ``description``; ``satisfaction_rating.score`` is good/bad; ``via.channel`` is
+the channel. When the export was made with ``include=metric_sets`` (or a ``metric_set`` was
+merged in), its ``reply_time_in_minutes.calendar`` and ``solved_at`` give first response and
+solve times. A ``comments`` array (from the Ticket Comments API) becomes the conversation.
+
+CSV: the UI export (``Id``, ``Subject``, ``Created at``...); its times carry no offset and are
+in the account's time zone, given with ``--timezone``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sddkit.tickets.importers import Format, Options
+from sddkit.tickets.model import Message, Ticket
+from sddkit.tickets.text import (
+    FieldError,
+    html_to_text,
+    mapping_field,
+    number,
+    optional_str,
+    optional_time,
+    parse_time,
+    required_id,
+    split_tags,
+    text_field,
+)
+
+CHANNELS = {
+    "email": "email", "mail": "email", "web": "web", "web_form": "web", "web form": "web",
+    "web_widget": "web", "web widget": "web", "mobile": "in-app", "mobile_sdk": "in-app",
+    "chat": "chat", "native_messaging": "chat", "messaging": "chat", "voice": "phone",
+    "phone call (incoming)": "phone", "phone call (outgoing)": "phone", "twitter": "social",
+    "facebook": "social", "instagram_dm": "social", "whatsapp": "social", "api": "api",
+}  # fmt: skip
+SATISFACTION = {"good": 1.0, "bad": 0.0}
+
+
+def convert(record: Mapping[str, Any], options: Options) -> Ticket:
+    created = parse_time(record.get("created_at"), "created_at")
+    requester = optional_str(record.get("requester_id"))
+    metrics = mapping_field(record, "metric_set")
+    reply = mapping_field(metrics, "reply_time_in_minutes").get("calendar")
+    minutes = number(reply, "metric_set.reply_time_in_minutes")
+    rating = mapping_field(record, "satisfaction_rating")
+    score = optional_str(rating.get("score"))
+    messages = tuple(_comment(c, requester) for c in _comments(record))
+    body = text_field(record.get("description"), "description")
+    return Ticket(
+        source=options.source or "zendesk",
+        external_id=required_id(record.get("id"), "id"),
+        created_at=created,
+        subject=text_field(record.get("subject") or record.get("raw_subject"), "subject"),
+        body=html_to_text(body) if body else (messages[0].body if messages else ""),
+        updated_at=optional_time(record.get("updated_at"), "updated_at"),
+        solved_at=optional_time(metrics.get("solved_at"), "metric_set.solved_at"),
+        customer_id=requester,
+        organization=optional_str(record.get("organization_id")),
+        channel=_channel(mapping_field(record, "via").get("channel")),
+        tags=split_tags(record.get("tags"), "tags"),
+        status=optional_str(record.get("status")),
+        assignee=optional_str(record.get("assignee_id")),
+        first_response_at=created + timedelta(minutes=minutes) if minutes is not None else None,
+        satisfaction=SATISFACTION.get(score.lower()) if score else None,
+        satisfaction_scale="good_bad" if score and score.lower() in SATISFACTION else None,
+        messages=messages,
+    )
+
+
+def _comments(record: Mapping[str, Any]) -> list[Any]:
+    comments = record.get("comments") or []
+    if not isinstance(comments, list):
+        raise FieldError("comments", "expected a list")
+    return [c for c in comments if isinstance(c, Mapping) and c.get("public", True)]
+
+
+def _comment(comment: Mapping[str, Any], requester: str | None) -> Message:
+    author = optional_str(comment.get("author_id"))
+    html = comment.get("html_body")
+    plain = comment.get("plain_body") or comment.get("body") or ""
+    return Message(
+        author_role="customer" if author is not None and author == requester else "agent",
+        body=html_to_text(html) if isinstance(html, str) else text_field(plain, "comments.body"),
+        created_at=optional_time(comment.get("created_at"), "comments.created_at"),
+        author=author,
+    )
+
+
+def _channel(value: Any) -> str | None:
+    name = optional_str(value)
+    return CHANNELS.get(name.lower(), name.lower()) if name else None
+
+
+def convert_csv(row: Mapping[str, Any], options: Options) -> Ticket:
+    tz = options.timezone
+    created = parse_time(row.get("Created at"), "Created at", tz)
+    minutes = number(row.get("First reply time in minutes"), "First reply time in minutes")
+    score = (optional_str(row.get("Satisfaction Score")) or "").lower()
+    return Ticket(
+        source=options.source or "zendesk",
+        external_id=required_id(row.get("Id"), "Id"),
+        created_at=created,
+        subject=row.get("Subject") or "",
+        body=html_to_text(row.get("Description") or ""),
+        updated_at=optional_time(row.get("Updated at"), "Updated at", tz),
+        solved_at=optional_time(row.get("Solved at"), "Solved at", tz),
+        customer_id=optional_str(row.get("Requester email") or row.get("Requester id")),
+        organization=optional_str(row.get("Organization")),
+        channel=_channel(row.get("Via")),
+        tags=split_tags(row.get("Tags"), "Tags"),
+        status=(optional_str(row.get("Status")) or "").lower() or None,
+        assignee=optional_str(row.get("Assignee email") or row.get("Assignee")),
+        first_response_at=created + timedelta(minutes=minutes) if minutes is not None else None,
+        satisfaction=SATISFACTION.get(score),
+        satisfaction_scale="good_bad" if score in SATISFACTION else None,
+    )
+
+
+def _detect_json(container: str, path: tuple[str, ...], record: Mapping[str, Any]) -> bool:
+    if path == ("tickets",):
+        return True
+    return container != "csv" and "via" in record and "requester_id" in record
+
+
+def _detect_csv(container: str, path: tuple[str, ...], record: Mapping[str, Any]) -> bool:
+    return container == "csv" and {"Id", "Subject", "Created at"} <= set(record)
+
+
+JSON = Format("zendesk", "Zendesk Incremental Export / Tickets API JSON", _detect_json, convert)
+CSV = Format("zendesk-csv", "Zendesk agent UI CSV export", _detect_csv, convert_csv)

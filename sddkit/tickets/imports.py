@@ -1,0 +1,144 @@
+"""Import one export file into the store: detect, convert, validate, upsert, all or nothing.
+
+The CLI is a thin shell over `import_file`; progress goes through a plain callback so the core
+never imports click.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, tzinfo
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+from sddkit.errors import InputError
+from sddkit.store import transaction
+from sddkit.tickets.importers import FORMATS, Format, Options
+from sddkit.tickets.language import DEFAULT_LANGUAGES, detect_language
+from sddkit.tickets.model import Ticket
+from sddkit.tickets.reading import Record, container_of, open_export, records
+from sddkit.tickets.store import ImportSummary, ensure_schema, upsert_tickets
+from sddkit.tickets.text import FieldError
+
+Progress = Callable[[int, int], None]  # (bytes read, file size)
+PROGRESS_EVERY = 2000
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportSettings:
+    format: str | None = None  # a key of FORMATS; None = detect
+    mapping: Mapping[str, Any] | None = None  # generic column mapping (generic.load_mapping)
+    timezone: tzinfo = UTC  # zone of naive times in CSV exports
+    source: str | None = None  # override the source name stored with each ticket
+    skip_bad: bool = False
+    languages: Sequence[str] = DEFAULT_LANGUAGES
+    detect_languages: bool = True
+
+
+def import_file(
+    conn: sqlite3.Connection,
+    path: Path,
+    settings: ImportSettings = ImportSettings(),
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import `path` into the store in one transaction.
+
+    A bad record raises `InputError` (file, line, field) and nothing is stored, unless
+    `settings.skip_bad`, in which case bad records are listed in the summary and the good
+    ones are stored.
+    """
+    ensure_schema(conn)
+    bad: list[str] = []
+    with open_export(path) as export:
+        container = container_of(export)
+        stream = records(export, container)
+        head = list(_until_valid(stream))
+        if not head:
+            return ImportSummary()
+        array_path, first = head[-1]
+        chosen = _choose(settings, container, array_path, first.data, path)
+        options = Options(
+            timezone=settings.timezone,
+            source=settings.source,
+            mapping=settings.mapping or {},
+        )
+        every = chain(head, stream)
+
+        def tickets() -> Iterator[Ticket]:
+            for count, (_, record) in enumerate(every, start=1):
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(export.position(), export.size)
+                ticket = _convert(chosen, record, options, path, settings, bad)
+                if ticket is not None:
+                    yield ticket
+
+        with transaction(conn):
+            summary = upsert_tickets(conn, tickets())
+        if progress is not None:
+            progress(export.size, export.size)
+    summary.bad = bad
+    return summary
+
+
+def _until_valid(
+    stream: Iterator[tuple[tuple[str, ...], Record]],
+) -> Iterator[tuple[tuple[str, ...], Record]]:
+    """Records up to and including the first well-formed one (which tells the format)."""
+    for item in stream:
+        yield item
+        if "__error__" not in item[1].data:
+            return
+
+
+def _choose(
+    settings: ImportSettings,
+    container: str,
+    array_path: tuple[str, ...],
+    first: Mapping[str, Any],
+    path: Path,
+) -> Format:
+    if settings.mapping is not None:
+        return FORMATS["mapped"]
+    if settings.format is not None:
+        try:
+            return FORMATS[settings.format]
+        except KeyError:
+            raise InputError(path, f"unknown format {settings.format!r}", field="format") from None
+    for candidate in FORMATS.values():
+        if "__error__" not in first and candidate.detect(container, array_path, first):
+            return candidate
+    names = ", ".join(FORMATS)
+    raise InputError(
+        path,
+        f"cannot tell which export this {container.upper()} file is; "
+        f"use --format ({names}) or --mapping",
+    )
+
+
+def _convert(
+    chosen: Format,
+    record: Record,
+    options: Options,
+    path: Path,
+    settings: ImportSettings,
+    bad: list[str],
+) -> Ticket | None:
+    try:
+        error = record.data.get("__error__")
+        if error is not None:
+            raise FieldError("", str(error))
+        ticket = chosen.convert(record.data, options)
+    except FieldError as problem:
+        failure = InputError(path, problem.message, record.line, problem.field or None)
+        if not settings.skip_bad:
+            raise failure from None
+        bad.append(str(failure))
+        return None
+    if ticket.language is None and settings.detect_languages:
+        language = detect_language(ticket.text, settings.languages)
+        if language is not None:
+            ticket = dataclasses.replace(ticket, language=language)
+    return ticket
