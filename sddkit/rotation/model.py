@@ -38,4 +38,5 @@ class Shift:
 
     @property
     def hours(self) -> float:
-        return (self.end - self.start).total_seconds() / 3600
+        # Via UTC: subtracting two datetimes that share a tzinfo ignores a DST change between.
+        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() / 3600

@@ -1,0 +1,271 @@
+"""The planner: who covers each seat of each support shift between two dates.
+
+Rules, in order of strength:
+1. Hard: nobody on leave, a day off, a public holiday (theirs or the rotation's), outside their
+   working hours, before joining or after leaving, on two shifts at once, or over `max_shifts`
+   in a calendar month; role seats are filled by that role only. Overrides and past shifts of
+   a previous plan are kept as they are.
+2. Fair: each person's count stays within 1 of their fair share. A seat's share is split among
+   the people who could take it, by weight (so leave lowers a share instead of being made up
+   later), and a person's fair share is the sum over the horizon.
+3. Spread: a person's shifts start at least `min_gap_days` local days apart (2 = never two days
+   running). The rule yields only when the alternative is an empty seat, and the plan says so.
+
+Algorithm: seats are filled in time order, each by the eligible person furthest below their
+fair share so far (ties: longest since their last shift, then a stable hash), which also
+spreads shifts evenly. `balance.rebalance` then moves as few seats as possible (shortest
+augmenting paths) until every count is within the fair bounds. With a previous plan, its
+future assignments that are still valid are kept first, so a re-plan changes little.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sddkit.rotation.balance import rebalance
+from sddkit.rotation.board import Board, Seat
+from sddkit.rotation.model import ROLES, Shift
+from sddkit.rotation.spec import Member
+
+if TYPE_CHECKING:
+    from sddkit.config import TeamConfig
+
+
+@dataclass(frozen=True)
+class Unstaffed:
+    shift: Shift  # person is None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A shift the cadence would have, dropped for the rotation's public holiday."""
+
+    rotation: str
+    day: date
+    holiday: str
+
+
+@dataclass
+class Plan:
+    start: date
+    end: date
+    shifts: list[Shift]  # staffed seats, sorted by start
+    unstaffed: list[Unstaffed] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    shares: dict[str, float] = field(default_factory=dict)  # fair share of shifts per person
+    notes: list[str] = field(default_factory=list)  # spread rule relaxed, overrides off-rules
+
+    def all_seats(self) -> list[Shift]:
+        """Staffed and unstaffed seats together, in time order."""
+        return sorted([*self.shifts, *(u.shift for u in self.unstaffed)], key=_order)
+
+
+def _order(shift: Shift) -> tuple[object, ...]:
+    return (shift.start, shift.rotation, ROLES.index(shift.role), shift.seat)
+
+
+def plan_rotations(
+    config: TeamConfig,
+    start: date,
+    end: date,
+    *,
+    previous: Sequence[Shift] = (),
+    today: date | None = None,
+) -> Plan:
+    """Plan every rotation from `start` to `end` (inclusive dates).
+
+    `previous` (an earlier plan) keeps its shifts dated before `today` exactly and its later
+    ones wherever they are still valid and fair.
+    """
+    seats, skipped = _seats(config, start, end)
+    board = Board(config.members, seats, config.min_gap_days)
+    notes: list[str] = []
+    _pin_overrides(config, board, notes)
+    _keep_previous(board, previous, today)
+    _fill(board, notes)
+    shares = _shares(board)
+    notes += rebalance(board, shares)
+    staffed = [seat.shift() for seat in seats if seat.person is not None]
+    unstaffed = [
+        Unstaffed(seat.shift(), _why_empty(board, seat)) for seat in seats if seat.person is None
+    ]
+    return Plan(
+        start=start,
+        end=end,
+        shifts=sorted(staffed, key=_order),
+        unstaffed=unstaffed,
+        skipped=skipped,
+        shares=shares,
+        notes=notes,
+    )
+
+
+def _seats(config: TeamConfig, first: date, last: date) -> tuple[list[Seat], list[Skipped]]:
+    seats: list[Seat] = []
+    skipped: list[Skipped] = []
+    members = list(config.members.values())
+    for rotation in config.rotations:
+        day = first
+        while day <= last:
+            if not rotation.runs_on(day):
+                day += timedelta(days=1)
+                continue
+            holiday = rotation.holidays.name_of(day) if rotation.holidays else None
+            if holiday:
+                skipped.append(Skipped(rotation.name, day, holiday))
+                day += timedelta(days=1)
+                continue
+            begin, finish = rotation.window.on(day, rotation.zone)
+            for role, count in rotation.seats():
+                eligible, unavailable = _availability(members, rotation.name, role, begin, finish)
+                shares = _water_fill(count, {n: config.members[n].person.weight for n in eligible})
+                for number in range(count):
+                    seat = Seat(
+                        len(seats),
+                        rotation,
+                        day,
+                        begin,
+                        finish,
+                        role,
+                        number,
+                        eligible,
+                        unavailable,
+                    )
+                    seat.share = {name: share / count for name, share in shares.items()}
+                    seats.append(seat)
+            day += timedelta(days=1)
+    seats.sort(key=lambda s: (s.start, s.rotation.name, ROLES.index(s.role), s.seat))
+    for index, seat in enumerate(seats):
+        seat.index = index
+    return seats, skipped
+
+
+def _availability(
+    members: list[Member], rotation: str, role: str, begin: datetime, finish: datetime
+) -> tuple[list[str], dict[str, str]]:
+    eligible: list[str] = []
+    unavailable: dict[str, str] = {}
+    for member in members:
+        if member.person.role != role or rotation not in member.rotations:
+            continue
+        why = member.unavailable(begin, finish)
+        if why is None:
+            eligible.append(member.person.name)
+        else:
+            unavailable[member.person.name] = why
+    return eligible, unavailable
+
+
+def _water_fill(count: int, weights: dict[str, float]) -> dict[str, float]:
+    """Split `count` seats among people by weight, nobody above 1 (one person, one seat)."""
+    shares: dict[str, float] = {}
+    left, open_ = float(count), dict(weights)
+    while open_ and left > 1e-12:
+        total = sum(open_.values())
+        over = {n for n, w in open_.items() if left * w / total > 1}
+        if not over:
+            shares.update({n: left * w / total for n, w in open_.items()})
+            break
+        for name in over:
+            shares[name] = 1.0
+            del open_[name]
+        left -= len(over)
+    return shares
+
+
+def _pin_overrides(config: TeamConfig, board: Board, notes: list[str]) -> None:
+    wanted = {(o.rotation, o.day, o.role, o.seat): o for o in config.overrides}
+    for seat in board.seats:
+        override = wanted.get((seat.rotation.name, seat.day, seat.role, seat.seat))
+        if override is None:
+            continue
+        name = override.person
+        if name not in seat.eligible:
+            why = seat.unavailable.get(name, "not in this rotation")
+            notes.append(
+                f"override {seat.rotation.name} {seat.day}: {name} is {why}; kept as written"
+            )
+        if board.conflict(name, seat):
+            notes.append(
+                f"override {seat.rotation.name} {seat.day}: {name} already on a shift then; ignored"
+            )
+            continue
+        board.assign(seat, name)
+        seat.pinned = True
+
+
+def _keep_previous(board: Board, previous: Sequence[Shift], today: date | None) -> None:
+    before = {shift.uid: shift.person for shift in previous if shift.person}
+    if not before:
+        return
+    for seat in board.seats:
+        name = before.get(seat.uid)
+        if name is None or seat.person is not None:
+            continue
+        if today is not None and seat.day < today:
+            board.assign(seat, name)  # history: kept even if no longer valid
+            seat.pinned = True
+        elif board.can_take(name, seat, gap=False):
+            board.assign(seat, name)
+
+
+def _fill(board: Board, notes: list[str]) -> None:
+    """Greedy in time order: the eligible person furthest below their share so far."""
+    owed: defaultdict[str, float] = defaultdict(float)
+    served: Counter[str] = Counter()
+    for seat in board.seats:
+        for name, share in seat.share.items():
+            owed[name] += share
+        if seat.person is None:
+            _fill_one(board, seat, owed, served, notes)
+        served[seat.person or ""] += 1
+
+
+def _fill_one(
+    board: Board, seat: Seat, owed: dict[str, float], served: Counter[str], notes: list[str]
+) -> None:
+    free = [name for name in seat.eligible if board.can_take(name, seat, gap=False)]
+    if not free:
+        return
+    spread = [name for name in free if board.gap_ok(name, seat)]
+    if not spread:
+        notes.append(
+            f"{seat.rotation.name} {seat.day} {seat.role}: spread rule relaxed "
+            f"(nobody free had a {board.min_gap_days}-day gap)"
+        )
+
+    def priority(name: str) -> tuple[float, float, str]:
+        token = hashlib.sha1(f"{name}|{seat.uid}".encode()).hexdigest()
+        return (round(owed[name] - served[name], 9), board.days_since_last(name, seat), token)
+
+    board.assign(seat, max(spread or free, key=priority))
+
+
+def _shares(board: Board) -> dict[str, float]:
+    totals = dict.fromkeys(board.members, 0.0)
+    for seat in board.seats:
+        for name, share in seat.share.items():
+            totals[name] += share
+    return {name: round(total, 6) for name, total in totals.items()}
+
+
+def _why_empty(board: Board, seat: Seat) -> str:
+    reasons: list[tuple[str, str]] = []
+    for name in seat.eligible:
+        if board.conflict(name, seat):
+            reasons.append((name, "on another shift"))
+        elif board.capped(name, seat):
+            reasons.append((name, "at max_shifts this month"))
+    reasons += list(seat.unavailable.items())
+    if not reasons:
+        return f"no {seat.role} is in rotation {seat.rotation.name!r}"
+    if len(reasons) > 6:
+        counts = Counter(why for _, why in reasons)
+        return f"no {seat.role} free: " + ", ".join(f"{n} {why}" for why, n in counts.items())
+    return f"no {seat.role} free: " + ", ".join(f"{name} {why}" for name, why in reasons)
