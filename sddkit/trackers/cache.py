@@ -34,6 +34,8 @@ MIGRATIONS = [
     );
     CREATE INDEX tracker_issues_theme ON tracker_issues(theme_id);
     """,
+    # The body holds the recorded counts, so `triage --offline` can plan from the cache.
+    "ALTER TABLE tracker_issues ADD COLUMN body TEXT NOT NULL DEFAULT ''",
 ]
 
 
@@ -47,7 +49,7 @@ def save_filed(conn: sqlite3.Connection, tracker: str, issues: Iterable[FiledIss
     with transaction(conn):
         conn.execute("DELETE FROM tracker_issues WHERE tracker = ?", (tracker,))
         conn.executemany(
-            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_row(tracker, issue) for issue in issues],
         )
 
@@ -79,6 +81,7 @@ def _row(tracker: str, issue: FiledIssue) -> tuple[str | None, ...]:
         fix.url if fix else None,
         fix.title if fix else None,
         ",".join(issue.labels),
+        issue.body,
     )
 
 
@@ -102,4 +105,5 @@ def _issue(row: sqlite3.Row) -> FiledIssue:
         closed_at=datetime.fromisoformat(row["closed_at"]) if row["closed_at"] else None,
         fix=fix,
         labels=tuple(label for label in row["labels"].split(",") if label),
+        body=row["body"],
     )

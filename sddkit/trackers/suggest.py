@@ -1,0 +1,160 @@
+"""Suggested issues: a theme (and its tickets) rendered into an `IssueDraft` by a template.
+
+The body carries, besides the theme marker, a hidden counts block
+``<!-- sddkit:counts tickets=12 customers=7 after_close=0 -->`` recording what the issue said
+last time: the next run compares against it to decide between update, comment and nothing.
+The generated part sits between ``sddkit:begin`` and ``sddkit:end`` lines, so text people add
+to the issue outside it survives updates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sddkit.templating import environment
+from sddkit.themes.model import Theme
+from sddkit.tickets.model import Ticket
+from sddkit.trackers.base import SDDKIT_LABEL, IssueDraft, marker
+from sddkit.trackers.redact import quote
+from sddkit.trackers.settings import TriageSettings
+
+TEMPLATES = {"github": "github.md.j2", "jira": "jira.j2"}
+KIND_TITLES = {
+    "bug": "Bug",
+    "ux": "UX",
+    "docs": "Docs",
+    "question": "Question",
+    "feature": "Feature request",
+}
+TREND_WORDS = {"growing": "growing ↑", "stable": "stable →", "fading": "fading ↓"}
+_COUNTS_RE = re.compile(r"<!--\s*sddkit:counts((?:\s+\w+=\d+)*)\s*-->")
+_BEGIN_RE = re.compile(r"^.*sddkit:begin.*$\n?", re.MULTILINE)
+_END_RE = re.compile(r"^.*sddkit:end.*$\n?", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Counts:
+    tickets: int
+    customers: int
+    after_close: int = 0
+
+    def block(self) -> str:
+        return (
+            f"<!-- sddkit:counts tickets={self.tickets} customers={self.customers}"
+            f" after_close={self.after_close} -->"
+        )
+
+
+@dataclass(frozen=True)
+class Quote:
+    key: str
+    text: str
+    language: str | None
+
+
+def recorded_counts(body: str | None) -> Counts | None:
+    """The counts the issue body recorded when sddkit last wrote it."""
+    match = _COUNTS_RE.search(body or "")
+    if not match:
+        return None
+    values = dict(pair.split("=") for pair in match.group(1).split())
+    try:
+        return Counts(
+            int(values["tickets"]), int(values["customers"]), int(values.get("after_close", 0))
+        )
+    except KeyError:
+        return None
+
+
+def title_for(theme: Theme) -> str:
+    label = theme.label.strip() or ", ".join(theme.keywords[:3])
+    return f"{KIND_TITLES.get(theme.kind, theme.kind.title())}: {label}"
+
+
+def quotes_for(theme: Theme, tickets: Mapping[str, Ticket], limit: int) -> list[Quote]:
+    """Redacted quotes from the theme's representative tickets (then any others)."""
+    quotes: list[Quote] = []
+    for key in (*theme.representative_keys, *theme.ticket_keys):
+        ticket = tickets.get(key)
+        if ticket is None or any(q.key == key for q in quotes):
+            continue
+        identities = [ticket.customer_id, ticket.organization]
+        identities += [m.author for m in ticket.messages if m.author_role == "customer"]
+        text = quote(ticket.body, identities) or quote(ticket.subject, identities)
+        if text:
+            quotes.append(Quote(key, text, ticket.language))
+        if len(quotes) >= limit:
+            break
+    return quotes
+
+
+def ticket_url(key: str, urls: Mapping[str, str]) -> str | None:
+    source, _, external_id = key.partition(":")
+    template = urls.get(source)
+    return template.replace("{id}", external_id) if template else None
+
+
+def render_draft(
+    theme: Theme,
+    tickets: Mapping[str, Ticket],
+    settings: TriageSettings,
+    *,
+    tracker: str,
+    counts: Counts,
+    now: datetime,
+) -> IssueDraft:
+    """The issue sddkit wants for `theme`; pure apart from reading the template."""
+    env = environment(settings.templates)
+    env.filters["jira_escape"] = jira_escape
+    template = env.get_template(TEMPLATES[tracker])
+    keys = sorted(theme.ticket_keys)
+    refs = [{"key": k, "url": ticket_url(k, settings.ticket_urls)} for k in keys]
+    weeks: Sequence[tuple[date, int]] = sorted(theme.weekly_counts.items())[-8:]
+    body = template.render(
+        theme=theme,
+        title=title_for(theme),
+        kind_title=KIND_TITLES.get(theme.kind, theme.kind.title()),
+        counts=counts,
+        trend=TREND_WORDS.get(theme.trend, theme.trend),
+        weeks=weeks,
+        quotes=quotes_for(theme, tickets, settings.max_quotes),
+        refs=refs[: settings.max_ticket_refs],
+        more_refs=max(0, len(refs) - settings.max_ticket_refs),
+        marker=marker(theme.id),
+        counts_block=counts.block(),
+        now=now,
+    )
+    labels = (SDDKIT_LABEL, *settings.labels_for(theme.kind))
+    issue_type = settings.jira.issue_type(theme.kind) if settings.jira else None
+    return IssueDraft(
+        theme_id=theme.id,
+        title=title_for(theme),
+        body=body,
+        labels=tuple(dict.fromkeys(labels)),
+        issue_type=issue_type,
+    )
+
+
+def jira_escape(text: str) -> str:
+    """Customer text shown literally in Jira wiki markup (no macros, links or tables)."""
+    return re.sub(r"([{}\[\]|*_+^~!#-])", r"\\\1", text)
+
+
+def splice(old_body: str, new_body: str) -> str:
+    """`old_body` with its generated part replaced by `new_body`'s; people's text is kept."""
+    old = _region(old_body)
+    new = _region(new_body)
+    if old is None or new is None:
+        return new_body
+    return old_body[: old[0]] + new_body[new[0] : new[1]] + old_body[old[1] :]
+
+
+def _region(body: str) -> tuple[int, int] | None:
+    begin = _BEGIN_RE.search(body)
+    end = _END_RE.search(body, begin.end()) if begin else None
+    if begin is None or end is None:
+        return None
+    return begin.start(), end.end()
