@@ -23,7 +23,7 @@ from sddkit.tickets.reading import Record, container_of, open_export, records
 from sddkit.tickets.store import ImportSummary, ensure_schema, upsert_tickets
 from sddkit.tickets.text import FieldError
 
-Progress = Callable[[int, int], None]  # (bytes read, file size)
+Progress = Callable[[Path, int, int], None]  # (file, bytes read, file size)
 PROGRESS_EVERY = 2000
 
 
@@ -38,49 +38,70 @@ class ImportSettings:
     detect_languages: bool = True
 
 
+@dataclasses.dataclass(frozen=True)
+class FileResult:
+    path: Path
+    format: str
+    encoding: str
+    summary: ImportSummary
+
+
+def import_files(
+    conn: sqlite3.Connection,
+    paths: Sequence[Path],
+    settings: ImportSettings = ImportSettings(),
+    progress: Progress | None = None,
+) -> list[FileResult]:
+    """Import `paths` into the store in one transaction: all files or none.
+
+    A bad record raises `InputError` (file, line, field) and nothing is stored, unless
+    `settings.skip_bad`, in which case bad records are listed in each summary and the good
+    ones are stored.
+    """
+    ensure_schema(conn)
+    with transaction(conn):
+        return [_import_one(conn, path, settings, progress) for path in paths]
+
+
 def import_file(
     conn: sqlite3.Connection,
     path: Path,
     settings: ImportSettings = ImportSettings(),
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import `path` into the store in one transaction.
+    """Import one file, all or nothing (see `import_files`)."""
+    return import_files(conn, [path], settings, progress)[0].summary
 
-    A bad record raises `InputError` (file, line, field) and nothing is stored, unless
-    `settings.skip_bad`, in which case bad records are listed in the summary and the good
-    ones are stored.
-    """
-    ensure_schema(conn)
+
+def _import_one(
+    conn: sqlite3.Connection, path: Path, settings: ImportSettings, progress: Progress | None
+) -> FileResult:
     bad: list[str] = []
     with open_export(path) as export:
         container = container_of(export)
         stream = records(export, container)
         head = list(_until_valid(stream))
         if not head:
-            return ImportSummary()
+            return FileResult(path, "-", export.encoding, ImportSummary())
         array_path, first = head[-1]
-        chosen = _choose(settings, container, array_path, first.data, path)
+        chosen = _choose(settings, container, array_path, first, path)
         options = Options(
-            timezone=settings.timezone,
-            source=settings.source,
-            mapping=settings.mapping or {},
+            timezone=settings.timezone, source=settings.source, mapping=settings.mapping or {}
         )
-        every = chain(head, stream)
 
         def tickets() -> Iterator[Ticket]:
-            for count, (_, record) in enumerate(every, start=1):
+            for count, (_, record) in enumerate(chain(head, stream), start=1):
                 if progress is not None and count % PROGRESS_EVERY == 0:
-                    progress(export.position(), export.size)
+                    progress(path, export.position(), export.size)
                 ticket = _convert(chosen, record, options, path, settings, bad)
                 if ticket is not None:
                     yield ticket
 
-        with transaction(conn):
-            summary = upsert_tickets(conn, tickets())
+        summary = upsert_tickets(conn, tickets())
         if progress is not None:
-            progress(export.size, export.size)
+            progress(path, export.size, export.size)
     summary.bad = bad
-    return summary
+    return FileResult(path, chosen.name, export.encoding, summary)
 
 
 def _until_valid(
@@ -97,7 +118,7 @@ def _choose(
     settings: ImportSettings,
     container: str,
     array_path: tuple[str, ...],
-    first: Mapping[str, Any],
+    first: Record,
     path: Path,
 ) -> Format:
     if settings.mapping is not None:
@@ -107,8 +128,10 @@ def _choose(
             return FORMATS[settings.format]
         except KeyError:
             raise InputError(path, f"unknown format {settings.format!r}", field="format") from None
+    if "__error__" in first.data:  # no well-formed record at all
+        raise InputError(path, str(first.data["__error__"]), first.line)
     for candidate in FORMATS.values():
-        if "__error__" not in first and candidate.detect(container, array_path, first):
+        if candidate.detect(container, array_path, first.data):
             return candidate
     names = ", ".join(FORMATS)
     raise InputError(

@@ -1,0 +1,156 @@
+"""`sddkit tickets`: import helpdesk exports into the store; statistics."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+
+from sddkit.cli.context import AppContext, pass_app
+from sddkit.tickets.importers import FORMATS
+from sddkit.tickets.importers.generic import load_mapping
+from sddkit.tickets.imports import ImportSettings, import_files
+from sddkit.tickets.language import DEFAULT_LANGUAGES
+from sddkit.tickets.stats import ticket_stats
+
+MAX_BAD_SHOWN = 50
+
+
+@click.group()
+def tickets() -> None:
+    """Import helpdesk exports into the store; statistics."""
+
+
+def _zone(ctx: click.Context, param: click.Parameter, value: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown time zone {value!r}") from None
+
+
+@tickets.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice([name for name in FORMATS if name != "mapped"]),
+    help="Force the export format (default: detected from the file).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML column mapping for any other CSV / JSON-lines file (see docs/tickets.md).",
+)
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    callback=_zone,
+    help="Zone of times without an offset (CSV exports use the helpdesk account's zone).",
+)
+@click.option("--source", help="Source name stored with the tickets (default: the format's).")
+@click.option("--skip-bad", is_flag=True, help="List bad records and store the good ones.")
+@click.option(
+    "--languages",
+    default=",".join(DEFAULT_LANGUAGES),
+    show_default=True,
+    help="Languages to detect among, comma-separated (a given language is kept).",
+)
+@click.option("--no-detect-language", is_flag=True, help="Do not detect missing languages.")
+@pass_app
+def import_command(
+    app: AppContext,
+    files: tuple[Path, ...],
+    format_name: str | None,
+    mapping: Path | None,
+    timezone: ZoneInfo,
+    source: str | None,
+    skip_bad: bool,
+    languages: str,
+    no_detect_language: bool,
+) -> None:
+    """Import helpdesk export FILES (Zendesk, Help Scout, Intercom, Freshdesk JSON/CSV,
+    sddkit JSON-lines, or any CSV / JSON-lines with --mapping; .gz is read as is).
+
+    Re-importing an overlapping export is safe: unchanged tickets are left alone, changed
+    ones updated. All files are imported in one transaction: on an error nothing is stored.
+    """
+    settings = ImportSettings(
+        format=format_name,
+        mapping=load_mapping(mapping) if mapping else None,
+        timezone=timezone,
+        source=source,
+        skip_bad=skip_bad,
+        languages=tuple(code.strip() for code in languages.split(",") if code.strip()),
+        detect_languages=not no_detect_language,
+    )
+    conn = app.store()
+    total = sum(path.stat().st_size for path in files if path.is_file())
+    done: dict[Path, int] = {}
+    with click.progressbar(
+        length=max(total, 1), label="Importing", file=sys.stderr
+    ) as bar:
+
+        def progress(path: Path, position: int, size: int) -> None:
+            bar.update(position - done.get(path, 0))
+            done[path] = position
+
+        results = import_files(conn, list(files), settings, progress)
+    for result in results:
+        summary = result.summary
+        for line in summary.bad[:MAX_BAD_SHOWN]:
+            click.echo(f"bad: {line}", err=True)
+        if len(summary.bad) > MAX_BAD_SHOWN:
+            click.echo(f"bad: ... and {len(summary.bad) - MAX_BAD_SHOWN} more", err=True)
+        click.echo(
+            f"{result.path} ({result.format}, {result.encoding}): {summary.new} new, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged, {len(summary.bad)} bad"
+        )
+
+
+def _day(value: date | None, zone: Any = UTC) -> datetime | None:
+    return datetime.combine(value, time(), zone) if value else None
+
+
+@tickets.command("stats")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="First day (UTC), inclusive.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (UTC), exclusive.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@pass_app
+def stats(app: AppContext, since: datetime | None, until: datetime | None, as_json: bool) -> None:
+    """Ticket counts by ISO week, channel and language; first-response median and p90."""
+    figures = ticket_stats(
+        app.store(), _day(since.date() if since else None), _day(until.date() if until else None)
+    )
+    if as_json:
+        click.echo(json.dumps(asdict(figures), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"Tickets: {figures.total}")
+    for title, counts in (
+        ("By ISO week", figures.by_week),
+        ("By channel", figures.by_channel),
+        ("By language", figures.by_language),
+    ):
+        click.echo(f"\n{title}:")
+        width = max((len(key) for key in counts), default=0)
+        for key, count in counts.items():
+            click.echo(f"  {key:<{width}}  {count:>7}")
+    click.echo("\nFirst response:")
+    if figures.first_response_median_h is None:
+        click.echo("  no first-response times")
+    else:
+        click.echo(f"  median  {_hours(figures.first_response_median_h)}")
+        click.echo(f"  p90     {_hours(figures.first_response_p90_h)}")
+        click.echo(f"  ({figures.responded} of {figures.total} tickets answered)")
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 60:.0f} min" if value < 1 else f"{value:.1f} h"
