@@ -126,9 +126,22 @@ def _render(
     try:
         return env.get_template(name).render(r=report, charts=charts)
     except jinja2.TemplateError as error:
-        where = getattr(error, "filename", None) or name
-        line = getattr(error, "lineno", None)
+        where, line = _template_position(error, name)
         raise SddkitError(f"{where}:{line or '?'}: template error: {error}") from error
+
+
+def _template_position(error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:
+    """Where a template failed: syntax errors say so; for errors while rendering, jinja2 maps
+    the traceback onto the template's lines, so the last frame in a .j2 file is the one."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return error.filename or name, error.lineno
+    where: tuple[str, int | None] = (name, None)
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where
 
 
 def _day(value: datetime | date | None) -> str:

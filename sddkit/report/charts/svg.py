@@ -100,8 +100,10 @@ def weekly_chart(
             f'<line class="fix" x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{bottom}">'
             f"<title>{escape(tag)} fixed {fixed_at.date().isoformat()}</title></line>"
         )
+        near_edge = x > right - 90  # keep the tag inside the chart
         body.append(
-            f'<text class="fix-tag" x="{x + 3:.1f}" y="{top - 10 + 11 * (n % 2)}">'
+            f'<text class="fix-tag" x="{x - 3 if near_edge else x + 3:.1f}" '
+            f'y="{top - 10 + 11 * (n % 2)}" text-anchor="{"end" if near_edge else "start"}">'
             f"{escape(tag)}</text>"
         )
     return _svg(bottom + 24, label, body)

@@ -1,0 +1,176 @@
+"""Open the HTML report in headless Chromium: it must load without console errors, draw every
+chart with visible bars, and produce a screenshot.
+
+Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe: fd 3 in,
+fd 4 out, NUL-separated JSON), with the standard library only. Without Chromium the test
+skips, unless SDDKIT_REQUIRE_BROWSER=1 (CI), where it fails.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sddkit.report.render import write_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-pipe",
+]
+
+# Per chart: how many bars have a non-zero drawn size (JS run in the page after load).
+CHART_PROBE = """JSON.stringify([...document.querySelectorAll('svg.chart')].map(svg => ({
+  label: svg.getAttribute('aria-label'),
+  width: svg.getBoundingClientRect().width,
+  bars: [...svg.querySelectorAll('rect.bar')].filter(r => {
+    const b = r.getBBox(); return b.width > 0 && b.height > 0; }).length,
+})))"""
+
+
+class DevTools:
+    """A minimal DevTools-protocol client over Chromium's debugging pipe."""
+
+    def __init__(self, binary: str, profile: Path) -> None:
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+        self._proc = subprocess.Popen(
+            [binary, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+            # Chromium reads fd 3 and writes fd 4; both must survive the fd clean-up.
+            pass_fds=(3, 4, to_browser_r, from_browser_w),
+            preexec_fn=lambda: (os.dup2(to_browser_r, 3), os.dup2(from_browser_w, 4)),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
+        while True:
+            reply = self._read()
+            if reply.get("id") == self._next_id:
+                assert "error" not in reply, reply
+                result: dict[str, Any] = reply.get("result", {})
+                return result
+            self.events.append(reply)
+
+    def wait_for(self, method: str) -> dict[str, Any]:
+        for event in self.events:
+            if event.get("method") == method:
+                return event
+        while True:
+            event = self._read()
+            self.events.append(event)
+            if event.get("method") == method:
+                return event
+
+    def _read(self) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            chunk = os.read(self._from_browser, 1 << 16)
+            if not chunk:
+                raise RuntimeError("Chromium closed the debugging pipe")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    def close(self) -> None:
+        self._proc.kill()
+        self._proc.wait(timeout=10)
+        os.close(self._to_browser)
+        os.close(self._from_browser)
+
+
+@pytest.fixture
+def chromium() -> str:
+    if CHROMIUM is None:
+        if os.environ.get("SDDKIT_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium is required (SDDKIT_REQUIRE_BROWSER=1) but not installed")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return CHROMIUM
+
+
+def inspect_page(chromium: str, page: Path, workdir: Path) -> tuple[list[Any], list[Any], bytes]:
+    """Load `page`; return (console errors, per-chart bar counts, PNG screenshot)."""
+    browser = DevTools(chromium, workdir / "profile")
+    try:
+        target = browser.send("Target.createTarget", url="about:blank")["targetId"]
+        session = browser.send("Target.attachToTarget", targetId=target, flatten=True)
+        sid = session["sessionId"]
+        for domain in ("Page.enable", "Runtime.enable", "Log.enable"):
+            browser.send(domain, sid)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            sid,
+            width=1200,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        browser.send("Page.navigate", sid, url=page.as_uri())
+        browser.wait_for("Page.loadEventFired")
+        probe = browser.send("Runtime.evaluate", sid, expression=CHART_PROBE, returnByValue=True)
+        shot = browser.send("Page.captureScreenshot", sid, format="png", captureBeyondViewport=True)
+    finally:
+        browser.close()
+    errors = [
+        e["params"]
+        for e in browser.events
+        if e.get("method") == "Runtime.exceptionThrown"
+        or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+        or (
+            e.get("method") == "Runtime.consoleAPICalled"
+            and e["params"]["type"] in ("error", "assert")
+        )
+    ]
+    return errors, json.loads(probe["result"]["value"]), base64.b64decode(shot["data"])
+
+
+@pytest.mark.browser
+def test_html_report_in_headless_chromium(sample: Any, chromium: str, tmp_path: Path) -> None:
+    html = write_report(sample.report(), tmp_path / "out", formats=("html",))[0]
+    errors, charts, png = inspect_page(chromium, html, tmp_path)
+    screenshot = tmp_path / "report.png"
+    screenshot.write_bytes(png)
+    if target_dir := os.environ.get("SDDKIT_SCREENSHOT_DIR"):
+        shutil.copy(screenshot, Path(target_dir) / "report.png")
+    assert errors == [], f"console errors: {errors}"
+    assert len(charts) == 3
+    for chart in charts:
+        assert chart["width"] > 300, chart
+        assert chart["bars"] > 0, f"empty chart: {chart}"
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(png) > 20_000  # a rendered page, not a blank canvas
+
+
+@pytest.mark.browser
+def test_the_probe_sees_console_errors_and_empty_charts(chromium: str, tmp_path: Path) -> None:
+    page = tmp_path / "broken.html"
+    page.write_text(
+        '<svg class="chart" width="400" height="50"><rect class="bar" width="0" height="9"/></svg>'
+        "<script>console.error('boom'); missing();</script>"
+    )
+    errors, charts, _ = inspect_page(chromium, page, tmp_path)
+    assert len(errors) >= 2  # the console.error call and the uncaught ReferenceError
+    assert charts == [{"label": None, "width": 400, "bars": 0}]

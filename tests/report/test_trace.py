@@ -1,0 +1,127 @@
+"""Edge cases of the trace: no fixes yet, a fix after the period, a theme no longer there,
+an empty period, tickets without satisfaction scores."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sddkit.report.model import ReportOptions
+from sddkit.report.people import People
+from sddkit.report.trace import distinct_customers, handlers_of, trace_issue
+from sddkit.rotation.model import Person
+from sddkit.tickets.model import Ticket
+from sddkit.trackers.base import FiledIssue, Fix
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _ticket(ext: str, days: float, customer: str | None = None, assignee: str | None = None):
+    return Ticket("csv", ext, T0 + timedelta(days=days), customer_id=customer, assignee=assignee)
+
+
+def _issue(fixed_days: float | None) -> FiledIssue:
+    fix = Fix("resolution", "Done", T0 + timedelta(days=fixed_days)) if fixed_days else None
+    return FiledIssue("PROJ-1", "T-1", "Slow sync", "closed", "https://jira/PROJ-1", T0, fix=fix)
+
+
+def test_no_fixes_yet(sample: Any) -> None:
+    filed = [dataclasses.replace(i, fix=None, state="open") for i in sample.filed]
+    report = sample.report(filed=filed)
+    assert report.fixed == ()
+    assert len(report.unfixed) == 3
+    assert all(t.before is None and t.days_to_fix is None for t in report.traces)
+
+
+def test_fix_after_the_period_does_not_count_yet(sample: Any) -> None:
+    # Reporting on March only: the fix of 2024-03-28 lies after a period ending 03-20.
+    report = sample.report(until=datetime(2024, 3, 21, tzinfo=UTC))
+    keys = {t.issue_key: t for t in report.traces}
+    assert keys["acme/app#3"].fix is None
+    assert keys["acme/app#1"].fix is not None
+    # Issue #2 was filed 03-20 09:00, inside [.., 03-21): still traced.
+    assert "acme/app#2" in keys
+
+
+def test_issue_filed_after_the_period_is_left_out(sample: Any) -> None:
+    report = sample.report(until=datetime(2024, 3, 9, tzinfo=UTC))
+    assert [t.issue_key for t in report.traces] == ["acme/app#1"]
+
+
+def test_issue_whose_theme_disappeared(sample: Any) -> None:
+    themes = [t for t in sample.themes if t.id != "T-export"]
+    report = sample.report(themes=themes)
+    export = next(t for t in report.traces if t.issue_key == "acme/app#2")
+    assert (export.theme_label, export.tickets, export.first_complaint) == (None, 0, None)
+    assert any("acme/app#2" in note for note in report.notes)
+
+
+def test_after_window_shorter_than_weeks_is_normalised_per_week() -> None:
+    # Fix on day 28; period ends day 35 -> after window is 1 week, not 4.
+    tickets = [_ticket(f"b{i}", i) for i in range(0, 28, 7)]  # 4 before: 1/week
+    tickets += [_ticket("a1", 29), _ticket("a2", 30)]  # 2 in the 1-week after window
+    trace = trace_issue(
+        _issue(28),
+        None,
+        tickets,
+        until=T0 + timedelta(days=35),
+        options=ReportOptions(weeks=4),
+        people=People(),
+    )
+    assert (trace.before, trace.after, trace.after_weeks) == (4, 2, 1.0)
+    assert (trace.before_per_week, trace.after_per_week) == (1.0, 2.0)
+    assert trace.change == 1.0
+
+
+def test_fix_at_period_end_has_no_after_rate() -> None:
+    tickets = [_ticket("b1", 1)]
+    trace = trace_issue(
+        _issue(10),
+        None,
+        tickets,
+        until=T0 + timedelta(days=10, seconds=1),
+        options=ReportOptions(weeks=4),
+        people=People(),
+    )
+    assert trace.after == 0
+    assert trace.after_per_week is not None  # one second of window: zero tickets, rate 0
+    trace = trace_issue(
+        _issue(10),
+        None,
+        tickets,
+        until=T0 + timedelta(days=10),
+        options=ReportOptions(),
+        people=People(),
+    )
+    assert trace.fix is None  # fixed exactly when the period ends: not inside it
+
+
+def test_no_before_tickets_means_no_relative_change() -> None:
+    trace = trace_issue(
+        _issue(50),
+        None,
+        [_ticket("old", 1), _ticket("new", 51)],
+        until=T0 + timedelta(days=90),
+        options=ReportOptions(weeks=4),
+        people=People(),
+    )
+    assert (trace.before, trace.after, trace.change) == (0, 1, None)
+
+
+def test_distinct_customers_counts_anonymous_tickets_separately() -> None:
+    tickets = [_ticket("1", 0, "c1"), _ticket("2", 1, "c1"), _ticket("3", 2), _ticket("4", 3)]
+    assert distinct_customers(tickets) == 3
+
+
+def test_handlers_map_emails_and_names_case_insensitively() -> None:
+    people = People([Person("Sam Carter", "sam@example.com", "engineer", "America/New_York")])
+    tickets = [
+        _ticket("1", 0, assignee="SAM@example.com"),
+        _ticket("2", 0, assignee="sam carter"),
+        _ticket("3", 0, assignee="bot@helpdesk"),
+        _ticket("4", 0, assignee="  "),
+        _ticket("5", 0),
+    ]
+    handlers = handlers_of(tickets, people)
+    assert [(h.name, h.tickets) for h in handlers] == [("Sam Carter", 2), ("bot@helpdesk", 1)]
