@@ -16,7 +16,13 @@ from typing import Any
 from sddkit.errors import ConfigError
 from sddkit.rotation.model import Person
 from sddkit.rotation.spec import Member, Override, Rotation
-from sddkit.rotation.specparse import Fields, parse_member, parse_override, parse_rotation
+from sddkit.rotation.specparse import (
+    Fields,
+    did_you_mean,
+    parse_member,
+    parse_override,
+    parse_rotation,
+)
 
 OTHER_SECTIONS = ("triage", "github", "jira", "smtp", "caldav", "report")
 TEAM_KEYS = ("name", "organizer", "calendar_name", "email_domain", "min_gap_days")
@@ -44,11 +50,20 @@ class TeamConfig:
         return self.member(name).person
 
     def member(self, name: str) -> Member:
+        """By full name, e-mail, or a unique start of the name ("Ana", "ana p")."""
         wanted = name.strip().casefold()
-        for member in self.members.values():
+        people = list(self.members.values())
+        for member in people:
             if wanted in (member.person.name.casefold(), member.person.email.casefold()):
                 return member
-        raise ConfigError(self.path, f"no person named {name!r} in [[people]]", field="people")
+        found = [m for m in people if wanted and m.person.name.casefold().startswith(wanted)]
+        if len(found) == 1:
+            return found[0]
+        names = [m.person.name for m in (found or people)]
+        hint = f" (matches {', '.join(names)})" if found else did_you_mean(name, names)
+        raise ConfigError(
+            self.path, f"no one person named {name!r} in [[people]]{hint}", field="people"
+        )
 
     @property
     def organizer(self) -> Person:

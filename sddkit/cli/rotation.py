@@ -1,0 +1,267 @@
+"""`sddkit rotation ...`: plan, who, mine, check, swap, ics. A thin shell over sddkit.rotation."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from contextlib import closing
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from sddkit.cli.context import AppContext, pass_app
+from sddkit.config import TeamConfig, load_config
+from sddkit.errors import SddkitError
+from sddkit.rotation import render
+from sddkit.rotation.fairness import fairness
+from sddkit.rotation.feeds import write_feeds
+from sddkit.rotation.plan import Plan
+from sddkit.rotation.stability import Changes, read_plan_file, replan
+from sddkit.rotation.swap import plan_swap, write_overrides
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+MOMENT = click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+
+
+def horizon(default_weeks: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--today, --from, --to / --weeks, shared by the commands that plan a date range."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        options = [
+            click.option("--today", type=DATE, help="Take this as today (default: the real date)."),
+            click.option("--from", "first", type=DATE, help="First day to show (default: today)."),
+            click.option("--to", "last", type=DATE, help="Last day to show (inclusive)."),
+            click.option(
+                "--weeks",
+                type=click.IntRange(1, 520),
+                default=default_weeks,
+                show_default=True,
+                help="Length of the range when --to is not given.",
+            ),
+        ]
+        return functools.reduce(lambda f, option: option(f), reversed(options), command)
+
+    return decorate
+
+
+def _range(
+    today: datetime | None, first: datetime | None, last: datetime | None, weeks: int
+) -> tuple[date, date, date]:
+    day = today.date() if today else date.today()
+    start = first.date() if first else day
+    end = last.date() if last else start + timedelta(weeks=weeks) - timedelta(days=1)
+    if end < start:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    return day, start, end
+
+
+@click.group()
+def rotation() -> None:
+    """Plan fair support rotations from rotations.toml; who is on; calendars.
+
+    \b
+    The planner never books anyone on leave, a public holiday or two shifts at once, keeps
+    everyone within one shift of their fair share, spreads shifts out, and keeps past and
+    still-valid shifts when re-planning. See docs/rotations.md.
+    """
+
+
+def _plan(
+    app: AppContext,
+    today: date,
+    start: date,
+    end: date,
+    *,
+    previous: Path | None = None,
+    save: bool = False,
+) -> tuple[TeamConfig, Plan, Changes]:
+    config = load_config(app.config_path)
+    before = read_plan_file(previous) if previous else None
+    with closing(app.store()) as conn:
+        plan, changes = replan(conn, config, start, end, today=today, previous=before, save=save)
+    return config, plan, changes
+
+
+@rotation.command("plan")
+@horizon(default_weeks=4)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Keep to this earlier plan (a --format json file) instead of the saved one.",
+)
+@click.option(
+    "--save/--no-save",
+    default=True,
+    show_default=True,
+    help="Save the plan in the store as the one later re-plans keep to.",
+)
+@pass_app
+def plan_command(
+    app: AppContext,
+    today: datetime | None,
+    first: datetime | None,
+    last: datetime | None,
+    weeks: int,
+    fmt: str,
+    previous: Path | None,
+    save: bool,
+) -> None:
+    """Show who is on support each day, and what changed since the saved plan."""
+    day, start, end = _range(today, first, last, weeks)
+    _, plan, changes = _plan(app, day, start, end, previous=previous, save=save)
+    if fmt == "json":
+        click.echo(render.plan_json(plan, changes), nl=False)
+    elif fmt == "csv":
+        click.echo(render.plan_csv(plan), nl=False)
+        click.echo(render.changes_text(changes), err=True)
+    else:
+        click.echo(render.plan_table(plan))
+        click.echo("\n" + render.changes_text(changes))
+
+
+@rotation.command()
+@click.option("--at", "at", type=MOMENT, help="Local date and time to ask about (default: now).")
+@click.option("--tz", "zone", help="Time zone of --at (default: the organizer's).")
+@click.option("--today", type=DATE, hidden=True)
+@pass_app
+def who(app: AppContext, at: datetime | None, zone: str | None, today: datetime | None) -> None:
+    """Who is on support now (or --at a moment), and who is next."""
+    config = load_config(app.config_path)
+    tz = _zone(zone or config.organizer.timezone)
+    moment = at.replace(tzinfo=tz) if at else datetime.now(UTC).astimezone(tz)
+    day = moment.date()
+    _, plan, _ = _plan(
+        app, today.date() if today else day, day - timedelta(days=1), day + timedelta(days=42)
+    )
+    click.echo(render.who_text(moment, plan, [r.name for r in config.rotations]))
+
+
+@rotation.command()
+@click.argument("name")
+@horizon(default_weeks=8)
+@pass_app
+def mine(
+    app: AppContext,
+    name: str,
+    today: datetime | None,
+    first: datetime | None,
+    last: datetime | None,
+    weeks: int,
+) -> None:
+    """NAME's shifts (name or e-mail), in their own time zone."""
+    day, start, end = _range(today, first, last, weeks)
+    config, plan, _ = _plan(app, day, start, end)
+    person = config.person(name)
+    click.echo(render.person_shifts(person, [s for s in plan.shifts if s.person == person.name]))
+
+
+@rotation.command()
+@horizon(default_weeks=13)
+@pass_app
+def check(
+    app: AppContext,
+    today: datetime | None,
+    first: datetime | None,
+    last: datetime | None,
+    weeks: int,
+) -> None:
+    """Validate rotations.toml and print fairness figures; exit 1 if a shift has nobody
+    or someone is more than one shift from their fair share."""
+    day, start, end = _range(today, first, last, weeks)
+    config, plan, _ = _plan(app, day, start, end)
+    figures = fairness(plan, config.people)
+    click.echo(f"{app.config_path}: valid; {len(plan.shifts)} shifts from {start} to {end}.\n")
+    click.echo(render.fairness_text(figures))
+    problems = [
+        f"unstaffed {u.shift.rotation} {u.shift.start:%Y-%m-%d}: {u.reason}" for u in plan.unstaffed
+    ]
+    if not figures.fair:
+        problems.append(f"someone is {figures.max_deviation:.2f} shifts from their fair share")
+    for note in plan.notes:
+        click.echo(f"Note: {note}")
+    if problems:
+        raise SddkitError("; ".join(problems))
+
+
+@rotation.command()
+@click.option("--rotation", "rotation_name", required=True, help="Rotation name.")
+@click.option("--date", "day", type=DATE, required=True, help="Date of the shift to hand over.")
+@click.option("--from", "giver", required=True, help="Who is on that shift now.")
+@click.option("--to", "taker", required=True, help="Who takes it.")
+@click.option(
+    "--back", type=DATE, help="A shift of --to's (same rotation) that --from takes in return."
+)
+@click.option("--today", type=DATE, help="Take this as today (default: the real date).")
+@pass_app
+def swap(
+    app: AppContext,
+    rotation_name: str,
+    day: datetime,
+    giver: str,
+    taker: str,
+    back: datetime | None,
+    today: datetime | None,
+) -> None:
+    """Hand a shift to someone else, as an override in rotations.toml (comments are kept)."""
+    dates = [day.date()] + ([back.date()] if back else [])
+    config, plan, _ = _plan(app, today.date() if today else date.today(), min(dates), max(dates))
+    covers = plan_swap(
+        config, plan, rotation_name, day.date(), giver, taker, back.date() if back else None
+    )
+    write_overrides(app.config_path, covers)
+    for cover in covers:
+        click.echo(f"Override added to {app.config_path}: {cover.describe()}")
+
+
+@rotation.command()
+@horizon(default_weeks=13)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("calendars"),
+    show_default=True,
+    help="Directory for team.ics and one <name>.ics per person.",
+)
+@click.option("--now", type=MOMENT, help="UTC time stamped on the events (DTSTAMP; default: now).")
+@pass_app
+def ics(
+    app: AppContext,
+    today: datetime | None,
+    first: datetime | None,
+    last: datetime | None,
+    weeks: int,
+    out_dir: Path,
+    now: datetime | None,
+) -> None:
+    """Write RFC 5545 calendars: a team feed and one per person."""
+    day, start, end = _range(today, first, last, weeks)
+    stamp = now.replace(tzinfo=UTC) if now else datetime.now(UTC)
+    config = load_config(app.config_path)
+    with closing(app.store()) as conn:
+        plan, _ = replan(conn, config, start, end, today=day, save=True)
+        paths = write_feeds(conn, config, plan, out_dir, stamp)
+    click.echo(f"Wrote {len(paths)} calendars ({len(plan.shifts)} shifts) to {out_dir}/")
+    if plan.unstaffed:
+        click.echo(
+            f"Warning: {len(plan.unstaffed)} unstaffed shifts; see `sddkit rotation plan`.",
+            err=True,
+        )
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError) as error:
+        raise click.BadParameter(f"unknown time zone {name!r}", param_hint="--tz") from error

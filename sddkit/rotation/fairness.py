@@ -1,0 +1,103 @@
+"""Fairness figures of a plan, the ones on-call tools' users ask for.
+
+Per person: shifts, hours, fair share, the gap between their shifts. For the team: the
+max-min spread of shifts and hours per role, the largest distance from a fair share, and
+the balance score: the mean over pairs of people of min(hours)/max(hours) (Grafana OnCall
+calls a schedule balanced at 95% or more).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import combinations, pairwise
+
+from sddkit.rotation.model import ROLES, Person, Shift
+from sddkit.rotation.plan import Plan
+
+
+@dataclass(frozen=True)
+class PersonFigures:
+    name: str
+    role: str
+    shifts: int
+    hours: float
+    share: float  # fair share of shifts
+    min_gap_days: float | None  # None with fewer than two shifts
+    mean_gap_days: float | None
+
+    @property
+    def deviation(self) -> float:
+        return self.shifts - self.share
+
+
+@dataclass(frozen=True)
+class RoleFigures:
+    role: str
+    spread_shifts: int  # max - min shifts
+    spread_hours: float
+    balance: float  # mean over pairs of min(hours)/max(hours), 1.0 = perfectly even
+
+
+@dataclass(frozen=True)
+class Fairness:
+    people: list[PersonFigures]
+    roles: list[RoleFigures]
+
+    @property
+    def max_deviation(self) -> float:
+        """Largest |shifts - fair share|; the planner keeps it within 1."""
+        return max((abs(p.deviation) for p in self.people), default=0.0)
+
+    @property
+    def fair(self) -> bool:
+        return self.max_deviation <= 1 + 1e-6
+
+
+def fairness(plan: Plan, people: Sequence[Person]) -> Fairness:
+    by_person: dict[str, list[Shift]] = {person.name: [] for person in people}
+    for shift in plan.shifts:
+        if shift.person in by_person:
+            by_person[shift.person].append(shift)
+    figures = [_person(person, by_person[person.name], plan.shares) for person in people]
+    roles = [
+        _role(role, [f for f in figures if f.role == role])
+        for role in ROLES
+        if any(f.role == role for f in figures)
+    ]
+    return Fairness(figures, roles)
+
+
+def _person(person: Person, shifts: list[Shift], shares: dict[str, float]) -> PersonFigures:
+    starts = sorted(shift.start for shift in shifts)
+    gaps = [(b - a) / timedelta(days=1) for a, b in pairwise(starts)]
+    return PersonFigures(
+        name=person.name,
+        role=person.role,
+        shifts=len(shifts),
+        hours=round(sum(shift.hours for shift in shifts), 2),
+        share=shares.get(person.name, 0.0),
+        min_gap_days=round(min(gaps), 2) if gaps else None,
+        mean_gap_days=round(sum(gaps) / len(gaps), 2) if gaps else None,
+    )
+
+
+def _role(role: str, figures: list[PersonFigures]) -> RoleFigures:
+    shifts = [f.shifts for f in figures]
+    hours = [f.hours for f in figures]
+    return RoleFigures(
+        role=role,
+        spread_shifts=max(shifts) - min(shifts),
+        spread_hours=round(max(hours) - min(hours), 2),
+        balance=balance_score(hours),
+    )
+
+
+def balance_score(hours: Sequence[float]) -> float:
+    """Mean over pairs of min/max; two people with no hours count as balanced."""
+    pairs = list(combinations(hours, 2))
+    if not pairs:
+        return 1.0
+    total = sum(min(a, b) / max(a, b) if max(a, b) > 0 else 1.0 for a, b in pairs)
+    return total / len(pairs)

@@ -1,0 +1,56 @@
+"""The .ics feeds: one for the whole team and one per person, sharing UIDs and SEQUENCEs."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from icalendar import Event
+
+from sddkit.config import TeamConfig
+from sddkit.rotation.calendar import build_calendar, shift_event
+from sddkit.rotation.plan import Plan
+from sddkit.rotation.sequence import assign_sequences
+
+
+def feed_name(email: str) -> str:
+    """File name of a person's feed: the e-mail's local part, made file-system safe."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", email.split("@")[0]).strip(".-") or "person"
+
+
+def write_feeds(
+    conn: sqlite3.Connection, config: TeamConfig, plan: Plan, out_dir: Path, dtstamp: datetime
+) -> list[Path]:
+    """Write team.ics and <name>.ics per person into `out_dir`; returns the paths written."""
+    sequences = assign_sequences(conn, plan.shifts)
+    events: dict[str, list[Event]] = {name: [] for name in config.members}
+    team: list[Event] = []
+    for shift in plan.shifts:
+        assert shift.person is not None
+        person = config.person(shift.person)
+        event = shift_event(
+            shift,
+            person,
+            sequences[shift.uid],
+            dtstamp,
+            organizer=config.organizer,
+            duties=config.rotation(shift.rotation).duties,
+        )
+        team.append(event)
+        events.setdefault(person.name, []).append(event)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [_write(out_dir / "team.ics", team, config.calendar_name)]
+    for member in config.members.values():
+        person = member.person
+        name = f"{config.calendar_name}: {person.name}"
+        written.append(
+            _write(out_dir / f"{feed_name(person.email)}.ics", events[person.name], name)
+        )
+    return written
+
+
+def _write(path: Path, events: list[Event], name: str) -> Path:
+    path.write_bytes(build_calendar(events, name=name).to_ical())
+    return path

@@ -1,0 +1,154 @@
+"""Plain-text, CSV and JSON renderings of plans and fairness figures (pure functions)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sddkit.rotation.fairness import Fairness
+from sddkit.rotation.model import Person, Shift
+from sddkit.rotation.plan import Plan
+from sddkit.rotation.stability import Changes, shift_record
+
+UNSTAFFED = "UNSTAFFED"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(c)) for c in column) for column in zip(headers, *rows, strict=False)]
+    lines = [headers, ["-" * w for w in widths], *rows]
+    return "\n".join(
+        "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=False)).rstrip()
+        for line in lines
+    )
+
+
+def plan_table(plan: Plan) -> str:
+    reasons = {u.shift.uid: u.reason for u in plan.unstaffed}
+    rows = [
+        [
+            f"{s.start:%a %Y-%m-%d}",
+            f"{s.start:%H:%M}-{s.end:%H:%M} {s.start.tzname()}",
+            s.rotation,
+            s.role,
+            s.person or f"{UNSTAFFED}: {reasons[s.uid]}",
+        ]
+        for s in plan.all_seats()
+    ]
+    out = [table(["Date", "Time", "Rotation", "Role", "Person"], rows)]
+    if plan.skipped:
+        out.append("\nNo shift (public holiday):")
+        out += [f"  {s.day:%a %Y-%m-%d} {s.rotation}: {s.holiday}" for s in plan.skipped]
+    if plan.notes:
+        out.append("\nNotes:")
+        out += [f"  {note}" for note in plan.notes]
+    return "\n".join(out)
+
+
+def plan_csv(plan: Plan) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["uid", "rotation", "start", "end", "role", "seat", "person", "hours"])
+    for shift in plan.all_seats():
+        record = shift_record(shift)
+        writer.writerow([record[k] if record[k] is not None else "" for k in record])
+    return buffer.getvalue()
+
+
+def plan_json(plan: Plan, changes: Changes) -> str:
+    data = {
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+        "shifts": [shift_record(shift) for shift in plan.shifts],
+        "unstaffed": [{**shift_record(u.shift), "reason": u.reason} for u in plan.unstaffed],
+        "skipped": [
+            {"rotation": s.rotation, "date": s.day.isoformat(), "holiday": s.holiday}
+            for s in plan.skipped
+        ],
+        "shares": plan.shares,
+        "notes": plan.notes,
+        "changes": [c.describe() for c in changes.items],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def changes_text(changes: Changes) -> str:
+    if changes.first_plan:
+        return "No saved plan to compare with: this is the first."
+    if not changes.items:
+        return f"No changes to the saved plan ({changes.unchanged} shifts unchanged)."
+    lines = [f"Changes to the saved plan ({changes.unchanged} shifts unchanged):"]
+    return "\n".join(lines + [f"  {c.describe()}" for c in changes.items])
+
+
+def fairness_text(figures: Fairness) -> str:
+    rows = [
+        [
+            p.name,
+            p.role,
+            str(p.shifts),
+            f"{p.hours:g}",
+            f"{p.share:.2f}",
+            f"{p.deviation:+.2f}",
+            "-" if p.min_gap_days is None else f"{p.min_gap_days:g}",
+            "-" if p.mean_gap_days is None else f"{p.mean_gap_days:g}",
+        ]
+        for p in figures.people
+    ]
+    headers = [
+        "Person",
+        "Role",
+        "Shifts",
+        "Hours",
+        "Fair share",
+        "Off by",
+        "Min gap d",
+        "Mean gap d",
+    ]
+    out = [table(headers, rows), ""]
+    for role in figures.roles:
+        out.append(
+            f"{role.role}s: spread {role.spread_shifts} shifts / {role.spread_hours:g} hours, "
+            f"balance {role.balance:.1%} ({'balanced' if role.balance >= 0.95 else 'unbalanced'}"
+            " by the 95% rule)"
+        )
+    out.append(f"Largest distance from a fair share: {figures.max_deviation:.2f} shifts (limit 1)")
+    return "\n".join(out)
+
+
+def person_shifts(person: Person, shifts: Sequence[Shift]) -> str:
+    zone = ZoneInfo(person.timezone)
+    rows = [
+        [
+            f"{s.start.astimezone(zone):%a %Y-%m-%d}",
+            f"{s.start.astimezone(zone):%H:%M}-{s.end.astimezone(zone):%H:%M}",
+            s.rotation,
+            s.role,
+        ]
+        for s in shifts
+    ]
+    hours = sum(s.hours for s in shifts)
+    head = f"{person.name} ({person.timezone}): {len(shifts)} shifts, {hours:g} hours"
+    if not rows:
+        return head
+    return head + "\n" + table(["Date", f"Time ({person.timezone})", "Rotation", "Role"], rows)
+
+
+def who_text(at: datetime, plan: Plan, rotations: Sequence[str]) -> str:
+    lines = [f"At {at:%a %Y-%m-%d %H:%M %Z}:"]
+    for rotation in rotations:
+        seats = [s for s in plan.all_seats() if s.rotation == rotation]
+        now = [s for s in seats if s.start <= at < s.end]
+        upcoming = [s for s in seats if s.start > at]
+        on = ", ".join(f"{s.person or UNSTAFFED} ({s.role})" for s in now) or "nobody"
+        line = f"  {rotation}: on now: {on}"
+        if upcoming:
+            first = upcoming[0].start
+            nxt = [s for s in upcoming if s.start == first]
+            names = ", ".join(f"{s.person or UNSTAFFED} ({s.role})" for s in nxt)
+            line += f"; next: {names} at {first:%a %Y-%m-%d %H:%M %Z}"
+        lines.append(line)
+    return "\n".join(lines)

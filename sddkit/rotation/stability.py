@@ -1,0 +1,152 @@
+"""Re-planning without surprises: the saved plan, plan files, and what changed.
+
+The store keeps the last saved plan (`rotation_plan`). A re-plan passes it to the planner as
+`previous`, which keeps every shift before today as it was and every later one that is still
+valid; `diff_plans` then lists the seats whose person changed, appeared or went away.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sddkit.config import TeamConfig
+from sddkit.errors import InputError
+from sddkit.rotation.model import ROLES, Shift
+from sddkit.rotation.plan import Plan, plan_rotations
+from sddkit.rotation.sequence import ensure_schema
+from sddkit.store import transaction
+
+
+@dataclass(frozen=True)
+class Change:
+    uid: str
+    before: Shift | None  # None: a new seat
+    after: Shift | None  # None: the seat is gone; person None: now unstaffed
+
+    def describe(self) -> str:
+        shift = self.after or self.before
+        assert shift is not None
+        when = f"{shift.start:%a %Y-%m-%d %H:%M} {shift.rotation} {shift.role}"
+        old = self.before.person if self.before else None
+        new = self.after.person if self.after else None
+        if self.after is None:
+            return f"{when}: removed (was {old})"
+        if self.before is None:
+            return f"{when}: new, {new or 'UNSTAFFED'}"
+        return f"{when}: {old or 'UNSTAFFED'} -> {new or 'UNSTAFFED'}"
+
+
+@dataclass
+class Changes:
+    items: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    first_plan: bool = False  # nothing to compare with
+
+
+def diff_plans(before: Sequence[Shift], after: Plan) -> Changes:
+    """Seats of `after`'s date range whose person differs from `before` (same UID)."""
+    old = {s.uid: s for s in before if after.start <= s.start.date() <= after.end}
+    new = {s.uid: s for s in after.all_seats()}
+    changes = Changes(first_plan=not before)
+    for uid, shift in new.items():
+        previous = old.get(uid)
+        if previous is not None and previous.person == shift.person:
+            changes.unchanged += 1
+        elif before and (previous is not None or shift.person is not None):
+            changes.items.append(Change(uid, previous, shift))
+    changes.items += [Change(uid, shift, None) for uid, shift in old.items() if uid not in new]
+    changes.items.sort(key=lambda c: (c.after or c.before).start)  # type: ignore[union-attr]
+    return changes
+
+
+def replan(
+    conn: sqlite3.Connection,
+    config: TeamConfig,
+    start: date,
+    end: date,
+    *,
+    today: date,
+    previous: Sequence[Shift] | None = None,
+    save: bool = False,
+) -> tuple[Plan, Changes]:
+    """Plan against `previous` (default: the saved plan), report changes, optionally save."""
+    before = list(previous) if previous is not None else load_saved(conn)
+    plan = plan_rotations(config, start, end, previous=before, today=today)
+    changes = diff_plans(before, plan)
+    if save:
+        save_plan(conn, plan)
+    return plan, changes
+
+
+def load_saved(conn: sqlite3.Connection) -> list[Shift]:
+    ensure_schema(conn)
+    rows = conn.execute("SELECT * FROM rotation_plan ORDER BY start, rotation, role, seat")
+    return [_shift(dict(row)) for row in rows]
+
+
+def save_plan(conn: sqlite3.Connection, plan: Plan) -> None:
+    """Replace the saved seats dated within the plan's range by the plan's (atomically)."""
+    ensure_schema(conn)
+    with transaction(conn):
+        conn.execute(
+            "DELETE FROM rotation_plan WHERE substr(start, 1, 10) BETWEEN ? AND ?",
+            (plan.start.isoformat(), plan.end.isoformat()),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO rotation_plan(uid, rotation, start, end, role, seat, person)"
+            " VALUES (:uid, :rotation, :start, :end, :role, :seat, :person)",
+            [shift_record(shift) for shift in plan.shifts],
+        )
+
+
+def shift_record(shift: Shift) -> dict[str, Any]:
+    return {
+        "uid": shift.uid,
+        "rotation": shift.rotation,
+        "start": shift.start.isoformat(),
+        "end": shift.end.isoformat(),
+        "role": shift.role,
+        "seat": shift.seat,
+        "person": shift.person,
+        "hours": shift.hours,
+    }
+
+
+def _shift(record: dict[str, Any]) -> Shift:
+    return Shift(
+        rotation=str(record["rotation"]),
+        start=datetime.fromisoformat(record["start"]),
+        end=datetime.fromisoformat(record["end"]),
+        role=str(record["role"]),
+        seat=int(record["seat"]),
+        person=record.get("person"),
+    )
+
+
+def read_plan_file(path: Path) -> list[Shift]:
+    """Shifts from a `sddkit rotation plan --format json` file (InputError naming the item)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InputError(path, f"cannot read plan: {error}") from None
+    items = data.get("shifts") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise InputError(path, "expected an object with a 'shifts' list", field="shifts")
+    shifts = []
+    for number, item in enumerate(items, start=1):
+        try:
+            shift = _shift(item)
+            if shift.start.tzinfo is None or shift.role not in ROLES:
+                raise ValueError("start must carry a UTC offset and role be a known role")
+        except (KeyError, TypeError, ValueError) as error:
+            raise InputError(
+                path, f"bad shift: {error}", line=number, field="shifts", line_label="item"
+            ) from None
+        shifts.append(shift)
+    return shifts
