@@ -1,0 +1,134 @@
+"""Ticket text cleaning: keep what the customer says about the product, drop the rest.
+
+Quoted replies, signatures, greetings, URLs, e-mail addresses and numbers (order ids, dates,
+amounts) would otherwise dominate the similarity between tickets: two tickets that both quote
+the same helpdesk auto-reply, or share "Best regards", are not about the same thing.
+Serbian is written in Cyrillic and Latin script; Serbian Cyrillic is transliterated to Latin so
+both scripts meet in one theme.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import py3langid
+
+# A line that starts the quoted previous message: everything from it on is dropped.
+_QUOTE_HEADER = re.compile(
+    r"^\s*(?:"
+    r"on\s.{0,200}\swrote:?"  # On Mon, 3 Feb 2025, Ana <a@b> wrote:
+    r"|-{2,}\s*(?:original message|forwarded message|исходное сообщение|oryginalna wiadomość"
+    r"|originalna poruka|оригинална порука)\s*-{2,}"
+    r"|(?:from|от|od|šalje|шаље|sent|отправлено|wysłano):\s.+"
+    r"|.{0,200}\s(?:пишет|написал|написала|napisał|napisała|napisał\(a\)|je napisao"
+    r"|je napisala|је написао|је написала|написао|написала):"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,100}(?:wrote|пишет|napisał|написао|napisao).{0,50}"
+    r")\s*$",
+    re.IGNORECASE,
+)
+# A line that starts the signature block: everything from it on is dropped.
+_SIGNATURE = re.compile(
+    r"^\s*(?:--\s*|__+\s*"
+    r"|(?:best|kind|warm)?\s*regards,?.*|best,?|cheers,?|thanks?(?: you)?(?: in advance)?[,!.]?"
+    r"|sincerely,?.*|sent from my .+"
+    r"|с уважением,?.*|спасибо[,!.]?|с наилучшими пожеланиями,?.*|отправлено с .+"
+    r"|pozdrawiam,?.*|z poważaniem,?.*|dziękuję[,!.]?|wysłane z .+"
+    r"|srdačan pozdrav,?.*|срдачан поздрав,?.*|pozdrav,?.*|поздрав,?.*|hvala[,!.]?|хвала[,!.]?"
+    r"|s poštovanjem,?.*|с поштовањем,?.*|lp,?)\s*$",
+    re.IGNORECASE,
+)
+# A greeting at the start of a line (only the greeting words are removed).
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)"
+    r"|здравствуйте|привет|добрый день|добрый вечер|доброе утро|уважаемые?"
+    r"|dzień dobry|witam|witajcie|cześć|szanowni państwo|szanowny panie|szanowna pani"
+    r"|zdravo|pozdrav|dobar dan|poštovani|poštovana|ćao|здраво|добар дан|поштовани|поштована)"
+    r"\b[^\n,.!:]{0,40}[,.!:]?",
+    re.IGNORECASE | re.MULTILINE,
+)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Numbers and tokens that contain digits (order ids like A-10293, #4411, 2025-03-01, v2.3.1).
+_NUMBERISH = re.compile(r"[#№]?(?:\w+[-/_.])*\w*\d[\w./:-]*")
+# Punctuation, symbols and emoji become spaces; "?" and apostrophes carry meaning and stay.
+_NOT_WORD = re.compile(r"[^\w\s'’?]|_")
+_SPACES = re.compile(r"\s+")
+
+_SERBIAN_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z",
+    "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h", "ц": "c",
+    "ч": "č", "џ": "dž", "ш": "š",
+}  # fmt: skip
+_SERBIAN_TABLE = str.maketrans(_SERBIAN_CYRILLIC)
+_SERBIAN_ONLY_LETTERS = frozenset("ђјљњћџЂЈЉЊЋЏ")
+# Cyrillic letters Serbian does not use (Russian, Ukrainian, Belarusian, Bulgarian).
+_NOT_SERBIAN_LETTERS = frozenset("ёйщъыьэюяіїєўЁЙЩЪЫЬЭЮЯІЇЄЎ")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Languages the Serbian transliteration applies to (langid reads Serbian Latin as hr or bs).
+SERBO_CROATIAN = frozenset({"sr", "hr", "bs", "me"})
+
+
+def strip_quoted_and_signature(text: str) -> str:
+    """Cut the text at the first quote header, quoted line block or signature line."""
+    kept: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if _QUOTE_HEADER.match(stripped) or _SIGNATURE.match(stripped):
+            break
+        if stripped.startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def transliterate_serbian(text: str) -> str:
+    """Serbian Cyrillic to Latin (Gaj's alphabet); expects lowercase text."""
+    return text.translate(_SERBIAN_TABLE)
+
+
+def detect_language(text: str) -> str:
+    """A language code for the text: the Serbian family folds to "sr", "und" when unsure."""
+    if not text.strip() or not any(ch.isalpha() for ch in text):
+        return "und"
+    if any(ch in _SERBIAN_ONLY_LETTERS for ch in text):
+        return "sr"
+    code = str(_classify(text[:500])[0])
+    return "sr" if code in SERBO_CROATIAN else code
+
+
+def _classify(text: str) -> tuple[str, float]:
+    result: tuple[str, float] = py3langid.classify(text)
+    return result
+
+
+def _cyrillic_is_serbian(text: str) -> bool:
+    """Cheap script test first (langid costs ~0.5 ms a text), langid only when undecided."""
+    if any(ch in _SERBIAN_ONLY_LETTERS for ch in text):
+        return True
+    if any(ch in _NOT_SERBIAN_LETTERS for ch in text):
+        return False
+    return detect_language(text) == "sr"
+
+
+def clean_text(text: str, language: str | None = None) -> str:
+    """The cleaned, lowercased text used for embedding, keywords and kind cues.
+
+    `language` is the ticket's language when known; Serbian text (by that code, or Cyrillic
+    with Serbian-only letters) is transliterated to Latin.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = strip_quoted_and_signature(text)
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _GREETING.sub(" ", text)
+    text = _NUMBERISH.sub(" ", text)
+    text = _NOT_WORD.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip().lower()
+    if _CYRILLIC.search(text):
+        lang = language.split("-")[0].lower() if language else None
+        serbian = lang in SERBO_CROATIAN if lang else _cyrillic_is_serbian(text)
+        if serbian:
+            text = transliterate_serbian(text)
+    return text

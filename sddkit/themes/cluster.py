@@ -1,0 +1,121 @@
+"""Clustering with an unknown number of themes and room for noise.
+
+Average-linkage agglomerative clustering cut at a distance threshold finds the themes in (a
+sample of) the vectors; clusters smaller than the minimum size are noise. Every other vector
+joins the nearest theme centroid when it is similar enough, else stays noise. When the data
+is larger than the sample, the leftovers are sampled and clustered again (a few rounds), so
+themes too small to show up in the first sample are still found. Memory stays bounded by the
+sample (pairwise distances: sample_size² / 2 doubles) and the assignment batches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from sddkit.themes.embed import Vectors, batches, normalize_rows
+
+Labels = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """`threshold`: average Euclidean distance between unit vectors at which to stop merging
+    (1.15 ≈ mean cosine 0.34); `assign_similarity`: cosine to a centroid needed to join it."""
+
+    threshold: float = 1.15
+    assign_similarity: float = 0.45
+    sample_size: int = 8_000
+    rounds: int = 4
+    seed: int = 0
+
+
+@dataclass
+class Clustering:
+    labels: Labels  # cluster index per vector, -1 = noise
+    centroids: Vectors  # unit vectors, one row per cluster
+    similarity: NDArray[np.float32]  # cosine of each vector to its centroid, 0 for noise
+
+
+def assign_to_centroids(
+    vectors: Vectors, centroids: Vectors, min_similarity: float
+) -> tuple[Labels, NDArray[np.float32]]:
+    """Nearest centroid by cosine; -1 where the best similarity is below `min_similarity`."""
+    labels = np.full(len(vectors), -1, dtype=np.int64)
+    best = np.zeros(len(vectors), dtype=np.float32)
+    if len(centroids) == 0:
+        return labels, best
+    for part in batches(len(vectors), 50_000):
+        sims = vectors[part] @ centroids.T
+        nearest = np.argmax(sims, axis=1)
+        top = sims[np.arange(len(nearest)), nearest]
+        labels[part] = np.where(top >= min_similarity, nearest, -1)
+        best[part] = np.where(top >= min_similarity, top, 0.0)
+    return labels, best
+
+
+def centroids_of(vectors: Vectors, labels: Labels, count: int) -> Vectors:
+    sums = np.zeros((count, vectors.shape[1]), dtype=np.float64)
+    members = labels >= 0
+    np.add.at(sums, labels[members], vectors[members])
+    return normalize_rows(sums)
+
+
+def _agglomerate(vectors: Vectors, threshold: float) -> Labels:
+    if len(vectors) < 2:
+        return np.zeros(len(vectors), dtype=np.int64)
+    tree = linkage(vectors.astype(np.float64), method="average", metric="euclidean")
+    return np.asarray(fcluster(tree, t=threshold, criterion="distance"), dtype=np.int64) - 1
+
+
+def cluster_vectors(
+    vectors: Vectors, min_size: int, settings: ClusterSettings | None = None
+) -> Clustering:
+    """Cluster unit vectors (zero rows are always noise); see the module docstring."""
+    settings = settings or ClusterSettings()
+    rng = np.random.default_rng(settings.seed)
+    labels = np.full(len(vectors), -1, dtype=np.int64)
+    pending = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
+    found: list[Vectors] = []
+    for _ in range(settings.rounds):
+        if len(pending) < min_size:
+            break
+        sampled = len(pending) > settings.sample_size
+        sample = pending
+        if sampled:
+            sample = np.sort(rng.choice(pending, settings.sample_size, replace=False))
+        local = _agglomerate(vectors[sample], settings.threshold)
+        ids, counts = np.unique(local, return_counts=True)
+        # In a sample a few members stand for many tickets; the full size is checked below.
+        keep = ids[counts >= (min(min_size, 3) if sampled else min_size)]
+        if keep.size == 0:
+            break
+        remap = np.full(local.max() + 1, -1, dtype=np.int64)
+        remap[keep] = np.arange(keep.size) + len(found)
+        labels[sample] = remap[local]
+        centroids = centroids_of(vectors, labels, len(found) + keep.size)[len(found) :]
+        rest = np.setdiff1d(pending, sample, assume_unique=True)
+        near, _ = assign_to_centroids(vectors[rest], centroids, settings.assign_similarity)
+        labels[rest] = np.where(near >= 0, near + len(found), -1)
+        found.append(centroids)
+        pending = pending[labels[pending] < 0]
+        if not sampled:
+            break
+    return _finish(vectors, labels, sum(len(c) for c in found), min_size)
+
+
+def _finish(vectors: Vectors, labels: Labels, count: int, min_size: int) -> Clustering:
+    """Drop clusters below `min_size`, renumber by size, compute centroids and similarities."""
+    sizes = np.bincount(labels[labels >= 0], minlength=count)
+    order = [c for c in np.argsort(-sizes, kind="stable") if sizes[c] >= min_size]
+    remap = np.full(max(count, 1), -1, dtype=np.int64)
+    remap[order] = np.arange(len(order))
+    labels = np.where(labels >= 0, remap[np.maximum(labels, 0)], -1)
+    centroids = centroids_of(vectors, labels, len(order))
+    similarity = np.zeros(len(vectors), dtype=np.float32)
+    members = labels >= 0
+    similarity[members] = np.einsum("ij,ij->i", vectors[members], centroids[labels[members]])
+    return Clustering(labels=labels, centroids=centroids, similarity=similarity)

@@ -1,0 +1,50 @@
+"""The tickets in scope as compact columns: cleaned text plus what the figures need.
+
+Built in one pass over `iter_tickets`, so raw bodies and messages are not kept in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sddkit.themes.clean import clean_text
+from sddkit.themes.figures import satisfaction_score
+from sddkit.tickets.model import Ticket
+
+
+@dataclass
+class Corpus:
+    keys: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    created: list[datetime] = field(default_factory=list)
+    customers: list[str | None] = field(default_factory=list)
+    channels: list[str | None] = field(default_factory=list)
+    satisfaction: list[float | None] = field(default_factory=list)
+    languages: list[str | None] = field(default_factory=list)
+    tags: list[tuple[str, ...]] = field(default_factory=list)
+
+    @classmethod
+    def from_tickets(cls, tickets: Iterable[Ticket]) -> Corpus:
+        corpus = cls()
+        for ticket in tickets:
+            corpus.add(ticket)
+        return corpus
+
+    def add(self, ticket: Ticket) -> None:
+        language = ticket.language.split("-")[0].lower() if ticket.language else None
+        self.keys.append(ticket.key)
+        self.texts.append(clean_text(ticket.text, language))
+        self.created.append(ticket.created_at)
+        self.customers.append(ticket.customer_id)
+        self.channels.append(ticket.channel)
+        self.satisfaction.append(satisfaction_score(ticket.satisfaction, ticket.satisfaction_scale))
+        self.languages.append(language)
+        self.tags.append(ticket.tags)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def index(self) -> dict[str, int]:
+        return {key: i for i, key in enumerate(self.keys)}

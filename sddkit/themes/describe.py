@@ -1,0 +1,96 @@
+"""From clustered tickets to `Theme`s: keywords, label, representatives, kind, figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sddkit.themes.clean import detect_language
+from sddkit.themes.corpus import Corpus
+from sddkit.themes.embed import Vectors
+from sddkit.themes.figures import average, tally, trend, weekly_counts
+from sddkit.themes.label import class_keywords, classify_kind, make_label
+from sddkit.themes.model import Theme
+from sddkit.themes.store import StoredTheme
+
+KEYWORD_SAMPLE = 400  # texts per theme for keywords (the closest to the centroid)
+KIND_SAMPLE = 2_000  # texts per theme for the kind cues
+LANGUAGE_SAMPLE = 200  # tickets without a language whose language is detected per theme
+
+
+@dataclass
+class Draft:
+    """A cluster with its final id, before it is described."""
+
+    theme_id: str
+    rows: NDArray[np.int64]  # corpus rows of the members
+    centroid: Vectors
+    origin: str
+    overlap: float | None = None
+    cosine: float | None = None
+
+
+def describe(
+    corpus: Corpus, drafts: Sequence[Draft], similarity: NDArray[np.float32], now: datetime
+) -> list[StoredTheme]:
+    """Describe every draft; `similarity[row]` is the member's cosine to its centroid."""
+    ranked = [_by_closeness(d.rows, similarity, corpus.keys) for d in drafts]
+    keywords = class_keywords([[corpus.texts[i] for i in rows[:KEYWORD_SAMPLE]] for rows in ranked])
+    themes = []
+    for draft, rows, words in zip(drafts, ranked, keywords, strict=True):
+        theme = _theme(corpus, draft.theme_id, rows, words, now)
+        themes.append(StoredTheme(theme, draft.centroid, draft.origin, draft.overlap, draft.cosine))
+    themes.sort(key=lambda s: (-s.theme.size, s.theme.id))
+    return themes
+
+
+def _by_closeness(
+    rows: NDArray[np.int64], similarity: NDArray[np.float32], keys: Sequence[str]
+) -> list[int]:
+    return sorted(rows.tolist(), key=lambda i: (-float(similarity[i]), keys[i]))
+
+
+def _theme(
+    corpus: Corpus, theme_id: str, rows: list[int], words: list[str], now: datetime
+) -> Theme:
+    created = [corpus.created[i] for i in rows]
+    sample = rows[:KIND_SAMPLE]
+    kind, evidence = classify_kind(
+        [corpus.texts[i] for i in sample], [corpus.tags[i] for i in sample]
+    )
+    customers = {corpus.customers[i] for i in rows if corpus.customers[i]}
+    return Theme(
+        id=theme_id,
+        label=make_label(words, fallback=corpus.texts[rows[0]][:48] or theme_id),
+        kind=kind,
+        keywords=tuple(words),
+        ticket_keys=tuple(sorted(corpus.keys[i] for i in rows)),
+        representative_keys=tuple(corpus.keys[i] for i in rows[:3]),
+        customer_count=len(customers),
+        first_seen=min(created),
+        last_seen=max(created),
+        trend=trend(created, now),
+        evidence=evidence,
+        avg_satisfaction=average([corpus.satisfaction[i] for i in rows]),
+        channels=tally([corpus.channels[i] for i in rows]),
+        languages=_languages(corpus, rows),
+        weekly_counts=weekly_counts(created, now),
+    )
+
+
+def _languages(corpus: Corpus, rows: list[int]) -> dict[str, int]:
+    """Known languages counted; unknown ones detected on a sample and scaled up."""
+    known = [corpus.languages[i] for i in rows if corpus.languages[i]]
+    unknown = [i for i in rows if not corpus.languages[i]]
+    counts = tally(known)
+    if unknown:
+        sample = unknown[:LANGUAGE_SAMPLE]
+        detected = tally([detect_language(corpus.texts[i]) for i in sample])
+        scale = len(unknown) / len(sample)
+        for code, n in detected.items():
+            counts[code] = counts.get(code, 0) + round(n * scale)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

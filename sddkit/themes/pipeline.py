@@ -1,0 +1,273 @@
+"""Tickets -> themes with stable ids: clean, embed, cluster (full or incremental), label, store.
+
+A *full* run refits the embedding on all tickets in scope, clusters them and carries ids over
+from the previous run (see `ids`). An *incremental* run reuses the stored model: new tickets
+join existing themes whose centroid they are close to, and only the leftovers (new tickets
+that fit nowhere plus earlier noise) are clustered into new themes. `update_themes` runs
+incrementally when the new tickets are a small share of those already seen, the scope and
+minimum size are unchanged and the model is recent; `full=True` forces a full run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sddkit.errors import SddkitError
+from sddkit.store import transaction
+from sddkit.themes.cluster import (
+    ClusterSettings,
+    assign_to_centroids,
+    centroids_of,
+    cluster_vectors,
+)
+from sddkit.themes.corpus import Corpus
+from sddkit.themes.describe import Draft, describe
+from sddkit.themes.embed import Embedder, Vectors, load_embedder, make_embedder, normalize_rows
+from sddkit.themes.ids import Match, MatchSettings, match_clusters, mint_id
+from sddkit.themes.model import Theme
+from sddkit.themes.store import PreviousRun, StoredTheme, load_previous, save_run
+from sddkit.tickets.model import Ticket
+from sddkit.tickets.store import iter_tickets
+
+
+@dataclass(frozen=True)
+class ThemeSettings:
+    backend: str = "char-ngram"
+    model_path: str | None = None
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    match: MatchSettings = field(default_factory=MatchSettings)
+    incremental_max_share: float = 0.25  # new tickets / tickets seen, above it: full run
+    incremental_max_runs: int = 6  # runs since the model was fitted, above it: full run
+
+
+@dataclass
+class RunResult:
+    mode: str
+    themes: list[StoredTheme]
+    members: list[tuple[str, str | None, float]]
+    model_state: bytes | None
+    model_run: int | None
+
+
+def update_themes(
+    conn: sqlite3.Connection,
+    *,
+    now: datetime,
+    min_size: int = 5,
+    since: datetime | None = None,
+    full: bool | None = None,
+    settings: ThemeSettings | None = None,
+) -> list[Theme]:
+    """Cluster the store's tickets created in [since, now), keep stable ids, store the run
+    (themes, memberships, history) and return the themes, largest first."""
+    if now.tzinfo is None or (since is not None and since.tzinfo is None):
+        raise SddkitError("now and since must be timezone-aware")
+    if min_size < 2:
+        raise SddkitError(f"min-size must be at least 2, got {min_size}")
+    settings = settings or ThemeSettings()
+    previous = load_previous(conn)
+    corpus = Corpus.from_tickets(iter_tickets(conn, since=since, until=now))
+    result = run_themes(corpus, previous, now=now, min_size=min_size, since=since,
+                        full=full, settings=settings)  # fmt: skip
+    with transaction(conn):
+        save_run(
+            conn,
+            now=now,
+            mode=result.mode,
+            since=since,
+            min_size=min_size,
+            backend=settings.backend,
+            model_state=result.model_state,
+            model_run=result.model_run,
+            ticket_count=len(corpus),
+            themes=result.themes,
+            members=result.members,
+        )
+    return [stored.theme for stored in result.themes]
+
+
+def themes_from_tickets(
+    tickets: Iterable[Ticket],
+    *,
+    now: datetime,
+    min_size: int = 5,
+    settings: ThemeSettings | None = None,
+) -> list[Theme]:
+    """One full run on tickets in memory, nothing stored (benchmarks, previews)."""
+    result = run_themes(Corpus.from_tickets(tickets), None, now=now, min_size=min_size,
+                        since=None, full=True, settings=settings or ThemeSettings())  # fmt: skip
+    return [stored.theme for stored in result.themes]
+
+
+def run_themes(
+    corpus: Corpus,
+    previous: PreviousRun | None,
+    *,
+    now: datetime,
+    min_size: int,
+    since: datetime | None,
+    full: bool | None,
+    settings: ThemeSettings,
+) -> RunResult:
+    if full is not True and _can_go_incremental(corpus, previous, min_size, since, settings):
+        assert previous is not None and previous.model_state is not None
+        return _incremental(corpus, previous, now, min_size, settings)
+    return _full(corpus, previous, now, min_size, settings)
+
+
+def _can_go_incremental(
+    corpus: Corpus,
+    previous: PreviousRun | None,
+    min_size: int,
+    since: datetime | None,
+    settings: ThemeSettings,
+) -> bool:
+    if previous is None or previous.model_state is None or previous.model_run is None:
+        return False
+    if (previous.min_size, previous.since, previous.backend) != (min_size, since, settings.backend):
+        return False
+    if previous.run_id - previous.model_run >= settings.incremental_max_runs:
+        return False
+    new = sum(1 for key in corpus.keys if key not in previous.members)
+    return new <= settings.incremental_max_share * max(len(previous.members), 1)
+
+
+def _full(
+    corpus: Corpus, previous: PreviousRun | None, now: datetime, min_size: int, s: ThemeSettings
+) -> RunResult:
+    embedder = make_embedder(s.backend, s.model_path)
+    embedder.fit(corpus.texts)
+    vectors = embedder.transform(corpus.texts)
+    clustering = cluster_vectors(vectors, min_size, s.cluster)
+    groups = [np.flatnonzero(clustering.labels == c) for c in range(len(clustering.centroids))]
+    new_members = [frozenset(corpus.keys[i] for i in g) for g in groups]
+    old_ids, old_members, old_centroids = _previous_in_space(corpus, previous, vectors)
+    matches = match_clusters(
+        new_members, clustering.centroids, old_ids, old_members, old_centroids, s.match
+    )
+    drafts = [
+        Draft(m.theme_id, g, clustering.centroids[c], m.origin, m.overlap, m.cosine)
+        for c, (g, m) in enumerate(zip(groups, matches, strict=True))
+    ]
+    themes = describe(corpus, drafts, clustering.similarity, now)
+    members = _memberships(corpus, clustering.labels, clustering.similarity, matches)
+    return RunResult("full", themes, members, embedder.dumps(), None)
+
+
+def _previous_in_space(
+    corpus: Corpus, previous: PreviousRun | None, vectors: Vectors
+) -> tuple[list[str], list[frozenset[str]], Vectors]:
+    """Previous themes' members and centroids recomputed in this run's vector space."""
+    if previous is None or not previous.themes:
+        return [], [], np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    index = corpus.index()
+    ids, members, centroids = [], [], []
+    for stored in previous.themes:
+        keys = frozenset(stored.theme.ticket_keys)
+        rows = [index[k] for k in keys if k in index]
+        ids.append(stored.theme.id)
+        members.append(keys)
+        centroids.append(vectors[rows].sum(axis=0) if rows else np.zeros(vectors.shape[1]))
+    return ids, members, normalize_rows(np.array(centroids))
+
+
+def _memberships(
+    corpus: Corpus, labels: NDArray[np.int64], similarity: NDArray[np.float32], matches: list[Match]
+) -> list[tuple[str, str | None, float]]:
+    return [
+        (key, matches[label].theme_id if label >= 0 else None, float(similarity[i]))
+        for i, (key, label) in enumerate(zip(corpus.keys, labels.tolist(), strict=True))
+    ]
+
+
+def _incremental(
+    corpus: Corpus, previous: PreviousRun, now: datetime, min_size: int, s: ThemeSettings
+) -> RunResult:
+    assert previous.model_state is not None
+    embedder: Embedder = load_embedder(previous.backend, previous.model_state, s.model_path)
+    old = [t for t in previous.themes if len(t.centroid)]
+    labels = np.full(len(corpus), -1, dtype=np.int64)
+    similarity = np.zeros(len(corpus), dtype=np.float32)
+    old_index = {t.theme.id: n for n, t in enumerate(old)}
+    fresh, earlier_noise = [], []
+    for i, key in enumerate(corpus.keys):
+        seen = previous.members.get(key)
+        if seen is None:
+            fresh.append(i)
+        elif seen[0] is None or seen[0] not in old_index:
+            earlier_noise.append(i)
+        else:
+            labels[i], similarity[i] = old_index[seen[0]], seen[1]
+    centroids = np.array([t.centroid for t in old], dtype=np.float32).reshape(len(old), -1)
+    fresh_rows = np.array(fresh, dtype=np.int64)
+    fresh_vectors = embedder.transform([corpus.texts[i] for i in fresh])
+    near, sims = assign_to_centroids(fresh_vectors, centroids, s.cluster.assign_similarity)
+    labels[fresh_rows], similarity[fresh_rows] = near, sims
+    # Leftovers: fresh tickets that fit no theme, plus earlier noise; cluster them alone.
+    left_rows = np.concatenate([fresh_rows[near < 0], np.array(earlier_noise, dtype=np.int64)])
+    left_vectors = np.concatenate(
+        [fresh_vectors[near < 0], embedder.transform([corpus.texts[i] for i in earlier_noise])]
+    )
+    left_labels = _cluster_leftovers(corpus, left_rows, min_size, s)
+    new_centroids = centroids_of(left_vectors, left_labels, int(left_labels.max(initial=-1)) + 1)
+    drafts = _old_drafts(old, labels, fresh_rows, fresh_vectors, near)
+    taken = {t.theme.id for t in previous.themes}
+    for c, centroid in enumerate(new_centroids):
+        rows = left_rows[left_labels == c]
+        theme_id = mint_id({corpus.keys[i] for i in rows}, taken)
+        taken.add(theme_id)
+        labels[rows] = len(drafts)
+        similarity[rows] = left_vectors[left_labels == c] @ centroid
+        drafts.append(Draft(theme_id, rows, centroid, "new"))
+    themes = describe(corpus, [d for d in drafts if len(d.rows)], similarity, now)
+    ids = [d.theme_id for d in drafts]
+    members = [
+        (key, ids[label] if label >= 0 else None, float(similarity[i]))
+        for i, (key, label) in enumerate(zip(corpus.keys, labels.tolist(), strict=True))
+    ]
+    return RunResult("incremental", themes, members, None, previous.model_run)
+
+
+def _cluster_leftovers(
+    corpus: Corpus, rows: NDArray[np.int64], min_size: int, s: ThemeSettings
+) -> NDArray[np.int64]:
+    """Cluster the leftovers in a space fitted for them (with a sample of the rest for
+    context): words new since the stored model was fitted are what new themes are made of.
+    The caller computes the new themes' centroids in the stored model's space."""
+    if len(rows) < min_size:
+        return np.full(len(rows), -1, dtype=np.int64)
+    rng = np.random.default_rng(s.cluster.seed)
+    context = rng.choice(len(corpus), min(len(corpus), s.cluster.sample_size), replace=False)
+    local = make_embedder(s.backend, s.model_path)
+    local.fit([corpus.texts[i] for i in np.union1d(rows, context)])
+    return cluster_vectors(
+        local.transform([corpus.texts[i] for i in rows]), min_size, s.cluster
+    ).labels
+
+
+def _old_drafts(
+    old: list[StoredTheme],
+    labels: NDArray[np.int64],
+    fresh_rows: NDArray[np.int64],
+    fresh_vectors: Vectors,
+    near: NDArray[np.int64],
+) -> list[Draft]:
+    """Previous themes with the fresh tickets that joined them; centroids move accordingly."""
+    drafts = []
+    for n, stored in enumerate(old):
+        rows = np.flatnonzero(labels == n)
+        joined = fresh_vectors[near == n]
+        moved = stored.centroid * max(stored.theme.size, 1) + joined.sum(axis=0)
+        centroid = normalize_rows(moved[None, :])[0]
+        kept_share = (len(rows) - len(joined)) / max(stored.theme.size, 1)
+        cosine = float(centroid @ stored.centroid)
+        drafts.append(
+            Draft(stored.theme.id, rows, centroid, "kept", round(kept_share, 4), round(cosine, 4))
+        )
+    return drafts

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from sddkit.errors import SddkitError
+from sddkit.themes.pipeline import update_themes
+from sddkit.themes.store import load_themes, theme_history
+from sddkit.tickets.store import upsert_tickets
+from tests.themes.conftest import NOW, THEMES, make_ticket, theme_of, themed_tickets
+
+
+def _by_source_theme(themes):  # type: ignore[no-untyped-def]
+    return {Counter(theme_of(k) for k in t.ticket_keys).most_common(1)[0][0]: t for t in themes}
+
+
+def test_finds_each_theme_within_its_language_and_keeps_noise_out(store_with) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with(list(themed_tickets()))
+    themes = update_themes(conn, now=NOW)
+    assert len(themes) == len(THEMES)
+    for theme in themes:
+        sources = {theme_of(k) for k in theme.ticket_keys}
+        assert len(sources) == 1, sources  # pure: one theme, one language
+        assert theme.size == 12
+    clustered = {k for t in themes for k in t.ticket_keys}
+    assert not any("oneoff" in k for k in clustered)
+
+
+def test_serbian_cyrillic_and_latin_meet_in_one_theme(store_with) -> None:  # type: ignore[no-untyped-def]
+    themes = update_themes(store_with(list(themed_tickets())), now=NOW)
+    serbian = _by_source_theme(themes)["invoice-sr"]
+    texts = {k for k in serbian.ticket_keys}
+    assert len(texts) == 12
+    assert serbian.languages == {"sr": 12}
+
+
+def test_ids_stay_stable_when_more_tickets_arrive(store_with) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with(list(themed_tickets()))
+    first = _by_source_theme(update_themes(conn, now=NOW))
+    upsert_tickets(conn, themed_tickets(per_theme=2, seed=7, start=500))
+    second = _by_source_theme(update_themes(conn, now=NOW + timedelta(days=7)))
+    assert {name: t.id for name, t in first.items()} == {name: t.id for name, t in second.items()}
+    assert all(t.size == 14 for t in second.values())
+    mode = conn.execute("SELECT mode FROM theme_runs ORDER BY id DESC").fetchone()[0]
+    assert mode == "incremental"
+
+
+def test_ids_stay_stable_across_a_full_rerun(store_with) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with(list(themed_tickets()))
+    first = _by_source_theme(update_themes(conn, now=NOW))
+    upsert_tickets(conn, themed_tickets(per_theme=8, seed=9, start=500))
+    second = _by_source_theme(update_themes(conn, now=NOW + timedelta(days=7), full=True))
+    assert {name: t.id for name, t in first.items()} == {name: t.id for name, t in second.items()}
+    history = theme_history(conn, second["export-ru"].id)
+    assert [(h.size, h.origin) for h in history] == [(12, "new"), (20, "kept")]
+
+
+def test_new_theme_gets_a_new_id_and_old_ones_stay(store_with) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with(list(themed_tickets()))
+    before = {t.id for t in update_themes(conn, now=NOW)}
+    upsert_tickets(
+        conn,
+        [
+            make_ticket(f"sso-{i}", text, NOW + timedelta(hours=i))
+            for i, text in enumerate(
+                ["SAML single sign-on login loop with Okta. SSO keeps redirecting"] * 6
+            )
+        ],
+    )
+    after = update_themes(conn, now=NOW + timedelta(days=1))
+    assert before < {t.id for t in after}
+    (fresh,) = [t for t in after if t.id not in before]
+    assert {theme_of(k) for k in fresh.ticket_keys} == {"sso"}
+
+
+def test_load_themes_returns_the_latest_run(store_with) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with(list(themed_tickets()))
+    assert load_themes(conn) == []
+    themes = update_themes(conn, now=NOW)
+    assert load_themes(conn) == themes
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        ["The export crashes"],
+        ["😀🔥🙈"] * 8,
+    ],
+    ids=["empty", "one-ticket", "only-emoji"],
+)
+def test_degenerate_inputs_give_no_theme(store_with, texts) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with(
+        [make_ticket(str(i), t, NOW - timedelta(days=1)) for i, t in enumerate(texts)]
+    )
+    assert update_themes(conn, now=NOW) == []
+    assert load_themes(conn) == []
+
+
+def test_identical_tickets_form_one_theme(store_with) -> None:  # type: ignore[no-untyped-def]
+    text = "Login button does not work on Safari. Error 403 on login"
+    conn = store_with([make_ticket(str(i), text, NOW - timedelta(days=i + 1)) for i in range(7)])
+    (theme,) = update_themes(conn, now=NOW)
+    assert theme.size == 7 and theme.kind == "bug"
+
+
+def test_very_long_bodies(store_with) -> None:  # type: ignore[no-untyped-def]
+    body = "The sync of calendar events fails with a timeout error. " * 2000
+    tickets = [
+        make_ticket(str(i), f"Calendar sync fails. {body}", NOW - timedelta(days=i + 1))
+        for i in range(6)
+    ]
+    (theme,) = update_themes(store_with(tickets), now=NOW)
+    assert theme.size == 6
+
+
+def test_naive_now_is_refused(store_with) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SddkitError, match="timezone-aware"):
+        update_themes(store_with([]), now=NOW.replace(tzinfo=None))
