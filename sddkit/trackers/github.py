@@ -48,8 +48,9 @@ class GitHubTracker:
             seconds_between_requests=None,
             # GitHub asks integrators to space out writes (secondary rate limits).
             seconds_between_writes=write_interval_s or None,
+            lazy=True,  # no request until one is needed
         )
-        self._repo = self._github.get_repo(settings.repo, lazy=True)
+        self._repo = self._github.get_repo(settings.repo)
         self._issues: dict[str, Issue] = {}
 
     def filed_issues(self) -> list[FiledIssue]:

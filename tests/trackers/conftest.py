@@ -1,0 +1,67 @@
+"""Fixtures for tracker tests: fake servers, trackers wired to them, themes and tickets."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from sddkit.trackers.retry import RetryPolicy
+
+
+def load_fakes() -> ModuleType:
+    """tests/trackers/fakes.py, importable from any test (tests are not a package)."""
+    if "sddkit_test_fakes" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "sddkit_test_fakes", Path(__file__).with_name("fakes.py")
+        )
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["sddkit_test_fakes"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["sddkit_test_fakes"]
+
+
+fakes = load_fakes()
+
+
+@pytest.fixture
+def sleeper() -> object:
+    return fakes.Sleeper()
+
+
+@pytest.fixture
+def policy(sleeper: Any) -> RetryPolicy:
+    return RetryPolicy(retries=3, max_wait_s=900, sleep=sleeper, clock=sleeper.clock)
+
+
+@pytest.fixture
+def fake_jira_server(httpserver: HTTPServer) -> object:
+    return fake_jira_on(httpserver, cloud=False)
+
+
+@pytest.fixture
+def fake_jira_cloud(httpserver: HTTPServer) -> object:
+    return fake_jira_on(httpserver, cloud=True)
+
+
+@pytest.fixture
+def fake_github(httpserver: HTTPServer) -> Iterator[object]:
+    server = fakes.FakeGitHub(httpserver.url_for("/"), fakes.GH_TOKEN)
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(server.handle)
+    yield server
+
+
+def fake_jira_on(httpserver: HTTPServer, *, cloud: bool) -> object:
+    server = fakes.FakeJira(
+        httpserver.url_for("/"), fakes.JIRA_TOKEN, cloud=cloud, email="nina@example.com"
+    )
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(server.handle)
+    return server

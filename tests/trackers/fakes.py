@@ -1,0 +1,436 @@
+"""In-process fake GitHub and Jira servers speaking the documented REST shapes.
+
+They run behind pytest-httpserver (a real HTTP server on localhost); the real PyGithub and
+jira clients talk to them. State is plain dicts; `faults` inject responses (rate limits, 5xx)
+so tests can exercise retries, crashes and partial progress.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug import Request, Response
+
+from sddkit.themes.model import Theme
+from sddkit.tickets.model import Message, Ticket
+
+GH_TOKEN = "ghp_SECRETtoken1234567890abcdefABCDEF"
+JIRA_TOKEN = "ATATT3xSECRETjira0987654321zyx"
+
+
+class Sleeper:
+    """Records the waits instead of sleeping; the clock advances with them."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self.now = NOW.timestamp()
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(data), status, headers, content_type="application/json")
+
+
+@dataclass
+class Fault:
+    """Answer requests matching `method` and `path` (regex) with `status` `times` times.
+
+    With `after=True` the request is performed first and only its response is replaced
+    (the server stored the issue, then the connection died: the classic duplicate maker).
+    """
+
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+    after: bool = False
+    message: str = "fault injected"
+    skip: int = 0  # let this many matching requests through first
+
+
+class FakeServer:
+    prefix = ""
+
+    def __init__(self, base_url: str, secret: str) -> None:
+        self.base = base_url.rstrip("/")
+        self.secret = secret
+        self.faults: list[Fault] = []
+        self.log: list[tuple[str, str]] = []
+        self.seen_auth: list[str] = []
+
+    def writes(self) -> list[tuple[str, str]]:
+        return [(m, p) for m, p in self.log if m in ("POST", "PATCH", "PUT", "DELETE")]
+
+    def handle(self, request: Request) -> Response:
+        path = request.path.removeprefix(self.prefix)
+        self.log.append((request.method, path))
+        self.seen_auth.append(request.headers.get("Authorization", ""))
+        fault = self._fault(request.method, path)
+        if fault and not fault.after:
+            return _json({"message": fault.message}, fault.status, fault.headers)
+        if not self.authorized(request):
+            return _json({"message": "Bad credentials"}, 401)
+        response = self.route(request, path)
+        if fault:
+            return _json({"message": fault.message}, fault.status, fault.headers)
+        return response
+
+    def _fault(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.times > 0 and fault.method == method and re.fullmatch(fault.path, path):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
+                fault.times -= 1
+                return fault
+        return None
+
+    def authorized(self, request: Request) -> bool:
+        raise NotImplementedError
+
+    def route(self, request: Request, path: str) -> Response:
+        raise NotImplementedError
+
+
+class FakeGitHub(FakeServer):
+    """GitHub REST v3 under a GitHub Enterprise style prefix (/api/v3)."""
+
+    prefix = "/api/v3"
+
+    def __init__(self, base_url: str, secret: str, repo: str = "acme/app") -> None:
+        super().__init__(base_url, secret)
+        self.repo = repo
+        self.issues: dict[int, dict[str, Any]] = {}
+        self.comments: dict[int, list[str]] = {}
+        self.timelines: dict[int, list[dict[str, Any]]] = {}
+        self.indexed: set[int] = set()  # what search sees; new issues are not indexed yet
+
+    @property
+    def api(self) -> str:
+        return self.base + self.prefix
+
+    def authorized(self, request: Request) -> bool:
+        return request.headers.get("Authorization") == f"token {self.secret}" or (
+            request.headers.get("Authorization") == f"Bearer {self.secret}"
+        )
+
+    def add_issue(self, title: str, body: str, labels: list[str], **extra: Any) -> dict[str, Any]:
+        number = len(self.issues) + 1
+        issue = {
+            "id": 1000 + number,
+            "node_id": f"I_{number}",
+            "url": f"{self.api}/repos/{self.repo}/issues/{number}",
+            "repository_url": f"{self.api}/repos/{self.repo}",
+            "comments_url": f"{self.api}/repos/{self.repo}/issues/{number}/comments",
+            "html_url": f"{self.base}/{self.repo}/issues/{number}",
+            "number": number,
+            "state": "open",
+            "state_reason": None,
+            "title": title,
+            "body": body,
+            "user": {"login": "sddkit-bot", "id": 7, "type": "Bot"},
+            "labels": [],
+            "assignee": None,
+            "assignees": [],
+            "milestone": None,
+            "locked": False,
+            "comments": 0,
+            "created_at": _iso(NOW),
+            "updated_at": _iso(NOW),
+            "closed_at": None,
+            "author_association": "NONE",
+        }
+        issue.update(extra)
+        self._set_labels(issue, labels)
+        self.issues[number] = issue
+        self.comments[number] = []
+        self.timelines[number] = []
+        return issue
+
+    def close(self, number: int, at: datetime, *, commit: str | None = None) -> None:
+        issue = self.issues[number]
+        issue.update(state="closed", state_reason="completed", closed_at=_iso(at))
+        self.timelines[number].append(
+            {
+                "id": 5000 + number,
+                "event": "closed",
+                "actor": {"login": "nina", "id": 1},
+                "commit_id": commit,
+                "commit_url": f"{self.api}/repos/{self.repo}/commits/{commit}" if commit else None,
+                "created_at": _iso(at),
+            }
+        )
+
+    def _set_labels(self, issue: dict[str, Any], names: list[str]) -> None:
+        issue["labels"] = [
+            {
+                "id": hash(n) % 10**6,
+                "node_id": f"L_{n}",
+                "name": n,
+                "color": "ededed",
+                "default": False,
+                "description": None,
+                "url": f"{self.api}/repos/{self.repo}/labels/{n}",
+            }
+            for n in names
+        ]
+
+    def route(self, request: Request, path: str) -> Response:
+        base = f"/repos/{self.repo}/issues"
+        if path == base and request.method == "GET":
+            return self._list(request)
+        if path == base and request.method == "POST":
+            data = request.get_json()
+            issue = self.add_issue(data["title"], data.get("body", ""), data.get("labels", []))
+            return _json(issue, 201)
+        if path == "/search/issues":
+            return self._search(request)
+        match = re.fullmatch(rf"{base}/(\d+)(/comments|/timeline)?", path)
+        if not match or int(match.group(1)) not in self.issues:
+            return _json({"message": "Not Found"}, 404)
+        number, tail = int(match.group(1)), match.group(2)
+        issue = self.issues[number]
+        if tail is None and request.method == "PATCH":
+            data = request.get_json()
+            issue.update({k: v for k, v in data.items() if k in ("title", "body", "state")})
+            if "labels" in data:
+                self._set_labels(issue, data["labels"])
+            return _json(issue)
+        if tail == "/comments" and request.method == "POST":
+            self.comments[number].append(request.get_json()["body"])
+            issue["comments"] += 1
+            return _json(
+                {
+                    "id": 9000 + issue["comments"],
+                    "body": request.get_json()["body"],
+                    "html_url": issue["html_url"] + "#comment",
+                    "created_at": _iso(NOW),
+                    "updated_at": _iso(NOW),
+                    "user": {"login": "sddkit-bot", "id": 7},
+                },
+                201,
+            )
+        if tail == "/timeline":
+            return _json(self.timelines[number])
+        return _json(issue)
+
+    def _list(self, request: Request) -> Response:
+        state = request.args.get("state", "open")
+        wanted = [n for n in request.args.get("labels", "").split(",") if n]
+        matching = [
+            issue
+            for _, issue in sorted(self.issues.items(), reverse=True)
+            if (state == "all" or issue["state"] == state)
+            and all(name in [lab["name"] for lab in issue["labels"]] for name in wanted)
+        ]
+        return self._page(request, matching, lambda items: items)
+
+    def _search(self, request: Request) -> Response:
+        query = request.args["q"]
+        needle = re.search(r'"([^"]+)"', query)
+        hits = [
+            self.issues[n]
+            for n in sorted(self.indexed)
+            if needle and needle.group(1) in (self.issues[n]["body"] or "")
+        ]
+        return self._page(
+            request,
+            hits,
+            lambda items: {"total_count": len(hits), "incomplete_results": False, "items": items},
+        )
+
+    def _page(
+        self, request: Request, items: list[Any], wrap: Callable[[list[Any]], Any]
+    ) -> Response:
+        per_page = int(request.args.get("per_page", 30))
+        page = int(request.args.get("page", 1))
+        chunk = items[(page - 1) * per_page : page * per_page]
+        headers = {}
+        if page * per_page < len(items):
+            args = dict(request.args)
+            args["page"] = str(page + 1)
+            url = f"{self.api}{request.path.removeprefix(self.prefix)}?{urlencode(args)}"
+            headers["Link"] = f'<{url}>; rel="next"'
+        return _json(wrap(chunk), headers=headers)
+
+
+class FakeJira(FakeServer):
+    """Jira REST v2: serverInfo, search (Server) and search/jql (Cloud), issue, comment."""
+
+    def __init__(self, base_url: str, secret: str, *, cloud: bool, email: str = "") -> None:
+        super().__init__(base_url, secret)
+        self.cloud = cloud
+        self.email = email
+        self.issues: dict[str, dict[str, Any]] = {}
+        self.comments: dict[str, list[str]] = {}
+        self.indexed: set[str] = set()
+
+    def authorized(self, request: Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        if self.cloud:
+            auth = request.authorization
+            return bool(auth and auth.username == self.email and auth.password == self.secret)
+        return header == f"Bearer {self.secret}"
+
+    def add_issue(self, fields: dict[str, Any]) -> dict[str, Any]:
+        project = fields["project"]["key"]
+        key = f"{project}-{len(self.issues) + 1}"
+        issue = {
+            "id": str(10000 + len(self.issues)),
+            "key": key,
+            "self": f"{self.base}/rest/api/2/issue/{key}",
+            "fields": {
+                "summary": fields["summary"],
+                "description": fields.get("description"),
+                "labels": fields.get("labels", []),
+                "issuetype": {"name": fields["issuetype"]["name"]},
+                "project": {"key": project},
+                "status": {"name": "To Do", "statusCategory": {"key": "new"}},
+                "created": "2025-03-03T09:00:00.000+0000",
+                "resolution": None,
+                "resolutiondate": None,
+            },
+        }
+        self.issues[key] = issue
+        self.comments[key] = []
+        return issue
+
+    def resolve(self, key: str, at: str, resolution: str = "Fixed") -> None:
+        self.issues[key]["fields"].update(
+            status={"name": "Done", "statusCategory": {"key": "done"}},
+            resolution={"name": resolution},
+            resolutiondate=at,
+        )
+
+    def route(self, request: Request, path: str) -> Response:
+        if path == "/rest/api/2/serverInfo":
+            return _json(
+                {
+                    "baseUrl": self.base,
+                    "version": "9.12.2" if not self.cloud else "1001.0.0",
+                    "versionNumbers": [9, 12, 2] if not self.cloud else [1001, 0, 0],
+                    "deploymentType": "Cloud" if self.cloud else "Server",
+                    "buildNumber": 9120002,
+                    "serverTitle": "Fake Jira",
+                }
+            )
+        if path in ("/rest/api/2/search", "/rest/api/2/search/jql"):
+            return self._search(request, path.endswith("/jql"))
+        if path == "/rest/api/2/issue" and request.method == "POST":
+            issue = self.add_issue(request.get_json()["fields"])
+            return _json({"id": issue["id"], "key": issue["key"], "self": issue["self"]}, 201)
+        match = re.fullmatch(r"/rest/api/2/issue/([A-Z]+-\d+)(/comment)?", path)
+        if not match or match.group(1) not in self.issues:
+            return _json({"errorMessages": ["Issue does not exist"], "errors": {}}, 404)
+        issue = self.issues[match.group(1)]
+        if match.group(2) and request.method == "POST":
+            body = request.get_json()["body"]
+            self.comments[issue["key"]].append(body)
+            return _json({"id": "1", "body": body, "self": issue["self"] + "/comment/1"}, 201)
+        if request.method == "PUT":
+            issue["fields"].update(request.get_json().get("fields", {}))
+            return Response(status=204)
+        return _json(issue)
+
+    def _search(self, request: Request, cloud_endpoint: bool) -> Response:
+        if cloud_endpoint != self.cloud:
+            return _json({"errorMessages": ["wrong search endpoint"]}, 410)
+        jql = request.args["jql"]
+        project = re.search(r'project = "([A-Z]+)"', jql)
+        by_text = "text ~" in jql
+        hits = [
+            issue
+            for key, issue in self.issues.items()
+            if project
+            and issue["fields"]["project"]["key"] == project.group(1)
+            and (
+                "sddkit" in issue["fields"]["labels"]
+                or (
+                    by_text
+                    and key in self.indexed
+                    and "sddkit:theme" in (issue["fields"]["description"] or "")
+                )
+            )
+        ]
+        if cloud_endpoint:
+            return _json({"issues": hits, "isLast": True})
+        start = int(request.args.get("startAt", 0))
+        size = int(request.args.get("maxResults", 50)) or 50
+        return _json(
+            {
+                "startAt": start,
+                "maxResults": size,
+                "total": len(hits),
+                "issues": hits[start : start + size],
+            }
+        )
+
+
+def ticket(key: str, text: str, *, days: int = 0, customer: str = "c1") -> Ticket:
+    source, _, external_id = key.partition(":")
+    return Ticket(
+        source=source,
+        external_id=external_id,
+        created_at=NOW - timedelta(days=30) + timedelta(days=days),
+        subject=text.split(".")[0],
+        body=text,
+        customer_id=customer,
+        organization="Globex Corporation",
+        messages=(Message("customer", text, author="Homer Simpson"),),
+    )
+
+
+def theme(
+    theme_id: str,
+    keys: list[str],
+    *,
+    kind: str = "bug",
+    customers: int = 5,
+    label: str = "export to CSV fails",
+) -> Theme:
+    return Theme(
+        id=theme_id,
+        label=label,
+        kind=kind,
+        keywords=("export", "csv", "fails"),
+        ticket_keys=tuple(keys),
+        representative_keys=tuple(keys[:2]),
+        customer_count=customers,
+        first_seen=NOW - timedelta(days=30),
+        last_seen=NOW - timedelta(days=1),
+        trend="growing",
+        languages={"en": len(keys)},
+    )
+
+
+def corpus(prefix: str, count: int, *, start_day: int = 0) -> dict[str, Ticket]:
+    texts = [
+        "Hi Ana,\nExport to CSV fails with error 500. Call me on +1 212 555 0199.\nThanks,\nHomer",
+        "The CSV export button does nothing, see https://app.example.com/export?token=abc123",
+        "Export stopped working for Globex Corporation, mail homer@globex.example please",
+    ]
+    tickets = {}
+    for i in range(count):
+        t = ticket(f"zendesk:{prefix}{i}", texts[i % 3], days=start_day + i, customer=f"c{i}")
+        tickets[t.key] = t
+    return tickets
