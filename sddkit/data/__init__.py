@@ -1,0 +1,1 @@
+"""Packaged data: the demo tickets (see sddkit.tickets.demo)."""
