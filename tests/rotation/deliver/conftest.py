@@ -128,3 +128,64 @@ def _wait_for(port: int, process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture
 def caldav_settings(radicale: Radicale) -> CaldavSettings:
     return CaldavSettings(url=radicale.new_calendar(), user="nina", auth="basic", timeout=10)
+
+
+TEAM = """
+[team]
+name = "Acme"
+organizer = "Nina Kovač"
+
+[[rotations]]
+name = "emea"
+timezone = "Europe/Belgrade"
+window = "09:00-12:00"
+days = "weekdays"
+start = 2026-11-02
+engineers = 1
+{rotation_extra}
+
+[[people]]
+name = "Nina Kovač"
+email = "nina@example.com"
+role = "engineer"
+timezone = "Europe/Belgrade"
+
+[[people]]
+name = "Ana Petrović"
+email = "ana@example.com"
+role = "engineer"
+timezone = "Europe/Belgrade"
+{ana_leave}
+
+[[people]]
+name = "Marko Jovanović"
+email = "marko@example.com"
+role = "engineer"
+timezone = "Europe/Belgrade"
+
+[[people]]
+name = "Piotr Nowak"
+email = "piotr@example.com"
+role = "engineer"
+timezone = "Europe/Warsaw"
+{extra}
+"""
+
+
+def write_team(
+    path: Path,
+    *,
+    ana_leave: str = "",
+    extra: str = "",
+    rotation_extra: str = "",
+    smtp_port: int | None = None,
+    caldav_url: str | None = None,
+) -> Path:
+    """The example team on one weekday rotation, plus [smtp]/[caldav] when given."""
+    text = TEAM.format(ana_leave=ana_leave, extra=extra, rotation_extra=rotation_extra)
+    if smtp_port is not None:
+        text += f'\n[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\n'
+    if caldav_url is not None:
+        text += f'\n[caldav]\nurl = "{caldav_url}"\nuser = "nina"\nauth = "basic"\n'
+    path.write_text(text, encoding="utf-8")
+    return path
