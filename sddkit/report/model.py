@@ -6,7 +6,7 @@ from. Durations are in hours or days as the name says, rates are fractions in 0.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 
@@ -147,6 +147,9 @@ class Report:
     participation: tuple[Participation, ...]
     todo: tuple[TodoItem, ...]
     notes: tuple[str, ...] = field(default=())  # data caveats shown at the top of the report
+
+    def with_note(self, note: str) -> Report:
+        return replace(self, notes=(*self.notes, note))
 
     @property
     def last_day(self) -> date:

@@ -1,0 +1,145 @@
+"""`sddkit report`: write the team report (HTML, Markdown, JSON) for a period."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from sddkit.cli.context import AppContext, pass_app
+from sddkit.report.build import build_report
+from sddkit.report.model import ReportOptions
+from sddkit.report.render import FORMATS, write_report
+from sddkit.report.sources import configured_tracker, live_filed, team
+from sddkit.trackers.cache import load_filed, save_filed
+
+DEFAULT_DAYS = 28
+
+
+def _now(ctx: click.Context, param: click.Parameter, value: datetime | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@click.command()
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help=f"First day of the period (default: {DEFAULT_DAYS} days before --until).",
+)
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: today).")
+@click.option(
+    "--now",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+    callback=_now,
+    help="The time the report is made (ISO 8601; naive = UTC; default: the clock).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("report"),
+    show_default=True,
+    help="Directory for report.html, report.md and report.json.",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=click.Choice(FORMATS),
+    multiple=True,
+    help="Write only these formats (repeat the option; default: all).",
+)
+@click.option(
+    "--no-tracker",
+    is_flag=True,
+    help="Use the issues cached by the last triage/report run instead of asking the tracker.",
+)
+@click.option(
+    "--weeks",
+    type=click.IntRange(1, 52),
+    default=4,
+    show_default=True,
+    help="Weeks before/after each fix to compare complaints.",
+)
+@click.option(
+    "--frt-target",
+    type=click.FloatRange(0, min_open=True),
+    default=24.0,
+    show_default=True,
+    help="First-response target in hours.",
+)
+@click.option(
+    "--repeat-window",
+    type=click.FloatRange(0, min_open=True),
+    default=7.0,
+    show_default=True,
+    help="Days within which a second ticket is a repeat contact.",
+)
+@click.option(
+    "--surfaced-first",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="A person surfaced a theme if they answered one of its first K tickets.",
+)
+@click.option(
+    "--templates",
+    "template_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Directory with report.html.j2 / report.md.j2 overriding the packaged ones.",
+)
+@pass_app
+def report(
+    app: AppContext,
+    since: datetime | None,
+    until: datetime | None,
+    now: datetime,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    no_tracker: bool,
+    weeks: int,
+    frt_target: float,
+    repeat_window: float,
+    surfaced_first: int,
+    template_dir: Path | None,
+) -> None:
+    """Write the team report: which complaints led to which fixes and whether they stopped,
+    support health, rotation participation, and the themes that still need an issue.
+
+    \b
+    The tracker (GitHub or Jira, from the config) is read, never written; its issues are
+    cached in the store so `--no-tracker` can report offline later.
+    """
+    last: date = until.date() if until else now.astimezone(UTC).date()
+    first: date = since.date() if since else last - timedelta(days=DEFAULT_DAYS - 1)
+    people, shifts, note = team(app.config_path, first, last)
+    conn = app.store()
+    if no_tracker:
+        filed = load_filed(conn)
+    else:
+        name, tracker = configured_tracker(app.config_path)
+        filed = live_filed(tracker)
+        save_filed(conn, name, filed)
+    options = ReportOptions(weeks, frt_target, repeat_window, surfaced_first)
+    result = build_report(
+        conn,
+        since=first,
+        until=last,
+        filed=filed,
+        shifts=shifts,
+        now=now,
+        people=people,
+        options=options,
+    )
+    if note:
+        result = result.with_note(note)
+    paths = write_report(result, out_dir, formats or FORMATS, template_dir)
+    fixed = len(result.fixed)
+    click.echo(
+        f"Report {first} .. {last}: {result.health.tickets} tickets, {fixed} fixes traced, "
+        f"{len(result.todo)} themes need an issue."
+    )
+    for path in paths:
+        click.echo(f"  {path}")

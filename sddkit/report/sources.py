@@ -1,0 +1,52 @@
+"""Where the report's inputs come from besides the store: the tracker (live) and the team
+config (people and the rotation plan)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+from sddkit.rotation.model import Person, Shift
+from sddkit.trackers.base import FiledIssue, Tracker
+
+
+def live_filed(tracker: Tracker) -> list[FiledIssue]:
+    """Every sddkit issue in the tracker, each closed one with its fix looked up afresh
+    (the PR or commit that closed it on GitHub, the resolution on Jira)."""
+    issues = []
+    for issue in tracker.filed_issues():
+        if issue.state == "closed":
+            issue = dataclasses.replace(issue, fix=tracker.fix_of(issue))
+        issues.append(issue)
+    return issues
+
+
+def team(
+    config_path: Path, since: date, until: date
+) -> tuple[list[Person], list[Shift], str | None]:
+    """(people, planned shifts in [since, until], note) from the config; without a config file
+    the report still runs, with helpdesk assignees as written and no rotation section."""
+    if not config_path.exists():
+        return [], [], f"No team config at {config_path}: rotation participation is left out."
+    from sddkit.config import load_config
+    from sddkit.rotation.plan import plan_rotations
+
+    config = load_config(config_path)
+    plan = plan_rotations(config, since, until)
+    return list(config.people), list(plan.shifts), None
+
+
+def configured_tracker(config_path: Path) -> tuple[str, Tracker]:
+    """The tracker named by the config's [triage]/[github]/[jira] sections, with its name."""
+    from sddkit.errors import SddkitError
+    from sddkit.trackers.factory import tracker_from_settings, tracker_name
+    from sddkit.trackers.settings import load_settings
+
+    settings = load_settings(config_path)
+    if settings.github is None and settings.jira is None:
+        raise SddkitError(
+            f"no tracker configured in {config_path} ([github] or [jira]); "
+            "use --no-tracker to report from the issues cached by the last triage run"
+        )
+    return tracker_name(settings), tracker_from_settings(settings)
