@@ -176,11 +176,15 @@ def _drop_covered(words: list[str]) -> list[str]:
 
 
 def make_label(keywords: Sequence[str], fallback: str) -> str:
-    """A short label: the top keywords, at most ~48 characters."""
-    label = ""
-    for word in keywords[:3]:
-        candidate = f"{label} · {word}" if label else word
-        if len(candidate) > 48:
+    """A short label: up to three top keywords that share no word, at most ~48 characters."""
+    chosen: list[str] = []
+    used: set[str] = set()
+    for keyword in keywords:
+        words = set(keyword.split())
+        if words & used or len(" · ".join([*chosen, keyword])) > 48:
+            continue
+        chosen.append(keyword)
+        used |= words
+        if len(chosen) == 3:
             break
-        label = candidate
-    return label or fallback
+    return " · ".join(chosen) or fallback
