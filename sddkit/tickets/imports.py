@@ -7,7 +7,9 @@ never imports click.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, tzinfo
 from itertools import chain
@@ -74,6 +76,17 @@ def import_file(
 
 
 def _import_one(
+    conn: sqlite3.Connection, path: Path, settings: ImportSettings, progress: Progress | None
+) -> FileResult:
+    try:
+        return _import_stream(conn, path, settings, progress)
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"not valid {error.encoding} text ({error.reason})") from None
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise InputError(path, f"corrupt gzip file: {error}") from None
+
+
+def _import_stream(
     conn: sqlite3.Connection, path: Path, settings: ImportSettings, progress: Progress | None
 ) -> FileResult:
     bad: list[str] = []

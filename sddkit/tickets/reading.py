@@ -128,19 +128,14 @@ RECORD_PATHS: tuple[tuple[str, ...], ...] = (
 def records(export: Export, container: str) -> Iterator[tuple[tuple[str, ...], Record]]:
     """Yield (path of the record array, record); the path is () for CSV, JSON-lines and
     top-level arrays."""
-    try:
-        if container == "csv":
-            for record in _csv_records(export):
-                yield (), record
-        elif container == "jsonl":
-            for record in _jsonl_records(export):
-                yield (), record
-        else:
-            yield from JsonStream(export.text, export.path).records(RECORD_PATHS)
-    except UnicodeDecodeError as error:
-        raise InputError(
-            export.path, f"not valid {export.encoding} text ({error.reason})"
-        ) from error
+    if container == "csv":
+        for record in _csv_records(export):
+            yield (), record
+    elif container == "jsonl":
+        for record in _jsonl_records(export):
+            yield (), record
+    else:
+        yield from JsonStream(export.text, export.path).records(RECORD_PATHS)
 
 
 def _csv_records(export: Export) -> Iterator[Record]:
