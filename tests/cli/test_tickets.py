@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sddkit.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, ["--db", "store.db", "tickets", *args])
+
+
+def test_import_prints_summary_and_reimport_is_unchanged(in_tmp: Path) -> None:
+    path = str(FIXTURES / "zendesk/incremental_tickets.json")
+    first = run("import", path)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.strip() == (
+        f"{path} (zendesk, utf-8): 2 new, 0 updated, 0 unchanged, 0 bad"
+    )
+    second = run("import", path)
+    assert second.stdout.strip().endswith("0 new, 0 updated, 2 unchanged, 0 bad")
+
+
+def test_bad_row_exits_non_zero_and_stores_nothing(in_tmp: Path) -> None:
+    bad = in_tmp / "bad.csv"
+    bad.write_text("Ticket ID,Subject,Created time\n1,A,2026-07-01 10:00\n,B,2026-07-01\n")
+    good = str(FIXTURES / "freshdesk/tickets_export.csv")
+    result = run("import", good, str(bad))
+    assert result.exit_code == 1
+    assert f"Error: {bad}:3: Ticket ID: missing or invalid id: ''" in result.stderr
+    stats = run("stats", "--json")
+    assert json.loads(stats.stdout)["total"] == 0
+
+
+def test_skip_bad_lists_rows_and_imports_the_rest(in_tmp: Path) -> None:
+    bad = in_tmp / "bad.csv"
+    bad.write_text("Ticket ID,Subject,Created time\n1,A,2026-07-01 10:00\n2,B,soon\n")
+    result = run("import", "--skip-bad", str(bad))
+    assert result.exit_code == 0
+    assert f"bad: {bad}:3: Created time: not a valid time: 'soon'" in result.stderr
+    assert "1 new, 0 updated, 0 unchanged, 1 bad" in result.stdout
+
+
+def test_mapping_timezone_and_format_options(in_tmp: Path) -> None:
+    result = run(
+        "import",
+        "--mapping",
+        str(FIXTURES / "generic/crm_mapping.toml"),
+        str(FIXTURES / "generic/crm_export.csv"),
+    )
+    assert "(mapped, utf-8): 2 new" in result.stdout
+    forced = run("import", "--format", "intercom", str(FIXTURES / "freshdesk/tickets.json"))
+    assert (
+        forced.exit_code == 1
+        and "tickets.json:2: source: expected an object, got int" in forced.stderr
+    )
+    zone = run("import", "--timezone", "Mars/Olympus", str(FIXTURES / "freshdesk/tickets.json"))
+    assert zone.exit_code == 2 and "unknown time zone" in zone.stderr
+
+
+def test_stats_text_output(in_tmp: Path) -> None:
+    run("import", str(FIXTURES / "zendesk/incremental_tickets.json"))
+    run("import", str(FIXTURES / "freshdesk/tickets_export.csv"))
+    result = run("stats")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "Tickets: 4",
+        "",
+        "By ISO week:",
+        "  2026-W27        2",
+        "  2026-W36        2",
+        "",
+        "By channel:",
+        "  email        2",
+        "  web          2",
+        "",
+        "By language:",
+        "  en        2",
+        "  ru        1",
+        "  pl        1",
+        "",
+        "First response:",
+        "  median  1.2 h",
+        "  p90     1.5 h",
+        "  (2 of 4 tickets answered)",
+    ]
+    since = run("stats", "--since", "2026-08-01", "--json")
+    assert json.loads(since.stdout)["by_week"] == {"2026-W36": 2}
