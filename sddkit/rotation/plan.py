@@ -63,10 +63,10 @@ class Plan:
 
     def all_seats(self) -> list[Shift]:
         """Staffed and unstaffed seats together, in time order."""
-        return sorted([*self.shifts, *(u.shift for u in self.unstaffed)], key=_order)
+        return sorted([*self.shifts, *(u.shift for u in self.unstaffed)], key=shift_order)
 
 
-def _order(shift: Shift) -> tuple[object, ...]:
+def shift_order(shift: Shift) -> tuple[object, ...]:
     return (shift.start, shift.rotation, ROLES.index(shift.role), shift.seat)
 
 
@@ -98,7 +98,7 @@ def plan_rotations(
     return Plan(
         start=start,
         end=end,
-        shifts=sorted(staffed, key=_order),
+        shifts=sorted(staffed, key=shift_order),
         unstaffed=unstaffed,
         skipped=skipped,
         shares=shares,

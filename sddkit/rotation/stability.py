@@ -18,7 +18,7 @@ from typing import Any
 from sddkit.config import TeamConfig
 from sddkit.errors import InputError
 from sddkit.rotation.model import ROLES, Shift
-from sddkit.rotation.plan import Plan, plan_rotations
+from sddkit.rotation.plan import Plan, plan_rotations, shift_order
 from sddkit.rotation.sequence import ensure_schema
 from sddkit.store import transaction
 
@@ -86,8 +86,8 @@ def replan(
 
 def load_saved(conn: sqlite3.Connection) -> list[Shift]:
     ensure_schema(conn)
-    rows = conn.execute("SELECT * FROM rotation_plan ORDER BY start, rotation, role, seat")
-    return [_shift(dict(row)) for row in rows]
+    rows = conn.execute("SELECT * FROM rotation_plan")
+    return sorted((_shift(dict(row)) for row in rows), key=shift_order)
 
 
 def save_plan(conn: sqlite3.Connection, plan: Plan) -> None:

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sddkit.rotation.fairness import balance_score, fairness
+from sddkit.rotation.model import Person, Shift
+from sddkit.rotation.plan import Plan
+
+ZONE = ZoneInfo("Europe/Belgrade")
+
+
+def test_balance_score_examples() -> None:
+    assert balance_score([6, 6, 6]) == 1.0
+    assert balance_score([3, 6]) == 0.5
+    assert balance_score([0, 0]) == 1.0
+    assert balance_score([0, 3, 6]) == pytest.approx((0 + 0 + 0.5) / 3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0, 100), min_size=2, max_size=12))
+def test_balance_score_bounds(hours: list[float]) -> None:
+    score = balance_score(hours)
+    assert 0 <= score <= 1
+    assert (score == 1) == (len(set(hours)) == 1 or max(hours) == 0)
+
+
+def test_person_figures() -> None:
+    people = [
+        Person("A", "a@x.io", "engineer", "Europe/Belgrade"),
+        Person("B", "b@x.io", "engineer", "Europe/Belgrade"),
+    ]
+
+    def shift(day: int, who: str) -> Shift:
+        start = datetime(2027, 1, day, 9, tzinfo=ZONE)
+        return Shift("s", start, start + timedelta(hours=3), "engineer", 0, who)
+
+    plan = Plan(
+        date(2027, 1, 1),
+        date(2027, 1, 31),
+        [shift(4, "A"), shift(6, "B"), shift(11, "A"), shift(12, "A")],
+        shares={"A": 2.0, "B": 2.0},
+    )
+    figures = fairness(plan, people)
+    a, b = figures.people
+    assert (a.shifts, a.hours, a.min_gap_days, a.mean_gap_days) == (3, 9, 1, 4)
+    assert (b.shifts, b.min_gap_days) == (1, None)
+    assert figures.roles[0].spread_shifts == 2 and figures.roles[0].balance == pytest.approx(1 / 3)
+    assert figures.max_deviation == 1 and figures.fair
