@@ -24,7 +24,6 @@ from sddkit.rotation.deliver.publish import (
     DELETE,
     UNCHANGED,
     UPDATE,
-    Change,
     apply_publication,
     pending_publication,
 )
@@ -88,7 +87,9 @@ def invite(
     first_day, moment = _clock(config, today, now)
     settings = load_smtp_settings(app.config_path)
     conn = app.store()
-    invitations = pending_invitations(conn, config, today=first_day, weeks=weeks, now=moment)
+    invitations = pending_invitations(
+        conn, config, today=first_day, weeks=weeks, now=moment, save=apply
+    )
     organizer = config.organizer
     last_day = first_day + timedelta(weeks=weeks, days=-1)
     click.echo(f"Invitations from {organizer.name} <{organizer.email}>, {first_day} to {last_day}:")
@@ -122,7 +123,7 @@ def publish(
     settings = load_caldav_settings(app.config_path)
     collection = CaldavCollection(settings, settings.password())
     changes = pending_publication(
-        app.store(), config, collection, today=first_day, weeks=weeks, now=moment
+        app.store(), config, collection, today=first_day, weeks=weeks, now=moment, save=apply
     )
     last_day = first_day + timedelta(weeks=weeks, days=-1)
     click.echo(f"Calendar {settings.url}, {first_day} to {last_day}:")

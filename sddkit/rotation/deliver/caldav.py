@@ -7,6 +7,8 @@ feed, the invitations and the server all carry the same number.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -78,7 +80,12 @@ class CaldavCollection:
         return found
 
     def href_for(self, uid: str) -> str:
-        return urljoin(self.url, quote(uid, safe="@-_.") + ".ics")
+        # Servers differ on which characters a resource name may hold (Radicale refuses an
+        # encoded "/"), so keep a safe subset and disambiguate with a hash when we had to.
+        name = re.sub(r"[^A-Za-z0-9@._-]", "-", uid)
+        if name != uid:
+            name += "-" + hashlib.sha256(uid.encode()).hexdigest()[:8]
+        return urljoin(self.url, quote(name, safe="@-_.") + ".ics")
 
     def put(self, href: str, body: bytes, *, create: bool) -> None:
         headers = {"Content-Type": _ICS}

@@ -20,7 +20,7 @@ import icalendar
 
 from sddkit.config import TeamConfig
 from sddkit.rotation.calendar import build_calendar, shift_event
-from sddkit.rotation.deliver.caldav import CalendarCollection, RemoteEvent
+from sddkit.rotation.deliver.caldav import CalendarCollection, PublishError, RemoteEvent
 from sddkit.rotation.deliver.invites import Window, planned_shifts
 from sddkit.rotation.model import Person, Shift
 from sddkit.rotation.spec import DEFAULT_DUTIES
@@ -69,6 +69,12 @@ def plan_publication(
     window: Window,
 ) -> list[Change]:
     """The changes that make `remote` hold exactly `wanted` among the events we own."""
+    for item in remote:
+        if item.uid in wanted and not _ours(item, team):
+            raise PublishError(
+                f"the calendar already has an event with UID {item.uid} that is not team"
+                f" {team}'s ({item.href}); publish each team to its own calendar"
+            )
     changes: list[Change] = []
     seen: set[str] = set()
     for item in remote:
@@ -98,10 +104,11 @@ def pending_publication(
     today: date,
     weeks: int,
     now: datetime,
+    save: bool = False,
 ) -> list[Change]:
     """Plan `weeks` from `today` and diff it against what the collection holds now."""
     window = Window.weeks_from(config, today, weeks)
-    shifts, sequences = planned_shifts(conn, config, window)
+    shifts, sequences = planned_shifts(conn, config, window, save=save)
     people = {person.name: person for person in config.people}
     duties = {rotation.name: rotation.duties for rotation in config.rotations}
     wanted = {
@@ -134,13 +141,17 @@ def apply_publication(collection: CalendarCollection, changes: Sequence[Change])
 def _owned(
     item: RemoteEvent, team: str, window: Window, wanted: Mapping[str, icalendar.Event]
 ) -> bool:
-    if not item.uid.endswith(UID_SUFFIX) or str(item.event.get(TEAM_PROPERTY, "")) != team:
+    if not _ours(item, team):
         return False
     if item.uid in wanted:
         return True
     start = item.event.decoded("DTSTART", None)
     rotation = item.uid.rsplit("-", 3)[0]
     return isinstance(start, datetime) and window.holds(rotation, start)
+
+
+def _ours(item: RemoteEvent, team: str) -> bool:
+    return item.uid.endswith(UID_SUFFIX) and str(item.event.get(TEAM_PROPERTY, "")) == team
 
 
 def _change(

@@ -14,7 +14,7 @@ from sddkit.rotation.deliver.invites import pending_invitations, send_invitation
 from sddkit.rotation.deliver.settings import SmtpSettings
 from sddkit.rotation.deliver.smtp import DeliveryError, SmtpSender
 from sddkit.rotation.model import Shift
-from sddkit.rotation.plan import plan_rotations
+from sddkit.rotation.stability import replan
 from sddkit.store import open_store
 
 from .conftest import Mailbox, write_team
@@ -26,7 +26,7 @@ LEAVE = 'leave = ["2026-11-04..2026-11-06"]'
 
 def deliver(conn: sqlite3.Connection, config_path: Path, settings: SmtpSettings) -> int:
     config = load_config(config_path)
-    invitations = pending_invitations(conn, config, today=TODAY, weeks=2, now=NOW)
+    invitations = pending_invitations(conn, config, today=TODAY, weeks=2, now=NOW, save=True)
     with SmtpSender(settings) as sender:
         return send_invitations(conn, invitations, config.organizer, sender, now=NOW)
 
@@ -48,9 +48,10 @@ def itip(message: EmailMessage) -> tuple[str, str, str, int, str]:
     )
 
 
-def seats(config_path: Path) -> dict[str, Shift]:
+def seats(conn: sqlite3.Connection, config_path: Path) -> dict[str, Shift]:
+    """The plan the next run will see: re-planned against the saved one, not saved."""
     config = load_config(config_path)
-    plan = plan_rotations(config, TODAY, date(2026, 11, 15), today=TODAY)
+    plan, _ = replan(conn, config, TODAY, date(2026, 11, 15), today=TODAY)
     return {shift.uid: shift for shift in plan.shifts}
 
 
@@ -67,7 +68,7 @@ def test_first_run_invites_everyone_then_nothing(
     tmp_path: Path, conn: sqlite3.Connection, mailbox: Mailbox, smtp_settings: SmtpSettings
 ) -> None:
     path = write_team(tmp_path / "rotations.toml")
-    plan = seats(path)
+    plan = seats(conn, path)
     assert deliver(conn, path, smtp_settings) == len(plan) == 10
     got = sorted(itip(m) for m in mailbox.messages)
     to = emails(path)
@@ -83,11 +84,11 @@ def test_leave_sends_only_cancels_and_requests_for_moved_seats(
     tmp_path: Path, conn: sqlite3.Connection, mailbox: Mailbox, smtp_settings: SmtpSettings
 ) -> None:
     path = write_team(tmp_path / "rotations.toml")
-    before = seats(path)
+    before = seats(conn, path)
     deliver(conn, path, smtp_settings)
     mailbox.messages.clear()
     write_team(path, ana_leave=LEAVE)
-    after = seats(path)
+    after = seats(conn, path)
     moved = {uid for uid in before if before[uid].person != after[uid].person}
     assert moved, "the leave must move some seats for this test to mean anything"
     to = emails(path)
@@ -106,11 +107,11 @@ def test_removed_shifts_are_cancelled(
     tmp_path: Path, conn: sqlite3.Connection, mailbox: Mailbox, smtp_settings: SmtpSettings
 ) -> None:
     path = write_team(tmp_path / "rotations.toml")
-    before = seats(path)
+    before = seats(conn, path)
     deliver(conn, path, smtp_settings)
     mailbox.messages.clear()
     write_team(path, rotation_extra="end = 2026-11-10")
-    after = seats(path)
+    after = seats(conn, path)
     removed = set(before) - set(after)
     assert len(removed) == 3  # 11, 12 and 13 November
     changed = {uid for uid in after if after[uid].person != before[uid].person}
