@@ -265,3 +265,9 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (KeyError, ValueError) as error:
         raise click.BadParameter(f"unknown time zone {name!r}", param_hint="--tz") from error
+
+
+from sddkit.cli.rotation_deliver import invite, publish  # noqa: E402 - calendar delivery (#7)
+
+rotation.add_command(invite)
+rotation.add_command(publish)
