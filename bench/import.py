@@ -1,0 +1,90 @@
+"""Import benchmark: ``python bench/import.py [--sizes 100000,1000000]``.
+
+For each size, writes a Zendesk Incremental Export JSON of that many tickets to a temporary
+file (streamed, never held in memory), imports it into a fresh store in a child process and
+prints tickets/s and the child's peak RSS. Flat memory shows as equal RSS across sizes.
+Target: >= 20,000 tickets/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SUBJECTS = ["CSV export times out", "Экспорт в CSV зависает", "Eksport do CSV nie działa",
+            "Password reset e-mail never arrives", "Izvoz u CSV ne radi"]  # fmt: skip
+BODIES = ["When I export the monthly report to CSV the page spins and then shows a 504 error.",
+          "Несколько раз нажимал «Забыли пароль», но письмо для сброса так и не пришло.",
+          "<p>Kilka razy kliknąłem <b>Nie pamiętam hasła</b>, ale mail nie przychodzi.</p>",
+          "Kontrolna tabla se učitava 20-30 sekundi svakog jutra."]  # fmt: skip
+
+
+def generate(path: Path, count: int) -> None:
+    rng = random.Random(count)
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"tickets": [\n')
+        for number in range(1, count + 1):
+            ticket = {
+                "id": number,
+                "via": {"channel": rng.choice(["email", "web", "chat"])},
+                "created_at": f"2026-{rng.randint(5, 10):02d}-{rng.randint(1, 28):02d}T"
+                f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00Z",
+                "updated_at": "2026-11-01T00:00:00Z",
+                "subject": rng.choice(SUBJECTS),
+                "description": rng.choice(BODIES),
+                "status": "solved",
+                "requester_id": rng.randint(1, 50_000),
+                "assignee_id": rng.randint(1, 11),
+                "organization_id": None,
+                "tags": ["export"] if number % 3 else [],
+                "satisfaction_rating": {"score": rng.choice(["good", "bad", "unoffered"])},
+            }
+            out.write(json.dumps(ticket, ensure_ascii=False))
+            out.write(",\n" if number < count else "\n")
+        out.write('], "end_of_stream": true}\n')
+
+
+def child(path: Path, detect: bool) -> None:
+    from sddkit.store import open_store
+    from sddkit.tickets.imports import ImportSettings, import_file
+
+    conn = open_store(path.with_suffix(".db"))
+    started = time.perf_counter()
+    summary = import_file(conn, path, ImportSettings(detect_languages=detect))
+    elapsed = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"tickets": summary.new, "seconds": elapsed, "peak_rss_mib": peak_kib / 1024}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--no-detect-language", action="store_true")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, not args.no_detect_language)
+        return
+    flags = ["--no-detect-language"] if args.no_detect_language else []
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "tickets.json"
+            generate(path, size)
+            megabytes = path.stat().st_size / 1e6
+            run = subprocess.run([sys.executable, __file__, "--child", str(path), *flags],
+                                 check=True, capture_output=True, text=True)  # fmt: skip
+            result = json.loads(run.stdout)
+            rate = result["tickets"] / result["seconds"]
+            print(f"{size:>9,} tickets ({megabytes:,.0f} MB file): {result['seconds']:.1f} s, "
+                  f"{rate:,.0f} tickets/s, peak RSS {result['peak_rss_mib']:.0f} MiB")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
