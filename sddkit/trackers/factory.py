@@ -37,7 +37,6 @@ def tracker_from_settings(
     *,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
-    write_interval_s: float | None = 1.0,
 ) -> Tracker:
     """The tracker the settings name, authenticated from `env` (default: os.environ)."""
     env = os.environ if env is None else env
@@ -57,7 +56,7 @@ def tracker_from_settings(
             token,
             policy=policy,
             timeout_s=settings.timeout_s,
-            write_interval_s=write_interval_s,
+            write_interval_s=settings.github.write_interval_s,
         )
     if settings.jira is None:
         raise ConfigError(where, "missing [jira] section with url and project", field="jira")

@@ -33,6 +33,7 @@ _LABEL_RE = re.compile(r"^[^\s,]+$")  # Jira labels cannot hold spaces; commas s
 class GitHubSettings:
     repo: str  # "owner/name"
     url: str = "https://api.github.com"  # GitHub Enterprise: "https://ghe.example.com/api/v3"
+    write_interval_s: float = 1.0  # pause between writes, as GitHub asks of integrations
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ _TRIAGE_KEYS = {
     "retries": int,
     "timeout_s": (int, float),
 }
-_GITHUB_KEYS = {"repo": str, "url": str}
+_GITHUB_KEYS = {"repo": str, "url": str, "write_interval_s": (int, float)}
 _JIRA_KEYS = {"url": str, "project": str, "deployment": str, "issue_types": dict}
 
 
@@ -202,7 +203,10 @@ class _Parser:
         repo = table.get("repo", "")
         if not re.fullmatch(r"[\w.-]+/[\w.-]+", repo):
             raise self.fail("github", "repo", f'expected "owner/name", got {repo!r}')
-        return GitHubSettings(repo=repo, url=self.url("github", table, GitHubSettings.url))
+        interval = float(
+            self.non_negative("github", "write_interval_s", table.get("write_interval_s", 1.0))
+        )
+        return GitHubSettings(repo, self.url("github", table, GitHubSettings.url), interval)
 
     def jira(self, raw: Mapping[str, Any]) -> JiraSettings | None:
         table = self.section(raw, "jira", _JIRA_KEYS)

@@ -334,6 +334,23 @@ class FakeJira(FakeServer):
                     "serverTitle": "Fake Jira",
                 }
             )
+        if path == "/rest/api/2/field":
+            names = ["summary", "description", "status", "labels", "created", "resolution"]
+            return _json(
+                [
+                    {
+                        "id": n,
+                        "key": n,
+                        "name": n.title(),
+                        "custom": False,
+                        "navigable": True,
+                        "searchable": True,
+                        "clauseNames": [n],
+                        "schema": {"type": "string"},
+                    }
+                    for n in [*names, "resolutiondate"]
+                ]
+            )
         if path in ("/rest/api/2/search", "/rest/api/2/search/jql"):
             return self._search(request, path.endswith("/jql"))
         if path == "/rest/api/2/issue" and request.method == "POST":

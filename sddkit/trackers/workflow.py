@@ -1,0 +1,69 @@
+"""One triage run over the store: load themes and tickets, plan, apply, refresh the cache."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sddkit.themes.store import load_themes
+from sddkit.tickets.store import get_tickets
+from sddkit.trackers.base import FiledIssue, Tracker
+from sddkit.trackers.cache import load_filed, save_filed
+from sddkit.trackers.settings import TriageSettings
+from sddkit.trackers.triage import Action, ApplyResult, apply_plan, plan_triage
+
+
+@dataclass
+class TriageRun:
+    tracker: str  # e.g. "github:acme/app"
+    actions: list[Action]
+    result: ApplyResult | None = None  # None for a dry run
+    cached: int = 0  # issues saved into the store's cache after --apply
+
+
+def plan_run(
+    conn: sqlite3.Connection,
+    settings: TriageSettings,
+    *,
+    kind: str,
+    tracker: Tracker | None,
+    cache_name: str,
+    now: datetime,
+) -> TriageRun:
+    """Plan against the tracker (the ledger), or against the store's cache when offline."""
+    themes = load_themes(conn)
+    keys = sorted({key for theme in themes for key in theme.ticket_keys})
+    tickets = {ticket.key: ticket for ticket in get_tickets(conn, keys)}
+    filed = tracker.filed_issues() if tracker is not None else load_filed(conn, cache_name)
+    name = tracker.name if tracker is not None else cache_name
+    actions = plan_triage(themes, filed, tickets, settings, tracker=kind, now=now)
+    return TriageRun(name, actions)
+
+
+def apply_run(conn: sqlite3.Connection, run: TriageRun, tracker: Tracker) -> TriageRun:
+    """Perform the plan; when it completes, cache the tracker's issues (with their fixes)."""
+    run.result = apply_plan(tracker, run.actions)
+    if run.result.complete:
+        issues = refresh_cache(conn, tracker)
+        run.cached = len(issues)
+    return run
+
+
+def refresh_cache(conn: sqlite3.Connection, tracker: Tracker) -> list[FiledIssue]:
+    """Read every sddkit issue and the fix of each closed one into the store's cache."""
+    issues = [
+        replace(issue, fix=tracker.fix_of(issue)) if issue.state == "closed" else issue
+        for issue in tracker.filed_issues()
+    ]
+    save_filed(conn, tracker.name, issues)
+    return issues
+
+
+def cache_name(kind: str, settings: TriageSettings) -> str:
+    """The tracker's `name` without building it (for --offline)."""
+    if kind == "github" and settings.github is not None:
+        return f"github:{settings.github.repo}"
+    if kind == "jira" and settings.jira is not None:
+        return f"jira:{settings.jira.project}"
+    return kind

@@ -1,0 +1,162 @@
+"""`sddkit triage` end to end: store built through the tickets/themes APIs, fake GitHub."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from itertools import islice
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from sddkit.cli import main
+from sddkit.store import open_store
+from sddkit.themes.pipeline import update_themes
+from sddkit.tickets.demo import demo_tickets
+from sddkit.tickets.store import upsert_tickets
+from sddkit.trackers.cache import load_filed
+
+
+def _fakes() -> ModuleType:
+    name = "sddkit_test_fakes"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "trackers" / "fakes.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec and spec.loader
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+fakes = _fakes()
+
+
+@pytest.fixture(scope="module")
+def store_state(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A store with demo tickets and their themes (built once: clustering takes a moment)."""
+    db = tmp_path_factory.mktemp("store") / "sddkit.db"
+    tickets = list(islice(demo_tickets(), 150))
+    conn = open_store(db)
+    upsert_tickets(conn, tickets)
+    now = max(t.created_at for t in tickets) + timedelta(hours=1)
+    themes = update_themes(conn, now=now)
+    assert themes, "the demo data should give themes"
+    conn.close()
+    return db, now.isoformat()
+
+
+@pytest.fixture
+def env(
+    store_state: tuple[Path, str], tmp_path: Path, httpserver: HTTPServer
+) -> Iterator[dict[str, Any]]:
+    db = tmp_path / "sddkit.db"
+    db.write_bytes(store_state[0].read_bytes())
+    server = fakes.FakeGitHub(httpserver.url_for("/"), fakes.GH_TOKEN)
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(server.handle)
+    config = tmp_path / "sddkit.toml"
+    config.write_text(
+        "[triage]\nmin_tickets = 5\nmin_customers = 3\n"
+        'kinds = ["bug", "ux", "docs", "question"]\n\n'
+        f'[github]\nrepo = "acme/app"\nurl = "{server.api}"\nwrite_interval_s = 0\n',
+        encoding="utf-8",
+    )
+    yield {"db": db, "config": config, "server": server, "now": store_state[1]}
+
+
+def invoke(env: dict[str, Any], *args: str, token: str | None = fakes.GH_TOKEN) -> Any:
+    base = ["--db", str(env["db"]), "--config", str(env["config"]), "triage", "--now", env["now"]]
+    environ = {"GITHUB_TOKEN": token} if token else {}
+    return CliRunner().invoke(main, [*base, *args], env=environ)
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing(env: dict[str, Any]) -> None:
+    result = invoke(env, "--show-body")
+    assert result.exit_code == 0, result.output
+    assert "dry run: nothing is sent" in result.output
+    creates = [line for line in result.output.splitlines() if line.startswith("create")]
+    assert creates
+    assert "labels: sddkit, " in result.output
+    assert "<!-- sddkit:theme=T-" in result.output  # --show-body prints the bodies
+    assert env["server"].writes() == []
+    assert load_filed(open_store(env["db"])) == []
+
+
+def test_apply_files_once_and_caches_then_rerun_is_idempotent(env: dict[str, Any]) -> None:
+    first = invoke(env, "--apply")
+    assert first.exit_code == 0, first.output
+    created = len(env["server"].issues)
+    assert created == first.output.count("\ncreate ")
+    assert created > 0
+    assert f"Done: {created} writes; {created} sddkit issues cached" in first.output
+    assert len(load_filed(open_store(env["db"]), "github:acme/app")) == created
+    second = invoke(env, "--apply")
+    assert second.exit_code == 0, second.output
+    assert len(env["server"].issues) == created
+    assert "\ncreate " not in second.output
+    assert second.output.count("up to date") == created
+
+
+def test_offline_plans_from_the_cache_without_a_token(env: dict[str, Any]) -> None:
+    invoke(env, "--apply")
+    result = invoke(env, "--offline", token=None)
+    assert result.exit_code == 0, result.output
+    assert "\ncreate " not in result.output and "up to date" in result.output
+
+
+def test_partial_failure_exits_1_and_says_what_remains(env: dict[str, Any]) -> None:
+    env["server"].faults.append(
+        fakes.Fault("POST", "/repos/acme/app/issues", 500, times=999, skip=1)
+    )
+    config = env["config"].read_text(encoding="utf-8")
+    env["config"].write_text(config.replace("[triage]\n", "[triage]\nretries = 0\n"))
+    result = invoke(env, "--apply", "--min-tickets", "2", "--min-customers", "1")
+    assert result.exit_code == 1
+    assert "Stopped after 1 of" in result.output and "Run again" in result.output
+    env["server"].faults.clear()
+    again = invoke(env, "--apply", "--min-tickets", "2", "--min-customers", "1")
+    assert again.exit_code == 0, again.output
+    themes_filed = {fakes_theme(i["body"]) for i in env["server"].issues.values()}
+    assert len(themes_filed) == len(env["server"].issues)  # no theme filed twice
+
+
+def fakes_theme(body: str) -> str:
+    match = re.search(r"sddkit:theme=([\w-]+)", body)
+    assert match
+    return match.group(1)
+
+
+def test_token_never_appears_in_output(env: dict[str, Any]) -> None:
+    fault = fakes.Fault("GET", "/repos/acme/app/issues", 401)
+    fault.message = f"Bad credentials: {fakes.GH_TOKEN}"
+    env["server"].faults.append(fault)
+    result = invoke(env)
+    assert result.exit_code == 1
+    assert "HTTP 401" in result.output
+    assert fakes.GH_TOKEN not in result.output
+
+
+def test_missing_token_is_a_clear_error(env: dict[str, Any]) -> None:
+    result = invoke(env, token=None)
+    assert result.exit_code == 1
+    assert "Error: GITHUB_TOKEN is not set" in result.output
+
+
+def test_config_error_names_file_line_and_field(env: dict[str, Any]) -> None:
+    env["config"].write_text("[triage]\nmin_tickts = 3\n", encoding="utf-8")
+    result = invoke(env)
+    assert result.exit_code == 1
+    assert f"{env['config']}:2: triage.min_tickts: unknown key (did you mean 'min_tickets'?)" in (
+        result.output
+    )
+
+
+def test_unknown_kind_option_is_rejected(env: dict[str, Any]) -> None:
+    result = invoke(env, "--kinds", "bug,bugs")
+    assert result.exit_code == 2 and "unknown kind 'bugs'" in result.output

@@ -1,0 +1,120 @@
+"""The Jira tracker against fake Jira Cloud and Server, with the real jira client."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import pytest
+
+from sddkit.trackers.base import marker
+from sddkit.trackers.jira import JiraTracker
+from sddkit.trackers.retry import RetryPolicy, TrackerError
+from sddkit.trackers.settings import JiraSettings, TriageSettings
+from sddkit.trackers.triage import apply_plan, plan_triage
+
+fakes = sys.modules["sddkit_test_fakes"]
+NOW = fakes.NOW
+
+
+def tracker(server: Any, policy: RetryPolicy) -> JiraTracker:
+    settings = JiraSettings(
+        url=server.base, project="SUP", deployment="cloud" if server.cloud else "server"
+    )
+    email = "nina@example.com" if server.cloud else None
+    return JiraTracker(settings, fakes.JIRA_TOKEN, email=email, policy=policy)
+
+
+def run(server: Any, policy: RetryPolicy, themes: list[Any], tickets: dict[str, Any]) -> Any:
+    jira = tracker(server, policy)
+    settings = TriageSettings(min_tickets=3, jira=jira._settings)
+    actions = plan_triage(themes, jira.filed_issues(), tickets, settings, tracker="jira", now=NOW)
+    return actions, apply_plan(jira, actions)
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "server"])
+def test_files_then_updates_then_comments_without_duplicates(
+    deployment: str, request: pytest.FixtureRequest, policy: Any
+) -> None:
+    server = request.getfixturevalue(f"fake_jira_{deployment}")
+    tickets = fakes.corpus("a", 6)
+    actions, result = run(server, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    assert [a.kind for a in actions] == ["create"] and result.complete
+    issue = server.issues["SUP-1"]["fields"]
+    assert issue["labels"] == ["sddkit", "bug"] and issue["issuetype"] == {"name": "Bug"}
+    assert marker("T-a") in issue["description"] and "{quote}" in issue["description"]
+    more = fakes.corpus("a", 7)
+    actions, _ = run(server, policy, [fakes.theme("T-a", list(more))], more)
+    assert [a.kind for a in actions] == ["update"]
+    assert "*7 support tickets*" in server.issues["SUP-1"]["fields"]["description"]
+    grown = fakes.corpus("a", 14)
+    actions, _ = run(server, policy, [fakes.theme("T-a", list(grown))], grown)
+    assert [a.kind for a in actions] == ["comment"] and len(server.comments["SUP-1"]) == 1
+    assert list(server.issues) == ["SUP-1"]
+
+
+def test_issue_type_per_kind_comes_from_settings(fake_jira_server: Any, policy: Any) -> None:
+    tickets = fakes.corpus("a", 6)
+    settings = JiraSettings(
+        url=fake_jira_server.base,
+        project="SUP",
+        deployment="server",
+        issue_types={"docs": "Documentation", "default": "Task"},
+    )
+    jira = JiraTracker(settings, fakes.JIRA_TOKEN, policy=policy)
+    triage = TriageSettings(min_tickets=3, jira=settings)
+    themes = [fakes.theme("T-d", list(tickets), kind="docs")]
+    actions = plan_triage(themes, [], tickets, triage, tracker="jira", now=NOW)
+    apply_plan(jira, actions)
+    assert fake_jira_server.issues["SUP-1"]["fields"]["issuetype"] == {"name": "Documentation"}
+
+
+def test_resolved_issue_gets_regression_comment_and_fix(fake_jira_server: Any, policy: Any) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_jira_server, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    fake_jira_server.resolve("SUP-1", "2025-02-10T12:00:00.000+0000")
+    later = tickets | fakes.corpus("late", 3, start_day=25)
+    actions, _ = run(fake_jira_server, policy, [fakes.theme("T-a", list(later))], later)
+    assert [a.kind for a in actions] == ["regression"]
+    assert "3 new support tickets" in fake_jira_server.comments["SUP-1"][0]
+    jira = tracker(fake_jira_server, policy)
+    [filed] = jira.filed_issues()
+    fix = jira.fix_of(filed)
+    assert fix is not None and (fix.kind, fix.ref) == ("resolution", "Fixed")
+    assert fix.fixed_at.isoformat() == "2025-02-10T12:00:00+00:00"
+
+
+def test_label_removed_issue_found_by_text_search(fake_jira_cloud: Any, policy: Any) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_jira_cloud, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    fake_jira_cloud.issues["SUP-1"]["fields"]["labels"] = []
+    fake_jira_cloud.issues["SUP-1"]["fields"]["summary"] = "Renamed by PM"
+    fake_jira_cloud.indexed.add("SUP-1")
+    [filed] = tracker(fake_jira_cloud, policy).filed_issues()
+    assert (filed.key, filed.title, filed.theme_id) == ("SUP-1", "Renamed by PM", "T-a")
+
+
+def test_rate_limit_429_is_retried(fake_jira_cloud: Any, policy: Any, sleeper: Any) -> None:
+    fake_jira_cloud.faults.append(
+        fakes.Fault("GET", "/rest/api/2/search/jql", 429, {"Retry-After": "5"})
+    )
+    assert tracker(fake_jira_cloud, policy).filed_issues() == []
+    assert sleeper.waits == [5.0]
+
+
+def test_token_never_appears_in_errors_or_logs(
+    fake_jira_cloud: Any, policy: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_jira_cloud.faults.append(fakes.Fault("GET", "/rest/api/2/search/jql", 400))
+    with pytest.raises(TrackerError) as error:
+        tracker(fake_jira_cloud, policy).filed_issues()
+    assert "HTTP 400" in str(error.value)
+    assert fakes.JIRA_TOKEN not in str(error.value) and fakes.JIRA_TOKEN not in caplog.text
+
+
+def test_cloud_without_email_is_a_clear_error(fake_jira_cloud: Any, policy: Any) -> None:
+    settings = JiraSettings(url=fake_jira_cloud.base, project="SUP")
+    with pytest.raises(TrackerError, match="JIRA_EMAIL"):
+        JiraTracker(settings, fakes.JIRA_TOKEN, policy=policy)
