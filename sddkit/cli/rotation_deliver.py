@@ -76,7 +76,7 @@ def invite(
     """
     config = load_config(app.config_path)
     first_day, moment = _clock(config, today, now)
-    settings = load_smtp_settings(app.config_path)
+    settings = load_smtp_settings(app.config_path) if apply else None
     conn = app.store()
     invitations = pending_invitations(
         conn, config, today=first_day, weeks=weeks, now=moment, save=apply
@@ -89,7 +89,7 @@ def invite(
         return
     for invitation in invitations:
         click.echo(_invitation_line(invitation))
-    if not apply:
+    if settings is None:
         click.echo(f"Would send {_count(invitations)}. Run again with --apply to send.")
         return
     with SmtpSender(settings, settings.password()) as sender:
