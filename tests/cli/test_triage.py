@@ -42,7 +42,7 @@ fakes = _fakes()
 def store_state(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A store with demo tickets and their themes (built once: clustering takes a moment)."""
     db = tmp_path_factory.mktemp("store") / "sddkit.db"
-    tickets = list(islice(demo_tickets(), 150))
+    tickets = list(islice(demo_tickets(), 300))
     conn = open_store(db)
     upsert_tickets(conn, tickets)
     now = max(t.created_at for t in tickets) + timedelta(hours=1)
