@@ -1,0 +1,194 @@
+"""Report speed on a large synthetic history, through the real SQLite store.
+
+    python bench/report_speed.py [--tickets 100000] [--themes 200] [--issues 60]
+
+Loads the tickets into a fresh store (not timed), saves one theme run and the tracker cache,
+then times build_report for a 13-week period over a year of history, and rendering HTML,
+Markdown and JSON; prints the timings, peak memory and file sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from sddkit.report.build import assemble_report, build_report
+from sddkit.report.render import write_report
+from sddkit.rotation.model import Person, Shift
+from sddkit.store import open_store, transaction
+from sddkit.themes.model import Theme
+from sddkit.themes.store import StoredTheme, ensure_schema, save_run
+from sddkit.tickets.model import Ticket
+from sddkit.tickets.store import upsert_tickets
+from sddkit.trackers.base import FiledIssue, Fix
+from sddkit.trackers.cache import save_filed
+
+START = datetime(2025, 1, 6, tzinfo=UTC)
+PEOPLE = [
+    Person(name, f"{name.split()[0].lower()}@example.com", role, "Europe/Berlin")
+    for name, role in [
+        ("Nina Kovač", "engineer"),
+        ("Ana Petrović", "engineer"),
+        ("Marko Jovanović", "engineer"),
+        ("Piotr Nowak", "engineer"),
+        ("Olga Smirnova", "engineer"),
+        ("Dmitri Volkov", "engineer"),
+        ("Sam Carter", "engineer"),
+        ("Priya Shah", "engineer"),
+        ("Kasia Wójcik", "designer"),
+        ("Lena Fischer", "designer"),
+        ("Jonas Berg", "designer"),
+    ]
+]
+
+
+def synthetic(n_tickets: int, n_themes: int, n_issues: int, rng: random.Random):
+    tickets, members = [], {}
+    for i in range(n_tickets):
+        created = START + timedelta(minutes=rng.randrange(365 * 24 * 60))
+        frt = rng.expovariate(1 / 10) if rng.random() < 0.95 else None
+        tickets.append(
+            Ticket(
+                "zendesk",
+                str(i),
+                created,
+                subject=f"ticket {i}",
+                customer_id=f"c{rng.randrange(n_tickets // 3)}",
+                assignee=rng.choice(PEOPLE).email,
+                channel=rng.choice(["email", "chat", "web"]),
+                language=rng.choice(["en", "de", "sr", "pl"]),
+                first_response_at=created + timedelta(hours=frt) if frt is not None else None,
+                solved_at=created + timedelta(hours=rng.expovariate(1 / 40)),
+                satisfaction=float(rng.randrange(11)) if rng.random() < 0.3 else None,
+                satisfaction_scale="10",
+            )
+        )
+        if rng.random() < 0.7:
+            members[tickets[-1].key] = f"T-{rng.randrange(n_themes):04d}"
+    by_theme: dict[str, list[str]] = {}
+    for key, theme_id in members.items():
+        by_theme.setdefault(theme_id, []).append(key)
+    themes = []
+    for t in range(n_themes):
+        keys = tuple(by_theme.get(f"T-{t:04d}", ()))
+        if not keys:
+            continue
+        times = [START] * 2
+        themes.append(
+            Theme(
+                f"T-{t:04d}",
+                f"theme {t}",
+                "bug",
+                ("x",),
+                keys,
+                keys[:3],
+                len(keys),
+                times[0],
+                times[1],
+                rng.choice(["growing", "stable"]),
+            )
+        )
+    issues = []
+    for t in themes[:n_issues]:
+        filed = START + timedelta(days=rng.randrange(200))
+        fixed = filed + timedelta(days=rng.randrange(5, 120))
+        issues.append(
+            FiledIssue(
+                f"acme/app#{len(issues) + 1}",
+                t.id,
+                t.label,
+                "closed",
+                "https://example.com",
+                filed,
+                fixed,
+                Fix("pull_request", "#1", fixed),
+            )
+        )
+    return tickets, themes, members, issues
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--themes", type=int, default=200)
+    parser.add_argument("--issues", type=int, default=60)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    tickets, themes, members, issues = synthetic(args.tickets, args.themes, args.issues, rng)
+    shifts = [
+        Shift(
+            "emea",
+            START + timedelta(days=d, hours=8),
+            START + timedelta(days=d, hours=11),
+            "engineer",
+            0,
+            PEOPLE[d % 8].name,
+        )
+        for d in range(365)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = open_store(Path(tmp) / "bench.db")
+        upsert_tickets(conn, tickets)
+        ensure_schema(conn)
+        with transaction(conn):
+            save_run(
+                conn,
+                now=START,
+                mode="full",
+                since=None,
+                min_size=5,
+                backend="tfidf",
+                model_state=None,
+                model_run=None,
+                ticket_count=len(tickets),
+                themes=[StoredTheme(t, np.zeros((1, 4), dtype=np.float32)) for t in themes],
+                members=[(k, v, 1.0) for k, v in members.items()],
+            )
+        save_filed(conn, "github", issues)
+        began = time.perf_counter()
+        report = build_report(
+            conn,
+            since=date(2025, 7, 7),
+            until=date(2025, 10, 5),
+            filed=issues,
+            shifts=shifts,
+            now=datetime.now(UTC),
+            people=PEOPLE,
+        )
+        built = time.perf_counter() - began
+        began = time.perf_counter()
+        assemble_report(
+            period_tickets=[t for t in tickets if report.since <= t.created_at < report.until],
+            other_tickets=tickets,
+            themes=themes,
+            filed=issues,
+            shifts=shifts,
+            people=PEOPLE,
+            since=report.since,
+            until=report.until,
+            now=report.generated_at,
+            options=report.options,
+        )
+        figures = time.perf_counter() - began
+        began = time.perf_counter()
+        paths = write_report(report, Path(tmp) / "out")
+        rendered = time.perf_counter() - began
+        sizes = ", ".join(f"{p.name} {p.stat().st_size / 1024:.0f} KiB" for p in paths)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"history: {len(tickets)} tickets, {len(themes)} themes, {len(issues)} fixed issues")
+    print(f"period: 13 weeks, {report.health.tickets} tickets, {len(report.traces)} traces")
+    print(f"build_report (store read + figures): {built:.2f} s")
+    print(f"  of which figures alone (assemble_report on in-memory lists): {figures:.2f} s")
+    print(f"render html+md+json: {rendered:.2f} s  ({sizes})")
+    print(f"peak RSS: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
