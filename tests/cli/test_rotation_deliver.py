@@ -89,7 +89,7 @@ def test_missing_password_is_a_clear_error(
 def test_bad_smtp_section_names_line_and_field(tmp_path: Path) -> None:
     path = harness.write_team(tmp_path / "rotations.toml", smtp_port=25)
     path.write_text(path.read_text().replace("port = 25", "port = 0"))
-    code, out = run(tmp_path, "rotation", "invite", *ARGS)
+    code, out = run(tmp_path, "rotation", "invite", *ARGS, "--apply")
     line = path.read_text().splitlines().index("port = 0") + 1
     assert code == 1
     assert f"rotations.toml:{line}: smtp.port: expected a port number 1-65535, got 0" in out
