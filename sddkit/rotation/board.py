@@ -7,9 +7,12 @@ import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from sddkit.rotation.model import Shift
 from sddkit.rotation.spec import Member, Rotation
+
+_DAY = timedelta(days=1)
 
 
 @dataclass
@@ -27,10 +30,14 @@ class Seat:
     person: str | None = None
     pinned: bool = False  # an override or a past shift: never moved
 
+    @cached_property
+    def eligible_set(self) -> frozenset[str]:
+        return frozenset(self.eligible)
+
     def shift(self) -> Shift:
         return Shift(self.rotation.name, self.start, self.end, self.role, self.seat, self.person)
 
-    @property
+    @cached_property
     def uid(self) -> str:
         return self.shift().uid
 
@@ -77,35 +84,34 @@ class Board:
             after is not None and after.start < seat.end
         )
 
-    def gap_ok(self, name: str, seat: Seat) -> bool:
-        """The spread rule: shifts start at least `min_gap_days` local days apart."""
-        if self.min_gap_days <= 0:
-            return True
-        day = self.local_day(seat, name)
-        return all(
-            other is None
-            or other.index == seat.index
-            or abs(self.local_day(other, name) - day) >= self.min_gap_days
-            for other in self.neighbours(name, seat)
-        )
-
     def capped(self, name: str, seat: Seat) -> bool:
         cap = self.members[name].person.max_shifts
         return cap is not None and self.monthly[(name, seat.day.year, seat.day.month)] >= cap
 
     def can_take(self, name: str, seat: Seat, *, gap: bool = True) -> bool:
-        return (
-            name in seat.eligible
-            and not self.conflict(name, seat)
-            and not self.capped(name, seat)
-            and (not gap or self.gap_ok(name, seat))
-        )
+        if name not in seat.eligible_set:
+            return False
+        free, spread, _ = self.assess(name, seat)
+        return free and (spread or not gap)
 
-    def days_since_last(self, name: str, seat: Seat) -> float:
-        before, _ = self.neighbours(name, seat)
-        if before is None:
-            return float("inf")
-        return (seat.start - before.start) / timedelta(days=1)
+    def assess(self, name: str, seat: Seat) -> tuple[bool, bool, float]:
+        """For someone eligible: (free to take it, spread rule kept, days since last shift)."""
+        before, after = self.neighbours(name, seat)
+        if (
+            (before is not None and before.end > seat.start)
+            or (after is not None and after.start < seat.end)
+            or self.capped(name, seat)
+        ):
+            return False, False, 0.0
+        spread = True
+        if self.min_gap_days > 0:
+            day = self.local_day(seat, name)
+            spread = all(
+                other is None or abs(self.local_day(other, name) - day) >= self.min_gap_days
+                for other in (before, after)
+            )
+        since = float("inf") if before is None else (seat.start - before.start) / _DAY
+        return True, spread, since
 
     def assign(self, seat: Seat, name: str) -> None:
         assert seat.person is None

@@ -25,12 +25,13 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from sddkit.rotation.balance import rebalance
 from sddkit.rotation.board import Board, Seat
 from sddkit.rotation.model import ROLES, Shift
-from sddkit.rotation.spec import Member
+from sddkit.rotation.spec import Member, local_span
 
 if TYPE_CHECKING:
     from sddkit.config import TeamConfig
@@ -151,10 +152,14 @@ def _availability(
 ) -> tuple[list[str], dict[str, str]]:
     eligible: list[str] = []
     unavailable: dict[str, str] = {}
+    local: dict[str, tuple[datetime, datetime, list[date]]] = {}
     for member in members:
         if member.person.role != role or rotation not in member.rotations:
             continue
-        why = member.unavailable(begin, finish)
+        zone = member.person.timezone
+        if zone not in local:
+            local[zone] = local_span(begin, finish, member.zone)
+        why = member.unavailable_local(*local[zone])
         if why is None:
             eligible.append(member.person.name)
         else:
@@ -230,21 +235,36 @@ def _fill(board: Board, notes: list[str]) -> None:
 def _fill_one(
     board: Board, seat: Seat, owed: dict[str, float], served: Counter[str], notes: list[str]
 ) -> None:
-    free = [name for name in seat.eligible if board.can_take(name, seat, gap=False)]
-    if not free:
-        return
-    spread = [name for name in free if board.gap_ok(name, seat)]
-    if not spread:
+    deficit = {name: round(owed[name] - served[name], 9) for name in seat.eligible}
+    ranked = sorted(seat.eligible, key=deficit.__getitem__, reverse=True)
+    fallback: dict[str, float] = {}  # free, but only by breaking the spread rule
+    for _, group in groupby(ranked, key=deficit.__getitem__):  # furthest below share first
+        rested: dict[str, float] = {}
+        crowded: dict[str, float] = {}
+        for name in group:
+            free, spread, since = board.assess(name, seat)
+            if free:
+                (rested if spread else crowded)[name] = since
+        if rested:
+            board.assign(seat, _longest_rested(seat, rested))
+            return
+        fallback = fallback or crowded
+    if fallback:
         notes.append(
             f"{seat.rotation.name} {seat.day} {seat.role}: spread rule relaxed "
             f"(nobody free had a {board.min_gap_days}-day gap)"
         )
+        board.assign(seat, _longest_rested(seat, fallback))
 
-    def priority(name: str) -> tuple[float, float, str]:
-        token = hashlib.sha1(f"{name}|{seat.uid}".encode()).hexdigest()
-        return (round(owed[name] - served[name], 9), board.days_since_last(name, seat), token)
 
-    board.assign(seat, max(spread or free, key=priority))
+def _longest_rested(seat: Seat, rested: dict[str, float]) -> str:
+    """The one whose last shift is longest ago; a stable hash breaks ties without favouring
+    names early in the alphabet."""
+    longest = max(rested.values())
+    tied = [name for name, since in rested.items() if since == longest]
+    if len(tied) == 1:
+        return tied[0]
+    return max(tied, key=lambda name: hashlib.sha1(f"{name}|{seat.uid}".encode()).hexdigest())
 
 
 def _shares(board: Board) -> dict[str, float]:

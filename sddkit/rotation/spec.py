@@ -143,9 +143,10 @@ class Member:
 
     def unavailable(self, start: datetime, end: datetime) -> str | None:
         """Why this person cannot work [start, end), judged in their own time zone, or None."""
-        zone = self.zone
-        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
-        days = _local_days(local_start, local_end)
+        return self.unavailable_local(*local_span(start, end, self.zone))
+
+    def unavailable_local(self, start: datetime, end: datetime, days: list[date]) -> str | None:
+        """`unavailable` for a span already in this person's zone (see `local_span`)."""
         if self.joined is not None and days[0] < self.joined:
             return "not yet on the team"
         if self.left is not None and days[-1] > self.left:
@@ -157,9 +158,17 @@ class Member:
                 return "day off"
             if self.holidays is not None and self.holidays.name_of(day):
                 return "public holiday"
-        if self.working_hours is not None and not self.working_hours.covers(local_start, local_end):
+        if self.working_hours is not None and not self.working_hours.covers(start, end):
             return "outside working hours"
         return None
+
+
+def local_span(
+    start: datetime, end: datetime, zone: ZoneInfo
+) -> tuple[datetime, datetime, list[date]]:
+    """[start, end) in `zone`, with the local calendar days it touches."""
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    return local_start, local_end, _local_days(local_start, local_end)
 
 
 def _local_days(start: datetime, end: datetime) -> list[date]:
