@@ -14,8 +14,11 @@ from collections.abc import Iterable
 MAX_QUOTE = 200
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_URL = re.compile(r"\b(https?)://(?:[^\s/@]+@)?([^\s/?#]+)([^\s?#]*)(?:[?#]\S*)?", re.IGNORECASE)
-_PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().\-/]{5,}\d(?![\w.])")
+_URL = re.compile(
+    r"\b(https?)://(?:[^\s/@]+@)?([^\s/?#]+?)([^\s?#]*?)(?:[?#]\S*?)?(?=[.,;:!?)]*(?:\s|$))",
+    re.IGNORECASE,
+)
+_PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().\-/]{5,}\d(?!\w|\.\d)")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$")
 _GREETINGS = (
     r"hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|liebe[rs]?|"
