@@ -26,13 +26,14 @@ def rebalance(board: Board, shares: dict[str, float]) -> list[str]:
     share, again with it relaxed (and a note saying so).
     """
     strict = {name: (math.floor(s + _EPS), math.ceil(s - _EPS)) for name, s in shares.items()}
-    _settle(board, strict, gap=True)
+    for keep in (True, False):  # move newly planned seats first, a previous plan's last
+        _settle(board, strict, gap=True, keep=keep)
     loose = {
         name: (math.ceil(s - 1 - _EPS), math.floor(s + 1 + _EPS)) for name, s in shares.items()
     }
     if not _violations(board, loose):
         return []
-    _settle(board, loose, gap=False)
+    _settle(board, loose, gap=False, keep=False)
     notes = ["spread rule relaxed in places to keep everyone within one shift of their share"]
     notes += [
         f"{name}: {board.count(name)} shifts against a fair share of {shares[name]:.2f}; "
@@ -52,7 +53,7 @@ def _violations(board: Board, bounds: dict[str, tuple[int, int]]) -> dict[str, b
     return found
 
 
-def _settle(board: Board, bounds: dict[str, tuple[int, int]], *, gap: bool) -> None:
+def _settle(board: Board, bounds: dict[str, tuple[int, int]], *, gap: bool, keep: bool) -> None:
     stuck: set[str] = set()
     while True:
         bad = {n: below for n, below in _violations(board, bounds).items() if n not in stuck}
@@ -61,14 +62,16 @@ def _settle(board: Board, bounds: dict[str, tuple[int, int]], *, gap: bool) -> N
         name, below = min(bad.items())
         if below:
             donors = [n for n, (low, _) in bounds.items() if board.count(n) > low]
-            fixed = _augment(board, donors, {name}.__contains__, gap)
+            fixed = _augment(board, donors, {name}.__contains__, gap, keep)
         else:
-            fixed = _augment(board, [name], lambda n: board.count(n) < bounds[n][1], gap)
+            fixed = _augment(board, [name], lambda n: board.count(n) < bounds[n][1], gap, keep)
         if not fixed:
             stuck.add(name)
 
 
-def _augment(board: Board, sources: list[str], is_target: Callable[[str], bool], gap: bool) -> bool:
+def _augment(
+    board: Board, sources: list[str], is_target: Callable[[str], bool], gap: bool, keep: bool
+) -> bool:
     """Shortest chain of hand-overs from a source to a target; applied if found."""
     came_from: dict[str, tuple[str, int]] = {}
     seen = set(sources)
@@ -77,7 +80,7 @@ def _augment(board: Board, sources: list[str], is_target: Callable[[str], bool],
         giver = queue.popleft()
         for index in list(board.timelines[giver].seats):
             seat = board.seats[index]
-            if seat.pinned:
+            if seat.pinned or (keep and seat.kept):
                 continue
             for taker in seat.eligible:
                 if taker in seen or not board.can_take(taker, seat, gap=gap):

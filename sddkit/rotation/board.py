@@ -29,6 +29,7 @@ class Seat:
     share: dict[str, float] = field(default_factory=dict)  # fair share of this seat
     person: str | None = None
     pinned: bool = False  # an override or a past shift: never moved
+    kept: bool = False  # still as in the previous plan: moved only if fairness needs it
 
     @cached_property
     def eligible_set(self) -> frozenset[str]:

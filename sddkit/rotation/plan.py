@@ -218,6 +218,7 @@ def _keep_previous(board: Board, previous: Sequence[Shift], today: date | None) 
             seat.pinned = True
         elif board.can_take(name, seat, gap=False):
             board.assign(seat, name)
+            seat.kept = True
 
 
 def _fill(board: Board, notes: list[str]) -> None:

@@ -52,14 +52,20 @@ class Changes:
 def diff_plans(before: Sequence[Shift], after: Plan) -> Changes:
     """Seats of `after`'s date range whose person differs from `before` (same UID)."""
     old = {s.uid: s for s in before if after.start <= s.start.date() <= after.end}
-    new = {s.uid: s for s in after.all_seats()}
     changes = Changes(first_plan=not before)
-    for uid, shift in new.items():
-        previous = old.get(uid)
+    if not before:
+        return changes
+    # Seats outside the dates `before` covered are not changes, only a longer horizon.
+    covered = (min(s.start.date() for s in before), max(s.start.date() for s in before))
+    for shift in after.all_seats():
+        previous = old.get(shift.uid)
         if previous is not None and previous.person == shift.person:
             changes.unchanged += 1
-        elif before and (previous is not None or shift.person is not None):
-            changes.items.append(Change(uid, previous, shift))
+        elif previous is not None or (
+            shift.person is not None and covered[0] <= shift.start.date() <= covered[1]
+        ):
+            changes.items.append(Change(shift.uid, previous, shift))
+    new = {s.uid for s in after.all_seats()}
     changes.items += [Change(uid, shift, None) for uid, shift in old.items() if uid not in new]
     changes.items.sort(key=lambda c: (c.after or c.before).start)  # type: ignore[union-attr]
     return changes

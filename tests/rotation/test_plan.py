@@ -4,10 +4,12 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sddkit.config import TeamConfig, parse_config
+from sddkit.errors import ConfigError
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.plan import Plan, plan_rotations
 
@@ -223,3 +225,17 @@ def test_invariants_on_random_teams(config: TeamConfig, weeks: int) -> None:
     for unstaffed in plan.unstaffed:  # an empty seat only when nobody could take it
         assert unstaffed.reason.startswith("no ")
     assert plan_rotations(config, START, end).shifts == plan.shifts
+
+
+def test_working_hours_decide_the_rotations() -> None:
+    config = team(2, extra={0: 'working_hours = "20:00-13:00"'})
+    assert config.members["P0"].rotations == ("support",)  # an overnight window covers 09-12
+    with pytest.raises(ConfigError, match=r"team.toml:\d+: people: P1 is in no rotation"):
+        team(2, extra={1: 'working_hours = "13:00-18:00"'})
+
+
+def test_max_shifts_per_month_is_a_hard_cap() -> None:
+    config = team(3, extra={0: "max_shifts = 2"})
+    plan = plan_rotations(config, START, START + timedelta(weeks=4) - timedelta(days=1))
+    assert counts(plan)["P0"] == 2
+    assert counts(plan)["P1"] + counts(plan)["P2"] == 18

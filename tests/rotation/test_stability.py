@@ -61,3 +61,13 @@ def test_bad_plan_file_names_the_item(tmp_path: Path) -> None:
     path.write_text(json.dumps({"shifts": [{"rotation": "x", "start": "soon"}]}), encoding="utf-8")
     with pytest.raises(InputError, match=r"plan.json: item 1: shifts: bad shift"):
         read_plan_file(path)
+
+
+def test_a_longer_horizon_keeps_the_saved_shifts(repo_root: Path) -> None:
+    """`who` and `ics` plan further ahead than `plan`: they must agree on the saved weeks."""
+    conn = open_store(":memory:")
+    config = load_config(repo_root / "rotations.toml")
+    saved, _ = replan(conn, config, TODAY, END, today=TODAY, save=True)
+    longer, changes = replan(conn, config, TODAY, date(2027, 2, 21), today=TODAY)
+    assert not changes.items
+    assert [s for s in longer.shifts if s.start.date() <= END] == saved.shifts
