@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from sddkit.cli.context import AppContext, pass_app
-from sddkit.report.build import build_report
-from sddkit.report.model import ReportOptions
+from sddkit.report.build import build_report, period
 from sddkit.report.render import FORMATS, write_report
+from sddkit.report.settings import load_options
 from sddkit.report.sources import configured_tracker, live_filed, team
 from sddkit.trackers.cache import load_filed, save_filed
 
@@ -59,30 +59,23 @@ def _now(ctx: click.Context, param: click.Parameter, value: datetime | None) -> 
 @click.option(
     "--weeks",
     type=click.IntRange(1, 52),
-    default=4,
-    show_default=True,
-    help="Weeks before/after each fix to compare complaints.",
+    help="Weeks before/after each fix to compare complaints [default: 4; config: [report]].",
 )
 @click.option(
     "--frt-target",
     type=click.FloatRange(0, min_open=True),
-    default=24.0,
-    show_default=True,
-    help="First-response target in hours.",
+    help="First-response target in hours [default: 24; config: [report]].",
 )
 @click.option(
     "--repeat-window",
     type=click.FloatRange(0, min_open=True),
-    default=7.0,
-    show_default=True,
-    help="Days within which a second ticket is a repeat contact.",
+    help="Days within which a second ticket is a repeat contact [default: 7; config: [report]].",
 )
 @click.option(
     "--surfaced-first",
     type=click.IntRange(1),
-    default=3,
-    show_default=True,
-    help="A person surfaced a theme if they answered one of its first K tickets.",
+    help="A person surfaced a theme if they answered one of its first K tickets "
+    "[default: 3; config: [report]].",
 )
 @click.option(
     "--templates",
@@ -99,10 +92,10 @@ def report(
     out_dir: Path,
     formats: tuple[str, ...],
     no_tracker: bool,
-    weeks: int,
-    frt_target: float,
-    repeat_window: float,
-    surfaced_first: int,
+    weeks: int | None,
+    frt_target: float | None,
+    repeat_window: float | None,
+    surfaced_first: int | None,
     template_dir: Path | None,
 ) -> None:
     """Write the team report: which complaints led to which fixes and whether they stopped,
@@ -110,10 +103,19 @@ def report(
 
     \b
     The tracker (GitHub or Jira, from the config) is read, never written; its issues are
-    cached in the store so `--no-tracker` can report offline later.
+    cached in the store so `--no-tracker` can report offline later. Defaults for the
+    figures' options can be set in the config's [report] section (see docs/report.md).
     """
     last: date = until.date() if until else now.astimezone(UTC).date()
     first: date = since.date() if since else last - timedelta(days=DEFAULT_DAYS - 1)
+    period(first, last)  # check the period before asking the tracker
+    options = load_options(
+        app.config_path,
+        weeks=weeks,
+        frt_target_hours=frt_target,
+        repeat_window_days=repeat_window,
+        surfaced_first_k=surfaced_first,
+    )
     people, shifts, note = team(app.config_path, first, last)
     conn = app.store()
     if no_tracker:
@@ -122,7 +124,6 @@ def report(
         name, tracker = configured_tracker(app.config_path)
         filed = live_filed(tracker)
         save_filed(conn, name, filed)
-    options = ReportOptions(weeks, frt_target, repeat_window, surfaced_first)
     result = build_report(
         conn,
         since=first,

@@ -247,3 +247,26 @@ def test_live_tracker_mode_reads_fix_and_refreshes_cache(
     conn.close()
     assert cached[trace["issue_key"]].fix is not None
     assert "a/b#5" not in cached  # the cache now mirrors the tracker
+
+
+def test_config_report_section_sets_defaults_and_options_win(workspace: Path) -> None:
+    config = workspace / "rotations.toml"
+    config.write_text(CONFIG + "\n[report]\nweeks = 1\n", encoding="utf-8")
+    assert CliRunner().invoke(main, [*ARGS, "--format", "json"]).exit_code == 0
+    data = json.loads((workspace / "report" / "report.json").read_text(encoding="utf-8"))
+    # Fix on day 10 at 08:00; the week before, [day 3 08:00, day 10 08:00), holds the
+    # tickets of day 3 (at the very start, included) and day 8.
+    assert (data["options"]["weeks"], data["traces"][0]["before"]) == (1, 2)
+    assert CliRunner().invoke(main, [*ARGS, "--format", "json", "--weeks", "2"]).exit_code == 0
+    data = json.loads((workspace / "report" / "report.json").read_text(encoding="utf-8"))
+    # Two weeks before also reach the ticket of day 0.
+    assert (data["options"]["weeks"], data["traces"][0]["before"]) == (2, 3)
+
+
+def test_bad_report_config_is_a_one_line_error(workspace: Path) -> None:
+    config = workspace / "rotations.toml"
+    config.write_text(CONFIG + "\n[report]\nweks = 1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ARGS)
+    assert result.exit_code == 1
+    assert "rotations.toml:" in result.output and "report.weks: unknown key" in result.output
+    assert not (workspace / "report").exists()
