@@ -85,7 +85,7 @@ def _plan(
     return config, plan, changes
 
 
-@rotation.command("plan")
+@rotation.command("plan", short_help="Who is on support each day, and what changed.")
 @horizon(default_weeks=4)
 @click.option(
     "--format",
@@ -166,7 +166,7 @@ def mine(
     click.echo(render.person_shifts(person, [s for s in plan.shifts if s.person == person.name]))
 
 
-@rotation.command()
+@rotation.command(short_help="Validate the config and print fairness figures.")
 @horizon(default_weeks=13)
 @pass_app
 def check(
@@ -194,7 +194,7 @@ def check(
         raise SddkitError("; ".join(problems))
 
 
-@rotation.command()
+@rotation.command(short_help="Hand a shift to someone else (an override).")
 @click.option("--rotation", "rotation_name", required=True, help="Rotation name.")
 @click.option("--date", "day", type=DATE, required=True, help="Date of the shift to hand over.")
 @click.option("--from", "giver", required=True, help="Who is on that shift now.")

@@ -156,3 +156,14 @@ def read_all(folder: Path) -> dict[str, dict[str, dict[str, object]]]:
         feeds["team.ics"]
     )
     return feeds
+
+
+def test_every_rotation_command_has_help_and_is_documented(repo_root: Path) -> None:
+    from sddkit.cli.rotation import rotation
+
+    guide = (repo_root / "docs" / "rotations.md").read_text(encoding="utf-8")
+    for name in ("plan", "who", "mine", "check", "swap", "ics"):
+        result = CliRunner().invoke(main, ["rotation", name, "--help"])
+        assert result.exit_code == 0 and len(result.output.splitlines()) > 4
+        assert f"sddkit rotation {name}" in guide
+        assert "..." not in (rotation.commands[name].get_short_help_str(70))
