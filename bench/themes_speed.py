@@ -26,52 +26,10 @@ from sddkit.tickets.model import Ticket
 
 NOW = datetime(2025, 6, 2, tzinfo=UTC)
 OBJECTS = {
-    "en": [
-        "export",
-        "report",
-        "invoice",
-        "password",
-        "dashboard",
-        "calendar",
-        "upload",
-        "login",
-        "sync",
-        "webhook",
-    ],
-    "ru": [
-        "экспорт",
-        "отчет",
-        "счет",
-        "пароль",
-        "панель",
-        "календарь",
-        "загрузка",
-        "вход",
-        "синхронизация",
-        "вебхук",
-    ],
-    "pl": [
-        "eksport",
-        "raport",
-        "faktura",
-        "hasło",
-        "panel",
-        "kalendarz",
-        "przesyłanie",
-        "logowanie",
-        "synchronizacja",
-    ],
-    "sr": [
-        "izvoz",
-        "izveštaj",
-        "faktura",
-        "lozinka",
-        "kontrolna",
-        "kalendar",
-        "otpremanje",
-        "prijava",
-        "sinhronizacija",
-    ],
+    "en": "export report invoice password dashboard calendar upload login sync webhook",
+    "ru": "экспорт отчет счет пароль панель календарь загрузка вход синхронизация вебхук",
+    "pl": "eksport raport faktura hasło panel kalendarz przesyłanie logowanie synchronizacja",
+    "sr": "izvoz izveštaj faktura lozinka kontrolna kalendar otpremanje prijava sinhronizacija",
 }
 PROBLEMS = {
     "en": ["{o} {f} crashes with an error", "can't find where the {o} {f} is", "please add {o} {f}",
@@ -93,12 +51,13 @@ def tickets(count: int, seed: int, start: int = 0) -> Iterator[Ticket]:
     for n in range(start, start + count):
         lang = rng.choice(langs)
         if rng.random() < 0.1:
-            words = rng.sample(OBJECTS[lang] + FACETS + FILLERS[1:], 5)
+            words = rng.sample(OBJECTS[lang].split() + FACETS + FILLERS[1:], 5)
             text = " ".join(words) + f" {rng.random():.6f}"
         else:
             topic = rng.randrange(300)
             template = PROBLEMS[lang][topic % 5]
-            obj = OBJECTS[lang][(topic // 5) % len(OBJECTS[lang])]
+            objects = OBJECTS[lang].split()
+            obj = objects[(topic // 5) % len(objects)]
             text = template.format(o=obj, f=FACETS[topic // 50 % 10] + str(topic // 100))
             text = f"Hi,\n{text}{rng.choice(FILLERS)}. Order #{rng.randint(1000, 99999)}\n--\nBest"
         yield Ticket(

@@ -89,6 +89,7 @@ class CharNgramEmbedder:
         self.columns: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self.idf: NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         self.components: NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
+        self.typical_coverage = 1.0  # median coverage of the fitted sample
 
     def _counts(self, texts: Sequence[str]) -> sp.csr_matrix:
         if not texts:
@@ -125,14 +126,21 @@ class CharNgramEmbedder:
             self.components = np.eye(weighted.shape[1], max(k, 1), dtype=np.float32)
             return
         svd = TruncatedSVD(n_components=k, algorithm="randomized", random_state=self.seed)
-        svd.fit(weighted)
+        with np.errstate(divide="ignore", invalid="ignore"):  # all-identical texts
+            svd.fit(weighted)
         self.components = svd.components_.T.astype(np.float32)
+        self.typical_coverage = float(np.median(self.transform_with_coverage(texts)[1]))
 
     def transform(self, texts: Sequence[str]) -> Vectors:
+        return self.transform_with_coverage(texts)[0]
+
+    def transform_with_coverage(self, texts: Sequence[str]) -> tuple[Vectors, NDArray[np.float32]]:
+        """Vectors plus each text's coverage: the norm of its projection (0..1), low when the
+        text is mostly made of n-grams the model was not fitted on (a new subject)."""
         out = np.zeros((len(texts), self.components.shape[1]), dtype=np.float32)
         for part in batches(len(texts), 20_000):
             out[part] = np.asarray(self._weighted(texts[part]) @ self.components)
-        return normalize_rows(out)
+        return normalize_rows(out), np.linalg.norm(out, axis=1).astype(np.float32)
 
     def dumps(self) -> bytes:
         buffer = io.BytesIO()
@@ -143,6 +151,7 @@ class CharNgramEmbedder:
             buffer,
             params=params,
             word_weight=np.array([self.word_weight]),
+            typical_coverage=np.array([self.typical_coverage]),
             columns=self.columns,
             idf=self.idf,
             components=self.components,
@@ -157,6 +166,7 @@ class CharNgramEmbedder:
         embedder.columns = data["columns"]
         embedder.idf = data["idf"]
         embedder.components = data["components"]
+        embedder.typical_coverage = float(data["typical_coverage"][0])
         return embedder
 
 

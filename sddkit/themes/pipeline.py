@@ -28,12 +28,21 @@ from sddkit.themes.cluster import (
 )
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.describe import Draft, describe
-from sddkit.themes.embed import Embedder, Vectors, load_embedder, make_embedder, normalize_rows
+from sddkit.themes.embed import (
+    CharNgramEmbedder,
+    Embedder,
+    Vectors,
+    load_embedder,
+    make_embedder,
+    normalize_rows,
+)
 from sddkit.themes.ids import Match, MatchSettings, match_clusters, mint_id
 from sddkit.themes.model import Theme
 from sddkit.themes.store import PreviousRun, StoredTheme, load_previous, save_run
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import iter_tickets
+
+COVERAGE_SHARE = 0.6  # below this share of the typical coverage a new ticket is not assigned
 
 
 @dataclass(frozen=True)
@@ -208,6 +217,12 @@ def _incremental(
     fresh_rows = np.array(fresh, dtype=np.int64)
     fresh_vectors = embedder.transform([corpus.texts[i] for i in fresh])
     near, sims = assign_to_centroids(fresh_vectors, centroids, s.cluster.assign_similarity)
+    if isinstance(embedder, CharNgramEmbedder):
+        # A text the stored model covers poorly is about something new: leave it to the
+        # leftover clustering rather than trust its projection.
+        coverage = embedder.transform_with_coverage([corpus.texts[i] for i in fresh])[1]
+        unknown = coverage < COVERAGE_SHARE * embedder.typical_coverage
+        near[unknown], sims[unknown] = -1, 0.0
     labels[fresh_rows], similarity[fresh_rows] = near, sims
     # Leftovers: fresh tickets that fit no theme, plus earlier noise; cluster them alone.
     left_rows = np.concatenate([fresh_rows[near < 0], np.array(earlier_noise, dtype=np.int64)])

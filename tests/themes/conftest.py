@@ -16,9 +16,9 @@ NOW = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
 # theme name -> phrasings (several per language); a ticket = one phrasing + a random tail.
 THEMES: dict[str, list[str]] = {
     "export-en": [
-        "PDF export crashes with an error when I export the monthly report",
-        "Exporting the report to PDF fails with error, the export is broken",
-        "The PDF export of reports does not work, it crashes every time",
+        "PDF export of the monthly report crashes with an error",
+        "Exporting the monthly report to PDF crashes with an error",
+        "The monthly report PDF export crashes with an error every time",
     ],
     "export-ru": [
         "Не работает экспорт отчета в PDF, выдает ошибку",
