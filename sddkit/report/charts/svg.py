@@ -24,12 +24,12 @@ def _svg(height: float, label: str, body: list[str], css: str = "chart", width: 
     )
 
 
-def _empty(label: str, message: str) -> str:
+def _empty(label: str, message: str, width: int = WIDTH) -> str:
     text = (
-        f'<text class="empty-note" x="{WIDTH / 2}" y="40" text-anchor="middle">'
+        f'<text class="empty-note" x="{width / 2}" y="40" text-anchor="middle">'
         f"{escape(message)}</text>"
     )
-    return _svg(70, label, [text], css="chart empty")
+    return _svg(70, label, [text], css="chart empty", width=width)
 
 
 def _axis(value: float) -> tuple[float, float]:
@@ -155,10 +155,9 @@ def histogram_chart(
     label: str = "First-response time",
 ) -> str:
     """Vertical bars per bucket; buckets beyond the target get the `late` class."""
-    total = sum(count for _, count in buckets)
-    if not total:
-        return _empty(label, "No first responses recorded in this period")
     width = 460
+    if not sum(count for _, count in buckets):
+        return _empty(label, "No first responses in this period", width)
     left, right, top, bottom = 36.0, width - 8.0, 12.0, 170.0
     step, vmax = _axis(max(count for _, count in buckets))
     slot = (right - left) / len(buckets)
