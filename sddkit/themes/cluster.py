@@ -80,7 +80,7 @@ def cluster_vectors(
     rng = np.random.default_rng(settings.seed)
     labels = np.full(len(vectors), -1, dtype=np.int64)
     pending = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
-    found: list[Vectors] = []
+    total = 0  # clusters found so far, over all rounds
     for _ in range(settings.rounds):
         if len(pending) < min_size:
             break
@@ -95,17 +95,17 @@ def cluster_vectors(
         if keep.size == 0:
             break
         remap = np.full(local.max() + 1, -1, dtype=np.int64)
-        remap[keep] = np.arange(keep.size) + len(found)
+        remap[keep] = np.arange(keep.size) + total
         labels[sample] = remap[local]
-        centroids = centroids_of(vectors, labels, len(found) + keep.size)[len(found) :]
+        centroids = centroids_of(vectors, labels, total + keep.size)[total:]
         rest = np.setdiff1d(pending, sample, assume_unique=True)
         near, _ = assign_to_centroids(vectors[rest], centroids, settings.assign_similarity)
-        labels[rest] = np.where(near >= 0, near + len(found), -1)
-        found.append(centroids)
+        labels[rest] = np.where(near >= 0, near + total, -1)
+        total += keep.size
         pending = pending[labels[pending] < 0]
         if not sampled:
             break
-    return _finish(vectors, labels, sum(len(c) for c in found), min_size)
+    return _finish(vectors, labels, total, min_size)
 
 
 def _finish(vectors: Vectors, labels: Labels, count: int, min_size: int) -> Clustering:
