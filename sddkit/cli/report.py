@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sddkit.cli.context import AppContext, pass_app
+from sddkit.cli.options import now_option
 from sddkit.report.build import build_report, period
 from sddkit.report.render import FORMATS, write_report
 from sddkit.report.settings import load_options
@@ -17,12 +18,6 @@ from sddkit.trackers.cache import load_filed, save_filed
 DEFAULT_DAYS = 28
 
 
-def _now(ctx: click.Context, param: click.Parameter, value: datetime | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 @click.command()
 @click.option(
     "--since",
@@ -30,12 +25,7 @@ def _now(ctx: click.Context, param: click.Parameter, value: datetime | None) -> 
     help=f"First day of the period (default: {DEFAULT_DAYS} days before --until).",
 )
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: today).")
-@click.option(
-    "--now",
-    type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
-    callback=_now,
-    help="The time the report is made (ISO 8601; naive = UTC; default: the clock).",
-)
+@now_option("when the report is made")
 @click.option(
     "--out",
     "out_dir",

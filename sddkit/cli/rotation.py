@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from sddkit.cli.context import AppContext, pass_app
+from sddkit.cli.options import now_option
 from sddkit.config import TeamConfig, load_config
 from sddkit.errors import SddkitError
 from sddkit.rotation import render
@@ -234,7 +235,7 @@ def swap(
     show_default=True,
     help="Directory for team.ics and one <name>.ics per person.",
 )
-@click.option("--now", type=MOMENT, help="UTC time stamped on the events (DTSTAMP; default: now).")
+@now_option("stamped on the events as DTSTAMP")
 @pass_app
 def ics(
     app: AppContext,
@@ -243,11 +244,11 @@ def ics(
     last: datetime | None,
     weeks: int,
     out_dir: Path,
-    now: datetime | None,
+    now: datetime,
 ) -> None:
     """Write RFC 5545 calendars: a team feed and one per person."""
     day, start, end = _range(today, first, last, weeks)
-    stamp = now.replace(tzinfo=UTC) if now else datetime.now(UTC)
+    stamp = now.astimezone(UTC)
     config = load_config(app.config_path)
     with closing(app.store()) as conn:
         plan, _ = replan(conn, config, start, end, today=day, save=True)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from sddkit.cli.context import AppContext, pass_app
+from sddkit.cli.options import now_option
 from sddkit.config import TeamConfig, load_config
 from sddkit.rotation.deliver.invites import (
     DEFAULT_WEEKS,
@@ -38,11 +39,7 @@ def _horizon_options(command: F) -> F:
             type=click.DateTime(["%Y-%m-%d"]),
             help="First day to plan (default: today in the organizer's time zone).",
         ),
-        click.option(
-            "--now",
-            type=click.DateTime(["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
-            help="The current time, with its offset (default: the clock); stamps DTSTAMP.",
-        ),
+        now_option("stamps DTSTAMP"),
         click.option(
             "--apply", is_flag=True, help="Act; without it, only show what would be done."
         ),
@@ -52,10 +49,8 @@ def _horizon_options(command: F) -> F:
     return command
 
 
-def _clock(
-    config: TeamConfig, today: datetime | None, now: datetime | None
-) -> tuple[date, datetime]:
-    moment = now.astimezone(UTC) if now is not None else datetime.now(UTC)
+def _clock(config: TeamConfig, today: datetime | None, now: datetime) -> tuple[date, datetime]:
+    moment = now.astimezone(UTC)
     if today is not None:
         return today.date(), moment
     return moment.astimezone(ZoneInfo(config.organizer.timezone)).date(), moment
@@ -64,9 +59,7 @@ def _clock(
 @click.command()
 @_horizon_options
 @pass_app
-def invite(
-    app: AppContext, weeks: int, today: datetime | None, now: datetime | None, apply: bool
-) -> None:
+def invite(app: AppContext, weeks: int, today: datetime | None, now: datetime, apply: bool) -> None:
     """E-mail each person calendar invitations (iTIP) for their upcoming shifts.
 
     New and changed shifts get a REQUEST (accept/decline in Google Calendar, Outlook, Apple
@@ -101,7 +94,7 @@ def invite(
 @_horizon_options
 @pass_app
 def publish(
-    app: AppContext, weeks: int, today: datetime | None, now: datetime | None, apply: bool
+    app: AppContext, weeks: int, today: datetime | None, now: datetime, apply: bool
 ) -> None:
     """Make a CalDAV calendar show the planned shifts: create, update, delete events.
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from sddkit.cli.context import AppContext, pass_app
+from sddkit.cli.options import now_option
 from sddkit.errors import SddkitError
 from sddkit.themes.model import KINDS
 from sddkit.trackers.factory import tracker_from_settings, tracker_name
@@ -27,16 +28,6 @@ def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     if unknown:
         raise click.BadParameter(f"unknown kind {unknown[0]!r} (kinds: {', '.join(KINDS)})")
     return kinds
-
-
-def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected an ISO date-time, got {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @click.command()
@@ -62,7 +53,7 @@ def _now(ctx: click.Context, param: click.Parameter, value: str | None) -> datet
     is_flag=True,
     help="Plan against the store's cache of filed issues instead of the tracker (no token).",
 )
-@click.option("--now", callback=_now, help="Current time, ISO 8601 (default: now).")
+@now_option("growth and regressions are judged at this time")
 @pass_app
 def triage(
     app: AppContext,
