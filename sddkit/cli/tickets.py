@@ -93,9 +93,7 @@ def import_command(
     conn = app.store()
     total = sum(path.stat().st_size for path in files if path.is_file())
     done: dict[Path, int] = {}
-    with click.progressbar(
-        length=max(total, 1), label="Importing", file=sys.stderr
-    ) as bar:
+    with click.progressbar(length=max(total, 1), label="Importing", file=sys.stderr) as bar:
 
         def progress(path: Path, position: int, size: int) -> None:
             bar.update(position - done.get(path, 0))
