@@ -12,14 +12,14 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, tzinfo
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from sddkit.errors import InputError
 from sddkit.store import transaction
 from sddkit.tickets.importers import FORMATS, Format, Options
-from sddkit.tickets.language import DEFAULT_LANGUAGES, detect_language
+from sddkit.tickets.language import DEFAULT_LANGUAGES, detect_languages
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.reading import Record, container_of, open_export, records
 from sddkit.tickets.store import ImportSummary, ensure_schema, upsert_tickets
@@ -27,6 +27,7 @@ from sddkit.tickets.text import FieldError
 
 Progress = Callable[[Path, int, int], None]  # (file, bytes read, file size)
 PROGRESS_EVERY = 2000
+DETECT_BATCH = 500
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,7 +111,10 @@ def _import_stream(
                 if ticket is not None:
                     yield ticket
 
-        summary = upsert_tickets(conn, tickets())
+        converted = tickets()
+        if settings.detect_languages:
+            converted = _with_languages(converted, settings.languages)
+        summary = upsert_tickets(conn, converted)
         if progress is not None:
             progress(path, export.size, export.size)
     summary.bad = bad
@@ -173,8 +177,15 @@ def _convert(
             raise failure from None
         bad.append(str(failure))
         return None
-    if ticket.language is None and settings.detect_languages:
-        language = detect_language(ticket.text, settings.languages)
-        if language is not None:
-            ticket = dataclasses.replace(ticket, language=language)
     return ticket
+
+
+def _with_languages(tickets: Iterator[Ticket], languages: Sequence[str]) -> Iterator[Ticket]:
+    """`tickets` with the language detected where the export does not give it, in batches
+    (detection is much cheaper per text on a batch)."""
+    while batch := list(islice(tickets, DETECT_BATCH)):
+        unknown = [ticket for ticket in batch if ticket.language is None]
+        detected = iter(detect_languages([ticket.text for ticket in unknown], languages))
+        for ticket in batch:
+            language = next(detected) if ticket.language is None else None
+            yield ticket if language is None else dataclasses.replace(ticket, language=language)

@@ -64,6 +64,13 @@ _FIELDS = (
     " customer_id, organization, channel, status, assignee, first_response_at, satisfaction,"
     " satisfaction_scale, language, messages, content_hash"
 )
+_NAMES = [name.strip() for name in _FIELDS.split(",")]
+_INSERT = f"INSERT INTO tickets ({_FIELDS}) VALUES ({', '.join('?' * len(_NAMES))})"
+_UPDATE = f"UPDATE tickets SET {', '.join(f'{name} = ?' for name in _NAMES)} WHERE id = ?"
+_INSERT_TAG = (
+    "INSERT INTO ticket_tags (ticket_id, position, tag)"
+    " SELECT id, ?, ? FROM tickets WHERE source = ? AND external_id = ?"
+)
 _SELECT = (
     f"SELECT id, {_FIELDS}, (SELECT json_group_array(tag) FROM"
     " (SELECT tag FROM ticket_tags WHERE ticket_id = t.id ORDER BY position)) AS tags"
@@ -113,24 +120,26 @@ def upsert_tickets(conn: sqlite3.Connection, tickets: Iterable[Ticket]) -> Impor
 def _upsert_batch(conn: sqlite3.Connection, batch: list[Ticket], summary: ImportSummary) -> None:
     rows = {(t.source, t.external_id): (_row(t), t.tags) for t in batch}
     existing = _existing(conn, list(rows))
-    inserts, updates = [], []
-    for key, (row, tags) in rows.items():
+    inserts: list[tuple[Any, ...]] = []
+    updates: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []  # (position, tag, source, external_id)
+    for key, (row, ticket_tags) in rows.items():
         known = existing.get(key)
         if known is None:
-            inserts.append((row, tags))
+            inserts.append(row)
         elif known[1] != row[-1]:
-            updates.append((known[0], row, tags))
+            updates.append((*row, known[0]))
         else:
             summary.unchanged += 1
-    placeholders = ",".join("?" * len(_FIELDS.split(",")))
-    for row, tags in inserts:
-        cursor = conn.execute(f"INSERT INTO tickets ({_FIELDS}) VALUES ({placeholders})", row)
-        _write_tags(conn, cursor.lastrowid, tags)
-    assignments = ", ".join(f"{name.strip()} = ?" for name in _FIELDS.split(","))
-    for ticket_id, row, tags in updates:
-        conn.execute(f"UPDATE tickets SET {assignments} WHERE id = ?", (*row, ticket_id))
-        conn.execute("DELETE FROM ticket_tags WHERE ticket_id = ?", (ticket_id,))
-        _write_tags(conn, ticket_id, tags)
+            continue
+        tags.extend((position, tag, *key) for position, tag in enumerate(ticket_tags))
+    conn.executemany(_INSERT, inserts)
+    if updates:
+        conn.executemany(_UPDATE, updates)
+        conn.executemany(
+            "DELETE FROM ticket_tags WHERE ticket_id = ?", [(row[-1],) for row in updates]
+        )
+    conn.executemany(_INSERT_TAG, tags)
     summary.new += len(inserts)
     summary.updated += len(updates)
     summary.unchanged += len(batch) - len(rows)  # repeats of a key within the batch
@@ -151,14 +160,6 @@ def _existing(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[Any
             for external_id, ticket_id, content_hash in conn.execute(sql, (source, *chunk)):
                 found[(source, external_id)] = (ticket_id, content_hash)
     return found
-
-
-def _write_tags(conn: sqlite3.Connection, ticket_id: int | None, tags: Sequence[str]) -> None:
-    if tags:
-        conn.executemany(
-            "INSERT INTO ticket_tags (ticket_id, position, tag) VALUES (?, ?, ?)",
-            [(ticket_id, position, tag) for position, tag in enumerate(tags)],
-        )
 
 
 def iter_tickets(
@@ -224,10 +225,12 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat()
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) uses
+
+
 def _row(ticket: Ticket) -> tuple[Any, ...]:
-    messages = json.dumps(
-        [[m.author_role, m.body, _iso(m.created_at), m.author] for m in ticket.messages],
-        ensure_ascii=False,
+    messages = _JSON.encode(
+        [[m.author_role, m.body, _iso(m.created_at), m.author] for m in ticket.messages]
     )
     row = (
         ticket.source,
@@ -249,9 +252,7 @@ def _row(ticket: Ticket) -> tuple[Any, ...]:
         ticket.language,
         messages,
     )
-    digest = hashlib.blake2b(
-        json.dumps([row, ticket.tags], ensure_ascii=False).encode(), digest_size=16
-    ).hexdigest()
+    digest = hashlib.blake2b(_JSON.encode([row, ticket.tags]).encode(), digest_size=16).hexdigest()
     return (*row, digest)
 
 

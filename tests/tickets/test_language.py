@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
+
+from sddkit.tickets.demo import demo_tickets
+from sddkit.tickets.language import (
+    DEFAULT_LANGUAGES,
+    SAMPLE_CHARS,
+    _encode,
+    _model,
+    detect_language,
+    detect_languages,
+)
+
+LETTERS = "abcčćđšžxyz абвгдђежзијклљмнњопрстћуфхцчџшыэюяё ąęłńśźżÀÉ 1.,!?\n<>&\U0001f600"
+TEXTS = st.text(alphabet=LETTERS, max_size=SAMPLE_CHARS + 50) | st.text(max_size=80)
+
+
+def _reference(languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    identifier.set_languages(list(languages))
+    return identifier
+
+
+REFERENCE = _reference()
+
+
+def _expected(text: str) -> str | None:
+    """What py3langid itself says, on the sample detection looks at."""
+    sample = text[:SAMPLE_CHARS]
+    if not re.search(r"[^\W\d_]{3}", sample):  # no word of three letters
+        return None
+    return str(REFERENCE.classify(sample)[0])
+
+
+def _state_counts(text: str) -> Counter[int]:
+    """Feature counts from the vectorised walk (as `detect_languages` computes them)."""
+    model = _model(DEFAULT_LANGUAGES)
+    data = np.frombuffer(_encode(text), dtype=np.uint8).astype(np.int64)
+    state = np.zeros(len(data), dtype=np.int64)
+    for back in range(model.depth - 1, -1, -1):
+        fed = np.concatenate((np.zeros(back, dtype=np.int64), data))[: len(data)]
+        moved = model.nextmove[model.rowbase[state] + fed]
+        state = np.where(np.arange(len(data)) >= back, moved, state)
+    features = model.output[state]
+    return Counter(features[features >= 0].tolist())
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXTS)
+def test_vectorised_walk_counts_what_py3langid_counts(text: str) -> None:
+    encoded = _encode(text)
+    expected = visit_counts(REFERENCE.tk_nextmove, REFERENCE._rowbase, REFERENCE.tk_output, encoded)
+    assert _state_counts(text) == (expected or Counter())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(TEXTS, max_size=12))
+def test_batch_detection_matches_py3langid(texts: list[str]) -> None:
+    assert detect_languages(texts) == [_expected(text) for text in texts]
+
+
+def test_demo_texts_get_py3langid_labels_and_their_languages() -> None:
+    tickets = list(demo_tickets())[::7]
+    detected = detect_languages([t.text for t in tickets])
+    assert detected == [_expected(t.text) for t in tickets]
+    assert sum(d == t.language for d, t in zip(detected, tickets, strict=True)) / len(tickets) > 0.9
+    assert set(detected) == {"en", "ru", "pl", "sr"}
+
+
+def test_restricted_languages_and_texts_without_words() -> None:
+    assert detect_languages(["12 34 !!", "", "Экспорт в CSV зависает"], ("en", "ru")) == [
+        None,
+        None,
+        "ru",
+    ]
+    assert detect_language("Eksport do CSV nie działa", ("en", "pl")) == "pl"
+    assert detect_languages(["abc"]) == [_expected("abc")]
