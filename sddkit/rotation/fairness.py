@@ -4,6 +4,10 @@ Per person: shifts, hours, fair share, the gap between their shifts. For the tea
 max-min spread of shifts and hours per role, the largest distance from a fair share, and
 the balance score: the mean over pairs of people of min(hours)/max(hours) (Grafana OnCall
 calls a schedule balanced at 95% or more).
+
+That raw score punishes differences a team wants (a lead at half weight, someone on leave, a
+rotation only some people fit), so the same score is also given over each person's shifts
+divided by their fair share: the load relative to what they should carry.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class RoleFigures:
     spread_shifts: int  # max - min shifts
     spread_hours: float
     balance: float  # mean over pairs of min(hours)/max(hours), 1.0 = perfectly even
+    share_balance: float  # the same over shifts / fair share: 1.0 = everyone at their share
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ def _role(role: str, figures: list[PersonFigures]) -> RoleFigures:
         spread_shifts=max(shifts) - min(shifts),
         spread_hours=round(max(hours) - min(hours), 2),
         balance=balance_score(hours),
+        share_balance=balance_score([f.shifts / f.share for f in figures if f.share > 0]),
     )
 
 

@@ -112,11 +112,15 @@ def fairness_text(figures: Fairness) -> str:
     for role in figures.roles:
         out.append(
             f"{role.role}s: spread {role.spread_shifts} shifts / {role.spread_hours:g} hours, "
-            f"balance {role.balance:.1%} ({'balanced' if role.balance >= 0.95 else 'unbalanced'}"
-            " by the 95% rule)"
+            f"balance {role.balance:.1%} ({_verdict(role.balance)} by the 95% rule), "
+            f"{role.share_balance:.1%} against fair shares ({_verdict(role.share_balance)})"
         )
     out.append(f"Largest distance from a fair share: {figures.max_deviation:.2f} shifts (limit 1)")
     return "\n".join(out)
+
+
+def _verdict(score: float) -> str:
+    return "balanced" if score >= 0.95 else "unbalanced"
 
 
 def person_shifts(person: Person, shifts: Sequence[Shift]) -> str:

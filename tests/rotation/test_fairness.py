@@ -51,3 +51,26 @@ def test_person_figures() -> None:
     assert (b.shifts, b.min_gap_days) == (1, None)
     assert figures.roles[0].spread_shifts == 2 and figures.roles[0].balance == pytest.approx(1 / 3)
     assert figures.max_deviation == 1 and figures.fair
+
+
+def test_share_balance_judges_load_against_fair_shares() -> None:
+    # A lead at half weight: 2 shifts against a share of 2, B: 4 against 4. Raw hours look
+    # unbalanced (6 h vs 12 h: 0.5), but both carry exactly their share: 1.0.
+    people = [
+        Person("Lead", "l@x.io", "engineer", "Europe/Belgrade", weight=0.5),
+        Person("B", "b@x.io", "engineer", "Europe/Belgrade"),
+    ]
+
+    def shift(day: int, who: str) -> Shift:
+        start = datetime(2027, 1, day, 9, tzinfo=ZONE)
+        return Shift("s", start, start + timedelta(hours=3), "engineer", 0, who)
+
+    shifts = [shift(4, "Lead"), shift(11, "Lead"), *(shift(d, "B") for d in (5, 7, 12, 14))]
+    plan = Plan(date(2027, 1, 1), date(2027, 1, 31), shifts, shares={"Lead": 2.0, "B": 4.0})
+    role = fairness(plan, people).roles[0]
+    assert role.balance == pytest.approx(0.5)
+    assert role.share_balance == pytest.approx(1.0)
+    # One shift moved from B to the lead: 3/2 vs 3/4 of their shares -> 0.75/1.5 = 0.5.
+    moved = [*shifts[:2], shift(5, "Lead"), *shifts[3:]]
+    plan = Plan(date(2027, 1, 1), date(2027, 1, 31), moved, shares={"Lead": 2.0, "B": 4.0})
+    assert fairness(plan, people).roles[0].share_balance == pytest.approx(0.5)
