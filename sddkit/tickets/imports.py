@@ -187,5 +187,8 @@ def _with_languages(tickets: Iterator[Ticket], languages: Sequence[str]) -> Iter
         unknown = [ticket for ticket in batch if ticket.language is None]
         detected = iter(detect_languages([ticket.text for ticket in unknown], languages))
         for ticket in batch:
-            language = next(detected) if ticket.language is None else None
-            yield ticket if language is None else dataclasses.replace(ticket, language=language)
+            if ticket.language is None and (language := next(detected)) is not None:
+                # The converter has just built this ticket and nothing else holds it yet, so
+                # it is set in place: dataclasses.replace would cost as much as the build.
+                object.__setattr__(ticket, "language", language)
+            yield ticket

@@ -7,9 +7,9 @@ a team knows which languages its customers write in.
 py3langid walks its byte automaton in a Python loop, one byte at a time, which made detection
 half the cost of an import. `detect_languages` computes the same feature counts and scores for a
 whole batch of texts with a few numpy operations: the automaton is an Aho-Corasick trie whose
-deepest state is `depth` bytes from the start, so the state after any byte depends only on the
-`depth` bytes ending there. Starting every position from the start state and feeding it those
-bytes (a vectorised step per byte of depth) gives every position's state at once.
+deepest state is `DEPTH` bytes from the start, so the state after any byte depends only on the
+`DEPTH` bytes ending there. Starting every position from the start state and feeding it those
+bytes (a vectorised step per byte) gives every position's state at once.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ DEFAULT_LANGUAGES = (
     "en", "ru", "pl", "sr", "uk", "de", "fr", "es", "it", "pt", "nl", "cs", "tr",
 )  # fmt: skip
 SAMPLE_CHARS = 200  # the start of a message says its language; keeps detection fast
+# How many bytes decide the automaton's state: at least its depth, the longest n-gram of the
+# model (6 in py3langid 0.4; a test checks it against the installed model).
+DEPTH = 6
 
 _WORD = re.compile(r"[^\W\d_]{3}")
 
@@ -36,7 +39,7 @@ class _Model:
     nextmove: np.ndarray[Any, Any]  # state transitions, rows shared between states
     rowbase: np.ndarray[Any, Any]  # state -> offset of its row in `nextmove`
     output: np.ndarray[Any, Any]  # state -> feature index, or -1
-    depth: int  # the longest path from the start state to any state
+    depth: int  # the most bytes that decide a state (DEPTH)
     features: int
     table: np.ndarray[Any, Any]  # feature x class log-likelihoods (the chosen classes)
     prior: np.ndarray[Any, Any]  # class log-priors
@@ -66,27 +69,12 @@ def _model(languages: tuple[str, ...]) -> _Model:
         nextmove=nextmove,
         rowbase=rowbase,
         output=output,
-        depth=_depth(nextmove, rowbase),
+        depth=DEPTH,
         features=int(ptc.shape[0]),
         table=np.ascontiguousarray(ptc[:, columns], dtype=np.float32),
         prior=pc[columns].astype(np.float32),
         classes=tuple(identifier.nb_classes[i] for i in columns),
     )
-
-
-def _depth(nextmove: np.ndarray[Any, Any], rowbase: np.ndarray[Any, Any]) -> int:
-    """Breadth-first distance from the start state to the farthest state."""
-    seen = np.zeros(len(rowbase), dtype=bool)
-    seen[0] = True
-    frontier, depth = np.array([0]), 0
-    every_byte = np.arange(256)
-    while True:
-        reached = np.unique(nextmove[(rowbase[frontier][:, None] + every_byte).ravel()])
-        frontier = reached[~seen[reached]]
-        if not len(frontier):
-            return depth
-        seen[frontier] = True
-        depth += 1
 
 
 def detect_language(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:

@@ -228,18 +228,30 @@ class JsonStream:
         if self._next_char() == "]":
             self.pos += 1
             return
+        decode = self.decoder.raw_decode
         while True:
             self._next_char()
             line = self.line
-            value = self._value()
+            try:  # fast path: the element and what follows it are in the buffer
+                value, end = decode(self.buffer, self.pos)
+                after = _WHITESPACE.match(self.buffer, end).end()  # type: ignore[union-attr]
+                following = self.buffer[after] if after < len(self.buffer) else ""
+            except json.JSONDecodeError:
+                following = ""
+            if following in (",", "]"):
+                self._advance(after + 1)
+            else:  # needs more text, or is malformed
+                value = self._value()
+                following = self._next_char()
+                if following not in (",", "]"):
+                    self._fail("expected ','")
+                self.pos += 1
             if isinstance(value, dict):
                 yield Record(line, value)
             else:
                 yield Record(line, {"__error__": "expected a JSON object"})
-            if self._next_char() == "]":
-                self.pos += 1
+            if following == "]":
                 return
-            self._expect(",")
 
     def _value(self) -> Any:
         self._next_char()

@@ -229,8 +229,12 @@ _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_asci
 
 
 def _row(ticket: Ticket) -> tuple[Any, ...]:
-    messages = _JSON.encode(
-        [[m.author_role, m.body, _iso(m.created_at), m.author] for m in ticket.messages]
+    messages = (
+        _JSON.encode(
+            [[m.author_role, m.body, _iso(m.created_at), m.author] for m in ticket.messages]
+        )
+        if ticket.messages
+        else "[]"
     )
     row = (
         ticket.source,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -26,7 +27,8 @@ _BLOCKS = {
 }  # fmt: skip
 _HIDDEN = {"script", "style", "head", "title", "template"}
 _TAG_HINT = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|&[#a-zA-Z0-9]+;")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# Runs of blanks other than a lone space (replacing those with a space would change nothing).
+_SPACES = re.compile(r"(?: [ \t\r\f\v\u00a0]|[\t\r\f\v\u00a0])[ \t\r\f\v\u00a0]*")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 
 
@@ -63,12 +65,56 @@ def html_to_text(value: str) -> str:
     if not _TAG_HINT.search(value):
         return _tidy(value)
     parser = _TextExtractor()
-    parser.feed(value)
-    parser.close()
+    if not _feed_simple(parser, value):
+        parser.feed(value)
+        parser.close()
     return _tidy("".join(parser.parts))
 
 
+# A start tag (name, attributes with quoted or plain values, optional "/") or an end tag.
+_SIMPLE_TAG = re.compile(
+    r"""<(?:/([a-zA-Z][a-zA-Z0-9]*)[ \t\n\r\f]*|([a-zA-Z][a-zA-Z0-9]*)(?:[ \t\n\r\f]+"""
+    r"""[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:[ \t\n\r\f]*=[ \t\n\r\f]*"""
+    r"""(?:"[^"<>]*"|'[^'<>]*'|[^ \t\n\r\f"'<>=`/]+))?)*[ \t\n\r\f]*(/?))>"""
+)
+
+
+def _feed_simple(parser: _TextExtractor, value: str) -> bool:
+    """Feed `parser` the events HTMLParser would for HTML made only of plain tags, text and
+    entities (most helpdesk bodies), several times faster. False, having fed nothing, when
+    `value` has anything else (comments, scripts, a stray "<"): the caller then parses it."""
+    events: list[tuple[int, str]] = []  # (0 text | 1 start | 2 end | 3 start and end, ...)
+    position = 0
+    for match in _SIMPLE_TAG.finditer(value):
+        text = value[position : match.start()]
+        if "<" in text:
+            return False
+        end_name, start_name, closed = match.groups()
+        name = (end_name or start_name).lower()
+        if name in _HIDDEN:
+            return False
+        events.append((0, text))
+        events.append((2 if end_name else 3 if closed else 1, name))
+        position = match.end()
+    rest = value[position:]
+    if "<" in rest:
+        return False
+    events.append((0, rest))
+    for kind, item in events:
+        if kind == 0:
+            if item:
+                parser.handle_data(unescape(item))
+        else:
+            if kind & 1:
+                parser.handle_starttag(item, [])
+            if kind & 2:
+                parser.handle_endtag(item)
+    return True
+
+
 def _tidy(text: str) -> str:
+    if "\n" not in text and "\r" not in text:  # one line: the common case, same result
+        return _SPACES.sub(" ", text).strip()
     lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

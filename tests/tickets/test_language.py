@@ -11,6 +11,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
 from sddkit.tickets.demo import demo_tickets
 from sddkit.tickets.language import (
     DEFAULT_LANGUAGES,
+    DEPTH,
     SAMPLE_CHARS,
     _encode,
     _model,
@@ -50,6 +51,22 @@ def _state_counts(text: str) -> Counter[int]:
         state = np.where(np.arange(len(data)) >= back, moved, state)
     features = model.output[state]
     return Counter(features[features >= 0].tolist())
+
+
+def test_depth_covers_the_automaton() -> None:
+    """Breadth-first from the start state: every state is at most DEPTH bytes away."""
+    model = _model(DEFAULT_LANGUAGES)
+    seen = np.zeros(len(model.rowbase), dtype=bool)
+    seen[0] = True
+    frontier, depth = np.array([0]), 0
+    while len(frontier):
+        reached = np.zeros(len(seen), dtype=bool)
+        for chunk in np.array_split(frontier, max(1, len(frontier) // 2000)):
+            reached[model.nextmove[(model.rowbase[chunk][:, None] + np.arange(256)).ravel()]] = True
+        frontier = np.flatnonzero(reached & ~seen)
+        seen[frontier] = True
+        depth += bool(len(frontier))
+    assert seen.all() and depth <= DEPTH
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sddkit.tickets.text import _TAG_HINT, _feed_simple, _TextExtractor, _tidy, html_to_text
+
+PIECES = [
+    "<p>", "</p>", "<P class=\"x\">", "<br>", "<br/>", "<BR />", "<a href=\"x>y\">", "</a>",
+    "<a href='q' title=t>", "<li>", "<ul>", "</ul >", "<div\tid=a\n>", "<b>", "</b>", "<p/>",
+    "<img src=x/>", "<p\x0b>", "</ div>", "<p-x>", "<script>alert(1)</script>",
+    "<style>p{}</style>", "<!-- note -->", "<!DOCTYPE html>", "<?xml?>", "<![CDATA[x]]>",
+    "<", ">", "&", "&amp;", "&nbsp;", "&#1078;", "&lt;p&gt;", "&amp", "text", " ", "  ", "\n",
+    "\r\n", "\t", "\u00a0", "Привет", "Mój", "=", "\"", "'", "/",
+]  # fmt: skip
+
+
+def _parsed(value: str) -> str:
+    """html_to_text through HTMLParser alone (the reference for the fast path)."""
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    return _tidy("".join(parser.parts))
+
+
+PLAIN = [p for p in PIECES if _feed_simple(_TextExtractor(), p)]  # what the fast path takes
+HTML = st.lists(st.sampled_from(PIECES), max_size=14) | st.lists(
+    st.sampled_from(PLAIN), max_size=14
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(HTML.map("".join))
+def test_fast_path_gives_what_the_parser_gives(value: str) -> None:
+    assert html_to_text(value) == (_parsed(value) if _TAG_HINT.search(value) else _tidy(value))
+
+
+def test_fast_path_takes_plain_markup_and_leaves_the_rest() -> None:
+    assert _feed_simple(_TextExtractor(), '<p class="x">Hi &amp; bye<br/>next</p>')
+    assert not _feed_simple(_TextExtractor(), "<p>a</p><!-- b -->")
+    assert not _feed_simple(_TextExtractor(), "<p>1 < 2</p>")
+    assert not _feed_simple(_TextExtractor(), "<style>p { color: red }</style>text")
+    html = "<p>Kilka razy kliknąłem <b>Nie pamiętam hasła</b>,<br>ale mail nie przychodzi.</p>"
+    assert (
+        html_to_text(html) == "Kilka razy kliknąłem Nie pamiętam hasła,\nale mail nie przychodzi."
+    )
+
+
+def test_tidy_keeps_paragraphs_and_collapses_spaces() -> None:
+    assert _tidy("  a \t b\u00a0 c ") == "a b c"
+    assert _tidy("a  \r\n\r\n\r\n\n b\n c") == "a\n\nb\nc"
