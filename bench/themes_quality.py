@@ -39,6 +39,9 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["test", "val", "train"])
     parser.add_argument("--min-size", type=int, default=5)
     parser.add_argument("--threshold", type=float, default=ClusterSettings.threshold)
+    parser.add_argument("--merge-share", type=float, default=ClusterSettings.merge_share)
+    parser.add_argument("--merge-cosine", type=float, default=ClusterSettings.merge_cosine)
+    parser.add_argument("--no-merge", action="store_true", help="skip the fragment merge pass")
     parser.add_argument("--backend", default="char-ngram")
     parser.add_argument("--model-path", help="local model folder (sentence-transformers)")
     parser.add_argument("--no-oos", action="store_true", help="leave out the out-of-scope mix")
@@ -51,7 +54,12 @@ def main() -> None:
     embedder = make_embedder(args.backend, args.model_path)
     embedder.fit(cleaned)
     vectors = embedder.transform(cleaned)
-    settings = ClusterSettings(threshold=args.threshold)
+    settings = ClusterSettings(
+        threshold=args.threshold,
+        merge_share=args.merge_share,
+        merge_cosine=args.merge_cosine,
+        merge_neighbours=0 if args.no_merge else ClusterSettings.merge_neighbours,
+    )
     labels = cluster_vectors(vectors, args.min_size, settings).labels
     elapsed = time.perf_counter() - started
 

@@ -13,7 +13,8 @@ from sddkit.themes.clean import detect_language
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.embed import Vectors
 from sddkit.themes.figures import average, tally, trend, weekly_counts
-from sddkit.themes.label import class_keywords, classify_kind, make_label
+from sddkit.themes.kinds import classify_kind
+from sddkit.themes.label import class_keywords, make_label
 from sddkit.themes.model import Theme
 from sddkit.themes.store import StoredTheme
 

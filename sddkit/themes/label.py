@@ -1,21 +1,15 @@
-"""Naming themes and calling their kind, in the tickets' own languages, explainably.
+"""Naming themes in the tickets' own languages (the kind is called in `kinds`).
 
 Keywords are class-based TF-IDF (each theme's texts form one document; a word scores high when
-it is frequent in the theme and rare across themes). The kind comes from multilingual cue lists:
-each kind scores the share of the theme's tickets that contain one of its cues (times the
-kind's weight), the highest score wins, and the cues found are the evidence.
+it is frequent in the theme and rare across themes).
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
-
-from sddkit.themes.model import KindEvidence
 
 
 def _words(text: str) -> frozenset[str]:
@@ -49,91 +43,6 @@ STOPWORDS = _words(
     " već još samo li nije jer iz do po kod mogu može moj moja moje molim hvala nam vam"
     " bez preko pre posle kako"
 )
-
-# kind -> cue phrases (en, ru, pl, sr Latin + Cyrillic); matched on cleaned, lowercased text.
-CUES: dict[str, tuple[str, ...]] = {
-    "bug": (
-        "error", "crash", "crashes", "crashed", "broken", "bug", "fails", "failed", "failing",
-        "doesn't work", "does not work", "not working", "stopped working", "freezes", "exception",
-        "не работает", "ошибка", "ошибку", "ошибки", "сломал", "вылетает", "падает", "зависает",
-        "nie działa", "błąd", "błędu", "awaria", "zawiesza", "wywala",
-        "ne radi", "greška", "greške", "grešku", "pada", "puca", "zaglavi",
-        "не ради", "грешка", "грешке", "грешку",
-    ),
-    "ux": (
-        "confusing", "can't find", "cannot find", "where is", "unclear", "hard to find",
-        "not intuitive", "hidden", "too many clicks", "hard to use",
-        "непонятно", "не могу найти", "где найти", "неудобно", "запутанн",
-        "nie mogę znaleźć", "nie mogę znalezc", "gdzie jest", "niejasne", "nieintuicyjn",
-        "ne mogu da nađem", "ne mogu da pronađem", "gde je", "gde se", "nejasno", "zbunjuj",
-        "не могу да нађем", "не могу да пронађем", "где је", "нејасно",
-    ),
-    "docs": (
-        "documentation", "docs", "example", "guide", "tutorial", "manual", "instructions",
-        "документация", "документации", "инструкция", "инструкции", "пример",
-        "dokumentacja", "dokumentacji", "instrukcja", "przykład", "poradnik",
-        "dokumentacija", "dokumentaciji", "uputstvo", "primer",
-        "документација", "упутство", "пример",
-    ),
-    "question": (
-        "how do i", "how can i", "how to", "can i", "is it possible", "?",
-        "как", "можно ли", "jak", "czy mogę", "czy można", "kako", "da li mogu", "како",
-    ),
-    "feature": (
-        "would be nice", "please add", "feature request", "it would be great", "could you add",
-        "wish", "support for",
-        "хотелось бы", "добавьте", "было бы здорово", "было бы удобно", "предлагаю",
-        "czy można dodać", "dodajcie", "przydałaby się", "przydałoby się", "byłoby fajnie",
-        "bilo bi dobro", "bilo bi lepo", "dodajte", "predlažem",
-        "било би добро", "додајте", "предлажем",
-    ),
-}  # fmt: skip
-# A question mark or "how" is weaker evidence than "crash" or "please add".
-KIND_WEIGHTS = {"bug": 1.0, "ux": 1.0, "docs": 1.0, "feature": 1.0, "question": 0.6}
-DEFAULT_KIND = "question"
-
-
-def _cue_pattern(cue: str) -> re.Pattern[str]:
-    if cue == "?":
-        return re.compile(r"\?")
-    return re.compile(r"(?<!\w)" + re.escape(cue).replace(r"\ ", r"\s+"))
-
-
-_PATTERNS = {kind: [(cue, _cue_pattern(cue)) for cue in cues] for kind, cues in CUES.items()}
-
-
-def classify_kind(
-    texts: Sequence[str], tags: Sequence[Sequence[str]] = ()
-) -> tuple[str, tuple[KindEvidence, ...]]:
-    """The theme's kind and the evidence for every kind that has any, strongest first.
-
-    A ticket tag equal to a kind name ("bug", "feature", "docs", ...) counts as a cue too.
-    """
-    hits: dict[str, Counter[str]] = {kind: Counter() for kind in CUES}
-    tickets_with: Counter[str] = Counter()
-    for index, text in enumerate(texts):
-        ticket_tags = {tag.lower().replace("-", "_") for tag in tags[index]} if tags else set()
-        for kind, patterns in _PATTERNS.items():
-            found = [cue for cue, pattern in patterns if pattern.search(text)]
-            if kind in ticket_tags or f"{kind}_request" in ticket_tags:
-                found.append(f"tag:{kind}")
-            if found:
-                tickets_with[kind] += 1
-                hits[kind].update(found)
-    total = max(len(texts), 1)
-    evidence = [
-        KindEvidence(
-            kind=kind,
-            signals=tuple(f"{cue} ×{n}" for cue, n in hits[kind].most_common(6)),
-            score=round(KIND_WEIGHTS[kind] * tickets_with[kind] / total, 3),
-        )
-        for kind in CUES
-        if tickets_with[kind]
-    ]
-    evidence.sort(key=lambda e: (-e.score, list(CUES).index(e.kind)))
-    if not evidence:
-        return DEFAULT_KIND, (KindEvidence(DEFAULT_KIND, ("no cue words found",), 0.0),)
-    return evidence[0].kind, tuple(evidence)
 
 
 def class_keywords(docs_per_theme: Sequence[Sequence[str]], top: int = 8) -> list[list[str]]:

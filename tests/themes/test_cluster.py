@@ -28,3 +28,24 @@ def test_sampled_rounds_find_every_blob_and_leave_strays_out() -> None:
 def test_zero_vectors_are_noise() -> None:
     vectors = np.zeros((10, 8), dtype=np.float32)
     assert (cluster_vectors(vectors, min_size=2).labels == -1).all()
+
+
+def test_fragments_of_one_subject_merge_but_distinct_subjects_stay_apart() -> None:
+    # Each subject is phrased three ways (tight fragments) that share a common part; two
+    # further subjects are unrelated. Without the merge pass every phrasing is its own cluster.
+    rng = np.random.default_rng(3)
+    subjects = normalize_rows(rng.normal(size=(3, 256)))
+    points, truth = [], []
+    for s, subject in enumerate(subjects):
+        for _ in range(3):
+            wording = normalize_rows(rng.normal(size=(1, 256)))[0]
+            center = normalize_rows((0.62 * subject + 0.78 * wording)[None, :])[0]
+            points.append(center + rng.normal(scale=0.02, size=(15, 256)))
+            truth += [s] * 15
+    vectors, truth_array = normalize_rows(np.vstack(points)), np.array(truth)
+    split = cluster_vectors(vectors, 5, ClusterSettings(merge_neighbours=0))
+    assert len(split.centroids) == 9
+    merged = cluster_vectors(vectors, 5)
+    assert len(merged.centroids) == 3
+    for s in range(3):
+        assert len(set(merged.labels[truth_array == s])) == 1
