@@ -127,9 +127,11 @@ def report(
     if note:
         result = result.with_note(note)
     paths = write_report(result, out_dir, formats or FORMATS, template_dir)
-    fixed = len(result.fixed)
+    fixes, issues = len(result.fixes), len(result.fixed)
     click.echo(
-        f"Report {first} .. {last}: {result.health.tickets} tickets, {fixed} fixes traced, "
+        f"Report {first} .. {last}: {result.health.tickets} tickets, "
+        f"{fixes} fix{'es' if fixes != 1 else ''} traced "
+        f"(closing {issues} issue{'s' if issues != 1 else ''}), "
         f"{len(result.todo)} themes need an issue."
     )
     for path in paths:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from sddkit.errors import SddkitError
+from sddkit.report.fixes import group_fixes
 from sddkit.report.metrics import support_health
 from sddkit.report.model import Report, ReportOptions
 from sddkit.report.participation import participation, todo
@@ -97,21 +98,16 @@ def assemble_report(
     tickets_by_key.update({t.key: t for t in in_period})
     theme_of = {key: theme.id for theme in themes for key in theme.ticket_keys}
     directory = People(people)
+    traces = trace_issues(
+        filed, themes, tickets_by_key, until=until, options=options, people=directory
+    )
     return Report(
         since=since,
         until=until,
         generated_at=now,
         options=options,
-        traces=tuple(
-            trace_issues(
-                filed,
-                themes,
-                tickets_by_key,
-                until=until,
-                options=options,
-                people=directory,
-            )
-        ),
+        traces=tuple(traces),
+        fixes=tuple(group_fixes(traces, tickets_by_key, since=since, until=until, options=options)),
         health=support_health(in_period, theme_of, since=since, until=until, options=options),
         participation=tuple(
             participation(

@@ -66,6 +66,34 @@ class Trace:
 
 
 @dataclass(frozen=True)
+class FixSummary:
+    """One fix (a pull request, commit or resolution: kind + ref) with every issue it closed.
+
+    One change often closes several issues, e.g. when the same subject was clustered into a
+    theme per language; the figures here count each ticket once across those issues' themes.
+    """
+
+    kind: str
+    ref: str
+    fixed_at: datetime  # the earliest date any of its issues reports for it
+    url: str | None
+    title: str | None
+    issue_keys: tuple[str, ...]  # the issues it closed, in trace order
+    theme_ids: tuple[str, ...]
+    tickets: int  # distinct tickets behind its issues (created before the fix)
+    customers: int  # distinct customers among those tickets
+    first_complaint: datetime | None
+    days_to_fix: float | None  # first complaint -> fix, in days
+    before: int  # its themes' tickets in [fix - weeks, fix)
+    after: int  # its themes' tickets in [fix, min(fix + weeks, period end))
+    after_weeks: float
+    before_per_week: float
+    after_per_week: float | None  # None when the fix lands at the very end of the period
+    change: float | None  # after_per_week / before_per_week - 1 (None if no before tickets)
+    per_week: tuple[tuple[date, int], ...]  # its themes' tickets per week of the period
+
+
+@dataclass(frozen=True)
 class Distribution:
     """Summary of durations in hours."""
 
@@ -147,6 +175,7 @@ class Report:
     participation: tuple[Participation, ...]
     todo: tuple[TodoItem, ...]
     notes: tuple[str, ...] = field(default=())  # data caveats shown at the top of the report
+    fixes: tuple[FixSummary, ...] = field(default=())  # fixed traces grouped by fix, by date
 
     def with_note(self, note: str) -> Report:
         return replace(self, notes=(*self.notes, note))

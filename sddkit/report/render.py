@@ -17,9 +17,9 @@ from typing import Any
 import jinja2
 
 from sddkit.errors import SddkitError
-from sddkit.report.charts.svg import before_after_chart, histogram_chart, weekly_chart
+from sddkit.report.charts.svg import before_after_chart, fix_chart, histogram_chart, weekly_chart
 from sddkit.report.metrics import FRT_BUCKETS
-from sddkit.report.model import Report
+from sddkit.report.model import FixSummary, Report
 from sddkit.templating import environment
 
 FORMATS = ("html", "md", "json")
@@ -70,6 +70,8 @@ def report_data(report: Report) -> dict[str, Any]:
     health["per_channel"] = [{"channel": c, "tickets": n} for c, n in health["per_channel"]]
     health["per_language"] = [{"language": c, "tickets": n} for c, n in health["per_language"]]
     health["frt_histogram"] = [{"bucket": b, "tickets": n} for b, n in health["frt_histogram"]]
+    for fix in data["fixes"]:
+        fix["per_week"] = [{"week": w, "tickets": n} for w, n in fix["per_week"]]
     return data
 
 
@@ -93,24 +95,42 @@ def render_html(report: Report, template_dir: Path | None = None) -> str:
     return _render("report.html.j2", report, template_dir, autoescape=True, charts=charts(report))
 
 
-def charts(report: Report) -> dict[str, str]:
-    """The three inline SVG charts, keyed by name."""
-    fixed = [t for t in report.traces if t.fix is not None]
+def charts(report: Report) -> dict[str, Any]:
+    """The inline SVG charts: "weekly", "before_after" and "frt" (one each), and "fixes"
+    (one small chart per fix, in the order of `report.fixes`)."""
     target = report.options.frt_target_hours
     lower_bounds = [0.0] + [upper for _, upper in FRT_BUCKETS[:-1]]
     return {
         "weekly": weekly_chart(
             report.health.per_week,
-            [(t.fix.fixed_at, t.issue_key) for t in fixed if t.fix is not None],
+            [(f.fixed_at, fix_tag(f), _fix_tooltip(f)) for f in report.fixes],
         ),
         "before_after": before_after_chart(
-            [(t.issue_key, t.before_per_week or 0.0, t.after_per_week) for t in fixed],
+            [
+                (fix_tag(f), f.title or "", f.before_per_week, f.after_per_week)
+                for f in report.fixes
+            ],
             report.options.weeks,
         ),
         "frt": histogram_chart(
             report.health.frt_histogram, [low >= target for low in lower_bounds]
         ),
+        "fixes": [
+            fix_chart(f.per_week, f.fixed_at, f.ref, f"Complaints per week behind {f.ref}")
+            for f in report.fixes
+        ],
     }
+
+
+def fix_tag(fix: FixSummary) -> str:
+    """How a fix is named on charts: its ref, and how many issues it closed when several."""
+    n = len(fix.issue_keys)
+    return fix.ref if n == 1 else f"{fix.ref} ({n} issues)"
+
+
+def _fix_tooltip(fix: FixSummary) -> str:
+    title = f" {fix.title}" if fix.title else ""
+    return f"{fix.ref}{title}, fixed {fix.fixed_at:%Y-%m-%d}: closed {', '.join(fix.issue_keys)}"
 
 
 def _render(
@@ -119,7 +139,7 @@ def _render(
     template_dir: Path | None,
     *,
     autoescape: bool,
-    charts: dict[str, str],
+    charts: dict[str, Any],
 ) -> str:
     env = environment(template_dir, autoescape=autoescape)
     env.filters.update(day=_day, moment=_moment, pct=_pct, num=_num, hours=_hours, signed=_signed)

@@ -65,7 +65,7 @@ def trace_issue(
     behind = [t for t in ordered if fix is None or t.created_at < fix.fixed_at]
     after = [t for t in ordered if fix is not None and fix.fixed_at <= t.created_at < until]
     first = ordered[0].created_at if ordered else None
-    window = _window_counts(ordered, fix.fixed_at, until, options.weeks) if fix else None
+    window = window_counts(ordered, fix.fixed_at, until, options.weeks) if fix else None
     return Trace(
         issue_key=issue.key,
         issue_title=issue.title,
@@ -101,7 +101,7 @@ class _Window(NamedTuple):
     change: float | None
 
 
-def _window_counts(
+def window_counts(
     tickets: Sequence[Ticket], fixed_at: datetime, until: datetime, weeks: int
 ) -> _Window:
     """Tickets in the `weeks` before the fix and after it; the after window stops at the end

@@ -147,7 +147,7 @@ ARGS = [
 def test_report_offline_writes_three_files(workspace: Path) -> None:
     result = CliRunner().invoke(main, ARGS)
     assert result.exit_code == 0, result.output
-    assert "4 tickets, 1 fixes traced, 0 themes need an issue" in result.output
+    assert "4 tickets, 1 fix traced (closing 1 issue), 0 themes need an issue" in result.output
     data = json.loads((workspace / "report" / "report.json").read_text(encoding="utf-8"))
     trace = data["traces"][0]
     # Fix on day 10: tickets on days 0, 3, 8 behind it (customers c1, c2); day 15 after.
@@ -158,7 +158,10 @@ def test_report_offline_writes_three_files(workspace: Path) -> None:
     # 20 weekdays in the period, one engineer each, shared by Nina and Ana.
     assert people["Nina Kovač"]["shifts"] + people["Ana Petrović"]["shifts"] == 20
     assert people["Nina Kovač"]["tickets_answered"] == 2
-    assert (workspace / "report" / "report.html").read_text(encoding="utf-8").count("<svg") == 3
+    # Weekly, before/after, FRT, and one small chart for the one fix.
+    assert (workspace / "report" / "report.html").read_text(encoding="utf-8").count("<svg") == 4
+    (fix,) = data["fixes"]
+    assert (fix["issue_keys"], fix["tickets"], fix["before"], fix["after"]) == (["a/b#5"], 3, 3, 1)
     assert "a/b#5" in (workspace / "report" / "report.md").read_text(encoding="utf-8")
 
 

@@ -111,8 +111,15 @@ def chromium() -> str:
     return CHROMIUM
 
 
-def inspect_page(chromium: str, page: Path, workdir: Path) -> tuple[list[Any], list[Any], bytes]:
-    """Load `page`; return (console errors, per-chart bar counts, PNG screenshot)."""
+# How far the page is wider than the window (0: no sideways scrolling).
+OVERFLOW_PROBE = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def inspect_page(
+    chromium: str, page: Path, workdir: Path, width: int = 1200
+) -> tuple[list[Any], list[Any], bytes, int]:
+    """Load `page` in a window `width` px wide; return (console errors, per-chart bar counts,
+    PNG screenshot, px the page overflows the window sideways)."""
     browser = DevTools(chromium, workdir / "profile")
     try:
         target = browser.send("Target.createTarget", url="about:blank")["targetId"]
@@ -123,7 +130,7 @@ def inspect_page(chromium: str, page: Path, workdir: Path) -> tuple[list[Any], l
         browser.send(
             "Emulation.setDeviceMetricsOverride",
             sid,
-            width=1200,
+            width=width,
             height=900,
             deviceScaleFactor=1,
             mobile=False,
@@ -131,6 +138,7 @@ def inspect_page(chromium: str, page: Path, workdir: Path) -> tuple[list[Any], l
         browser.send("Page.navigate", sid, url=page.as_uri())
         browser.wait_for("Page.loadEventFired")
         probe = browser.send("Runtime.evaluate", sid, expression=CHART_PROBE, returnByValue=True)
+        overflow = browser.send("Runtime.evaluate", sid, expression=OVERFLOW_PROBE)
         shot = browser.send("Page.captureScreenshot", sid, format="png", captureBeyondViewport=True)
     finally:
         browser.close()
@@ -144,19 +152,28 @@ def inspect_page(chromium: str, page: Path, workdir: Path) -> tuple[list[Any], l
             and e["params"]["type"] in ("error", "assert")
         )
     ]
-    return errors, json.loads(probe["result"]["value"]), base64.b64decode(shot["data"])
+    charts = json.loads(probe["result"]["value"])
+    return errors, charts, base64.b64decode(shot["data"]), overflow["result"]["value"]
 
 
 @pytest.mark.browser
 def test_html_report_in_headless_chromium(sample: Any, chromium: str, tmp_path: Path) -> None:
     html = write_report(sample.report(), tmp_path / "out", formats=("html",))[0]
-    errors, charts, png = inspect_page(chromium, html, tmp_path)
+    errors, charts, png, overflow = inspect_page(chromium, html, tmp_path)
     screenshot = tmp_path / "report.png"
     screenshot.write_bytes(png)
     if target_dir := os.environ.get("SDDKIT_SCREENSHOT_DIR"):
         shutil.copy(screenshot, Path(target_dir) / "report.png")
     assert errors == [], f"console errors: {errors}"
-    assert len(charts) == 3
+    assert overflow == 0
+    # Tickets per week, before/after, one small chart per fix (#10, abc1234), FRT histogram.
+    assert [c["label"] for c in charts] == [
+        "Tickets per week",
+        "Complaints per week before and after each fix",
+        "Complaints per week behind #10",
+        "Complaints per week behind abc1234",
+        "First-response time",
+    ]
     for chart in charts:
         assert chart["width"] > 300, chart
         assert chart["bars"] > 0, f"empty chart: {chart}"
@@ -171,6 +188,21 @@ def test_the_probe_sees_console_errors_and_empty_charts(chromium: str, tmp_path:
         '<svg class="chart" width="400" height="50"><rect class="bar" width="0" height="9"/></svg>'
         "<script>console.error('boom'); missing();</script>"
     )
-    errors, charts, _ = inspect_page(chromium, page, tmp_path)
+    errors, charts, _, overflow = inspect_page(chromium, page, tmp_path, width=300)
     assert len(errors) >= 2  # the console.error call and the uncaught ReferenceError
     assert charts == [{"label": None, "width": 400, "bars": 0}]
+    assert overflow > 0  # the 400 px chart is wider than the 300 px window
+
+
+@pytest.mark.browser
+def test_narrow_window_has_no_sideways_overflow(sample: Any, chromium: str, tmp_path: Path) -> None:
+    """On a phone-sized window the page fits its width (wide charts and tables scroll inside
+    their own box) and every chart still draws its bars."""
+    html = write_report(sample.report(), tmp_path / "out", formats=("html",))[0]
+    errors, charts, png, overflow = inspect_page(chromium, html, tmp_path, width=420)
+    (tmp_path / "narrow.png").write_bytes(png)
+    if target_dir := os.environ.get("SDDKIT_SCREENSHOT_DIR"):
+        shutil.copy(tmp_path / "narrow.png", Path(target_dir) / "report-narrow.png")
+    assert errors == []
+    assert overflow == 0
+    assert all(chart["bars"] > 0 for chart in charts), charts

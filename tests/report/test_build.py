@@ -87,6 +87,44 @@ def test_trace_of_fix_with_no_tickets_after_near_period_end(data: dict[str, Any]
     assert invoice["handlers"][1] == {"name": "agent.smith@helpdesk.example", "tickets": 1}
 
 
+def test_fixes_group_traces_by_fix(data: dict[str, Any]) -> None:
+    # Each fix here closes one issue, so its figures are its trace's: PR #10 (acme/app#1) on
+    # 03-18, commit abc1234 (acme/app#3) on 03-28; the open acme/app#2 has no fix entry.
+    pr, commit = data["fixes"]
+    assert (pr["kind"], pr["ref"], pr["issue_keys"], pr["theme_ids"]) == (
+        "pull_request",
+        "#10",
+        ["acme/app#1"],
+        ["T-login"],
+    )
+    assert (pr["url"], pr["title"]) == ("https://github.com/acme/app/pull/10", "Fix")
+    # As in the trace: L1-L4 behind it, 3 customers, 20.625 days from L1; 3 before (1.5/wk)
+    # -> 2 after (1.0/wk), -33.33 %.
+    assert (pr["tickets"], pr["customers"], pr["days_to_fix"]) == (4, 3, 20.625)
+    assert (pr["before"], pr["after"], pr["before_per_week"], pr["after_per_week"]) == (
+        3,
+        2,
+        1.5,
+        1.0,
+    )
+    assert pr["change"] == -0.3333
+    # Login complaints per week of the period (L1 is before it, L7 after it): 03-04 L2 L3,
+    # 03-11 L4, 03-18 L5, 03-25 L6.
+    assert [(w["week"], w["tickets"]) for w in pr["per_week"]] == [
+        ("2024-03-04", 2),
+        ("2024-03-11", 1),
+        ("2024-03-18", 1),
+        ("2024-03-25", 1),
+    ]
+    # abc1234: I1-I3, 3 customers, 26.5 days; 1 before (0.5/wk) -> 0 in 4 days, -100 %;
+    # no URL or title on a bare commit. Per week: 03-04 I2 (I1 is before the period), 03-18 I3.
+    assert (commit["kind"], commit["url"], commit["title"]) == ("commit", None, None)
+    assert (commit["tickets"], commit["customers"], commit["days_to_fix"]) == (3, 3, 26.5)
+    assert (commit["before"], commit["after"], commit["after_weeks"]) == (1, 0, 0.5714)
+    assert (commit["after_per_week"], commit["change"]) == (0.0, -1.0)
+    assert [w["tickets"] for w in commit["per_week"]] == [1, 0, 1, 0]
+
+
 def test_open_issue_has_no_fix_figures(data: dict[str, Any]) -> None:
     export = data["traces"][2]
     # E1 c2, E2 c6, E3 c6 -> 3 tickets, 2 customers; 03-14 08:00 -> filed 03-20 09:00 =

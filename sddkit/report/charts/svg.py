@@ -66,13 +66,18 @@ def _num(value: float) -> str:
 
 def weekly_chart(
     weeks: Sequence[tuple[date, int]],
-    fixes: Sequence[tuple[datetime, str]] = (),
+    fixes: Sequence[tuple[datetime, str, str]] = (),
     label: str = "Tickets per week",
 ) -> str:
-    """Bars of tickets per week (Mondays), with a dashed line and a tag at each fix date."""
+    """Bars of tickets per week (Mondays), with a dashed line and a tag at each fix date.
+
+    `fixes` are (date, tag, tooltip), one per distinct fix."""
     if not weeks or not any(count for _, count in weeks):
         return _empty(label, "No tickets in this period")
-    left, right, top, bottom = 44.0, WIDTH - 12.0, 26.0, 200.0
+    left, right = 44.0, WIDTH - 12.0
+    tags = _tag_rows(fixes, weeks[0][0], len(weeks), left, right)
+    top = 16.0 + ROW * (1 + max((row for *_, row in tags), default=-1))
+    bottom = top + 174.0
     step, vmax = _axis(max(count for _, count in weeks))
     slot = (right - left) / len(weeks)
     body = _grid(top, bottom, left, right, step, vmax)
@@ -89,64 +94,153 @@ def weekly_chart(
                 f'<text class="axis" x="{left + (i + 0.5) * slot:.1f}" y="{bottom + 16}" '
                 f'text-anchor="middle">{monday:%d %b}</text>'
             )
-    first = weeks[0][0]
-    span_days = 7 * len(weeks)
-    for n, (fixed_at, tag) in enumerate(fixes):
+    body += _fix_marks(tags, bottom)
+    return _svg(bottom + 24, label, body)
+
+
+ROW = 13.0  # height of one row of fix tags above the weekly chart
+TAG_CHAR = 6.6  # estimated width of one character of a fix tag (11 px bold)
+
+
+def _tag_rows(
+    fixes: Sequence[tuple[datetime, str, str]],
+    first: date,
+    weeks: int,
+    left: float,
+    right: float,
+) -> list[tuple[float, datetime, str, str, bool, int]]:
+    """Where each fix tag goes: (x, date, tag, tooltip, anchored at its end, row).
+
+    Tags are laid out left to right; each takes the first row where it does not overlap the
+    tag before it, so fixes close in time stack up instead of drawing over each other."""
+    span_days = 7 * weeks
+    placed: list[tuple[float, datetime, str, str, bool, int]] = []
+    row_ends: list[float] = []
+    for fixed_at, tag, tooltip in sorted(fixes, key=lambda f: f[0]):
         offset = (fixed_at.date() - first).days
         if not 0 <= offset < span_days:
             continue
         x = left + (right - left) * offset / span_days
+        width = len(tag) * TAG_CHAR
+        at_end = x + 3 + width > right  # keep the tag inside the chart
+        start = x - 3 - width if at_end else x + 3
+        row = next((i for i, end in enumerate(row_ends) if end + 6 <= start), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(0.0)
+        row_ends[row] = start + width
+        placed.append((x, fixed_at, tag, tooltip, at_end, row))
+    return placed
+
+
+def _fix_marks(tags: list[tuple[float, datetime, str, str, bool, int]], bottom: float) -> list[str]:
+    body = []
+    for x, _, tag, tooltip, at_end, row in tags:
+        y = 14.0 + ROW * row
         body.append(
-            f'<line class="fix" x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{bottom}">'
-            f"<title>{escape(tag)} fixed {fixed_at.date().isoformat()}</title></line>"
+            f'<line class="fix" x1="{x:.1f}" y1="{y - 9:.1f}" x2="{x:.1f}" y2="{bottom}">'
+            f"<title>{escape(tooltip)}</title></line>"
+            f'<text class="fix-tag" x="{x - 3 if at_end else x + 3:.1f}" y="{y:.1f}" '
+            f'text-anchor="{"end" if at_end else "start"}">{escape(tag)}'
+            f"<title>{escape(tooltip)}</title></text>"
         )
-        near_edge = x > right - 90  # keep the tag inside the chart
-        body.append(
-            f'<text class="fix-tag" x="{x - 3 if near_edge else x + 3:.1f}" '
-            f'y="{top - 10 + 11 * (n % 2)}" text-anchor="{"end" if near_edge else "start"}">'
-            f"{escape(tag)}</text>"
-        )
-    return _svg(bottom + 24, label, body)
+    return body
 
 
 def before_after_chart(
-    rows: Sequence[tuple[str, float, float | None]],
+    rows: Sequence[tuple[str, str, float, float | None]],
     weeks: int,
     label: str = "Complaints per week before and after each fix",
 ) -> str:
-    """Per fix, two horizontal bars: tickets per week in the `weeks` before and after."""
+    """Per fix, a caption and two horizontal bars: tickets per week in the `weeks` before and
+    after it. `rows` are (tag, subtitle, before, after).
+
+    The chart has no viewBox: bar lengths are percentages of its width and text keeps its
+    size, so it stays legible from a phone to a wide screen."""
     if not rows:
         return _empty(label, "No fixes in this period yet")
-    left, right, row_h, top = 170.0, WIDTH - 60.0, 40.0, 28.0
-    vmax = _axis(max(max(before, after or 0) for _, before, after in rows))[1]
+    row_h, top, span = 58.0, 30.0, 85.0  # bars use at most `span` % of the width
+    vmax = _axis(max(max(before, after or 0) for *_, before, after in rows))[1]
     body = [
-        f'<rect class="bar before" x="{left}" y="6" width="12" height="10"/>'
-        f'<text class="axis" x="{left + 16}" y="15">{weeks} weeks before</text>',
-        f'<rect class="bar after" x="{left + 130}" y="6" width="12" height="10"/>'
-        f'<text class="axis" x="{left + 146}" y="15">after (per week)</text>',
+        '<rect class="bar before" x="0" y="6" width="12" height="10"/>'
+        f'<text class="axis" x="16" y="15">{weeks} weeks before</text>',
+        '<rect class="bar after" x="120" y="6" width="12" height="10"/>'
+        '<text class="axis" x="136" y="15">after (per week)</text>',
     ]
-    for i, (tag, before, after) in enumerate(rows):
+    for i, (tag, subtitle, before, after) in enumerate(rows):
         y = top + i * row_h
         body.append(
-            f'<text class="label" x="{left - 8}" y="{y + 19:.1f}" text-anchor="end">'
-            f"{escape(_clip(tag, 24))}</text>"
+            f'<text class="label" y="{y + 12:.1f}"><tspan class="strong">{escape(tag)}</tspan>'
+            f'<tspan class="axis"> {escape(_clip(subtitle, 36))}</tspan>'
+            f"<title>{escape(subtitle)}</title></text>"
         )
         for j, (css, value) in enumerate((("before", before), ("after", after))):
-            bar_y = y + 3 + j * 15
+            bar_y = y + 18 + j * 17
             if value is None:
                 body.append(
-                    f'<text class="axis" x="{left + 4}" y="{bar_y + 11:.1f}">'
+                    f'<text class="axis" x="4" y="{bar_y + 11:.1f}">'
                     "no time after the fix yet</text>"
                 )
                 continue
-            width = (right - left) * value / vmax
+            share = span * value / vmax
             body.append(
-                f'<rect class="bar {css}" x="{left}" y="{bar_y:.1f}" width="{width:.1f}" '
-                f'height="13"><title>{escape(tag)} {css}: {value:.2f} per week</title></rect>'
-                f'<text class="value" x="{left + width + 4:.1f}" y="{bar_y + 11:.1f}">'
+                f'<rect class="bar {css}" x="0" y="{bar_y:.1f}" width="{share:.2f}%" '
+                f'height="14"><title>{escape(tag)} {css}: {value:.2f} per week</title></rect>'
+                f'<text class="value" x="{share:.2f}%" dx="4" y="{bar_y + 11:.1f}">'
                 f"{_num(round(value, 1))}</text>"
             )
-    return _svg(top + len(rows) * row_h + 4, label, body)
+    height = top + len(rows) * row_h - 4
+    return (
+        f'<svg class="chart fluid" width="100%" height="{height:.0f}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(label)}</title>{''.join(body)}</svg>"
+    )
+
+
+def fix_chart(
+    weeks: Sequence[tuple[date, int]],
+    fixed_at: datetime,
+    tag: str,
+    label: str,
+) -> str:
+    """A small chart of one fix's weekly complaints, with the fix date marked: weeks starting
+    on or after the fix day in the `after` colour, the others (the fix's own week included:
+    most of its complaints came before the fix landed) in `before`."""
+    width = 360
+    if not weeks or not any(count for _, count in weeks):
+        return _empty(label, "No complaints in this period", width)
+    left, right, top, bottom = 28.0, width - 8.0, 20.0, 112.0
+    step, vmax = _axis(max(count for _, count in weeks))
+    slot = (right - left) / len(weeks)
+    body = _grid(top, bottom, left, right, step, vmax)
+    fix_day = fixed_at.date()
+    for i, (monday, count) in enumerate(weeks):
+        height = (bottom - top) * count / vmax
+        css = "after" if monday >= fix_day else "before"
+        body.append(
+            f'<rect class="bar {css}" x="{left + i * slot + slot * 0.1:.1f}" '
+            f'y="{bottom - height:.1f}" width="{slot * 0.8:.1f}" height="{height:.1f}">'
+            f"<title>Week of {monday.isoformat()}: {count} complaints</title></rect>"
+        )
+    for i, anchor, x in (
+        (0, "start", left),
+        (len(weeks) // 2, "middle", left + (len(weeks) // 2 + 0.5) * slot),
+        (len(weeks) - 1, "end", right),
+    ):
+        body.append(
+            f'<text class="axis" x="{x:.1f}" y="{bottom + 15}" '
+            f'text-anchor="{anchor}">{weeks[i][0]:%d %b}</text>'
+        )
+    offset = (fix_day - weeks[0][0]).days
+    if 0 <= offset < 7 * len(weeks):
+        x = left + (right - left) * offset / (7 * len(weeks))
+        at_end = x > right - 110
+        text = f"{tag} · {fix_day:%d %b}"
+        body.append(
+            f'<line class="fix" x1="{x:.1f}" y1="{top - 12}" x2="{x:.1f}" y2="{bottom}"/>'
+            f'<text class="fix-tag" x="{x - 3 if at_end else x + 3:.1f}" y="{top - 6}" '
+            f'text-anchor="{"end" if at_end else "start"}">{escape(text)}</text>'
+        )
+    return _svg(bottom + 22, label, body, css="chart small", width=width)
 
 
 def histogram_chart(

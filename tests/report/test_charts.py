@@ -1,0 +1,66 @@
+"""The SVG chart helpers: fix tags that do not collide, and the per-fix small chart."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from sddkit.report.charts.svg import _tag_rows, before_after_chart, fix_chart, weekly_chart
+
+WEEKS = [(date(2024, 3, 4) + timedelta(weeks=i), 10) for i in range(8)]
+
+
+def day(d: int) -> datetime:
+    return datetime(2024, 3, d, 12, tzinfo=UTC)
+
+
+def test_close_fix_tags_stack_and_distant_ones_share_a_row() -> None:
+    fixes = [
+        (day(5), "#1 (3 issues)", "t"),
+        (day(6), "#2 (4 issues)", "t"),  # one day later: overlaps #1's tag
+        (day(28), "#3", "t"),  # far right: fits on the first row again
+    ]
+    placed = _tag_rows(fixes, WEEKS[0][0], len(WEEKS), 44.0, 708.0)
+    assert [(tag, row) for _, _, tag, _, _, row in placed] == [
+        ("#1 (3 issues)", 0),
+        ("#2 (4 issues)", 1),
+        ("#3", 0),
+    ]
+    # Tags on the same row never overlap (estimated text extents).
+    svg = weekly_chart(WEEKS, fixes)
+    assert svg.count('<line class="fix"') == 3
+    ys = re.findall(r'<text class="fix-tag" x="[\d.]+" y="([\d.]+)"', svg)
+    assert len(set(ys)) == 2
+
+
+def test_fix_tag_near_the_right_edge_is_anchored_at_its_end() -> None:
+    placed = _tag_rows(
+        [(datetime(2024, 4, 26, tzinfo=UTC), "#9 (2 issues)", "t")], WEEKS[0][0], 8, 44, 708
+    )
+    # Three days before the last day of 8 weeks: x = 44 + 664 * 53 / 56 = 672, and the tag
+    # (13 characters, ~86 px) would end past 708 if it started there.
+    assert placed[0][4] is True
+
+
+def test_fix_chart_colours_weeks_from_the_fix_on_as_after() -> None:
+    weeks = [(date(2024, 3, 4), 4), (date(2024, 3, 11), 3), (date(2024, 3, 18), 1)]
+    svg = fix_chart(weeks, day(13), "#10", "label")  # fixed Wednesday of the 2nd week
+    classes = re.findall(r'<rect class="bar (\w+)"', svg)
+    assert classes == ["before", "before", "after"]
+    assert "#10 · 13 Mar" in svg and '<line class="fix"' in svg
+
+
+def test_fix_chart_without_complaints_says_so() -> None:
+    svg = fix_chart([(date(2024, 3, 4), 0)], day(5), "#10", "label")
+    assert 'class="chart empty"' in svg and "No complaints" in svg
+
+
+def test_before_after_bars_scale_to_the_largest_figure() -> None:
+    svg = before_after_chart([("#1", "Fix one", 4.0, 1.0), ("#2", "Fix two", 2.0, None)], 4)
+    # Axis maximum 4 (steps of 1): 4/wk fills the 85 % span, 1/wk a quarter of it.
+    assert re.findall(r'class="bar (?:before|after)" x="0" y="[\d.]+" width="([\d.]+)%"', svg) == [
+        "85.00",
+        "21.25",
+        "42.50",
+    ]
+    assert "no time after the fix yet" in svg
