@@ -5,7 +5,9 @@
 Each size runs in a fresh process (so peak memory is that size's): a full run (clean, embed,
 cluster, label), then an incremental run after adding 5% new tickets. Tickets are generated
 here: 300 topics x 4 languages (en, ru, pl, sr Latin/Cyrillic) of templated phrases with
-random fillers, order ids, greetings and signatures, plus 10% one-off noise.
+random fillers, order ids, greetings and signatures, plus 10% one-offs: made-up words of
+random letters in the ticket's alphabet, so no two one-offs share vocabulary and none should
+join a theme (the share of one-offs put in a theme is printed).
 """
 
 from __future__ import annotations
@@ -43,6 +45,19 @@ PROBLEMS = {
 }  # fmt: skip
 FACETS = ["alpha", "beta", "gamma", "delta", "omega", "sigma", "kappa", "lambda", "theta", "zeta"]
 FILLERS = ["", " today", " again", " since the update", " on mobile", " for our team"]
+ALPHABETS = {
+    "en": "abcdefghijklmnopqrstuvwxyz",
+    "ru": "абвгдежзийклмнопрстуфхцчшщыэюя",
+    "pl": "abcdefghijklmnoprstuwyząćęłńóśźż",
+    "sr": "abcčćddžđefghijklljmnnjoprsštuvzž",
+}
+
+
+def one_off(rng: random.Random, lang: str) -> str:
+    """Five to nine made-up words: vocabulary no other ticket shares."""
+    letters = ALPHABETS[lang]
+    words = ("".join(rng.choices(letters, k=rng.randint(5, 9))) for _ in range(rng.randint(5, 9)))
+    return " ".join(words).capitalize()
 
 
 def tickets(count: int, seed: int, start: int = 0) -> Iterator[Ticket]:
@@ -51,9 +66,9 @@ def tickets(count: int, seed: int, start: int = 0) -> Iterator[Ticket]:
     for n in range(start, start + count):
         lang = rng.choice(langs)
         if rng.random() < 0.1:
-            words = rng.sample(OBJECTS[lang].split() + FACETS + FILLERS[1:], 5)
-            text = " ".join(words) + f" {rng.random():.6f}"
+            text, ident = one_off(rng, lang), f"oneoff-{n}"
         else:
+            ident = str(n)
             topic = rng.randrange(300)
             template = PROBLEMS[lang][topic % 5]
             objects = OBJECTS[lang].split()
@@ -61,7 +76,7 @@ def tickets(count: int, seed: int, start: int = 0) -> Iterator[Ticket]:
             text = template.format(o=obj, f=FACETS[topic // 50 % 10] + str(topic // 100))
             text = f"Hi,\n{text}{rng.choice(FILLERS)}. Order #{rng.randint(1000, 99999)}\n--\nBest"
         yield Ticket(
-            source="bench", external_id=str(n), subject="", body=text,
+            source="bench", external_id=ident, subject="", body=text,
             created_at=NOW - timedelta(minutes=n % 80_000), customer_id=f"c{rng.randint(1, 5000)}",
             channel=rng.choice(["email", "chat"]), language=lang,
         )  # fmt: skip
@@ -88,9 +103,12 @@ def measure(size: int) -> None:
     inc_done = time.perf_counter()
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     clustered = sum(1 for _, theme_id, _ in full.members if theme_id) / size
+    one_offs = [theme_id for key, theme_id, _ in full.members if ":oneoff-" in key]
+    one_offs_in = sum(1 for theme_id in one_offs if theme_id) / max(len(one_offs), 1)
     print(
         f"{size:>9,} tickets: full {done - started:7.1f} s (clean {built - started:.1f} s),"
-        f" {len(full.themes)} themes, {clustered:.0%} clustered;"
+        f" {len(full.themes)} themes, {clustered:.0%} clustered, one-offs in a theme"
+        f" {one_offs_in:.1%};"
         f" +5% {incremental.mode} {inc_done - inc_start:6.1f} s, {len(incremental.themes)} themes;"
         f" peak memory {peak_gib:.2f} GiB",
         flush=True,
