@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 DEFAULT_LANGUAGES = (
     "en", "ru", "pl", "sr", "uk", "de", "fr", "es", "it", "pt", "nl", "cs", "tr",
@@ -112,25 +113,33 @@ def _encode(text: str) -> bytes:
 
 def _best_classes(model: _Model, encoded: list[bytes]) -> list[int]:
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    data = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.int64)
-    offset = np.arange(len(data)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    state = np.zeros(len(data), dtype=np.int64)
-    for back in range(model.depth - 1, -1, -1):  # feed each position its last `depth` bytes
-        fed = np.concatenate((np.zeros(back, dtype=np.int64), data))[: len(data)]
-        moved = model.nextmove[model.rowbase[state] + fed]
-        state = np.where(offset >= back, moved, state)
+    state = _walk(model, encoded, lengths)
+    # Texts x features counts, as a sparse matrix; summing duplicate entries counts them.
     feature = model.output[state]
     hit = feature >= 0
-    owner = np.repeat(np.arange(len(encoded)), lengths)[hit]  # text of each feature
-    # Count each (text, feature) pair: the keys come grouped by text, which a stable sort
-    # (timsort) exploits, so this beats np.unique severalfold.
-    keys = np.sort(owner * model.features + feature[hit], kind="stable")
-    first = np.flatnonzero(np.diff(keys, prepend=-1))
-    counts = np.diff(first, append=len(keys))
-    texts, features = np.divmod(keys[first], model.features)
-    weighted = np.log1p(counts.astype(np.float32))[:, None] * model.table[features]
-    starts = np.flatnonzero(np.diff(texts, prepend=-1))  # keys are sorted by text
-    scores = np.zeros((len(encoded), len(model.classes)), dtype=np.float32)
-    if len(first):
-        scores[texts[starts]] = np.add.reduceat(weighted, starts, axis=0) + model.prior
-    return [int(label) for label in scores.argmax(axis=1)]  # featureless: the first class
+    ends = np.concatenate(([0], np.cumsum(lengths)))
+    indptr = np.concatenate(([0], np.cumsum(hit)))[ends]
+    counts = csr_matrix(
+        (np.ones(int(indptr[-1]), dtype=np.float32), feature[hit], indptr),
+        shape=(len(encoded), model.features),
+    )
+    counts.sum_duplicates()
+    np.log1p(counts.data, out=counts.data)
+    scores = np.asarray(counts @ model.table) + model.prior
+    scores[indptr[1:] == indptr[:-1]] = 0.0  # featureless: the first class, as py3langid
+    return [int(label) for label in scores.argmax(axis=1)]
+
+
+def _walk(model: _Model, encoded: list[bytes], lengths: np.ndarray[Any, Any]) -> Any:
+    """The automaton's state after each byte of the texts, each walked from the start."""
+    starts = np.cumsum(lengths) - lengths
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.int64)
+    # After step k, state[i] is the state reached from the start on the k bytes ending at i
+    # (fewer at the start of a text, where the walk restarts).
+    state = model.nextmove[model.rowbase[0] + data]
+    previous = np.zeros(len(data), dtype=np.int64)
+    for _ in range(model.depth - 1):
+        previous[1:] = state[:-1]
+        previous[starts] = 0
+        state = model.nextmove[model.rowbase[previous] + data]
+    return state

@@ -15,6 +15,7 @@ from sddkit.tickets.language import (
     SAMPLE_CHARS,
     _encode,
     _model,
+    _walk,
     detect_language,
     detect_languages,
 )
@@ -41,14 +42,11 @@ def _expected(text: str) -> str | None:
 
 
 def _state_counts(text: str) -> Counter[int]:
-    """Feature counts from the vectorised walk (as `detect_languages` computes them)."""
+    """Feature counts from the vectorised walk, here on the text between two others."""
     model = _model(DEFAULT_LANGUAGES)
-    data = np.frombuffer(_encode(text), dtype=np.uint8).astype(np.int64)
-    state = np.zeros(len(data), dtype=np.int64)
-    for back in range(model.depth - 1, -1, -1):
-        fed = np.concatenate((np.zeros(back, dtype=np.int64), data))[: len(data)]
-        moved = model.nextmove[model.rowbase[state] + fed]
-        state = np.where(np.arange(len(data)) >= back, moved, state)
+    encoded = [_encode("Другой текст"), _encode(text), _encode("another text")]
+    lengths = np.array([len(e) for e in encoded])
+    state = _walk(model, encoded, lengths)[lengths[0] : lengths[0] + lengths[1]]
     features = model.output[state]
     return Counter(features[features >= 0].tolist())
 
