@@ -142,7 +142,15 @@ def _render(
     charts: dict[str, Any],
 ) -> str:
     env = environment(template_dir, autoescape=autoescape)
-    env.filters.update(day=_day, moment=_moment, pct=_pct, num=_num, hours=_hours, signed=_signed)
+    env.filters.update(
+        day=_day,
+        moment=_moment,
+        pct=_pct,
+        num=_num,
+        hours=_hours,
+        signed=_signed,
+        short_issue=_short_issue,
+    )
     try:
         return env.get_template(name).render(r=report, charts=charts)
     except jinja2.TemplateError as error:
@@ -194,6 +202,11 @@ def _hours(value: float | None) -> str:
     if value < 48:
         return f"{_num(value)} h"
     return f"{_num(value / 24)} d"
+
+
+def _short_issue(key: str) -> str:
+    """A GitHub issue key "owner/repo#12" as "#12" where space is short; Jira keys as they are."""
+    return "#" + key.rsplit("#", 1)[1] if "#" in key else key
 
 
 def _signed(value: float | None) -> str:
