@@ -8,6 +8,14 @@ from pathlib import Path
 
 import pytest
 
+# Real local servers (aiosmtpd, Radicale) for the calendar delivery tests.
+from tests.support.servers import (  # noqa: F401 (fixtures)
+    caldav_settings,
+    mailbox,
+    radicale,
+    smtp_settings,
+)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(

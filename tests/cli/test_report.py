@@ -3,13 +3,10 @@ team config, through the CLI."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
@@ -24,6 +21,7 @@ from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import upsert_tickets
 from sddkit.trackers.base import FiledIssue, Fix, marker
 from sddkit.trackers.cache import load_filed, save_filed
+from tests.support import trackers as fakes
 
 CONFIG = """
 [team]
@@ -202,23 +200,9 @@ def test_empty_store(in_tmp: Path) -> None:
     assert "No tickets were created in this period." in md
 
 
-def _tracker_fakes() -> ModuleType:
-    """The fake GitHub server of the tracker tests (tests are not a package)."""
-    name = "sddkit_test_fakes"  # the name tests/trackers/conftest.py loads it under
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "trackers" / "fakes.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 def test_live_tracker_mode_reads_fix_and_refreshes_cache(
     workspace: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fakes = _tracker_fakes()
     github = fakes.FakeGitHub(httpserver.url_for("/"), fakes.GH_TOKEN)
     httpserver.expect_request(re.compile(".*")).respond_with_handler(github.handle)
     issue = github.add_issue(

@@ -1,30 +1,13 @@
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
 
 from sddkit.cli import main
+from tests.support.servers import Mailbox, write_team
 
-
-def _harness() -> ModuleType:
-    """The real-server fixtures of tests/rotation/deliver (one harness for both suites)."""
-    path = Path(__file__).parent.parent / "rotation" / "deliver" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("deliver_harness", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-harness = _harness()
-mailbox = harness.mailbox
-radicale = harness.radicale
 ARGS = ["--today", "2026-11-02", "--now", "2026-11-01T12:00:00+0000", "--weeks", "1"]
 
 
@@ -36,8 +19,8 @@ def run(tmp_path: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_invite_dry_run_then_apply_then_nothing(tmp_path: Path, mailbox: object) -> None:
-    harness.write_team(tmp_path / "rotations.toml", smtp_port=mailbox.port)  # type: ignore[attr-defined]
+def test_invite_dry_run_then_apply_then_nothing(tmp_path: Path, mailbox: Mailbox) -> None:
+    write_team(tmp_path / "rotations.toml", smtp_port=mailbox.port)
     code, out = run(tmp_path, "rotation", "invite", *ARGS)
     assert code == 0, out
     lines = out.splitlines()
@@ -50,21 +33,21 @@ def test_invite_dry_run_then_apply_then_nothing(tmp_path: Path, mailbox: object)
         "Would send 5 messages (5 invitations, 0 cancellations) to 4 people."
         " Run again with --apply to send."
     )
-    assert mailbox.messages == []  # type: ignore[attr-defined]
+    assert mailbox.messages == []
 
     code, out = run(tmp_path, "rotation", "invite", *ARGS, "--apply")
     assert code == 0, out
     assert out.splitlines()[-1] == "Sent 5 messages (5 invitations, 0 cancellations) to 4 people."
-    assert len(mailbox.messages) == 5  # type: ignore[attr-defined]
+    assert len(mailbox.messages) == 5
 
     code, out = run(tmp_path, "rotation", "invite", *ARGS, "--apply")
     assert (code, out.splitlines()[-1]) == (0, "Every calendar is up to date: nothing to send.")
-    assert len(mailbox.messages) == 5  # type: ignore[attr-defined]
+    assert len(mailbox.messages) == 5
 
 
-def test_invite_refusal_exits_1_with_progress(tmp_path: Path, mailbox: object) -> None:
-    harness.write_team(tmp_path / "rotations.toml", smtp_port=mailbox.port)  # type: ignore[attr-defined]
-    mailbox.refuse_at = 2  # type: ignore[attr-defined]
+def test_invite_refusal_exits_1_with_progress(tmp_path: Path, mailbox: Mailbox) -> None:
+    write_team(tmp_path / "rotations.toml", smtp_port=mailbox.port)
+    mailbox.refuse_at = 2
     code, out = run(tmp_path, "rotation", "invite", *ARGS, "--apply")
     assert code == 1
     assert "Error: SMTP server refused the message to" in out
@@ -74,10 +57,10 @@ def test_invite_refusal_exits_1_with_progress(tmp_path: Path, mailbox: object) -
 
 
 def test_missing_password_is_a_clear_error(
-    tmp_path: Path, mailbox: object, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SDDKIT_SMTP_PASSWORD", raising=False)
-    path = harness.write_team(tmp_path / "rotations.toml", smtp_port=mailbox.port)  # type: ignore[attr-defined]
+    path = write_team(tmp_path / "rotations.toml", smtp_port=mailbox.port)
     path.write_text(
         path.read_text().replace('security = "none"', 'user = "nina"\nsecurity = "none"')
     )
@@ -87,7 +70,7 @@ def test_missing_password_is_a_clear_error(
 
 
 def test_bad_smtp_section_names_line_and_field(tmp_path: Path) -> None:
-    path = harness.write_team(tmp_path / "rotations.toml", smtp_port=25)
+    path = write_team(tmp_path / "rotations.toml", smtp_port=25)
     path.write_text(path.read_text().replace("port = 25", "port = 0"))
     code, out = run(tmp_path, "rotation", "invite", *ARGS, "--apply")
     line = path.read_text().splitlines().index("port = 0") + 1
@@ -99,8 +82,8 @@ def test_publish_dry_run_apply_and_idempotent(
     tmp_path: Path, radicale: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SDDKIT_CALDAV_PASSWORD", "x")
-    url = radicale.new_calendar()  # type: ignore[attr-defined]
-    harness.write_team(tmp_path / "rotations.toml", caldav_url=url)
+    url = radicale.new_calendar()
+    write_team(tmp_path / "rotations.toml", caldav_url=url)
     code, out = run(tmp_path, "rotation", "publish", *ARGS)
     assert code == 0, out
     assert out.splitlines()[0] == f"Calendar {url}, 2026-11-02 to 2026-11-08:"

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import islice
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -22,20 +19,7 @@ from sddkit.themes.pipeline import update_themes
 from sddkit.tickets.demo import demo_tickets
 from sddkit.tickets.store import upsert_tickets
 from sddkit.trackers.cache import load_filed
-
-
-def _fakes() -> ModuleType:
-    name = "sddkit_test_fakes"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "trackers" / "fakes.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec and spec.loader
-        sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[name])
-    return sys.modules[name]
-
-
-fakes = _fakes()
+from tests.support import trackers as fakes
 
 
 @pytest.fixture(scope="module")

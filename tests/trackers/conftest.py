@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from sddkit.trackers.retry import RetryPolicy
-
-
-def load_fakes() -> ModuleType:
-    """tests/trackers/fakes.py, importable from any test (tests are not a package)."""
-    if "sddkit_test_fakes" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "sddkit_test_fakes", Path(__file__).with_name("fakes.py")
-        )
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["sddkit_test_fakes"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["sddkit_test_fakes"]
-
-
-fakes = load_fakes()
+from tests.support import trackers as fakes
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from datetime import timedelta
 from typing import Any
 
@@ -14,8 +13,8 @@ from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.retry import RateLimited, RetryPolicy, TrackerError
 from sddkit.trackers.settings import GitHubSettings, TriageSettings
 from sddkit.trackers.triage import apply_plan, plan_triage
+from tests.support import trackers as fakes
 
-fakes = sys.modules["sddkit_test_fakes"]
 NOW = fakes.NOW
 
 

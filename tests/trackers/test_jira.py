@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from typing import Any
 
 import pytest
@@ -13,8 +12,8 @@ from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy, TrackerError
 from sddkit.trackers.settings import JiraSettings, TriageSettings
 from sddkit.trackers.triage import apply_plan, plan_triage
+from tests.support import trackers as fakes
 
-fakes = sys.modules["sddkit_test_fakes"]
 NOW = fakes.NOW
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,8 @@ from sddkit.trackers.base import FiledIssue
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import Counts, recorded_counts, splice
 from sddkit.trackers.triage import plan_triage
+from tests.support import trackers as fakes
 
-fakes = sys.modules["sddkit_test_fakes"]
 NOW = fakes.NOW
 GOLDEN = Path(__file__).parent / "golden"
 

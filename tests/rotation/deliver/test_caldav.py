@@ -6,8 +6,7 @@ import pytest
 
 from sddkit.rotation.deliver.caldav import CaldavCollection, PublishError
 from sddkit.rotation.deliver.settings import CaldavSettings
-
-from .conftest import free_port
+from tests.support.servers import free_port
 
 EVENT = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//test//EN\r\nBEGIN:VEVENT\r\n"

@@ -16,8 +16,7 @@ from sddkit.rotation.deliver.smtp import DeliveryError, SmtpSender
 from sddkit.rotation.model import Shift
 from sddkit.rotation.stability import replan
 from sddkit.store import open_store
-
-from .conftest import Mailbox, write_team
+from tests.support.servers import Mailbox, write_team
 
 TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

@@ -25,8 +25,7 @@ from sddkit.rotation.model import Shift
 from sddkit.rotation.sequence import assign_sequences
 from sddkit.rotation.stability import replan
 from sddkit.store import open_store
-
-from .conftest import Radicale, write_team
+from tests.support.servers import Radicale, write_team
 
 TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

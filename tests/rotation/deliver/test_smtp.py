@@ -10,8 +10,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from sddkit.rotation.deliver.settings import SmtpSettings
 from sddkit.rotation.deliver.smtp import DeliveryError, SmtpSender
-
-from .conftest import Mailbox, free_port
+from tests.support.servers import Mailbox, free_port
 
 
 def note(number: int) -> EmailMessage:
