@@ -28,6 +28,7 @@ from sddkit.tickets.text import FieldError
 Progress = Callable[[Path, int, int], None]  # (file, bytes read, file size)
 PROGRESS_EVERY = 2000
 DETECT_BATCH = 500
+IMPORT_CACHE_KIB = 16 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,8 +63,15 @@ def import_files(
     ones are stored.
     """
     ensure_schema(conn)
-    with transaction(conn):
-        return [_import_one(conn, path, settings, progress) for path in paths]
+    cache_size = conn.execute("PRAGMA cache_size").fetchone()[0]
+    # A large import touches index pages all over the file; a bigger page cache (bounded, so
+    # memory stays flat) keeps them from being spilled and read back.
+    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        with transaction(conn):
+            return [_import_one(conn, path, settings, progress) for path in paths]
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
 def import_file(

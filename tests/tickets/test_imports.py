@@ -162,3 +162,14 @@ def test_malformed_records_are_reported_not_crashes(
         assert count_tickets(conn) == 0
     else:
         assert summary.total + len(summary.bad) >= count_tickets(conn)
+
+
+def test_import_restores_the_page_cache_size(conn: sqlite3.Connection, tmp_path: Path) -> None:
+    conn.execute("PRAGMA cache_size = -1234")
+    path = tmp_path / "export.json"
+    path.write_text(zendesk([zd(1)]))
+    import_file(conn, path)
+    path.write_text("{broken")
+    with pytest.raises(InputError):
+        import_file(conn, path)
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == -1234
