@@ -98,15 +98,16 @@ def _triage(result: DemoResult) -> None:
 
 def _report(result: DemoResult, out_dir: Path) -> None:
     report = result.report
-    _heading(f"5. Report — {len(report.traces)} fixes traced to the complaints behind them")
-    for trace in report.traces:
-        if trace.fix is None:
-            continue
-        before = "-" if trace.before_per_week is None else f"{trace.before_per_week:.1f}"
-        after = "-" if trace.after_per_week is None else f"{trace.after_per_week:.1f}"
+    _heading(
+        f"5. Report — {len(report.fixes)} fixes traced to the complaints behind "
+        f"{len(report.traces)} issues"
+    )
+    for fix in report.fixes:
+        after = "-" if fix.after_per_week is None else f"{fix.after_per_week:.1f}"
         click.echo(
-            f"  {trace.issue_key:<13} fixed by {trace.fix.ref} on {trace.fix.fixed_at:%Y-%m-%d}: "
-            f"{trace.tickets} tickets, complaints/week {before} -> {after}"
+            f"  {fix.ref:<5} {fix.fixed_at:%Y-%m-%d}  {fix.title or ''}\n"
+            f"        {len(fix.issue_keys)} issues, {fix.tickets} tickets from "
+            f"{fix.customers} customers; complaints/week {fix.before_per_week:.1f} -> {after}"
         )
     for path in result.report_files:
         click.echo(f"Wrote {path}")
