@@ -3,17 +3,36 @@
 The tracker is the ledger: every issue sddkit files carries the marker
 ``<!-- sddkit:theme=<theme id> -->`` in its body and the ``sddkit`` label, so a later run (on a
 stateless CI runner) finds it again instead of filing a duplicate.
+
+Every comment sddkit posts carries a mark too, ``sddkit:comment theme=T-x event=growth
+count=42``: hidden in an HTML comment on GitHub, a small grey footer on Jira (whose wiki
+markup has no hidden text). Before posting, a tracker looks for a comment with the same mark,
+so a retried or repeated post never shows twice, and planning reads the marks to know when
+it last commented.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 SDDKIT_LABEL = "sddkit"
 MARKER_RE = re.compile(r"<!--\s*sddkit:theme=([A-Za-z0-9_.:-]+)\s*-->")
+COMMENT_MARK_RE = re.compile(
+    r"sddkit:comment\s+theme=([A-Za-z0-9_.:-]+)\s+event=([a-z_]+)\s+count=(\d+)"
+)
+# How issues closed without a fix say so: GitHub's state_reason, Jira's resolution names.
+DEFAULT_NOT_PLANNED = (
+    "not_planned",
+    "duplicate",
+    "Won't Do",
+    "Won't Fix",
+    "Cannot Reproduce",
+    "Incomplete",
+)
 
 
 def marker(theme_id: str) -> str:
@@ -23,6 +42,40 @@ def marker(theme_id: str) -> str:
 def theme_id_in(body: str | None) -> str | None:
     match = MARKER_RE.search(body or "")
     return match.group(1) if match else None
+
+
+def closed_as_not_planned(close_reason: str | None, not_planned: Iterable[str]) -> bool:
+    """Whether a close reason (GitHub state_reason / Jira resolution) means "no fix"."""
+    return close_reason is not None and _fold(close_reason) in {_fold(r) for r in not_planned}
+
+
+def _fold(reason: str) -> str:
+    return reason.replace("\u2019", "'").strip().casefold()
+
+
+@dataclass(frozen=True)
+class CommentMark:
+    """The identity of a comment sddkit posted: theme, event ("growth" | "regression"), count."""
+
+    theme_id: str
+    event: str
+    count: int
+    at: datetime | None = None  # when the comment was posted (None: not known / not yet)
+
+    @property
+    def ident(self) -> tuple[str, str, int]:
+        return (self.theme_id, self.event, self.count)
+
+    def text(self, tracker: str) -> str:
+        token = f"sddkit:comment theme={self.theme_id} event={self.event} count={self.count}"
+        return f"{{color:#97a0af}}{token}{{color}}" if tracker == "jira" else f"<!-- {token} -->"
+
+    @classmethod
+    def parse(cls, text: str | None, at: datetime | None = None) -> CommentMark | None:
+        match = COMMENT_MARK_RE.search(text or "")
+        if match is None:
+            return None
+        return cls(match.group(1), match.group(2), int(match.group(3)), at)
 
 
 @dataclass(frozen=True)
@@ -50,6 +103,7 @@ class FiledIssue:
     fix: Fix | None = None
     labels: tuple[str, ...] = ()
     body: str = ""
+    close_reason: str | None = None  # GitHub state_reason / Jira resolution, when closed
 
 
 @dataclass(frozen=True)
@@ -76,7 +130,13 @@ class Tracker(Protocol):
 
     def update(self, issue: FiledIssue, draft: IssueDraft) -> FiledIssue: ...
 
-    def comment(self, issue: FiledIssue, text: str) -> None: ...
+    def comment(self, issue: FiledIssue, text: str) -> bool:
+        """Post `text` unless a comment with the same `CommentMark` is there; True if posted."""
+        ...
+
+    def comment_marks(self, issue: FiledIssue) -> list[CommentMark]:
+        """The marks of the comments sddkit posted on `issue`, oldest first."""
+        ...
 
     def fix_of(self, issue: FiledIssue) -> Fix | None:
         """The pull request / commit / resolution that closed the issue, if any."""

@@ -36,6 +36,8 @@ MIGRATIONS = [
     """,
     # The body holds the recorded counts, so `triage --offline` can plan from the cache.
     "ALTER TABLE tracker_issues ADD COLUMN body TEXT NOT NULL DEFAULT ''",
+    # Why a closed issue was closed, so offline plans skip those closed as not planned.
+    "ALTER TABLE tracker_issues ADD COLUMN close_reason TEXT",
 ]
 
 
@@ -49,7 +51,7 @@ def save_filed(conn: sqlite3.Connection, tracker: str, issues: Iterable[FiledIss
     with transaction(conn):
         conn.execute("DELETE FROM tracker_issues WHERE tracker = ?", (tracker,))
         conn.executemany(
-            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_row(tracker, issue) for issue in issues],
         )
 
@@ -82,6 +84,7 @@ def _row(tracker: str, issue: FiledIssue) -> tuple[str | None, ...]:
         fix.title if fix else None,
         ",".join(issue.labels),
         issue.body,
+        issue.close_reason,
     )
 
 
@@ -106,4 +109,5 @@ def _issue(row: sqlite3.Row) -> FiledIssue:
         fix=fix,
         labels=tuple(label for label in row["labels"].split(",") if label),
         body=row["body"],
+        close_reason=row["close_reason"],
     )

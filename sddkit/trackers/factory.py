@@ -57,6 +57,7 @@ def tracker_from_settings(
             policy=policy,
             timeout_s=settings.timeout_s,
             write_interval_s=settings.github.write_interval_s,
+            not_planned=settings.not_planned,
         )
     if settings.jira is None:
         raise ConfigError(where, "missing [jira] section with url and project", field="jira")
@@ -71,4 +72,5 @@ def tracker_from_settings(
         email=env.get("JIRA_EMAIL"),
         policy=policy,
         timeout_s=settings.timeout_s,
+        not_planned=settings.not_planned,
     )

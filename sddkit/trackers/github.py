@@ -7,22 +7,36 @@ then adds issues whose label someone removed, once the index has them.
 
 Issues are created with their labels and marker in one request, so no run can leave an
 unlabelled, unmarked issue behind. PyGithub's own retry is turned off: `RetryPolicy` retries.
+
+A comment is posted only if no comment on the issue carries the same mark, checked before the
+first attempt and again before a retry after a 5xx or timeout (which may follow a stored post).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 import requests
 from github import Auth, Github, GithubException
 from github.Issue import Issue
 
-from sddkit.trackers.base import SDDKIT_LABEL, FiledIssue, Fix, IssueDraft, theme_id_in
+from sddkit.trackers.base import (
+    DEFAULT_NOT_PLANNED,
+    SDDKIT_LABEL,
+    CommentMark,
+    FiledIssue,
+    Fix,
+    IssueDraft,
+    closed_as_not_planned,
+    theme_id_in,
+)
 from sddkit.trackers.retry import Failure, RetryPolicy, Scrubber, TrackerError
 from sddkit.trackers.settings import GitHubSettings
 
 T = TypeVar("T")
+FIX_WINDOW = timedelta(days=1)  # a PR merged this close to the issue's close is its fix
 
 
 class GitHubTracker:
@@ -34,11 +48,13 @@ class GitHubTracker:
         policy: RetryPolicy | None = None,
         timeout_s: float = 30.0,
         write_interval_s: float | None = 1.0,
+        not_planned: Iterable[str] = DEFAULT_NOT_PLANNED,
     ) -> None:
         self.name = f"github:{settings.repo}"
         self._settings = settings
         self._scrub = Scrubber([token])
         self._policy = policy or RetryPolicy()
+        self._not_planned = tuple(not_planned)
         self._github = Github(
             base_url=settings.url,
             auth=Auth.Token(token),
@@ -85,27 +101,70 @@ class GitHubTracker:
         self._call(f"update {issue.key}", lambda: target.edit(body=draft.body))
         return self._require(target)
 
-    def comment(self, issue: FiledIssue, text: str) -> None:
+    def comment(self, issue: FiledIssue, text: str) -> bool:
         target = self._issue(issue)
-        self._call(f"comment on {issue.key}", lambda: target.create_comment(text))
+        mark = CommentMark.parse(text)
+
+        def posted() -> bool | None:
+            """True if a comment with this mark is on the issue (None: post it)."""
+            if mark is None:
+                return None
+            return any(m.ident == mark.ident for m in self.comment_marks(issue)) or None
+
+        if posted():
+            return False
+
+        def post() -> bool:
+            target.create_comment(text)
+            return True
+
+        return self._call(f"comment on {issue.key}", post, before_retry=posted)
+
+    def comment_marks(self, issue: FiledIssue) -> list[CommentMark]:
+        target = self._issue(issue)
+        comments = self._call(f"comments of {issue.key}", lambda: list(target.get_comments()))
+        marks = (CommentMark.parse(c.body, c.created_at) for c in comments)
+        return [m for m in marks if m is not None and m.theme_id == issue.theme_id]
 
     def fix_of(self, issue: FiledIssue) -> Fix | None:
-        """The merged PR that references the issue, else the commit that closed it."""
-        if issue.state != "closed":
+        """What closed the issue: a merged pull request of this repository that references it
+        (cross-referenced / connected timeline events), preferring one merged within a day of
+        the close; else the commit of the `closed` event; else the referencing PR merged
+        closest to the close. None for an open issue or one closed as not planned.
+        """
+        if issue.state != "closed" or closed_as_not_planned(issue.close_reason, self._not_planned):
             return None
         target = self._issue(issue)
         events = self._call(f"timeline of {issue.key}", lambda: list(target.get_timeline()))
-        for event in reversed(events):
-            source = event.source if event.event == "cross-referenced" else None
-            pull = source.issue if source is not None else None
-            merged = pull.pull_request.merged_at if pull and pull.pull_request else None
-            if pull is not None and merged is not None:
-                return Fix("pull_request", f"#{pull.number}", merged, pull.html_url, pull.title)
+        closed_at = issue.closed_at
+        pulls = [fix for fix in map(self._merged_pull, events) if fix is not None]
+        if closed_at is not None:
+            pulls.sort(key=lambda fix: abs(fix.fixed_at - closed_at))
+        if pulls and (closed_at is None or abs(pulls[0].fixed_at - closed_at) <= FIX_WINDOW):
+            return pulls[0]
         for event in reversed(events):
             if event.event == "closed" and event.commit_id:
                 url = event.raw_data.get("commit_url")
                 return Fix("commit", event.commit_id, event.created_at, url)
-        return None
+        return pulls[0] if pulls else None
+
+    def _merged_pull(self, event: Any) -> Fix | None:
+        """The merged same-repository PR an event's source names, if any."""
+        if event.event not in ("cross-referenced", "connected"):
+            return None
+        source = event.raw_data.get("source") or {}
+        pull = source.get("issue") or {}
+        merged = (pull.get("pull_request") or {}).get("merged_at")
+        repo_url = str(pull.get("repository_url") or "")
+        repo = str((pull.get("repository") or {}).get("full_name") or "")
+        same_repo = repo_url.lower().endswith(f"/repos/{self._settings.repo}".lower()) or (
+            repo.lower() == self._settings.repo.lower()
+        )
+        if not merged or not same_repo:
+            return None
+        when = datetime.fromisoformat(str(merged).replace("Z", "+00:00"))
+        ref = f"#{pull['number']}"
+        return Fix("pull_request", ref, when, pull.get("html_url"), pull.get("title"))
 
     def _labelled(self) -> list[Issue]:
         return self._call(
@@ -143,6 +202,7 @@ class GitHubTracker:
             closed_at=issue.closed_at,
             labels=tuple(label.name for label in issue.labels),
             body=issue.body or "",
+            close_reason=issue.state_reason if issue.state == "closed" else None,
         )
 
     def _call(

@@ -2,7 +2,13 @@
 
 Earlier issues are found with JQL: the ``sddkit`` label, or the marker text in the
 description (for issues whose label someone removed; Jira's text index finds them). Jira wiki
-markup has no hidden comments, so the marker sits visibly in a small ``{noformat}`` footer.
+markup has no hidden comments, so the marker sits visibly in a small ``{noformat}`` footer, and
+each comment sddkit posts ends with a grey ``sddkit:comment theme=… event=… count=…`` line:
+a comment with that mark already on the issue is never posted again.
+
+The fix of a resolved issue is its resolution and resolution date, unless it was resolved as
+not planned ("Won't Do", "Duplicate"…: no fix); a remote link to a GitHub pull request (e.g.
+added by an integration or by hand) then names the pull request as the fix.
 
 Cloud authenticates with e-mail + API token (basic auth), Server/DC with a personal access
 token (bearer). The client is built on first use (its constructor calls serverInfo) with its
@@ -11,18 +17,30 @@ own retries off: `RetryPolicy` retries, with injectable sleeps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
 import requests
 from jira import JIRA, JIRAError
 
-from sddkit.trackers.base import SDDKIT_LABEL, FiledIssue, Fix, IssueDraft, theme_id_in
+from sddkit.trackers.base import (
+    DEFAULT_NOT_PLANNED,
+    SDDKIT_LABEL,
+    CommentMark,
+    FiledIssue,
+    Fix,
+    IssueDraft,
+    closed_as_not_planned,
+    theme_id_in,
+)
 from sddkit.trackers.retry import Failure, RetryPolicy, Scrubber, TrackerError
 from sddkit.trackers.settings import JiraSettings
 
 T = TypeVar("T")
+PULL_URL_RE = re.compile(r"^https?://[^/]+/([\w.-]+/[\w.-]+)/pull/(\d+)/?$")
+COMMENT_PAGE = 100
 FIELDS = ["summary", "description", "status", "labels", "created", "resolutiondate", "resolution"]
 
 
@@ -35,6 +53,7 @@ class JiraTracker:
         email: str | None = None,
         policy: RetryPolicy | None = None,
         timeout_s: float = 30.0,
+        not_planned: Iterable[str] = DEFAULT_NOT_PLANNED,
     ) -> None:
         if settings.deployment == "cloud" and not email:
             raise TrackerError("Jira Cloud needs JIRA_EMAIL (the API token's account) to be set")
@@ -45,6 +64,7 @@ class JiraTracker:
         self._scrub = Scrubber([token, email])
         self._policy = policy or RetryPolicy()
         self._timeout_s = timeout_s
+        self._not_planned = tuple(not_planned)
         self._client: JIRA | None = None
         self._raw: dict[str, Any] = {}  # key -> the issue resource last seen
 
@@ -86,11 +106,47 @@ class JiraTracker:
         )
         return self._require(target)
 
-    def comment(self, issue: FiledIssue, text: str) -> None:
-        self._call(f"comment on {issue.key}", lambda: self.client.add_comment(issue.key, text))
+    def comment(self, issue: FiledIssue, text: str) -> bool:
+        mark = CommentMark.parse(text)
+
+        def posted() -> bool | None:
+            """True if a comment with this mark is on the issue (None: post it)."""
+            if mark is None:
+                return None
+            return any(m.ident == mark.ident for m in self.comment_marks(issue)) or None
+
+        if posted():
+            return False
+
+        def post() -> bool:
+            self.client.add_comment(issue.key, text)
+            return True
+
+        return self._call(f"comment on {issue.key}", post, before_retry=posted)
+
+    def comment_marks(self, issue: FiledIssue) -> list[CommentMark]:
+        marks: list[CommentMark] = []
+        start = 0
+        while True:
+
+            def fetch(at: int = start) -> list[Any]:
+                return list(
+                    self.client.comments(
+                        issue.key, start_at=at, max_results=COMMENT_PAGE, order_by="created"
+                    )
+                )
+
+            page = self._call(f"comments of {issue.key}", fetch)
+            for comment in page:
+                mark = CommentMark.parse(comment.raw.get("body"), _time(comment.raw.get("created")))
+                if mark is not None and mark.theme_id == issue.theme_id:
+                    marks.append(mark)
+            if len(page) < COMMENT_PAGE:  # Jira honours maxResults up to 5000 for comments
+                return marks
+            start += len(page)
 
     def fix_of(self, issue: FiledIssue) -> Fix | None:
-        """The resolution (e.g. "Fixed") and when it was set; Jira's dev links need an app."""
+        """The resolution and its date, or a linked GitHub pull request with that date."""
         if issue.state != "closed":
             return None
         fields = self._issue(issue.key).raw["fields"]
@@ -98,6 +154,20 @@ class JiraTracker:
         resolved = _time(fields.get("resolutiondate"))
         if not resolution or resolved is None:
             return None
+        if closed_as_not_planned(resolution, self._not_planned):
+            return None
+        links = self._call(
+            f"remote links of {issue.key}", lambda: self.client.remote_links(issue.key)
+        )
+        pulls = [link.raw.get("object") or {} for link in links]
+        pulls = [obj for obj in pulls if PULL_URL_RE.match(str(obj.get("url") or ""))]
+        if pulls:
+            # A resolved (merged/closed) pull request first; else the last one linked.
+            pull = sorted(pulls, key=lambda o: bool((o.get("status") or {}).get("resolved")))[-1]
+            match = PULL_URL_RE.match(str(pull["url"]))
+            assert match is not None
+            ref = f"{match.group(1)}#{match.group(2)}"
+            return Fix("pull_request", ref, resolved, str(pull["url"]), pull.get("title"))
         return Fix("resolution", resolution, resolved, issue.url)
 
     @property
@@ -157,6 +227,7 @@ class JiraTracker:
             closed_at=_time(fields.get("resolutiondate")) if closed else None,
             labels=tuple(fields.get("labels") or ()),
             body=fields.get("description") or "",
+            close_reason=(fields.get("resolution") or {}).get("name") if closed else None,
         )
 
     def _call(

@@ -16,6 +16,7 @@ from typing import Any
 
 from sddkit.errors import ConfigError
 from sddkit.themes.model import KINDS
+from sddkit.trackers.base import DEFAULT_NOT_PLANNED
 
 TRACKERS = ("github", "jira")
 DEFAULT_LABELS: dict[str, tuple[str, ...]] = {
@@ -56,7 +57,9 @@ class TriageSettings:
     labels: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     comment_growth: int = 5  # comment when a theme grew by this many tickets ...
     comment_growth_pct: float = 25.0  # ... or by this percentage since the recorded count
-    regression_min: int = 1  # new tickets after an issue closed that make a regression comment
+    regression_min: int = 3  # new tickets after an issue closed that make a regression comment
+    # close reasons (GitHub state_reason, Jira resolution; any case) meaning "closed, no fix"
+    not_planned: tuple[str, ...] = DEFAULT_NOT_PLANNED
     max_quotes: int = 3
     max_ticket_refs: int = 30
     ticket_urls: Mapping[str, str] = field(default_factory=dict)  # source -> URL with "{id}"
@@ -85,6 +88,7 @@ _TRIAGE_KEYS = {
     "comment_growth": int,
     "comment_growth_pct": (int, float),
     "regression_min": int,
+    "not_planned": list,
     "max_quotes": int,
     "max_ticket_refs": int,
     "ticket_urls": dict,
@@ -134,6 +138,8 @@ def settings_from_mapping(
     if "kinds" in triage:
         kinds = [parser.choice("triage", "kinds", k, KINDS) for k in triage["kinds"]]
         values["kinds"] = tuple(kinds)
+    if "not_planned" in triage:
+        values["not_planned"] = parser.strings("triage", "not_planned", triage["not_planned"])
     if "labels" in triage:
         values["labels"] = {**DEFAULT_LABELS, **parser.labels(triage["labels"])}
     if "ticket_urls" in triage:
@@ -177,6 +183,11 @@ class _Parser:
         if value not in allowed:
             raise self.fail(section, key, f"{value!r} is not one of {', '.join(allowed)}")
         return str(value)
+
+    def strings(self, section: str, key: str, value: list[Any]) -> tuple[str, ...]:
+        if not all(isinstance(item, str) and item.strip() for item in value):
+            raise self.fail(section, key, "expected a list of non-empty strings")
+        return tuple(value)
 
     def labels(self, table: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
         labels: dict[str, tuple[str, ...]] = {}

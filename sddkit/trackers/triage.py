@@ -5,12 +5,17 @@
 - ``create``      no issue carries the theme's marker and the theme passes the thresholds;
 - ``update``      the issue's recorded counts differ from the theme's (body rewritten);
 - ``comment``     the theme grew by at least `comment_growth` tickets or `comment_growth_pct`
-                  percent since the recorded count (body rewritten, then a short comment);
-- ``regression``  the issue is closed and new tickets arrived after it closed (comment, and the
-                  body records how many so the next run does not repeat itself);
-- ``nothing``     up to date, below the thresholds, or a kind that is not filed.
+                  percent since the last growth comment or recorded count (a short comment,
+                  then the body rewritten);
+- ``regression``  the issue was closed as completed and at least `regression_min` tickets
+                  arrived after it closed; repeated only when `comment_growth` more arrived
+                  since the last regression comment (comment, then body);
+- ``nothing``     up to date, below the thresholds, a kind that is not filed, or closed as
+                  not planned (won't do, duplicate…: new tickets there are not a regression).
 
 The title of an existing issue is never changed (people rename issues), nor its labels/state.
+When sddkit last commented comes from the marks on its comments (`CommentMark`), passed in as
+`marks`; the tracker is the ledger, so this holds across stateless runs and crashes.
 """
 
 from __future__ import annotations
@@ -21,7 +26,13 @@ from datetime import datetime
 
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
-from sddkit.trackers.base import FiledIssue, IssueDraft, Tracker
+from sddkit.trackers.base import (
+    CommentMark,
+    FiledIssue,
+    IssueDraft,
+    Tracker,
+    closed_as_not_planned,
+)
 from sddkit.trackers.retry import TrackerError
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import Counts, recorded_counts, render_draft, splice
@@ -36,7 +47,7 @@ class Action:
     reason: str
     draft: IssueDraft | None = None  # create; update/comment/regression: the body to write
     issue: FiledIssue | None = None
-    comment: str | None = None
+    comment: str | None = None  # ends with the comment's CommentMark
 
     @property
     def writes(self) -> bool:
@@ -68,16 +79,20 @@ def plan_triage(
     *,
     tracker: str,
     now: datetime,
+    marks: Mapping[str, Sequence[CommentMark]] | None = None,
 ) -> list[Action]:
-    """One action per theme, largest themes first. Pure: reads nothing but the templates."""
-    by_theme: dict[str, list[FiledIssue]] = {}
-    for issue in sorted(filed, key=lambda i: (i.created_at, i.key)):
-        by_theme.setdefault(issue.theme_id, []).append(issue)
+    """One action per theme, largest themes first. Pure: reads nothing but the templates.
+
+    `marks` maps issue keys to the marks of sddkit's comments on them (see `needs_marks`).
+    """
+    marks = marks or {}
     actions = []
-    for theme in sorted(themes, key=lambda t: (-t.size, t.id)):
-        issues = by_theme.get(theme.id, [])
+    for theme, issues in _pair(themes, filed):
         if issues:
-            action = _for_filed(theme, issues[0], tickets, settings, tracker, now)
+            issue = issues[0]
+            action = _for_filed(
+                theme, issue, tickets, settings, tracker, now, marks.get(issue.key, ())
+            )
             if len(issues) > 1:
                 extra = ", ".join(i.key for i in issues[1:])
                 action = _note(action, f"; also marked: {extra} (duplicates, left alone)")
@@ -85,6 +100,50 @@ def plan_triage(
             action = _for_new(theme, tickets, settings, tracker, now)
         actions.append(action)
     return actions
+
+
+def needs_marks(
+    themes: Iterable[Theme],
+    filed: Sequence[FiledIssue],
+    tickets: Mapping[str, Ticket],
+    settings: TriageSettings,
+) -> list[FiledIssue]:
+    """The issues whose comment marks can change the plan: those that may get a comment."""
+    wanted = []
+    for theme, issues in _pair(themes, filed):
+        if not issues:
+            continue
+        issue = issues[0]
+        if issue.state == "closed":
+            if closed_as_not_planned(issue.close_reason, settings.not_planned):
+                continue
+            if _after_close(theme, issue, tickets) >= max(1, settings.regression_min):
+                wanted.append(issue)
+        else:
+            recorded = recorded_counts(issue.body)
+            if recorded is not None and theme.size > recorded.tickets:
+                wanted.append(issue)
+    return wanted
+
+
+def _pair(
+    themes: Iterable[Theme], filed: Sequence[FiledIssue]
+) -> list[tuple[Theme, list[FiledIssue]]]:
+    """Each theme (largest first) with the issues carrying its marker, oldest first."""
+    by_theme: dict[str, list[FiledIssue]] = {}
+    for issue in sorted(filed, key=lambda i: (i.created_at, i.key)):
+        by_theme.setdefault(issue.theme_id, []).append(issue)
+    ordered = sorted(themes, key=lambda t: (-t.size, t.id))
+    return [(theme, by_theme.get(theme.id, [])) for theme in ordered]
+
+
+def _after_close(theme: Theme, issue: FiledIssue, tickets: Mapping[str, Ticket]) -> int:
+    closed_at = issue.closed_at
+    if issue.state != "closed" or closed_at is None:
+        return 0
+    return sum(
+        1 for key in theme.ticket_keys if key in tickets and tickets[key].created_at > closed_at
+    )
 
 
 def _for_new(
@@ -115,14 +174,12 @@ def _for_filed(
     settings: TriageSettings,
     tracker: str,
     now: datetime,
+    marks: Sequence[CommentMark],
 ) -> Action:
     recorded = recorded_counts(issue.body)
-    after_close = recorded.after_close if recorded else 0
-    if issue.state == "closed" and issue.closed_at is not None:
-        closed_at = issue.closed_at
-        after_close = sum(
-            1 for key in theme.ticket_keys if key in tickets and tickets[key].created_at > closed_at
-        )
+    after_close = _after_close(theme, issue, tickets)
+    if issue.state != "closed":
+        after_close = recorded.after_close if recorded else 0
     counts = Counts(theme.size, theme.customer_count, after_close)
 
     def rewrite(kind: str, reason: str, comment: str | None = None) -> Action:
@@ -131,28 +188,64 @@ def _for_filed(
         draft = IssueDraft(draft.theme_id, issue.title, body, issue.labels, draft.issue_type)
         return Action(kind, theme, reason, draft=draft, issue=issue, comment=comment)
 
+    def with_mark(text: str, event: str, count: int) -> str:
+        return f"{text}\n\n{CommentMark(theme.id, event, count).text(tracker)}"
+
     if issue.state == "closed":
-        new = after_close - (recorded.after_close if recorded else 0)
-        if new >= max(1, settings.regression_min):
-            since = issue.closed_at.date().isoformat() if issue.closed_at else "?"
-            text = (
-                f"Possible regression: {new} new support ticket{'s' if new != 1 else ''} "
-                f"about this since it was closed on {since} ({after_close} in all since then, "
-                f"{theme.size} in the theme). Reported by sddkit."
+        since = issue.closed_at.date().isoformat() if issue.closed_at else "?"
+        if closed_as_not_planned(issue.close_reason, settings.not_planned):
+            return Action(
+                "nothing",
+                theme,
+                f"closed as not planned ({issue.close_reason}); new tickets: {after_close}",
+                issue=issue,
             )
-            return rewrite("regression", f"closed, {new} new tickets since {since}", text)
-        return Action("nothing", theme, "closed, no new tickets since", issue=issue)
+        closed_at = issue.closed_at
+        earlier = [
+            m.count
+            for m in marks
+            if m.event == "regression" and (m.at is None or closed_at is None or m.at >= closed_at)
+        ]
+        last = max(earlier, default=None)
+        # The first comment needs regression_min new tickets; each repeat comment_growth more.
+        if last is None:
+            needed = max(1, settings.regression_min)
+            rule = f"comments from {needed}"
+        else:
+            needed = last + max(1, settings.comment_growth)
+            rule = f"last regression comment at {last}, next from {needed}"
+        if after_close < needed:
+            reason = f"closed, {after_close} new tickets since {since} ({rule})"
+            return Action("nothing", theme, reason, issue=issue)
+        new = after_close - (last or 0)
+        text = (
+            f"Possible regression: {new} new support ticket{'s' if new != 1 else ''} "
+            f"about this since {'the last such note' if last else 'it was closed'} "
+            f"({after_close} since it was closed on {since}, {theme.size} in the theme). "
+            "Reported by sddkit."
+        )
+        return rewrite(
+            "regression",
+            f"closed, {after_close} new tickets since {since}",
+            with_mark(text, "regression", after_close),
+        )
     if recorded is None:
         return rewrite("update", "issue body has no sddkit counts; rewriting them")
-    grew = theme.size - recorded.tickets
-    pct = 100.0 * grew / recorded.tickets if recorded.tickets else 0.0
+    # The last growth comment counts even if the body was not rewritten after it (a crash).
+    base = max([recorded.tickets, *(m.count for m in marks if m.event == "growth")])
+    grew = theme.size - base
+    pct = 100.0 * grew / base if base else 0.0
     if grew > 0 and (grew >= settings.comment_growth or pct >= settings.comment_growth_pct):
         text = (
-            f"This theme grew from {recorded.tickets} to {theme.size} support tickets "
+            f"This theme grew from {base} to {theme.size} support tickets "
             f"(+{grew}, {pct:+.0f}%), now from {theme.customer_count} customers; "
             f"trend: {theme.trend}. Reported by sddkit."
         )
-        return rewrite("comment", f"grew {recorded.tickets} → {theme.size} tickets", text)
+        return rewrite(
+            "comment",
+            f"grew {base} → {theme.size} tickets",
+            with_mark(text, "growth", theme.size),
+        )
     if (recorded.tickets, recorded.customers) != (counts.tickets, counts.customers):
         return rewrite(
             "update",
@@ -171,8 +264,10 @@ def _note(action: Action, text: str) -> Action:
 def apply_plan(tracker: Tracker, actions: Sequence[Action]) -> ApplyResult:
     """Perform the actions in order; stop at the first failure and say what remains.
 
-    For growth/regression the body is written before the comment: if the run dies in
-    between, the next run sees the new count and does not comment twice.
+    For growth/regression the comment is posted before the body is rewritten: if the run
+    dies in between, the next run still sees the old counts in the body and plans the same
+    comment, which the tracker finds by its mark and does not post again; then it rewrites
+    the body. (Body first would lose the comment: the next run would see the new counts.)
     """
     result = ApplyResult()
     pending = [a for a in actions if a.writes]
@@ -191,7 +286,6 @@ def _perform(tracker: Tracker, action: Action) -> FiledIssue:
     if action.kind == "create":
         return tracker.create(action.draft)
     assert action.issue is not None
-    issue = tracker.update(action.issue, action.draft)
     if action.comment:
-        tracker.comment(issue, action.comment)
-    return issue
+        tracker.comment(action.issue, action.comment)
+    return tracker.update(action.issue, action.draft)

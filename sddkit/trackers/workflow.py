@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from sddkit.themes.model import Theme
 from sddkit.themes.store import load_themes
+from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import get_tickets
 from sddkit.trackers.base import FiledIssue, Tracker
 from sddkit.trackers.cache import load_filed, save_filed
 from sddkit.trackers.settings import TriageSettings
-from sddkit.trackers.triage import Action, ApplyResult, apply_plan, plan_triage
+from sddkit.trackers.triage import Action, ApplyResult, apply_plan, needs_marks, plan_triage
 
 
 @dataclass
@@ -35,10 +38,32 @@ def plan_run(
     themes = load_themes(conn)
     keys = sorted({key for theme in themes for key in theme.ticket_keys})
     tickets = {ticket.key: ticket for ticket in get_tickets(conn, keys)}
-    filed = tracker.filed_issues() if tracker is not None else load_filed(conn, cache_name)
-    name = tracker.name if tracker is not None else cache_name
-    actions = plan_triage(themes, filed, tickets, settings, tracker=kind, now=now)
-    return TriageRun(name, actions)
+    if tracker is None:
+        filed = load_filed(conn, cache_name)
+        actions = plan_triage(themes, filed, tickets, settings, tracker=kind, now=now)
+        return TriageRun(cache_name, actions)
+    actions = plan_against(tracker, themes, tickets, settings, kind=kind, now=now)
+    return TriageRun(tracker.name, actions)
+
+
+def plan_against(
+    tracker: Tracker,
+    themes: Sequence[Theme],
+    tickets: Mapping[str, Ticket],
+    settings: TriageSettings,
+    *,
+    kind: str,
+    now: datetime,
+) -> list[Action]:
+    """The plan from the tracker's issues and, for those that may get a comment, the marks
+    of sddkit's comments on them: a comment posted by an earlier (perhaps crashed) run is
+    known. Offline plans (from the cache) go without marks."""
+    filed = tracker.filed_issues()
+    marks = {
+        issue.key: tracker.comment_marks(issue)
+        for issue in needs_marks(themes, filed, tickets, settings)
+    }
+    return plan_triage(themes, filed, tickets, settings, tracker=kind, now=now, marks=marks)
 
 
 def apply_run(conn: sqlite3.Connection, run: TriageRun, tracker: Tracker) -> TriageRun:

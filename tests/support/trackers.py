@@ -122,7 +122,9 @@ class FakeGitHub(FakeServer):
         self.repo = repo
         self.issues: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[str]] = {}
+        self.comment_times: dict[int, list[datetime]] = {}
         self.timelines: dict[int, list[dict[str, Any]]] = {}
+        self.clock = NOW  # when comments are posted
         self.indexed: set[int] = set()  # what search sees; new issues are not indexed yet
 
     @property
@@ -164,12 +166,20 @@ class FakeGitHub(FakeServer):
         self._set_labels(issue, labels)
         self.issues[number] = issue
         self.comments[number] = []
+        self.comment_times[number] = []
         self.timelines[number] = []
         return issue
 
-    def close(self, number: int, at: datetime, *, commit: str | None = None) -> None:
+    def close(
+        self,
+        number: int,
+        at: datetime,
+        *,
+        commit: str | None = None,
+        reason: str = "completed",
+    ) -> None:
         issue = self.issues[number]
-        issue.update(state="closed", state_reason="completed", closed_at=_iso(at))
+        issue.update(state="closed", state_reason=reason, closed_at=_iso(at))
         self.timelines[number].append(
             {
                 "id": 5000 + number,
@@ -180,6 +190,58 @@ class FakeGitHub(FakeServer):
                 "created_at": _iso(at),
             }
         )
+
+    def reference(
+        self,
+        number: int,
+        pull: int,
+        *,
+        merged: datetime | None,
+        event: str = "cross-referenced",
+        repo: str | None = None,
+        title: str = "Fix CSV export",
+    ) -> None:
+        """A pull request (of `repo`, default this one) that mentions issue `number`."""
+        repo = repo or self.repo
+        html = f"{self.base}/{repo}/pull/{pull}"
+        source = {
+            "number": pull,
+            "title": title,
+            "html_url": html,
+            "url": f"{self.api}/repos/{repo}/issues/{pull}",
+            "repository_url": f"{self.api}/repos/{repo}",
+            "state": "closed" if merged else "open",
+            "pull_request": {
+                "merged_at": _iso(merged),
+                "html_url": html,
+                "url": f"{self.api}/repos/{repo}/pulls/{pull}",
+            },
+        }
+        when = merged or NOW
+        self.timelines[number].insert(
+            0,
+            {
+                "event": event,
+                "created_at": _iso(when),
+                "updated_at": _iso(when),
+                "source": {"type": "issue", "issue": source},
+            },
+        )
+
+    def _comment(self, number: int, index: int) -> dict[str, Any]:
+        issue = self.issues[number]
+        return {
+            "id": 9000 + 100 * number + index,
+            "node_id": f"IC_{number}_{index}",
+            "url": f"{issue['url']}/comments/{index}",
+            "html_url": f"{issue['html_url']}#issuecomment-{index}",
+            "issue_url": issue["url"],
+            "body": self.comments[number][index],
+            "created_at": _iso(self.comment_times[number][index]),
+            "updated_at": _iso(self.comment_times[number][index]),
+            "user": {"login": "sddkit-bot", "id": 7, "type": "Bot"},
+            "author_association": "NONE",
+        }
 
     def _set_labels(self, issue: dict[str, Any], names: list[str]) -> None:
         issue["labels"] = [
@@ -218,18 +280,12 @@ class FakeGitHub(FakeServer):
             return _json(issue)
         if tail == "/comments" and request.method == "POST":
             self.comments[number].append(request.get_json()["body"])
+            self.comment_times[number].append(self.clock)
             issue["comments"] += 1
-            return _json(
-                {
-                    "id": 9000 + issue["comments"],
-                    "body": request.get_json()["body"],
-                    "html_url": issue["html_url"] + "#comment",
-                    "created_at": _iso(NOW),
-                    "updated_at": _iso(NOW),
-                    "user": {"login": "sddkit-bot", "id": 7},
-                },
-                201,
-            )
+            return _json(self._comment(number, len(self.comments[number]) - 1), 201)
+        if tail == "/comments":
+            items = [self._comment(number, i) for i in range(len(self.comments[number]))]
+            return self._page(request, items, lambda page: page)
         if tail == "/timeline":
             return _json(self.timelines[number])
         return _json(issue)
@@ -283,6 +339,7 @@ class FakeJira(FakeServer):
         self.email = email
         self.issues: dict[str, dict[str, Any]] = {}
         self.comments: dict[str, list[str]] = {}
+        self.remote_links: dict[str, list[dict[str, Any]]] = {}
         self.indexed: set[str] = set()
 
     def authorized(self, request: Request) -> bool:
@@ -313,7 +370,27 @@ class FakeJira(FakeServer):
         }
         self.issues[key] = issue
         self.comments[key] = []
+        self.remote_links[key] = []
         return issue
+
+    def link_pull(self, key: str, url: str, *, title: str, resolved: bool = True) -> None:
+        """A remote link (REST v2 shape) from issue `key` to a GitHub pull request."""
+        links = self.remote_links[key]
+        links.append(
+            {
+                "id": 10000 + len(links),
+                "self": f"{self.base}/rest/api/2/issue/{key}/remotelink/{10000 + len(links)}",
+                "globalId": f"github-pr={url}",
+                "application": {"type": "com.github", "name": "GitHub"},
+                "relationship": "fixed by",
+                "object": {
+                    "url": url,
+                    "title": title,
+                    "icon": {"url16x16": "https://github.com/favicon.ico", "title": "GitHub"},
+                    "status": {"resolved": resolved},
+                },
+            }
+        )
 
     def resolve(self, key: str, at: str, resolution: str = "Fixed") -> None:
         self.issues[key]["fields"].update(
@@ -356,18 +433,47 @@ class FakeJira(FakeServer):
         if path == "/rest/api/2/issue" and request.method == "POST":
             issue = self.add_issue(request.get_json()["fields"])
             return _json({"id": issue["id"], "key": issue["key"], "self": issue["self"]}, 201)
-        match = re.fullmatch(r"/rest/api/2/issue/([A-Z]+-\d+)(/comment)?", path)
+        match = re.fullmatch(r"/rest/api/2/issue/([A-Z]+-\d+)(/comment|/remotelink)?", path)
         if not match or match.group(1) not in self.issues:
             return _json({"errorMessages": ["Issue does not exist"], "errors": {}}, 404)
         issue = self.issues[match.group(1)]
+        if match.group(2) == "/remotelink":
+            return _json(self.remote_links[issue["key"]])
         if match.group(2) and request.method == "POST":
-            body = request.get_json()["body"]
-            self.comments[issue["key"]].append(body)
-            return _json({"id": "1", "body": body, "self": issue["self"] + "/comment/1"}, 201)
+            self.comments[issue["key"]].append(request.get_json()["body"])
+            return _json(self._comment(issue, len(self.comments[issue["key"]]) - 1), 201)
+        if match.group(2):
+            return self._comments(request, issue)
         if request.method == "PUT":
             issue["fields"].update(request.get_json().get("fields", {}))
             return Response(status=204)
         return _json(issue)
+
+    def _comment(self, issue: dict[str, Any], index: int) -> dict[str, Any]:
+        author = {"name": "sddkit", "displayName": "sddkit bot", "active": True}
+        return {
+            "id": str(20000 + index),
+            "self": f"{issue['self']}/comment/{20000 + index}",
+            "author": author,
+            "updateAuthor": author,
+            "body": self.comments[issue["key"]][index],
+            "created": "2025-03-03T09:00:00.000+0000",
+            "updated": "2025-03-03T09:00:00.000+0000",
+        }
+
+    def _comments(self, request: Request, issue: dict[str, Any]) -> Response:
+        """GET issue/{key}/comment: a page of comments (startAt, maxResults, total)."""
+        everything = [self._comment(issue, i) for i in range(len(self.comments[issue["key"]]))]
+        start = int(request.args.get("startAt", 0))
+        size = int(request.args.get("maxResults", 5000))
+        return _json(
+            {
+                "startAt": start,
+                "maxResults": size,
+                "total": len(everything),
+                "comments": everything[start : start + size],
+            }
+        )
 
     def _search(self, request: Request, cloud_endpoint: bool) -> Response:
         if cloud_endpoint != self.cloud:

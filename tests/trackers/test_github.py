@@ -12,7 +12,8 @@ from sddkit.trackers.base import IssueDraft, marker
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.retry import RateLimited, RetryPolicy, TrackerError
 from sddkit.trackers.settings import GitHubSettings, TriageSettings
-from sddkit.trackers.triage import apply_plan, plan_triage
+from sddkit.trackers.triage import apply_plan
+from sddkit.trackers.workflow import plan_against
 from tests.support import trackers as fakes
 
 NOW = fakes.NOW
@@ -23,10 +24,12 @@ def tracker(server: Any, policy: RetryPolicy) -> GitHubTracker:
     return GitHubTracker(settings, fakes.GH_TOKEN, policy=policy, write_interval_s=0)
 
 
-def run(server: Any, policy: RetryPolicy, themes: list[Any], tickets: dict[str, Any]) -> Any:
+def run(
+    server: Any, policy: RetryPolicy, themes: list[Any], tickets: dict[str, Any], **opts: Any
+) -> Any:
     gh = tracker(server, policy)
-    settings = TriageSettings(min_tickets=3, min_customers=2)
-    actions = plan_triage(themes, gh.filed_issues(), tickets, settings, tracker="github", now=NOW)
+    settings = TriageSettings(min_tickets=3, min_customers=2, **opts)
+    actions = plan_against(gh, themes, tickets, settings, kind="github", now=NOW)
     return actions, apply_plan(gh, actions)
 
 
@@ -106,21 +109,106 @@ def test_renamed_issue_without_label_is_found_by_marker_and_keeps_its_title(
     assert issue["title"] == "CSV export broken for big accounts"
 
 
-def test_closed_issue_with_new_complaints_gets_a_regression_comment(
+def test_closed_issue_comments_from_regression_min_then_once_per_growth(
     fake_github: Any, policy: Any
 ) -> None:
     tickets = fakes.corpus("a", 6)
     run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
     closed_at = max(t.created_at for t in tickets.values()) + timedelta(hours=1)
     fake_github.close(1, closed_at, commit="a1b2c3d")
-    later = tickets | fakes.corpus("late", 2, start_day=20)
-    actions, _ = run(fake_github, policy, [fakes.theme("T-a", list(later))], later)
+
+    def late(n: int) -> tuple[list[Any], dict[str, Any]]:
+        later = tickets | fakes.corpus("late", n, start_day=20)
+        return [fakes.theme("T-a", list(later))], later
+
+    actions, _ = run(fake_github, policy, *late(2))  # below regression_min (3)
+    assert [a.kind for a in actions] == ["nothing"] and "comments from 3" in actions[0].reason
+    actions, _ = run(fake_github, policy, *late(3))
     assert [a.kind for a in actions] == ["regression"]
-    assert len(fake_github.issues) == 1
-    assert fake_github.issues[1]["state"] == "closed"
-    assert "Possible regression: 2 new support tickets" in fake_github.comments[1][0]
+    assert fake_github.issues[1]["state"] == "closed" and len(fake_github.issues) == 1
+    [note] = fake_github.comments[1]
+    assert "Possible regression: 3 new support tickets" in note
+    assert "<!-- sddkit:comment theme=T-a event=regression count=3 -->" in note
+    for n in (3, 7):  # again, and +4 < comment_growth (5): the mark says it was said
+        actions, _ = run(fake_github, policy, *late(n))
+        assert [a.kind for a in actions] == ["nothing"], actions[0].reason
+    assert "last regression comment at 3, next from 8" in actions[0].reason
+    actions, _ = run(fake_github, policy, *late(8))
+    assert [a.kind for a in actions] == ["regression"] and len(fake_github.comments[1]) == 2
+    assert "5 new support tickets about this since the last such note" in fake_github.comments[1][1]
+
+
+@pytest.mark.parametrize("reason", ["not_planned", "duplicate"])
+def test_issue_closed_as_not_planned_gets_no_regression_and_has_no_fix(
+    fake_github: Any, policy: Any, reason: str
+) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    closed_at = max(t.created_at for t in tickets.values()) + timedelta(hours=1)
+    fake_github.close(1, closed_at, commit="a1b2c3d", reason=reason)
+    later = tickets | fakes.corpus("late", 9, start_day=20)
     actions, _ = run(fake_github, policy, [fakes.theme("T-a", list(later))], later)
-    assert [a.kind for a in actions] == ["nothing"] and len(fake_github.comments[1]) == 1
+    assert [(a.kind, a.reason) for a in actions] == [
+        ("nothing", f"closed as not planned ({reason}); new tickets: 9")
+    ]
+    assert fake_github.comments[1] == [] and fake_github.writes() == [
+        ("POST", "/repos/acme/app/issues")
+    ]
+    gh = tracker(fake_github, policy)
+    [filed] = gh.filed_issues()
+    assert filed.close_reason == reason and gh.fix_of(filed) is None
+
+
+def test_comment_post_lost_after_it_was_stored_is_not_posted_twice(
+    fake_github: Any, policy: Any
+) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    fake_github.faults.append(
+        fakes.Fault("POST", "/repos/acme/app/issues/1/comments", 502, after=True)
+    )
+    grown = fakes.corpus("a", 12)
+    actions, result = run(fake_github, policy, [fakes.theme("T-a", list(grown))], grown)
+    assert [a.kind for a in actions] == ["comment"] and result.complete
+    assert fake_github.log.count(("POST", "/repos/acme/app/issues/1/comments")) == 1
+    [note] = fake_github.comments[1]
+    assert "<!-- sddkit:comment theme=T-a event=growth count=12 -->" in note
+    assert "12 support tickets" in fake_github.issues[1]["body"]
+
+
+def test_run_killed_between_comment_and_body_is_completed_once(
+    fake_github: Any, policy: Any
+) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    fake_github.faults.append(fakes.Fault("PATCH", "/repos/acme/app/issues/1", 500, times=99))
+    grown = fakes.corpus("a", 12)
+    themes = [fakes.theme("T-a", list(grown))]
+    actions, result = run(fake_github, policy, themes, grown)
+    assert not result.complete and [a.kind for a in result.remaining] == ["comment"]
+    assert len(fake_github.comments[1]) == 1
+    assert "6 support tickets" in fake_github.issues[1]["body"]  # the body write was lost
+    fake_github.faults.clear()
+    # Replaying the same (stale) plan: the tracker finds the comment by its mark.
+    assert apply_plan(tracker(fake_github, policy), actions).complete
+    assert len(fake_github.comments[1]) == 1
+    assert "12 support tickets" in fake_github.issues[1]["body"]
+
+
+def test_next_run_after_a_kill_knows_the_comment_from_its_mark(
+    fake_github: Any, policy: Any
+) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    fake_github.faults.append(fakes.Fault("PATCH", "/repos/acme/app/issues/1", 500, times=99))
+    grown = fakes.corpus("a", 12)
+    run(fake_github, policy, [fakes.theme("T-a", list(grown))], grown)
+    fake_github.faults.clear()
+    more = fakes.corpus("a", 14)  # grew again meanwhile, by less than comment_growth
+    actions, result = run(fake_github, policy, [fakes.theme("T-a", list(more))], more)
+    assert [a.kind for a in actions] == ["update"] and result.complete
+    assert len(fake_github.comments[1]) == 1
+    assert "14 support tickets" in fake_github.issues[1]["body"]
 
 
 def test_crash_after_create_then_second_run_completes(fake_github: Any, policy: Any) -> None:
@@ -200,41 +288,54 @@ def test_token_never_appears_in_errors_or_logs(
     assert fake_github.seen_auth[0] == f"token {fakes.GH_TOKEN}"  # it was really sent
 
 
-def test_fix_of_prefers_the_merged_pull_request(fake_github: Any, policy: Any) -> None:
-    fake_github.add_issue("Bug: x", marker("T-x"), ["sddkit"])
-    fake_github.close(1, NOW, commit="abc1234")
-    merged = "2025-03-02T10:00:00Z"
-    pull = {
-        "number": 41,
-        "title": "Fix CSV export",
-        "html_url": "http://x/pull/41",
-        "url": fake_github.api + "/repos/acme/app/issues/41",
-        "state": "closed",
-        "pull_request": {
-            "merged_at": merged,
-            "html_url": "http://x/pull/41",
-            "url": fake_github.api + "/repos/acme/app/pulls/41",
-        },
-    }
-    fake_github.timelines[1].insert(
-        0,
-        {
-            "event": "cross-referenced",
-            "created_at": merged,
-            "source": {"type": "issue", "issue": pull},
-        },
-    )
-    gh = tracker(fake_github, policy)
+def closed_issue(server: Any, policy: Any, *, commit: str | None = "abc1234") -> Any:
+    server.add_issue("Bug: x", marker("T-x"), ["sddkit"])
+    server.close(1, NOW, commit=commit)
+    return tracker(server, policy)
+
+
+def fix_of(server: Any, policy: Any) -> Any:
+    gh = tracker(server, policy)
     [filed] = gh.filed_issues()
-    fix = gh.fix_of(filed)
-    assert fix is not None and (fix.kind, fix.ref, fix.title) == (
-        "pull_request",
-        "#41",
-        "Fix CSV export",
-    )
-    fake_github.timelines[1].pop(0)
-    fix = tracker(fake_github, policy).fix_of(filed)
+    return gh.fix_of(filed)
+
+
+@pytest.mark.parametrize("event", ["cross-referenced", "connected"])
+def test_fix_is_the_same_repo_pull_request_merged_near_the_close(
+    fake_github: Any, policy: Any, event: str
+) -> None:
+    closed_issue(fake_github, policy)
+    fake_github.reference(1, 38, merged=NOW - timedelta(days=9), title="Groundwork")
+    fake_github.reference(1, 41, merged=NOW - timedelta(hours=2), event=event)
+    fake_github.reference(1, 43, merged=None, title="Open follow-up")
+    fake_github.reference(1, 7, merged=NOW, repo="acme/other", title="Elsewhere")
+    fix = fix_of(fake_github, policy)
+    assert fix is not None
+    assert (fix.kind, fix.ref, fix.title) == ("pull_request", "#41", "Fix CSV export")
+    assert fix.fixed_at == NOW - timedelta(hours=2)
+    assert fix.url == f"{fake_github.base}/acme/app/pull/41"
+
+
+def test_fix_is_the_closing_commit_when_no_pull_request_was_merged_near_the_close(
+    fake_github: Any, policy: Any
+) -> None:
+    closed_issue(fake_github, policy)
+    fake_github.reference(1, 38, merged=NOW - timedelta(days=9), title="Groundwork")
+    fake_github.reference(1, 7, merged=NOW, repo="acme/other", title="Elsewhere")
+    fix = fix_of(fake_github, policy)
     assert fix is not None and (fix.kind, fix.ref, fix.fixed_at) == ("commit", "abc1234", NOW)
+
+
+def test_fix_falls_back_to_the_nearest_referencing_pull_request(
+    fake_github: Any, policy: Any
+) -> None:
+    closed_issue(fake_github, policy, commit=None)
+    fake_github.reference(1, 38, merged=NOW - timedelta(days=9), title="Groundwork")
+    fake_github.reference(1, 39, merged=NOW - timedelta(days=3), title="Real fix")
+    fix = fix_of(fake_github, policy)
+    assert fix is not None and (fix.ref, fix.title) == ("#39", "Real fix")
+    fake_github.timelines[1] = [e for e in fake_github.timelines[1] if e["event"] == "closed"]
+    assert fix_of(fake_github, policy) is None  # closed by hand, nothing references it
 
 
 def test_listing_follows_pagination(fake_github: Any, policy: Any) -> None:
