@@ -12,6 +12,7 @@ from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy, TrackerError
 from sddkit.trackers.settings import JiraSettings, TriageSettings
 from sddkit.trackers.triage import apply_plan, plan_triage
+from sddkit.trackers.workflow import plan_against
 from tests.support import trackers as fakes
 
 NOW = fakes.NOW
@@ -25,10 +26,12 @@ def tracker(server: Any, policy: RetryPolicy) -> JiraTracker:
     return JiraTracker(settings, fakes.JIRA_TOKEN, email=email, policy=policy)
 
 
-def run(server: Any, policy: RetryPolicy, themes: list[Any], tickets: dict[str, Any]) -> Any:
+def run(
+    server: Any, policy: RetryPolicy, themes: list[Any], tickets: dict[str, Any], **opts: Any
+) -> Any:
     jira = tracker(server, policy)
-    settings = TriageSettings(min_tickets=3, jira=jira._settings)
-    actions = plan_triage(themes, jira.filed_issues(), tickets, settings, tracker="jira", now=NOW)
+    settings = TriageSettings(min_tickets=3, jira=jira._settings, **opts)
+    actions = plan_against(jira, themes, tickets, settings, kind="jira", now=NOW)
     return actions, apply_plan(jira, actions)
 
 
@@ -81,6 +84,89 @@ def test_resolved_issue_gets_regression_comment_and_fix(fake_jira_server: Any, p
     [filed] = jira.filed_issues()
     fix = jira.fix_of(filed)
     assert fix is not None and (fix.kind, fix.ref) == ("resolution", "Fixed")
+    assert fix.fixed_at.isoformat() == "2025-02-10T12:00:00+00:00"
+
+
+@pytest.mark.parametrize("resolution", ["Won't Do", "Duplicate", "Cannot Reproduce"])
+def test_issue_resolved_as_not_planned_gets_no_regression_and_no_fix(
+    fake_jira_server: Any, policy: Any, resolution: str
+) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_jira_server, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    fake_jira_server.resolve("SUP-1", "2025-02-10T12:00:00.000+0000", resolution)
+    later = tickets | fakes.corpus("late", 4, start_day=25)
+    actions, _ = run(fake_jira_server, policy, [fakes.theme("T-a", list(later))], later)
+    assert [(a.kind, a.reason) for a in actions] == [
+        ("nothing", f"closed as not planned ({resolution}); new tickets: 4")
+    ]
+    assert fake_jira_server.comments["SUP-1"] == []
+    jira = tracker(fake_jira_server, policy)
+    [filed] = jira.filed_issues()
+    assert jira.fix_of(filed) is None
+
+
+def test_not_planned_resolutions_are_configurable(fake_jira_server: Any, policy: Any) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_jira_server, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    fake_jira_server.resolve("SUP-1", "2025-02-10T12:00:00.000+0000", "Rejected")
+    later = tickets | fakes.corpus("late", 4, start_day=25)
+    themes = [fakes.theme("T-a", list(later))]
+    actions, _ = run(fake_jira_server, policy, themes, later, not_planned=("rejected",))
+    assert actions[0].reason.startswith("closed as not planned (Rejected)")
+    actions, _ = run(fake_jira_server, policy, themes, later)  # the default list: a regression
+    assert [a.kind for a in actions] == ["regression"]
+
+
+def test_regression_comment_carries_a_footer_mark_and_is_not_repeated(
+    fake_jira_cloud: Any, policy: Any
+) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_jira_cloud, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    fake_jira_cloud.resolve("SUP-1", "2025-02-10T12:00:00.000+0000", "Done")
+    later = tickets | fakes.corpus("late", 3, start_day=25)
+    # A lost response after the comment was stored: the retry finds it by its mark.
+    fake_jira_cloud.faults.append(
+        fakes.Fault("POST", "/rest/api/2/issue/SUP-1/comment", 502, after=True)
+    )
+    actions, result = run(fake_jira_cloud, policy, [fakes.theme("T-a", list(later))], later)
+    assert [a.kind for a in actions] == ["regression"] and result.complete
+    [note] = fake_jira_cloud.comments["SUP-1"]
+    assert note.endswith("{color:#97a0af}sddkit:comment theme=T-a event=regression count=3{color}")
+    actions, _ = run(fake_jira_cloud, policy, [fakes.theme("T-a", list(later))], later)
+    assert [a.kind for a in actions] == ["nothing"] and len(fake_jira_cloud.comments["SUP-1"]) == 1
+
+
+def test_fix_is_a_linked_github_pull_request_dated_by_the_resolution(
+    fake_jira_server: Any, policy: Any
+) -> None:
+    fake_jira_server.add_issue(
+        {
+            "project": {"key": "SUP"},
+            "summary": "Bug: x",
+            "description": marker("T-x"),
+            "issuetype": {"name": "Bug"},
+            "labels": ["sddkit"],
+        }
+    )
+    fake_jira_server.resolve("SUP-1", "2025-02-10T12:00:00.000+0000")
+    fake_jira_server.link_pull("SUP-1", "https://wiki.example.com/csv", title="Design notes")
+    jira = tracker(fake_jira_server, policy)
+    [filed] = jira.filed_issues()
+    fix = jira.fix_of(filed)
+    assert fix is not None and (fix.kind, fix.ref) == ("resolution", "Fixed")  # not a PR link
+    pr = "https://github.com/acme/app/pull/41"
+    fake_jira_server.link_pull("SUP-1", pr, title="Fix CSV export")
+    fake_jira_server.link_pull(
+        "SUP-1", "https://github.com/acme/app/pull/44", title="Draft", resolved=False
+    )
+    fix = tracker(fake_jira_server, policy).fix_of(filed)
+    assert fix is not None
+    assert (fix.kind, fix.ref, fix.url, fix.title) == (
+        "pull_request",
+        "acme/app#41",
+        pr,
+        "Fix CSV export",
+    )
     assert fix.fixed_at.isoformat() == "2025-02-10T12:00:00+00:00"
 
 

@@ -33,6 +33,19 @@ def test_full_settings(tmp_path: Path) -> None:
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     settings = load_settings(tmp_path / "nope.toml")
     assert settings.min_tickets == 5 and settings.github is None
+    assert settings.regression_min == 3 and settings.comment_growth == 5
+    assert {"not_planned", "duplicate", "Won't Do", "Won't Fix"} <= set(settings.not_planned)
+
+
+def test_regression_settings(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[triage]\nregression_min = 2\ncomment_growth = 4\n"
+        'not_planned = ["Rejected", "Duplicate"]\n',
+    )
+    settings = load_settings(path)
+    assert (settings.regression_min, settings.comment_growth) == (2, 4)
+    assert settings.not_planned == ("Rejected", "Duplicate")
 
 
 @pytest.mark.parametrize(
@@ -45,6 +58,8 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
         ('[jira]\nproject = "SUP"\n', ": jira.url: missing"),
         ('[jira]\nurl = "https://x"\nproject = "sup"\n', ":3: jira.project: expected a project"),
         ("[triage\n", ":1: invalid TOML"),
+        ("[triage]\nnot_planned = [1]\n", ":2: triage.not_planned: expected a list of non-empty"),
+        ('[triage]\nnot_planned = "Won\'t Do"\n', ":2: triage.not_planned: expected list"),
     ],
 )
 def test_errors_name_file_line_and_field(tmp_path: Path, text: str, message: str) -> None:

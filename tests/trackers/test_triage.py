@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sddkit.trackers.base import FiledIssue
+from sddkit.trackers.base import CommentMark, FiledIssue
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import Counts, recorded_counts, splice
-from sddkit.trackers.triage import plan_triage
+from sddkit.trackers.triage import needs_marks, plan_triage
 from tests.support import trackers as fakes
 
 NOW = fakes.NOW
@@ -23,9 +26,16 @@ def filed(theme_id: str, counts: Counts, **extra: Any) -> FiledIssue:
     return FiledIssue("acme/app#1", theme_id, "Renamed", "open", "u", NOW, body=body, **extra)
 
 
-def plan(themes: list[Any], issues: list[FiledIssue], tickets: dict[str, Any], **opts: Any) -> Any:
-    settings = TriageSettings(**{"min_tickets": 3, "min_customers": 2, **opts})
-    return plan_triage(themes, issues, tickets, settings, tracker="github", now=NOW)
+def plan(
+    themes: list[Any],
+    issues: list[FiledIssue],
+    tickets: dict[str, Any],
+    marks: dict[str, list[CommentMark]] | None = None,
+    tracker: str = "github",
+    **opts: Any,
+) -> Any:
+    options = TriageSettings(**{"min_tickets": 3, "min_customers": 2, **opts})
+    return plan_triage(themes, issues, tickets, options, tracker=tracker, now=NOW, marks=marks)
 
 
 @pytest.mark.parametrize(
@@ -72,11 +82,87 @@ def test_counts_round_trip_and_splice_keeps_outside_text() -> None:
     assert splice(old, new) == "mine\n<!-- sddkit:begin -->\nnew\n<!-- sddkit:end -->\nafter"
 
 
-def test_github_body_matches_golden_file() -> None:
+@pytest.mark.parametrize(
+    ("tracker", "name"), [("github", "github_body.md"), ("jira", "jira_body.txt")]
+)
+def test_body_matches_golden_file(tracker: str, name: str) -> None:
     tickets = fakes.corpus("a", 4)
-    [action] = plan([fakes.theme("T-a", list(tickets))], [], tickets)
-    golden = GOLDEN / "github_body.md"
+    [action] = plan([fakes.theme("T-a", list(tickets))], [], tickets, tracker=tracker)
+    golden = GOLDEN / name
     if not golden.exists():  # first run writes it; review and commit it
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(action.draft.body, encoding="utf-8")
     assert action.draft.body == golden.read_text(encoding="utf-8")
+
+
+def test_growth_counts_from_the_last_growth_comment_when_the_body_lags() -> None:
+    tickets = fakes.corpus("a", 14)
+    theme = fakes.theme("T-a", list(tickets))
+    issue = filed("T-a", Counts(6, 5))  # the body still says 6: the run died after commenting
+    [action] = plan([theme], [issue], tickets, {issue.key: [CommentMark("T-a", "growth", 12)]})
+    assert (action.kind, action.comment) == ("update", None)
+    [action] = plan([theme], [issue], tickets)  # without the mark: it would comment again
+    assert action.kind == "comment" and action.comment is not None
+    assert action.comment.endswith("<!-- sddkit:comment theme=T-a event=growth count=14 -->")
+
+
+def closed(tickets: dict[str, Any], reason: str | None = "completed", days: int = 3) -> FiledIssue:
+    at = min(t.created_at for t in tickets.values()) + timedelta(days=days, hours=1)
+    issue = filed("T-a", Counts(len(tickets), 5))
+    return replace(issue, state="closed", closed_at=at, close_reason=reason)
+
+
+def test_regression_threshold_and_repeat_per_growth() -> None:
+    tickets = fakes.corpus("a", 12)  # one ticket a day; closed after the 4th: 8 after
+    theme = fakes.theme("T-a", list(tickets))
+    issue = closed(tickets)
+    assert plan([theme], [issue], tickets, regression_min=9)[0].kind == "nothing"
+    [action] = plan([theme], [issue], tickets)
+    assert action.kind == "regression" and action.comment is not None
+    assert "event=regression count=8" in action.comment
+    said = {issue.key: [CommentMark("T-a", "regression", 4, issue.closed_at)]}
+    assert plan([theme], [issue], tickets, said, comment_growth=5)[0].kind == "nothing"
+    assert plan([theme], [issue], tickets, said, comment_growth=4)[0].kind == "regression"
+    # A mark from before the issue was (re)closed belongs to an earlier closure.
+    stale = {issue.key: [CommentMark("T-a", "regression", 8, NOW - timedelta(days=90))]}
+    assert plan([theme], [issue], tickets, stale)[0].kind == "regression"
+
+
+@pytest.mark.parametrize("reason", ["not_planned", "Won't Do", "won’t fix", "DUPLICATE"])
+def test_closed_as_not_planned_is_left_alone(reason: str) -> None:
+    tickets = fakes.corpus("a", 12)
+    issue = closed(tickets, reason)
+    [action] = plan([fakes.theme("T-a", list(tickets))], [issue], tickets)
+    assert (action.kind, action.reason) == (
+        "nothing",
+        f"closed as not planned ({reason}); new tickets: 8",
+    )
+    theme = fakes.theme("T-a", list(tickets))
+    assert needs_marks([theme], [issue], tickets, TriageSettings()) == []
+
+
+def test_needs_marks_only_for_issues_that_may_get_a_comment() -> None:
+    tickets = fakes.corpus("a", 12)
+    theme = fakes.theme("T-a", list(tickets))
+    opts = TriageSettings()
+    assert needs_marks([theme], [filed("T-a", Counts(12, 5))], tickets, opts) == []
+    grown = filed("T-a", Counts(10, 5))
+    assert needs_marks([theme], [grown], tickets, opts) == [grown]
+    assert needs_marks([theme], [closed(tickets)], tickets, opts) == [closed(tickets)]
+    assert needs_marks([theme], [closed(tickets, days=11)], tickets, opts) == []  # 1 after
+
+
+@settings(max_examples=50)
+@given(
+    theme_id=st.from_regex(r"T-[a-z0-9]{1,8}", fullmatch=True),
+    event=st.sampled_from(["growth", "regression"]),
+    count=st.integers(min_value=0, max_value=10**6),
+    tracker=st.sampled_from(["github", "jira"]),
+    text=st.text(max_size=80),
+)
+def test_comment_marks_round_trip(
+    theme_id: str, event: str, count: int, tracker: str, text: str
+) -> None:
+    mark = CommentMark(theme_id, event, count)
+    parsed = CommentMark.parse(f"{text}\n\n{mark.text(tracker)}")
+    assert parsed is not None and parsed.ident == mark.ident
