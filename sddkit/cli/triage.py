@@ -151,7 +151,8 @@ def _print_plan(run: TriageRun, *, show_body: bool, dry: bool) -> None:
             if action.draft.issue_type:
                 click.echo(f"    issue type: {action.draft.issue_type}")
         if action.comment:
-            click.echo(f"    comment: {action.comment}")
+            lines = [line for line in action.comment.splitlines() if line.strip()]
+            click.echo("    comment: " + "\n             ".join(lines))
         if show_body and action.draft is not None:
             click.echo(textwrap.indent(action.draft.body.rstrip("\n"), "    | ", lambda _: True))
     counts = Counter(action.kind for action in run.actions)

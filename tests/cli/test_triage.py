@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,25 @@ def test_apply_files_once_and_caches_then_rerun_is_idempotent(env: dict[str, Any
     assert len(env["server"].issues) == created
     assert "\ncreate " not in second.output
     assert second.output.count("up to date") == created
+
+
+def test_regression_and_not_planned_in_the_plan(env: dict[str, Any]) -> None:
+    assert invoke(env, "--apply").exit_code == 0
+    server = env["server"]
+    first, second = sorted(server.issues)[:2]
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)  # every ticket of the theme came after
+    server.close(first, long_ago)
+    server.close(second, long_ago, reason="not_planned")
+    result = invoke(env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    [regression] = [i for i, line in enumerate(lines) if line.startswith("regression")]
+    assert f"acme/app#{first}" in lines[regression]
+    assert lines[regression + 1].startswith("    comment: Possible regression:")
+    assert lines[regression + 2].startswith("             <!-- sddkit:comment theme=T-")
+    [skipped] = [line for line in lines if f"acme/app#{second} " in line]
+    assert skipped.startswith("nothing") and "closed as not planned (not_planned)" in skipped
+    assert server.writes().count(("POST", "/repos/acme/app/issues")) == len(server.issues)
 
 
 def test_offline_plans_from_the_cache_without_a_token(env: dict[str, Any]) -> None:
