@@ -57,7 +57,7 @@ def run(label: str, config: TeamConfig) -> None:
     for role in figures.roles:
         print(
             f"  {role.role + 's':<10} spread {role.spread_shifts} shifts,"
-            f" balance {role.balance:.1%}"
+            f" balance {role.balance:.1%} raw, {role.share_balance:.1%} against fair shares"
         )
     print(f"  max |shifts - fair share|  {figures.max_deviation:.2f}  (limit 1)")
     print(f"  unstaffed seats    {len(plan.unstaffed)}; notes {len(plan.notes)}")
