@@ -65,12 +65,9 @@ _FIELDS = (
     " satisfaction_scale, language, messages, content_hash"
 )
 _NAMES = [name.strip() for name in _FIELDS.split(",")]
-_INSERT = f"INSERT INTO tickets ({_FIELDS}) VALUES ({', '.join('?' * len(_NAMES))})"
+_INSERT = f"INSERT INTO tickets (id, {_FIELDS}) VALUES (?, {', '.join('?' * len(_NAMES))})"
 _UPDATE = f"UPDATE tickets SET {', '.join(f'{name} = ?' for name in _NAMES)} WHERE id = ?"
-_INSERT_TAG = (
-    "INSERT INTO ticket_tags (ticket_id, position, tag)"
-    " SELECT id, ?, ? FROM tickets WHERE source = ? AND external_id = ?"
-)
+_INSERT_TAG = "INSERT INTO ticket_tags (ticket_id, position, tag) VALUES (?, ?, ?)"
 _SELECT = (
     f"SELECT id, {_FIELDS}, (SELECT json_group_array(tag) FROM"
     " (SELECT tag FROM ticket_tags WHERE ticket_id = t.id ORDER BY position)) AS tags"
@@ -122,17 +119,23 @@ def _upsert_batch(conn: sqlite3.Connection, batch: list[Ticket], summary: Import
     existing = _existing(conn, list(rows))
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
-    tags: list[tuple[Any, ...]] = []  # (position, tag, source, external_id)
+    tags: list[tuple[Any, ...]] = []  # (ticket_id, position, tag)
+    # New tickets get their ids here, so their tags can be written in bulk. This runs in the
+    # caller's write transaction; outside one, a concurrent writer makes the insert fail (the
+    # id is taken), never attaches tags to the wrong ticket.
+    next_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0])
     for key, (row, ticket_tags) in rows.items():
         known = existing.get(key)
         if known is None:
-            inserts.append(row)
+            ticket_id, next_id = next_id, next_id + 1
+            inserts.append((ticket_id, *row))
         elif known[1] != row[-1]:
-            updates.append((*row, known[0]))
+            ticket_id = known[0]
+            updates.append((*row, ticket_id))
         else:
             summary.unchanged += 1
             continue
-        tags.extend((position, tag, *key) for position, tag in enumerate(ticket_tags))
+        tags.extend((ticket_id, position, tag) for position, tag in enumerate(ticket_tags))
     conn.executemany(_INSERT, inserts)
     if updates:
         conn.executemany(_UPDATE, updates)
@@ -210,10 +213,13 @@ def count_tickets(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM tickets").fetchone()[0])
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def _micros(moment: datetime) -> int:
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment.isoformat()}: times must be timezone-aware")
-    delta = moment - datetime(1970, 1, 1, tzinfo=UTC)
+    delta = moment - _EPOCH
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
