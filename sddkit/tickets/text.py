@@ -175,6 +175,8 @@ def text_field(value: Any, field: str) -> str:
 
 def mapping_field(record: Mapping[str, Any], field: str) -> Mapping[str, Any]:
     value = record.get(field)
+    if type(value) is dict:  # decoded JSON: skip the (slow) abstract-class check
+        return value
     if value is None:
         return {}
     if not isinstance(value, Mapping):
