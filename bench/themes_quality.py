@@ -41,6 +41,8 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=ClusterSettings.threshold)
     parser.add_argument("--merge-share", type=float, default=ClusterSettings.merge_share)
     parser.add_argument("--merge-cosine", type=float, default=ClusterSettings.merge_cosine)
+    parser.add_argument("--min-word-share", type=float, default=ClusterSettings.min_word_share,
+                        help="coherence floor (0: no check)")  # fmt: skip
     parser.add_argument("--no-merge", action="store_true", help="skip the fragment merge pass")
     parser.add_argument("--backend", default="char-ngram")
     parser.add_argument("--model-path", help="local model folder (sentence-transformers)")
@@ -59,8 +61,9 @@ def main() -> None:
         merge_share=args.merge_share,
         merge_cosine=args.merge_cosine,
         merge_neighbours=0 if args.no_merge else ClusterSettings.merge_neighbours,
+        min_word_share=args.min_word_share,
     )
-    labels = cluster_vectors(vectors, args.min_size, settings).labels
+    labels = cluster_vectors(vectors, args.min_size, settings, cleaned).labels
     elapsed = time.perf_counter() - started
 
     inscope, oos = labels[: len(texts)], labels[len(texts) :]

@@ -18,12 +18,14 @@ one. Tuned on CLINC150 val.csv together with the demo tickets (`bench/themes_dem
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.cluster.hierarchy import fcluster, linkage
 
+from sddkit.themes.coherence import incoherent_clusters
 from sddkit.themes.embed import Vectors, batches, normalize_rows
 
 Labels = NDArray[np.int64]
@@ -44,6 +46,8 @@ class ClusterSettings:
     merge_share: float = 0.5
     merge_cosine: float = 0.35
     merge_members: int = 40  # members per cluster sampled for the neighbour counts
+    min_word_share: float = 0.3  # coherence: see `coherence` (0: no check)
+    coherence_sample: int = 200  # members per cluster sampled for the coherence check
 
 
 @dataclass
@@ -85,9 +89,14 @@ def _agglomerate(vectors: Vectors, threshold: float) -> Labels:
 
 
 def cluster_vectors(
-    vectors: Vectors, min_size: int, settings: ClusterSettings | None = None
+    vectors: Vectors,
+    min_size: int,
+    settings: ClusterSettings | None = None,
+    texts: Sequence[str] | None = None,
 ) -> Clustering:
-    """Cluster unit vectors (zero rows are always noise); see the module docstring."""
+    """Cluster unit vectors (zero rows are always noise); see the module docstring. With the
+    cleaned `texts` of the vectors, clusters whose members share no content word are noise
+    (`coherence`), checked before the merge pass so they cannot join a real theme."""
     settings = settings or ClusterSettings()
     rng = np.random.default_rng(settings.seed)
     labels = np.full(len(vectors), -1, dtype=np.int64)
@@ -117,6 +126,11 @@ def cluster_vectors(
         pending = pending[labels[pending] < 0]
         if not sampled:
             break
+    if texts is not None and total > 0:
+        rejected = incoherent_clusters(
+            texts, labels, total, settings.min_word_share, settings.coherence_sample, rng
+        )
+        labels = np.where((labels >= 0) & ~rejected[np.maximum(labels, 0)], labels, -1)
     labels = merge_fragments(vectors, labels, total, settings, rng)
     return _finish(vectors, labels, total, min_size)
 

@@ -153,7 +153,7 @@ def _full(
     embedder = make_embedder(s.backend, s.model_path)
     embedder.fit(corpus.texts)
     vectors = embedder.transform(corpus.texts)
-    clustering = cluster_vectors(vectors, min_size, s.cluster)
+    clustering = cluster_vectors(vectors, min_size, s.cluster, corpus.texts)
     groups = [np.flatnonzero(clustering.labels == c) for c in range(len(clustering.centroids))]
     new_members = [frozenset(corpus.keys[i] for i in g) for g in groups]
     old_ids, old_members, old_centroids = _previous_in_space(corpus, previous, vectors)
@@ -261,9 +261,8 @@ def _cluster_leftovers(
     context = rng.choice(len(corpus), min(len(corpus), s.cluster.sample_size), replace=False)
     local = make_embedder(s.backend, s.model_path)
     local.fit([corpus.texts[i] for i in np.union1d(rows, context)])
-    return cluster_vectors(
-        local.transform([corpus.texts[i] for i in rows]), min_size, s.cluster
-    ).labels
+    texts = [corpus.texts[i] for i in rows]
+    return cluster_vectors(local.transform(texts), min_size, s.cluster, texts).labels
 
 
 def _old_drafts(
