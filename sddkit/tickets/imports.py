@@ -27,7 +27,7 @@ from sddkit.tickets.text import FieldError
 
 Progress = Callable[[Path, int, int], None]  # (file, bytes read, file size)
 PROGRESS_EVERY = 2000
-DETECT_BATCH = 500
+DETECT_BATCH = 1000
 IMPORT_CACHE_KIB = 16 * 1024
 
 

@@ -231,7 +231,8 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat()
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(..., ensure_ascii=False) uses
+# json.dumps(..., ensure_ascii=False) output (rows hold no cycles, so no need to look for them)
+_JSON = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def _row(ticket: Ticket) -> tuple[Any, ...]:

@@ -122,6 +122,13 @@ def _tidy(text: str) -> str:
 def parse_time(value: Any, field: str, tz: tzinfo = UTC, fmt: str | None = None) -> datetime:
     """ISO 8601 (``Z`` allowed), ``YYYY-MM-DD HH:MM[:SS]``, Unix seconds, or `fmt`. Times
     without an offset are read in `tz` (the helpdesk account's zone for CSV exports)."""
+    if type(value) is str and not fmt and len(value) > 10 and value[4] == "-":
+        try:  # plain ISO 8601, the usual case; anything else takes the checks below
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=tz)
     if isinstance(value, bool):
         raise FieldError(field, f"expected a time, got {value!r}")
     if isinstance(value, (int, float)):

@@ -1,9 +1,21 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sddkit.tickets.text import _TAG_HINT, _feed_simple, _TextExtractor, _tidy, html_to_text
+from sddkit.tickets.text import (
+    _TAG_HINT,
+    FieldError,
+    _feed_simple,
+    _TextExtractor,
+    _tidy,
+    html_to_text,
+    parse_time,
+)
 
 PIECES = [
     "<p>", "</p>", "<P class=\"x\">", "<br>", "<br/>", "<BR />", "<a href=\"x>y\">", "</a>",
@@ -49,3 +61,17 @@ def test_fast_path_takes_plain_markup_and_leaves_the_rest() -> None:
 def test_tidy_keeps_paragraphs_and_collapses_spaces() -> None:
     assert _tidy("  a \t b\u00a0 c ") == "a b c"
     assert _tidy("a  \r\n\r\n\r\n\n b\n c") == "a\n\nb\nc"
+
+
+def test_parse_time_forms() -> None:
+    belgrade = ZoneInfo("Europe/Belgrade")
+    utc = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+    assert parse_time("2026-09-01T08:00:00Z", "t") == utc
+    assert parse_time(" 2026-09-01T08:00:00Z ", "t") == utc
+    assert parse_time("2026-09-01 08:00 UTC", "t") == utc
+    assert parse_time("2026-09-01T10:00:00+02:00", "t", belgrade) == utc
+    assert parse_time("2026-09-01 10:00", "t", belgrade) == utc
+    assert parse_time("01.09.2026 10:00", "t", belgrade, fmt="%d.%m.%Y %H:%M") == utc
+    assert parse_time("1788249600", "t") == utc
+    with pytest.raises(FieldError, match="not a valid time"):
+        parse_time("2026-13-01T08:00:00Z", "t")
