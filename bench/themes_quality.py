@@ -22,7 +22,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from sddkit.themes.clean import clean_text
 from sddkit.themes.cluster import ClusterSettings, cluster_vectors
-from sddkit.themes.embed import make_embedder
+from sddkit.themes.embed import covered_vectors, make_embedder
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/bench-data/clinc150"
 
@@ -55,7 +55,7 @@ def main() -> None:
     cleaned = [clean_text(t, "en") for t in texts + oos_texts]
     embedder = make_embedder(args.backend, args.model_path)
     embedder.fit(cleaned)
-    vectors = embedder.transform(cleaned)
+    vectors = covered_vectors(embedder, cleaned)
     settings = ClusterSettings(
         threshold=args.threshold,
         merge_share=args.merge_share,

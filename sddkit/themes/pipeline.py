@@ -32,6 +32,7 @@ from sddkit.themes.embed import (
     CharNgramEmbedder,
     Embedder,
     Vectors,
+    covered_vectors,
     load_embedder,
     make_embedder,
     normalize_rows,
@@ -152,7 +153,7 @@ def _full(
 ) -> RunResult:
     embedder = make_embedder(s.backend, s.model_path)
     embedder.fit(corpus.texts)
-    vectors = embedder.transform(corpus.texts)
+    vectors = covered_vectors(embedder, corpus.texts)
     clustering = cluster_vectors(vectors, min_size, s.cluster, corpus.texts)
     groups = [np.flatnonzero(clustering.labels == c) for c in range(len(clustering.centroids))]
     new_members = [frozenset(corpus.keys[i] for i in g) for g in groups]
@@ -262,7 +263,7 @@ def _cluster_leftovers(
     local = make_embedder(s.backend, s.model_path)
     local.fit([corpus.texts[i] for i in np.union1d(rows, context)])
     texts = [corpus.texts[i] for i in rows]
-    return cluster_vectors(local.transform(texts), min_size, s.cluster, texts).labels
+    return cluster_vectors(covered_vectors(local, texts), min_size, s.cluster, texts).labels
 
 
 def _old_drafts(
