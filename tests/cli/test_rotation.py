@@ -76,7 +76,7 @@ def test_who_mine_check(team: Path) -> None:
 def test_check_fails_on_an_unstaffed_shift(team: Path) -> None:
     config = team / "rotations.toml"
     text = config.read_text(encoding="utf-8").replace(
-        'holidays = "US"\njoined = 2026-09-14', 'holidays = "US"\nleft = 2026-11-20'
+        'holidays = "US"\njoined = 2026-05-11', 'holidays = "US"\nleft = 2026-11-20'
     )
     config.write_text(
         text.replace('name = "Sam Carter"', 'name = "Sam Carter"\nleave = ["2026-12-01"]'),
