@@ -17,6 +17,7 @@ from sddkit.tickets.importers import FORMATS
 from sddkit.tickets.importers.generic import load_mapping
 from sddkit.tickets.imports import ImportSettings, import_files
 from sddkit.tickets.language import DEFAULT_LANGUAGES
+from sddkit.tickets.people import People, load_people
 from sddkit.tickets.stats import ticket_stats
 
 MAX_BAD_SHOWN = 50
@@ -63,6 +64,15 @@ def _zone(ctx: click.Context, param: click.Parameter, value: str) -> ZoneInfo:
     help="Languages to detect among, comma-separated (a given language is kept).",
 )
 @click.option("--no-detect-language", is_flag=True, help="Do not detect missing languages.")
+@click.option(
+    "--people",
+    "people_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Users/agents/organisations to turn exported ids into e-mails and names: a Zendesk"
+    " users export, Freshdesk agents or companies JSON, Intercom admins, or CSV id,name,email."
+    " Repeatable.",
+)
 @pass_app
 def import_command(
     app: AppContext,
@@ -74,6 +84,7 @@ def import_command(
     skip_bad: bool,
     languages: str,
     no_detect_language: bool,
+    people_files: tuple[Path, ...],
 ) -> None:
     """Import helpdesk export FILES (Zendesk, Help Scout, Intercom, Freshdesk JSON/CSV,
     sddkit JSON-lines, or any CSV / JSON-lines with --mapping; .gz is read as is).
@@ -81,6 +92,9 @@ def import_command(
     Re-importing an overlapping export is safe: unchanged tickets are left alone, changed
     ones updated. All files are imported in one transaction: on an error nothing is stored.
     """
+    people = People()
+    for people_file in people_files:
+        people.update(load_people(people_file))
     settings = ImportSettings(
         format=format_name,
         mapping=load_mapping(mapping) if mapping else None,
@@ -89,6 +103,7 @@ def import_command(
         skip_bad=skip_bad,
         languages=tuple(code.strip() for code in languages.split(",") if code.strip()),
         detect_languages=not no_detect_language,
+        people=people if people_files else None,
     )
     conn = app.store()
     total = sum(path.stat().st_size for path in files if path.is_file())

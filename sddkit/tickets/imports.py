@@ -21,6 +21,7 @@ from sddkit.store import transaction
 from sddkit.tickets.importers import FORMATS, Format, Options
 from sddkit.tickets.language import DEFAULT_LANGUAGES, detect_languages
 from sddkit.tickets.model import Ticket
+from sddkit.tickets.people import SIDELOADS, People, resolve_people
 from sddkit.tickets.reading import Record, container_of, open_export, records
 from sddkit.tickets.store import ImportSummary, ensure_schema, upsert_tickets
 from sddkit.tickets.text import FieldError
@@ -40,6 +41,7 @@ class ImportSettings:
     skip_bad: bool = False
     languages: Sequence[str] = DEFAULT_LANGUAGES
     detect_languages: bool = True
+    people: People | None = None  # ids -> e-mails / names (`people.load_people`)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,9 +101,12 @@ def _import_stream(
     conn: sqlite3.Connection, path: Path, settings: ImportSettings, progress: Progress | None
 ) -> FileResult:
     bad: list[str] = []
+    people, sources = People(), set()
+    if settings.people is not None:
+        people.update(settings.people)
     with open_export(path) as export:
         container = container_of(export)
-        stream = records(export, container)
+        stream = _without_sideloads(records(export, container), people)
         head = list(_until_valid(stream))
         if not head:
             return FileResult(path, "-", export.encoding, ImportSummary())
@@ -117,16 +122,31 @@ def _import_stream(
                     progress(path, export.position(), export.size)
                 ticket = _convert(chosen, record, options, path, settings, bad)
                 if ticket is not None:
+                    sources.add(ticket.source)
                     yield ticket
 
         converted = tickets()
         if settings.detect_languages:
             converted = _with_languages(converted, settings.languages)
         summary = upsert_tickets(conn, converted)
+        resolve_people(conn, sources, people)
         if progress is not None:
             progress(path, export.size, export.size)
     summary.bad = bad
     return FileResult(path, chosen.name, export.encoding, summary)
+
+
+def _without_sideloads(
+    stream: Iterator[tuple[tuple[str, ...], Record]], people: People
+) -> Iterator[tuple[tuple[str, ...], Record]]:
+    """The ticket records of `stream`; sideloaded users and organisations (wherever they
+    sit in the document) go into `people` instead."""
+    for item in stream:
+        kind = SIDELOADS.get(item[0]) if item[0] else None
+        if kind is None:
+            yield item
+        else:
+            people.add(kind, item[1].data)
 
 
 def _until_valid(

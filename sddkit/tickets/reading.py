@@ -117,10 +117,13 @@ def _peek(text: IO[str], size: int) -> str:
 
 # Keys under which vendors put the record array in a JSON document.
 WRAPPERS = ("tickets", "conversations", "_embedded")
+# Zendesk's sideloads (include=users,organizations): yielded too, for `people` to collect.
+SIDELOAD_PATHS: tuple[tuple[str, ...], ...] = (("users",), ("organizations",))
 RECORD_PATHS: tuple[tuple[str, ...], ...] = (
     ("tickets",),
     ("conversations",),
     ("_embedded", "conversations"),
+    *SIDELOAD_PATHS,
 )
 
 

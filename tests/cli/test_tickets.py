@@ -90,3 +90,27 @@ def test_stats_text_output(in_tmp: Path) -> None:
     ]
     since = run("stats", "--since", "2026-08-01", "--json")
     assert json.loads(since.stdout)["by_week"] == {"2026-W36": 2}
+
+
+def test_people_files_resolve_assignees(in_tmp: Path) -> None:
+    from sddkit.store import open_store
+    from sddkit.tickets.store import get_tickets
+
+    result = run(
+        "import",
+        str(FIXTURES / "freshdesk/tickets.json"),
+        "--people",
+        str(FIXTURES / "freshdesk/agents.json"),
+        "--people",
+        str(FIXTURES / "freshdesk/companies.json"),
+    )
+    assert result.exit_code == 0, result.output
+    [ticket] = get_tickets(open_store(in_tmp / "store.db"), ["freshdesk:20"])
+    assert (ticket.assignee, ticket.organization) == ("lena@example.com", "Acme d.o.o.")
+
+
+def test_bad_people_file_exits_non_zero(in_tmp: Path) -> None:
+    (in_tmp / "people.csv").write_text("id,name,email\n,Ana,ana@example.com\n")
+    result = run("import", str(FIXTURES / "freshdesk/tickets.json"), "--people", "people.csv")
+    assert result.exit_code == 1
+    assert "people.csv:2: id: missing" in result.output

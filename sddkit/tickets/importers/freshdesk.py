@@ -58,7 +58,9 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
         updated_at=optional_time(record.get("updated_at"), "updated_at"),
         solved_at=optional_time(stats.get("resolved_at") or stats.get("closed_at"), "stats"),
         customer_id=optional_str(requester.get("email") or record.get("requester_id")),
-        organization=optional_str(record.get("company_id")),
+        organization=optional_str(
+            mapping_field(record, "company").get("name") or record.get("company_id")
+        ),
         channel=SOURCES.get(source, str(source)) if isinstance(source, int) else None,
         tags=split_tags(record.get("tags"), "tags"),
         status=STATUSES.get(status, str(status)) if isinstance(status, int) else None,

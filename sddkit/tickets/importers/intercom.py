@@ -43,7 +43,8 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
         created_at=parse_time(record.get("created_at"), "created_at"),
         author=optional_str(author.get("email") or author.get("id")),
     )
-    parts = [m for m in map(_part, _parts(record)) if m is not None]
+    raw_parts = _parts(record)
+    parts = [m for m in map(_part, raw_parts) if m is not None]
     stats = mapping_field(record, "statistics")
     rating = mapping_field(record, "conversation_rating")
     score = number(rating.get("rating"), "conversation_rating.rating")
@@ -67,7 +68,7 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
             [t.get("name") for t in _tags(record) if isinstance(t, Mapping)], "tags.tags"
         ),
         status=state,
-        assignee=first_agent or optional_str(record.get("admin_assignee_id")),
+        assignee=first_agent or _teammate(raw_parts, record.get("admin_assignee_id")),
         first_response_at=optional_time(
             stats.get("first_admin_reply_at"), "statistics.first_admin_reply_at"
         ),
@@ -75,6 +76,19 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
         satisfaction_scale="5" if score is not None else None,
         messages=(first, *parts),
     )
+
+
+def _teammate(parts: list[Any], admin_id: Any) -> str | None:
+    """The assigned admin's e-mail (or name) when any part of the conversation, notes and
+    assignments included, was written by them; else their id as exported."""
+    wanted = optional_str(admin_id)
+    for part in parts:
+        author = _get(part, "author")
+        if _get(author, "type") == "admin" and optional_str(_get(author, "id")) == wanted:
+            found = optional_str(author.get("email") or author.get("name"))
+            if found:
+                return found
+    return wanted
 
 
 def _get(value: Any, key: str) -> Any:
