@@ -8,6 +8,11 @@ theme slugs, or for "one-off" noise the noise phrase it picked (matched by its s
 the same phrase in another language is the same subject, e.g. "discount for non-profits").
 The regenerated tickets are checked against the bundled file (same ids, same bodies).
 
+Families (`themes.families`: one subject's themes across languages) are measured the same
+way: the number of families, family-level NMI and purity against the subject, how many
+subjects end in one family, and *wrong links* (families whose themes' majority subjects
+differ: two subjects in one issue).
+
 Prints: the number of themes, the share of tickets put in a theme, NMI and ARI against the
 true subject (clustered tickets only, and with noise as one extra cluster), purity (share of
 clustered tickets whose theme's majority subject is theirs), language purity, and kind
@@ -136,13 +141,44 @@ def evaluate(
     for name, value in figures.items():
         print(f"{name + ':':<46} {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
     print(f"kinds found: {dict(Counter(t.kind for t in themes).most_common())}")
+    _families(themes, truth, keys, majority)
     if show:
         for theme, m, ok in zip(themes, majority, right, strict=True):
             verdict = "" if ok else f"✗ {SUBJECT_KINDS[m]}"
             langs = ",".join(theme.languages)
             print(
-                f"  {theme.size:4d} {langs:9s} {m:24s} {theme.kind:8s} {verdict:10s} {theme.label}"
+                f"  {theme.size:4d} {langs:9s} {m:24s} {theme.kind:8s} {verdict:10s}"
+                f" {theme.family_id or '-':9s} {theme.label}"
             )
+
+
+def _families(
+    themes: list[Any], truth: dict[str, str], keys: list[str], majority: list[str]
+) -> None:
+    """Family-level figures: a family (or a theme on its own) against the true subject."""
+    family = {t.id: t.family_id or t.id for t in themes}
+    of_key = {key: family[t.id] for t in themes for key in t.ticket_keys}
+    inside = [k for k in keys if k in of_key]
+    labels = [of_key[k] for k in inside]
+    subjects = [truth[k] for k in inside]
+    groups: dict[str, Counter[str]] = {}
+    for key in inside:
+        groups.setdefault(of_key[key], Counter())[truth[key]] += 1
+    pure = sum(c.most_common(1)[0][1] for c in groups.values())
+    members: dict[str, set[str]] = {}
+    for theme, m in zip(themes, majority, strict=True):
+        members.setdefault(family[theme.id], set()).add(m)
+    wrong = {f: sorted(s) for f, s in members.items() if len(s) > 1}
+    per_subject = Counter(next(iter(s)) for s in members.values() if len(s) == 1)
+    subjects_one = sum(1 for n in per_subject.values() if n == 1)
+    linked = sum(1 for t in themes if t.family_id)
+    print(f"families: {len(groups)} ({len(themes)} themes, {linked} of them in a family of 2+)")
+    print(
+        f"{'family NMI clustered only:':<46} {normalized_mutual_info_score(subjects, labels):.3f}"
+    )
+    print(f"{'family purity (subject):':<46} {pure / max(len(inside), 1):.3f}")
+    print(f"subjects (majority) in one family: {subjects_one} of {len(per_subject)}")
+    print(f"wrong links (families mixing subjects): {len(wrong)} {wrong if wrong else ''}")
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sddkit.themes.clean import clean_text
+from sddkit.themes.families import technical_tokens
 from sddkit.themes.figures import satisfaction_score
 from sddkit.tickets.model import Ticket
 
@@ -24,6 +25,7 @@ class Corpus:
     satisfaction: list[float | None] = field(default_factory=list)
     languages: list[str | None] = field(default_factory=list)
     tags: list[tuple[str, ...]] = field(default_factory=list)
+    tokens: list[tuple[str, ...]] = field(default_factory=list)  # see families.technical_tokens
 
     @classmethod
     def from_tickets(cls, tickets: Iterable[Ticket]) -> Corpus:
@@ -42,6 +44,7 @@ class Corpus:
         self.satisfaction.append(satisfaction_score(ticket.satisfaction, ticket.satisfaction_scale))
         self.languages.append(language)
         self.tags.append(ticket.tags)
+        self.tokens.append(technical_tokens(ticket.text))
 
     def __len__(self) -> int:
         return len(self.keys)

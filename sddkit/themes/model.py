@@ -24,6 +24,8 @@ class Theme:
 
     `id` is stable across runs (e.g. "T-3f9a2c"). `ticket_keys` are `Ticket.key` values.
     `weekly_counts` maps the Monday of each ISO week to the number of tickets that week.
+    `family_id` names the theme's family (the same subject in other languages, see
+    `themes.families`) when it has one; None for a theme on its own.
     """
 
     id: str
@@ -41,6 +43,7 @@ class Theme:
     channels: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
     weekly_counts: dict[date, int] = field(default_factory=dict)
+    family_id: str | None = None
 
     @property
     def size(self) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -37,6 +37,7 @@ from sddkit.themes.embed import (
     make_embedder,
     normalize_rows,
 )
+from sddkit.themes.families import FamilySettings, ThemeFamily, family_of, find_families, profile
 from sddkit.themes.ids import Match, MatchSettings, match_clusters, mint_id
 from sddkit.themes.model import Theme
 from sddkit.themes.store import PreviousRun, StoredTheme, load_previous, save_run
@@ -54,6 +55,7 @@ class ThemeSettings:
     match: MatchSettings = field(default_factory=MatchSettings)
     incremental_max_share: float = 0.25  # new tickets / tickets seen, above it: full run
     incremental_max_runs: int = 6  # runs since the model was fitted, above it: full run
+    families: FamilySettings = field(default_factory=FamilySettings)
 
 
 @dataclass
@@ -63,6 +65,7 @@ class RunResult:
     members: list[tuple[str, str | None, float]]
     model_state: bytes | None
     model_run: int | None
+    families: list[ThemeFamily] = field(default_factory=list)
 
 
 def update_themes(
@@ -85,6 +88,7 @@ def update_themes(
     corpus = Corpus.from_tickets(iter_tickets(conn, since=since, until=now))
     result = run_themes(corpus, previous, now=now, min_size=min_size, since=since,
                         full=full, settings=settings)  # fmt: skip
+    _link_families(corpus, result, previous, settings.families)
     with transaction(conn):
         save_run(
             conn,
@@ -98,6 +102,7 @@ def update_themes(
             ticket_count=len(corpus),
             themes=result.themes,
             members=result.members,
+            families=result.families,
         )
     return [stored.theme for stored in result.themes]
 
@@ -110,8 +115,11 @@ def themes_from_tickets(
     settings: ThemeSettings | None = None,
 ) -> list[Theme]:
     """One full run on tickets in memory, nothing stored (benchmarks, previews)."""
-    result = run_themes(Corpus.from_tickets(tickets), None, now=now, min_size=min_size,
-                        since=None, full=True, settings=settings or ThemeSettings())  # fmt: skip
+    settings = settings or ThemeSettings()
+    corpus = Corpus.from_tickets(tickets)
+    result = run_themes(corpus, None, now=now, min_size=min_size, since=None, full=True,
+                        settings=settings)  # fmt: skip
+    _link_families(corpus, result, None, settings.families)
     return [stored.theme for stored in result.themes]
 
 
@@ -129,6 +137,29 @@ def run_themes(
         assert previous is not None and previous.model_state is not None
         return _incremental(corpus, previous, now, min_size, settings)
     return _full(corpus, previous, now, min_size, settings)
+
+
+def _link_families(
+    corpus: Corpus, result: RunResult, previous: PreviousRun | None, s: FamilySettings
+) -> None:
+    """Find the run's theme families and set each theme's `family_id` (see `families`)."""
+    index = corpus.index()
+    profiles = {}
+    for stored in result.themes:
+        rows = [index[k] for k in stored.theme.ticket_keys[: s.sample] if k in index]
+        profiles[stored.theme.id] = profile(
+            [corpus.tags[i] for i in rows], [corpus.tokens[i] for i in rows]
+        )
+    earlier = {
+        t.theme.id: t.theme.family_id
+        for t in (previous.themes if previous else [])
+        if t.theme.family_id
+    }
+    themes = [stored.theme for stored in result.themes]
+    result.families = find_families(themes, profiles, earlier, s)
+    family = family_of(result.families)
+    for stored in result.themes:
+        stored.theme = replace(stored.theme, family_id=family.get(stored.theme.id))
 
 
 def _can_go_incremental(

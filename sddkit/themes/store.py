@@ -13,6 +13,7 @@ import numpy as np
 
 from sddkit.store import migrate
 from sddkit.themes.embed import Vectors
+from sddkit.themes.families import FamilyLink, ThemeFamily
 from sddkit.themes.model import KindEvidence, Theme
 
 MIGRATIONS = [
@@ -65,6 +66,17 @@ MIGRATIONS = [
         PRIMARY KEY (run_id, ticket_key)
     );
     CREATE INDEX theme_members_by_theme ON theme_members(run_id, theme_id);
+    """,
+    # Theme families (one subject across languages, see themes.families) and why.
+    """
+    ALTER TABLE themes ADD COLUMN family_id TEXT;
+    CREATE TABLE theme_families (
+        run_id INTEGER NOT NULL REFERENCES theme_runs(id) ON DELETE CASCADE,
+        family_id TEXT NOT NULL,
+        theme_ids TEXT NOT NULL,
+        links TEXT NOT NULL,
+        PRIMARY KEY (run_id, family_id)
+    );
     """,
 ]
 KEEP_MEMBERSHIP_RUNS = 4
@@ -121,6 +133,29 @@ def load_themes(conn: sqlite3.Connection) -> list[Theme]:
     return [] if run is None else [s.theme for s in _themes_of(conn, int(run["id"]))]
 
 
+def load_families(conn: sqlite3.Connection) -> list[ThemeFamily]:
+    """The theme families of the latest run (two or more themes each), largest first."""
+    ensure_schema(conn)
+    run = _latest_run(conn)
+    if run is None:
+        return []
+    rows = conn.execute(
+        "SELECT family_id, theme_ids, links FROM theme_families WHERE run_id = ? ORDER BY rowid",
+        (run["id"],),
+    )
+    return [
+        ThemeFamily(
+            row[0],
+            tuple(json.loads(row[1])),
+            tuple(
+                FamilyLink(a, b, cos, strength, tuple(tags), tuple(tokens))
+                for a, b, cos, strength, tags, tokens in json.loads(row[2])
+            ),
+        )
+        for row in rows
+    ]
+
+
 def load_previous(conn: sqlite3.Connection) -> PreviousRun | None:
     ensure_schema(conn)
     run = _latest_run(conn)
@@ -174,6 +209,7 @@ def save_run(
     ticket_count: int,
     themes: Sequence[StoredTheme],
     members: Sequence[tuple[str, str | None, float]],
+    families: Sequence[ThemeFamily] = (),
 ) -> int:
     """Insert one run; call inside `store.transaction`. Returns the run id.
 
@@ -200,8 +236,26 @@ def save_run(
         conn.execute("INSERT INTO theme_models VALUES (?,?,?)", (run_id, backend, model_state))
         conn.execute("UPDATE theme_runs SET model_run = ? WHERE id = ?", (run_id, run_id))
     conn.executemany(
-        "INSERT INTO themes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO themes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [_theme_row(run_id, stored) for stored in themes],
+    )
+    conn.executemany(
+        "INSERT INTO theme_families VALUES (?,?,?,?)",
+        [
+            (
+                run_id,
+                f.id,
+                json.dumps(list(f.theme_ids)),
+                json.dumps(
+                    [
+                        [k.a, k.b, k.cosine, k.strength, list(k.tags), list(k.tokens)]
+                        for k in f.links
+                    ],
+                    ensure_ascii=False,
+                ),
+            )
+            for f in families
+        ],
     )
     conn.executemany(
         "INSERT INTO theme_members VALUES (?,?,?,?)",
@@ -234,6 +288,7 @@ def _theme_row(run_id: int, stored: StoredTheme) -> tuple[object, ...]:
         json.dumps(t.languages),
         json.dumps({d.isoformat(): n for d, n in sorted(t.weekly_counts.items())}),
         np.asarray(stored.centroid, dtype=np.float32).tobytes(),
+        t.family_id,
     )
 
 
@@ -273,6 +328,7 @@ def _stored(row: sqlite3.Row, keys: list[str]) -> StoredTheme:
         weekly_counts={
             date.fromisoformat(d): int(n) for d, n in json.loads(row["weekly_counts"]).items()
         },
+        family_id=row["family_id"],
     )
     return StoredTheme(
         theme=theme,

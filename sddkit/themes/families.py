@@ -1,0 +1,303 @@
+"""Theme families: one subject found as several themes, one per language, linked.
+
+The offline embedding cannot match "password reset e-mail never arrives" with "письмо для
+сброса пароля не приходит", so each language forms its own theme. Families link them with
+evidence that does not depend on the language:
+
+- **tags**: helpdesk agents tag tickets the same way whatever the customer wrote in;
+- **technical tokens**: Latin-script product names, formats and acronyms kept verbatim in any
+  language (CSV, 2FA, API, Slack, Excel, iOS; see `technical_tokens`).
+
+Each feature (a tag or a token) is *present* in a theme when at least `min_share` of its
+tickets (and `min_count`) carry it. Its weight is its rarity across themes, ``log(N / df)``,
+divided by the most themes of one language it is present in: a subject is one theme per
+language, so a feature present in two English themes spans subjects (a generic "billing" tag)
+or fragments, and counts less. Features present in more than half of the themes count for
+nothing. Two themes are linked when they are of different languages and the same kind, the
+cosine of their weighted feature-share vectors is at least `min_cosine`, the shared evidence
+(sum over shared features of the smaller share times the weight) is at least `min_strength`,
+and each is the other's clear best candidate in its language (the runner-up scores below
+`margin` times the best). Links are taken best first; a family never holds two themes of one
+language. A wrong link (two subjects in one issue) is worse than a missed one, hence the
+conservative thresholds, tuned on the demo (`bench/themes_demo.py`).
+
+A family's id is that of its founding theme (the largest, then oldest); an id a previous run
+gave one of its members' family is kept, so family ids are as stable as theme ids.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sddkit.themes.model import Theme
+
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_LATIN = re.compile(r"(?<![\w-])([A-Za-z0-9][A-Za-z0-9+#]*)(?![\w])")
+_SENTENCE_START = re.compile(r"(^|[.!?:;\n]\s*|[\"'(«„]\s*)$")
+_NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class FamilySettings:
+    min_share: float = 0.1  # a feature is present in a theme from this share of its tickets
+    min_count: int = 2  # ... and this many tickets
+    min_cosine: float = 0.5  # of the two themes' weighted tag vectors, when both have tags
+    min_strength: float = 0.4  # shared evidence: sum of smaller share x weight
+    token_only_strength: float = 1.5  # the same when one of them has no tags
+    margin: float = 0.8  # the runner-up in a language must score below margin x best
+    sample: int = 2_000  # tickets per theme read for its profile
+
+
+@dataclass(frozen=True)
+class FamilyLink:
+    """Why two themes are one subject: the shared tags and tokens, with the scores."""
+
+    a: str
+    b: str
+    cosine: float
+    strength: float
+    tags: tuple[str, ...] = ()
+    tokens: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        shared = [f"tag {t}" for t in self.tags] + [f"token {t}" for t in self.tokens]
+        return (
+            f"{self.a} ~ {self.b}: cosine {self.cosine:.2f}, strength {self.strength:.2f}"
+            f" ({', '.join(shared)})"
+        )
+
+
+@dataclass(frozen=True)
+class ThemeFamily:
+    """Themes that are one subject in different languages; `id` is the founding theme's."""
+
+    id: str
+    theme_ids: tuple[str, ...]
+    links: tuple[FamilyLink, ...] = ()
+
+
+@dataclass
+class Profile:
+    """What a theme's tickets carry: tickets read, tag counts, token counts."""
+
+    tickets: int = 0
+    tags: Counter[str] = field(default_factory=Counter)
+    tokens: Counter[str] = field(default_factory=Counter)
+
+
+def technical_tokens(text: str) -> tuple[str, ...]:
+    """Latin-script tokens that are the same in every language, lowercased, once each.
+
+    Kept: acronyms and mixed case (CSV, 2FA, iOS, GitHub), letters with digits (mp4), a
+    capitalised word inside a sentence (Slack, Excel), and any Latin word in a text written
+    mostly in another script (a Russian ticket's "csv"). Plain words of Latin-script
+    languages are not: "raport" or "the" say nothing across languages.
+    """
+    text = _ADDRESS.sub(" ", text)
+    foreign = len(_NON_LATIN.findall(text)) > len(_LETTER.findall(text))
+    found: dict[str, None] = {}
+    for match in _LATIN.finditer(text):
+        word = match.group(1)
+        if not _LETTER.search(word) or len(word) < 2 or len(word) > 24:
+            continue
+        digits = sum(c.isdigit() for c in word)
+        inner_upper = any(c.isupper() for c in word[1:])
+        capitalised = word[0].isupper() and not _SENTENCE_START.search(text[: match.start()])
+        if (
+            (digits and digits <= 3 and len(word) <= 8)
+            or inner_upper
+            or (capitalised and len(word) >= 3)
+            or (foreign and len(word) >= 3 and not digits)
+        ):
+            found[sys.intern(word.lower())] = None
+    return tuple(found)
+
+
+def profile(tags: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]]) -> Profile:
+    result = Profile(tickets=len(tags))
+    for ticket_tags, ticket_tokens in zip(tags, tokens, strict=True):
+        result.tags.update({t.strip().lower() for t in ticket_tags if t.strip()})
+        result.tokens.update(set(ticket_tokens))
+    return result
+
+
+def find_families(
+    themes: Sequence[Theme],
+    profiles: Mapping[str, Profile],
+    previous: Mapping[str, str] | None = None,
+    settings: FamilySettings | None = None,
+) -> list[ThemeFamily]:
+    """Families of two or more themes, largest first. `previous` maps theme id -> the family
+    id an earlier run gave it (kept when still valid)."""
+    s = settings or FamilySettings()
+    language = {t.id: _language(t) for t in themes}
+    shares = {t.id: _shares(profiles.get(t.id, Profile()), s) for t in themes}
+    weights = _weights(themes, shares, language)
+    vectors = {
+        tid: {f: v * weights[f] for f, v in share.items() if weights.get(f, 0.0) > 0}
+        for tid, share in shares.items()
+    }
+    candidates: dict[tuple[str, str], FamilyLink] = {}
+    for i, a in enumerate(themes):
+        for b in themes[i + 1 :]:
+            if a.kind != b.kind or language[a.id] is None or language[a.id] == language[b.id]:
+                continue
+            link = _link(a.id, b.id, shares, vectors, weights, s)
+            if link is not None:
+                candidates[(a.id, b.id)] = link
+    links = [c for c in candidates.values() if _clear_best(c, candidates, language, s.margin)]
+    return _components(themes, links, language, previous or {})
+
+
+def _language(theme: Theme) -> str | None:
+    return (
+        max(theme.languages.items(), key=lambda kv: (kv[1], kv[0]))[0] if theme.languages else None
+    )
+
+
+def _shares(p: Profile, s: FamilySettings) -> dict[str, float]:
+    if p.tickets == 0:
+        return {}
+    floor = max(s.min_count, s.min_share * p.tickets)
+    found = {f"tag:{k}": n / p.tickets for k, n in p.tags.items() if n >= floor}
+    found |= {f"token:{k}": n / p.tickets for k, n in p.tokens.items() if n >= floor}
+    return found
+
+
+def _weights(
+    themes: Sequence[Theme],
+    shares: Mapping[str, dict[str, float]],
+    language: Mapping[str, str | None],
+) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    per_language: Counter[tuple[str, str | None]] = Counter()
+    for theme in themes:
+        for f in shares[theme.id]:
+            df[f] += 1
+            per_language[(f, language[theme.id])] += 1
+    most = Counter[str]()
+    for (f, _), n in per_language.items():
+        most[f] = max(most[f], n)
+    n_themes = len(themes)
+    return {
+        f: (math.log(n_themes / n) / most[f] if n <= n_themes / 2 else 0.0) for f, n in df.items()
+    }
+
+
+def _link(
+    a: str,
+    b: str,
+    shares: Mapping[str, dict[str, float]],
+    vectors: Mapping[str, dict[str, float]],
+    weights: Mapping[str, float],
+    s: FamilySettings,
+) -> FamilyLink | None:
+    """The evidence that `a` and `b` are one subject, or None when it is too weak."""
+    va, vb = vectors[a], vectors[b]
+    shared = sorted(set(va) & set(vb), key=lambda f: -min(shares[a][f], shares[b][f]) * weights[f])
+    if not shared:
+        return None
+    strength = sum(min(shares[a][f], shares[b][f]) * weights[f] for f in shared)
+    tags_a = {f: v for f, v in va.items() if f.startswith("tag:")}
+    tags_b = {f: v for f, v in vb.items() if f.startswith("tag:")}
+    if tags_a and tags_b:
+        dot = sum(v * tags_b.get(f, 0.0) for f, v in tags_a.items())
+        norms = math.sqrt(sum(v * v for v in tags_a.values()) * sum(v * v for v in tags_b.values()))
+        cosine = dot / norms
+        if cosine < s.min_cosine or strength < s.min_strength:
+            return None
+    else:  # untagged: the tokens alone must be strong
+        cosine = 0.0
+        if strength < s.token_only_strength:
+            return None
+    return FamilyLink(
+        a,
+        b,
+        round(cosine, 4),
+        round(strength, 4),
+        tags=tuple(f.split(":", 1)[1] for f in shared if f.startswith("tag:")),
+        tokens=tuple(f.split(":", 1)[1] for f in shared if f.startswith("token:")),
+    )
+
+
+def _score(link: FamilyLink) -> float:
+    return link.strength
+
+
+def _clear_best(
+    link: FamilyLink,
+    candidates: Mapping[tuple[str, str], FamilyLink],
+    language: Mapping[str, str | None],
+    margin: float,
+) -> bool:
+    """Whether each end of `link` is the other's best candidate in its language, by a margin."""
+    for this, other in ((link.a, link.b), (link.b, link.a)):
+        rivals = [
+            _score(c)
+            for key, c in candidates.items()
+            if this in key and other not in key and language[_other(key, this)] == language[other]
+        ]
+        if rivals and max(rivals) >= margin * _score(link):
+            return False
+    return True
+
+
+def _other(key: tuple[str, str], this: str) -> str:
+    return key[1] if key[0] == this else key[0]
+
+
+def _components(
+    themes: Sequence[Theme],
+    links: list[FamilyLink],
+    language: Mapping[str, str | None],
+    previous: Mapping[str, str],
+) -> list[ThemeFamily]:
+    group = {t.id: t.id for t in themes}
+    members = {t.id: [t.id] for t in themes}
+    kept: dict[str, list[FamilyLink]] = {t.id: [] for t in themes}
+    for link in sorted(links, key=lambda c: (-_score(c), c.a, c.b)):
+        ga, gb = group[link.a], group[link.b]
+        if ga == gb:
+            continue
+        if {language[m] for m in members[ga]} & {language[m] for m in members[gb]}:
+            continue  # never two themes of one language in a family
+        for m in members[gb]:
+            group[m] = ga
+        members[ga] += members.pop(gb)
+        kept[ga] += [*kept.pop(gb), link]
+    by_id = {t.id: t for t in themes}
+    families: list[ThemeFamily] = []
+    taken: set[str] = set()
+    groups = [g for g in members.values() if len(g) > 1]
+    rank = {
+        t.id: n for n, t in enumerate(sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)))
+    }
+    for ids in sorted(
+        groups, key=lambda g: (-sum(by_id[m].size for m in g), min(rank[m] for m in g))
+    ):
+        ordered = sorted(ids, key=lambda m: rank[m])
+        family_id = _family_id(ordered, previous, taken)
+        taken.add(family_id)
+        families.append(ThemeFamily(family_id, tuple(ordered), tuple(kept[group[ids[0]]])))
+    return families
+
+
+def _family_id(ordered: list[str], previous: Mapping[str, str], taken: set[str]) -> str:
+    """The id an earlier run gave most of these members' family (if one of them still
+    bears it), else the founding theme's."""
+    earlier = Counter(previous[m] for m in ordered if m in previous and previous[m] in ordered)
+    for family_id, _ in sorted(earlier.items(), key=lambda kv: (-kv[1], ordered.index(kv[0]))):
+        if family_id not in taken:
+            return family_id
+    return next((m for m in ordered if m not in taken), ordered[0])
+
+
+def family_of(families: Sequence[ThemeFamily]) -> dict[str, str]:
+    """Theme id -> family id, for themes in a family of two or more."""
+    return {m: f.id for f in families for m in f.theme_ids}

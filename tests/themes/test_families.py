@@ -1,0 +1,195 @@
+"""Theme families: one subject's themes across languages, linked on tags and tokens."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sddkit.themes.families import Profile, find_families, technical_tokens
+from sddkit.themes.model import Theme
+from sddkit.themes.pipeline import update_themes
+from sddkit.themes.store import load_families, load_themes
+from tests.themes.conftest import NOW, make_ticket
+
+
+def theme(tid: str, language: str, size: int, kind: str = "bug") -> Theme:
+    return Theme(
+        id=tid,
+        label=tid,
+        kind=kind,
+        keywords=(),
+        ticket_keys=tuple(f"{tid}:{n}" for n in range(size)),
+        representative_keys=(),
+        customer_count=size,
+        first_seen=NOW - timedelta(days=size),
+        last_seen=NOW,
+        trend="stable",
+        languages={language: size},
+    )
+
+
+def prof(
+    size: int, tags: dict[str, int] | None = None, tokens: dict[str, int] | None = None
+) -> Profile:
+    return Profile(size, Counter(tags or {}), Counter(tokens or {}))
+
+
+def filler(n: int) -> tuple[list[Theme], dict[str, Profile]]:
+    """Unrelated themes, each with its own tag, so rarity across themes means something."""
+    themes = [theme(f"T-f{n}{lang}", lang, 20) for n in range(n) for lang in ("en", "ru")]
+    return themes, {t.id: prof(20, {t.id: 8}) for t in themes}
+
+
+def test_technical_tokens_keep_what_reads_the_same_in_every_language() -> None:
+    assert technical_tokens("Export to CSV fails. Our Slack bot and iOS app, 2FA too") == (
+        "csv",
+        "slack",
+        "ios",
+        "2fa",
+    )
+    # a Latin word in a Cyrillic text counts; addresses, URLs and sentence starts do not
+    assert technical_tokens("Не работает экспорт в excel, см. https://x.io/Abc a@B.com") == (
+        "excel",
+    )
+    assert technical_tokens("The report. Nie działa raport") == ()
+
+
+def test_one_subject_in_four_languages_is_one_family_founded_by_the_largest() -> None:
+    others, profiles = filler(4)
+    subject = [theme("T-en", "en", 40), theme("T-ru", "ru", 25), theme("T-pl", "pl", 20),
+               theme("T-sr", "sr", 12)]  # fmt: skip
+    for t in subject:
+        profiles[t.id] = prof(t.size, {"password-reset": t.size // 3}, {"sms": t.size // 4})
+    families = find_families([*subject, *others], profiles)
+    assert [f.theme_ids for f in families] == [("T-en", "T-ru", "T-pl", "T-sr")]
+    family = families[0]
+    assert family.id == "T-en"
+    assert all(
+        link.tags == ("password-reset",) and link.tokens == ("sms",) for link in family.links
+    )
+    assert "tag password-reset" in family.links[0].describe()
+
+
+def test_a_generic_tag_does_not_link_two_subjects() -> None:
+    """ "billing" is on invoices and on plan changes, in both languages: weak evidence."""
+    others, profiles = filler(4)
+    billing = [theme("T-inv-en", "en", 30), theme("T-plan-en", "en", 30),
+               theme("T-inv-ru", "ru", 20), theme("T-plan-ru", "ru", 20)]  # fmt: skip
+    for t in billing:
+        profiles[t.id] = prof(t.size, {"billing": t.size})
+    assert find_families([*billing, *others], profiles) == []
+    # one theme per language carries it, but on few tickets: too weak to link
+    pair = [billing[0], billing[3]]
+    weak = {t.id: prof(t.size, {"billing": t.size // 6}) for t in pair}
+    assert find_families([*pair, *others], {**profiles, **weak}) == []
+
+
+def test_a_generic_tag_plus_a_specific_one_links_the_right_pairs() -> None:
+    others, profiles = filler(4)
+    billing = [theme("T-inv-en", "en", 30), theme("T-plan-en", "en", 30),
+               theme("T-inv-ru", "ru", 20), theme("T-plan-ru", "ru", 20)]  # fmt: skip
+    for t in billing:
+        subject = t.id.split("-")[1]
+        profiles[t.id] = prof(t.size, {"billing": t.size, subject: t.size // 2})
+    families = find_families([*billing, *others], profiles)
+    assert sorted(f.theme_ids for f in families) == [
+        ("T-inv-en", "T-inv-ru"),
+        ("T-plan-en", "T-plan-ru"),
+    ]
+
+
+def test_never_two_themes_of_one_language_nor_two_kinds() -> None:
+    others, profiles = filler(4)
+    themes = [theme("T-a", "en", 30), theme("T-b", "en", 20), theme("T-c", "ru", 20, kind="ux")]
+    for t in themes:
+        profiles[t.id] = prof(t.size, {"export": t.size})
+    assert find_families([*themes, *others], profiles) == []
+
+
+def test_untagged_themes_need_strong_shared_tokens() -> None:
+    others, profiles = filler(4)
+    themes = [theme("T-a", "en", 30), theme("T-b", "ru", 20), theme("T-c", "pl", 20)]
+    profiles |= {"T-a": prof(30, tokens={"slack": 30, "webhook": 20}),
+                 "T-b": prof(20, tokens={"slack": 20, "webhook": 15}),
+                 "T-c": prof(20, tokens={"api": 3})}  # fmt: skip
+    assert [f.theme_ids for f in find_families([*themes, *others], profiles)] == [("T-a", "T-b")]
+
+
+def test_the_family_id_of_a_previous_run_is_kept() -> None:
+    others, profiles = filler(4)
+    subject = [theme("T-en", "en", 40), theme("T-ru", "ru", 25)]
+    for t in subject:
+        profiles[t.id] = prof(t.size, {"sso": t.size})
+    assert find_families([*subject, *others], profiles, {"T-ru": "T-ru"})[0].id == "T-ru"
+    # a previous family id that is no longer a member is not reused
+    assert find_families([*subject, *others], profiles, {"T-ru": "T-gone"})[0].id == "T-en"
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["en", "ru", "pl", "sr"]), st.integers(0, 3)),
+        min_size=2,
+        max_size=12,
+    )
+)
+def test_families_never_repeat_a_language_or_a_theme(spec: list[tuple[str, int]]) -> None:
+    themes = [theme(f"T-{n}", lang, 10 + n) for n, (lang, _) in enumerate(spec)]
+    profiles = {
+        t.id: prof(t.size, {f"tag{s}": t.size // 2}) for t, (_, s) in zip(themes, spec, strict=True)
+    }
+    families = find_families(themes, profiles)
+    seen: list[str] = [m for f in families for m in f.theme_ids]
+    assert len(seen) == len(set(seen))
+    for f in families:
+        languages = [next(iter(t.languages)) for t in themes if t.id in f.theme_ids]
+        assert len(languages) == len(set(languages)) >= 2
+        assert f.id in f.theme_ids
+
+
+PHRASES = {
+    "en": [
+        "The CSV export of the sales report times out",
+        "Exporting the report as CSV never finishes",
+    ],
+    "ru": ["Экспорт отчёта в CSV зависает", "Выгрузка отчёта в CSV не завершается"],
+}
+OTHER = {
+    "en": [
+        "Dark mode labels are unreadable in the app",
+        "In dark mode the grey labels cannot be read",
+    ],
+    "ru": ["В тёмной теме не видно подписей", "Подписи в тёмной теме нечитаемы"],
+}
+
+
+def test_the_pipeline_stores_families_and_sets_family_ids(store_with) -> None:  # type: ignore[no-untyped-def]
+    rng = random.Random(3)
+    tickets = []
+    for subject, tag, texts in (("csv", "export", PHRASES), ("dark", "dark-mode", OTHER)):
+        for language, phrasings in texts.items():
+            for n in range(12):
+                created = NOW - timedelta(days=rng.randint(1, 40))
+                tags = (tag,) if n % 4 else ()
+                text = rng.choice(phrasings)
+                ident = f"{subject}-{language}-{n}"
+                tickets.append(make_ticket(ident, text, created, tags=tags, language=language))
+    conn = store_with(tickets)
+    update_themes(conn, now=NOW)
+    themes = load_themes(conn)
+    families = load_families(conn)
+    assert len(themes) == 4
+    assert sorted(len(f.theme_ids) for f in families) == [2, 2]
+    by_id = {t.id: t for t in themes}
+    for family in families:
+        members = [by_id[m] for m in family.theme_ids]
+        assert {t.family_id for t in members} == {family.id}
+        assert len({next(iter(t.languages)) for t in members}) == 2
+        assert family.links and family.links[0].tags
+    first = {f.id for f in families}
+    update_themes(conn, now=NOW + timedelta(days=1), full=True)
+    assert {f.id for f in load_families(conn)} == first
