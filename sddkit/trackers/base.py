@@ -2,7 +2,9 @@
 
 The tracker is the ledger: every issue sddkit files carries the marker
 ``<!-- sddkit:theme=<theme id> -->`` in its body and the ``sddkit`` label, so a later run (on a
-stateless CI runner) finds it again instead of filing a duplicate.
+stateless CI runner) finds it again instead of filing a duplicate. An issue about a theme
+family (one subject in several languages) names its family id there and every member theme
+in ``<!-- sddkit:themes=T-a,T-b -->``.
 
 Every comment sddkit posts carries a mark too, ``sddkit:comment theme=T-x event=growth
 count=42``: hidden in an HTML comment on GitHub, a small grey footer on Jira (whose wiki
@@ -21,6 +23,8 @@ from typing import Protocol
 
 SDDKIT_LABEL = "sddkit"
 MARKER_RE = re.compile(r"<!--\s*sddkit:theme=([A-Za-z0-9_.:-]+)\s*-->")
+# A family's issue also names every member theme (the same subject in other languages).
+THEMES_MARKER_RE = re.compile(r"<!--\s*sddkit:themes=([A-Za-z0-9_.:,-]+)\s*-->")
 COMMENT_MARK_RE = re.compile(
     r"sddkit:comment\s+theme=([A-Za-z0-9_.:-]+)\s+event=([a-z_]+)\s+count=(\d+)"
 )
@@ -42,6 +46,16 @@ def marker(theme_id: str) -> str:
 def theme_id_in(body: str | None) -> str | None:
     match = MARKER_RE.search(body or "")
     return match.group(1) if match else None
+
+
+def themes_marker(theme_ids: Iterable[str]) -> str:
+    return f"<!-- sddkit:themes={','.join(theme_ids)} -->"
+
+
+def theme_ids_in(body: str | None) -> tuple[str, ...]:
+    """The member theme ids a family's issue names (empty for a one-theme issue)."""
+    match = THEMES_MARKER_RE.search(body or "")
+    return tuple(i for i in match.group(1).split(",") if i) if match else ()
 
 
 def closed_as_not_planned(close_reason: str | None, not_planned: Iterable[str]) -> bool:
@@ -104,6 +118,12 @@ class FiledIssue:
     labels: tuple[str, ...] = ()
     body: str = ""
     close_reason: str | None = None  # GitHub state_reason / Jira resolution, when closed
+    theme_ids: tuple[str, ...] = ()  # a family's member themes (its `themes=` marker)
+
+    @property
+    def covered(self) -> tuple[str, ...]:
+        """Every theme the issue is about: its marker's theme, then the family members."""
+        return tuple(dict.fromkeys((self.theme_id, *self.theme_ids)))
 
 
 @dataclass(frozen=True)

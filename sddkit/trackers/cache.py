@@ -38,6 +38,8 @@ MIGRATIONS = [
     "ALTER TABLE tracker_issues ADD COLUMN body TEXT NOT NULL DEFAULT ''",
     # Why a closed issue was closed, so offline plans skip those closed as not planned.
     "ALTER TABLE tracker_issues ADD COLUMN close_reason TEXT",
+    # The member themes of a family's issue, so the report traces all of them offline.
+    "ALTER TABLE tracker_issues ADD COLUMN theme_ids TEXT NOT NULL DEFAULT ''",
 ]
 
 
@@ -51,7 +53,7 @@ def save_filed(conn: sqlite3.Connection, tracker: str, issues: Iterable[FiledIss
     with transaction(conn):
         conn.execute("DELETE FROM tracker_issues WHERE tracker = ?", (tracker,))
         conn.executemany(
-            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_row(tracker, issue) for issue in issues],
         )
 
@@ -85,6 +87,7 @@ def _row(tracker: str, issue: FiledIssue) -> tuple[str | None, ...]:
         ",".join(issue.labels),
         issue.body,
         issue.close_reason,
+        ",".join(issue.theme_ids),
     )
 
 
@@ -110,4 +113,5 @@ def _issue(row: sqlite3.Row) -> FiledIssue:
         labels=tuple(label for label in row["labels"].split(",") if label),
         body=row["body"],
         close_reason=row["close_reason"],
+        theme_ids=tuple(i for i in row["theme_ids"].split(",") if i),
     )

@@ -31,6 +31,7 @@ from sddkit.trackers.base import (
     IssueDraft,
     closed_as_not_planned,
     theme_id_in,
+    theme_ids_in,
 )
 from sddkit.trackers.retry import Failure, RetryPolicy, Scrubber, TrackerError
 from sddkit.trackers.settings import GitHubSettings
@@ -203,6 +204,7 @@ class GitHubTracker:
             labels=tuple(label.name for label in issue.labels),
             body=issue.body or "",
             close_reason=issue.state_reason if issue.state == "closed" else None,
+            theme_ids=theme_ids_in(issue.body),
         )
 
     def _call(

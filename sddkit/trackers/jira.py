@@ -34,6 +34,7 @@ from sddkit.trackers.base import (
     IssueDraft,
     closed_as_not_planned,
     theme_id_in,
+    theme_ids_in,
 )
 from sddkit.trackers.retry import Failure, RetryPolicy, Scrubber, TrackerError
 from sddkit.trackers.settings import JiraSettings
@@ -228,6 +229,7 @@ class JiraTracker:
             labels=tuple(fields.get("labels") or ()),
             body=fields.get("description") or "",
             close_reason=(fields.get("resolution") or {}).get("name") if closed else None,
+            theme_ids=theme_ids_in(fields.get("description")),
         )
 
     def _call(

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sddkit.templating import environment
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
-from sddkit.trackers.base import SDDKIT_LABEL, IssueDraft, marker
+from sddkit.trackers.base import SDDKIT_LABEL, IssueDraft, marker, themes_marker
 from sddkit.trackers.redact import quote
 from sddkit.trackers.settings import TriageSettings
 
@@ -105,8 +105,18 @@ def render_draft(
     tracker: str,
     counts: Counts,
     now: datetime,
+    members: Sequence[Theme] = (),
+    marker_id: str | None = None,
 ) -> IssueDraft:
-    """The issue sddkit wants for `theme`; pure apart from reading the template."""
+    """The issue sddkit wants for `theme`; pure apart from reading the template.
+
+    For a family, `theme` is the merged family and `members` its themes: the body lists each
+    member's language and count, quotes at least one ticket per member, and names them all in
+    a ``themes=`` marker. `marker_id` keeps an existing issue's own marker id.
+    """
+    marker_id = marker_id or theme.id
+    family = list(members) if len(members) > 1 else []
+    limit = max(settings.max_quotes, len(family))
     env = environment(settings.templates)
     env.filters["jira_escape"] = jira_escape
     template = env.get_template(TEMPLATES[tracker])
@@ -120,17 +130,20 @@ def render_draft(
         counts=counts,
         trend=TREND_WORDS.get(theme.trend, theme.trend),
         weeks=weeks,
-        quotes=quotes_for(theme, tickets, settings.max_quotes),
+        quotes=quotes_for(theme, tickets, limit),
+        members=[
+            {"id": m.id, "size": m.size, "languages": m.languages, "label": m.label} for m in family
+        ],
         refs=refs[: settings.max_ticket_refs],
         more_refs=max(0, len(refs) - settings.max_ticket_refs),
-        marker=marker(theme.id),
+        marker=marker(marker_id) + ("\n" + themes_marker(m.id for m in family) if family else ""),
         counts_block=counts.block(),
         now=now,
     )
     labels = (SDDKIT_LABEL, *settings.labels_for(theme.kind))
     issue_type = settings.jira.issue_type(theme.kind) if settings.jira else None
     return IssueDraft(
-        theme_id=theme.id,
+        theme_id=marker_id,
         title=title_for(theme),
         body=body,
         labels=tuple(dict.fromkeys(labels)),

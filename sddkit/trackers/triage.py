@@ -13,6 +13,11 @@
 - ``nothing``     up to date, below the thresholds, a kind that is not filed, or closed as
                   not planned (won't do, duplicate…: new tickets there are not a regression).
 
+Themes are planned by family (`family.family_units`): one issue per family, thresholds on
+the family's totals. An issue belongs to the family when its marker names any member (so
+issues filed before families existed are found, never duplicated); its own marker id is kept.
+If several earlier issues cover members of one family, each is updated and none is filed.
+
 The title of an existing issue is never changed (people rename issues), nor its labels/state.
 When sddkit last commented comes from the marks on its comments (`CommentMark`), passed in as
 `marks`; the tracker is the ledger, so this holds across stateless runs and crashes.
@@ -33,6 +38,7 @@ from sddkit.trackers.base import (
     Tracker,
     closed_as_not_planned,
 )
+from sddkit.trackers.family import Unit, family_units
 from sddkit.trackers.retry import TrackerError
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import Counts, recorded_counts, render_draft, splice
@@ -87,19 +93,35 @@ def plan_triage(
     """
     marks = marks or {}
     actions = []
-    for theme, issues in _pair(themes, filed):
-        if issues:
-            issue = issues[0]
+    for unit, issues in _pair(themes, filed, tickets, now):
+        if not issues:
+            actions.append(_for_new(unit, tickets, settings, tracker, now))
+            continue
+        primary = _primary(issues)
+        for issue in primary:
             action = _for_filed(
-                theme, issue, tickets, settings, tracker, now, marks.get(issue.key, ())
+                unit, issue, tickets, settings, tracker, now, marks.get(issue.key, ())
             )
-            if len(issues) > 1:
-                extra = ", ".join(i.key for i in issues[1:])
-                action = _note(action, f"; also marked: {extra} (duplicates, left alone)")
-        else:
-            action = _for_new(theme, tickets, settings, tracker, now)
-        actions.append(action)
+            others = [i.key for i in primary if i is not issue]
+            if others:
+                action = _note(
+                    action, f"; family {unit.theme.id} also has {', '.join(others)} (no new issue)"
+                )
+            extra = [i.key for i in issues if i not in primary and i.theme_id == issue.theme_id]
+            if extra:
+                action = _note(
+                    action, f"; also marked: {', '.join(extra)} (duplicates, left alone)"
+                )
+            actions.append(action)
     return actions
+
+
+def _primary(issues: Sequence[FiledIssue]) -> list[FiledIssue]:
+    """The oldest issue per marker id: the others with the same marker are duplicates."""
+    first: dict[str, FiledIssue] = {}
+    for issue in issues:
+        first.setdefault(issue.theme_id, issue)
+    return list(first.values())
 
 
 def needs_marks(
@@ -110,31 +132,41 @@ def needs_marks(
 ) -> list[FiledIssue]:
     """The issues whose comment marks can change the plan: those that may get a comment."""
     wanted = []
-    for theme, issues in _pair(themes, filed):
-        if not issues:
-            continue
-        issue = issues[0]
-        if issue.state == "closed":
-            if closed_as_not_planned(issue.close_reason, settings.not_planned):
-                continue
-            if _after_close(theme, issue, tickets) >= max(1, settings.regression_min):
-                wanted.append(issue)
-        else:
-            recorded = recorded_counts(issue.body)
-            if recorded is not None and theme.size > recorded.tickets:
+    for unit, issues in _pair(themes, filed, tickets, None):
+        for issue in _primary(issues):
+            if _may_comment(unit.theme, issue, tickets, settings):
                 wanted.append(issue)
     return wanted
 
 
+def _may_comment(
+    theme: Theme, issue: FiledIssue, tickets: Mapping[str, Ticket], settings: TriageSettings
+) -> bool:
+    if issue.state == "closed":
+        if closed_as_not_planned(issue.close_reason, settings.not_planned):
+            return False
+        return _after_close(theme, issue, tickets) >= max(1, settings.regression_min)
+    recorded = recorded_counts(issue.body)
+    return recorded is not None and theme.size > recorded.tickets
+
+
 def _pair(
-    themes: Iterable[Theme], filed: Sequence[FiledIssue]
-) -> list[tuple[Theme, list[FiledIssue]]]:
-    """Each theme (largest first) with the issues carrying its marker, oldest first."""
-    by_theme: dict[str, list[FiledIssue]] = {}
+    themes: Iterable[Theme],
+    filed: Sequence[FiledIssue],
+    tickets: Mapping[str, Ticket],
+    now: datetime | None,
+) -> list[tuple[Unit, list[FiledIssue]]]:
+    """Each family (largest first) with its issues, oldest first: those whose marker names
+    a member. An issue naming members of several families goes to the one holding its
+    marker's theme, else to the largest."""
+    units = family_units(list(themes), tickets, now)
+    home = {m: n for n, unit in enumerate(units) for m in unit.member_ids}
+    issues_of: list[list[FiledIssue]] = [[] for _ in units]
     for issue in sorted(filed, key=lambda i: (i.created_at, i.key)):
-        by_theme.setdefault(issue.theme_id, []).append(issue)
-    ordered = sorted(themes, key=lambda t: (-t.size, t.id))
-    return [(theme, by_theme.get(theme.id, [])) for theme in ordered]
+        found = [home[t] for t in issue.covered if t in home]
+        if found:
+            issues_of[found[0]].append(issue)
+    return list(zip(units, issues_of, strict=True))
 
 
 def _after_close(theme: Theme, issue: FiledIssue, tickets: Mapping[str, Ticket]) -> int:
@@ -147,12 +179,13 @@ def _after_close(theme: Theme, issue: FiledIssue, tickets: Mapping[str, Ticket])
 
 
 def _for_new(
-    theme: Theme,
+    unit: Unit,
     tickets: Mapping[str, Ticket],
     settings: TriageSettings,
     tracker: str,
     now: datetime,
 ) -> Action:
+    theme = unit.theme
     if theme.kind not in settings.kinds:
         return Action("nothing", theme, f"kind {theme.kind!r} is not filed")
     if theme.size < settings.min_tickets:
@@ -162,13 +195,16 @@ def _for_new(
             "nothing", theme, f"{theme.customer_count} customers < min {settings.min_customers}"
         )
     counts = Counts(theme.size, theme.customer_count)
-    draft = render_draft(theme, tickets, settings, tracker=tracker, counts=counts, now=now)
-    reason = f"new theme: {theme.size} tickets from {theme.customer_count} customers"
+    draft = render_draft(
+        theme, tickets, settings, tracker=tracker, counts=counts, now=now, members=unit.members
+    )
+    what = f"family of {len(unit.members)} themes" if unit.is_family else "theme"
+    reason = f"new {what}: {theme.size} tickets from {theme.customer_count} customers"
     return Action("create", theme, reason, draft=draft)
 
 
 def _for_filed(
-    theme: Theme,
+    unit: Unit,
     issue: FiledIssue,
     tickets: Mapping[str, Ticket],
     settings: TriageSettings,
@@ -176,6 +212,7 @@ def _for_filed(
     now: datetime,
     marks: Sequence[CommentMark],
 ) -> Action:
+    theme = unit.theme
     recorded = recorded_counts(issue.body)
     after_close = _after_close(theme, issue, tickets)
     if issue.state != "closed":
@@ -183,13 +220,22 @@ def _for_filed(
     counts = Counts(theme.size, theme.customer_count, after_close)
 
     def rewrite(kind: str, reason: str, comment: str | None = None) -> Action:
-        draft = render_draft(theme, tickets, settings, tracker=tracker, counts=counts, now=now)
+        draft = render_draft(
+            theme,
+            tickets,
+            settings,
+            tracker=tracker,
+            counts=counts,
+            now=now,
+            members=unit.members,
+            marker_id=issue.theme_id,
+        )
         body = splice(issue.body, draft.body)
         draft = IssueDraft(draft.theme_id, issue.title, body, issue.labels, draft.issue_type)
         return Action(kind, theme, reason, draft=draft, issue=issue, comment=comment)
 
     def with_mark(text: str, event: str, count: int) -> str:
-        return f"{text}\n\n{CommentMark(theme.id, event, count).text(tracker)}"
+        return f"{text}\n\n{CommentMark(issue.theme_id, event, count).text(tracker)}"
 
     if issue.state == "closed":
         since = issue.closed_at.date().isoformat() if issue.closed_at else "?"
