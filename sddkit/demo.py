@@ -27,7 +27,7 @@ from sddkit.themes.model import Theme
 from sddkit.themes.pipeline import update_themes
 from sddkit.tickets.demo import DEMO_END, DEMO_START, DemoFix, demo_fixes, demo_tickets
 from sddkit.tickets.store import ImportSummary, ensure_schema, get_tickets, upsert_tickets
-from sddkit.trackers.base import SDDKIT_LABEL, FiledIssue, Fix, marker
+from sddkit.trackers.base import SDDKIT_LABEL, FiledIssue, Fix, marker, themes_marker
 from sddkit.trackers.cache import save_filed
 from sddkit.trackers.settings import GitHubSettings, TriageSettings
 from sddkit.trackers.suggest import title_for
@@ -103,19 +103,28 @@ def run_demo(out_dir: Path, *, config_path: Path | None = None) -> DemoResult:
 def simulate_tracker(
     conn: sqlite3.Connection, themes: Sequence[Theme], fixes: Sequence[DemoFix]
 ) -> list[FiledIssue]:
-    """File one issue per theme of a fixed demo subject and close it with the fix's PR."""
+    """File one issue per theme family of a fixed demo subject (as triage does) and close
+    it with the fix's PR."""
     fix_by_slug = {fix.theme: fix for fix in fixes}
     issues: list[FiledIssue] = []
-    for theme in sorted(themes, key=lambda t: (t.first_seen, t.id)):
+    families: dict[str, list[Theme]] = {}
+    for member in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
+        families.setdefault(member.family_id or member.id, []).append(member)
+    for family_id, members in sorted(
+        families.items(), key=lambda kv: (min(m.first_seen for m in kv[1]), kv[0])
+    ):
+        theme = next((m for m in members if m.id == family_id), members[0])
         fix = fix_by_slug.get(_dominant_tag(conn, theme, fix_by_slug.keys()) or "")
         if fix is None:
             continue
+        member_ids = tuple(m.id for m in members) if len(members) > 1 else ()
         number = FIRST_ISSUE_NUMBER + len(issues)
-        filed_at = min(theme.first_seen + timedelta(days=DAYS_TO_FILE), fix.fixed_at)
+        first_seen = min(m.first_seen for m in members)
+        filed_at = min(first_seen + timedelta(days=DAYS_TO_FILE), fix.fixed_at)
         issues.append(
             FiledIssue(
                 key=f"{DEMO_REPO}#{number}",
-                theme_id=theme.id,
+                theme_id=family_id,
                 title=title_for(theme),
                 state="closed",
                 url=f"https://github.com/{DEMO_REPO}/issues/{number}",
@@ -129,7 +138,8 @@ def simulate_tracker(
                     title=fix.pr_title,
                 ),
                 labels=(SDDKIT_LABEL, theme.kind),
-                body=marker(theme.id),
+                body=marker(family_id) + (f"\n{themes_marker(member_ids)}" if member_ids else ""),
+                theme_ids=member_ids,
             )
         )
     save_filed(conn, DEMO_TRACKER, issues)

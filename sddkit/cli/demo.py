@@ -73,7 +73,8 @@ def _tickets_and_themes(result: DemoResult, top: int) -> None:
         f"bad {len(summary.bad)}"
     )
     kinds = Counter(theme.kind for theme in result.themes)
-    _heading(f"3. Themes — {len(result.themes)} found")
+    families = len({t.family_id or t.id for t in result.themes})
+    _heading(f"3. Themes — {len(result.themes)} found, in {families} families")
     click.echo(", ".join(f"{kind} {n}" for kind, n in kinds.most_common()))
     largest = sorted(result.themes, key=lambda t: (-t.size, t.id))[:top]
     click.echo(render_table(largest).rstrip())

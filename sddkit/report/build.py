@@ -12,7 +12,7 @@ from sddkit.report.metrics import support_health
 from sddkit.report.model import Report, ReportOptions
 from sddkit.report.participation import participation, todo
 from sddkit.report.people import People
-from sddkit.report.trace import trace_issues
+from sddkit.report.trace import issue_themes, trace_issues
 from sddkit.rotation.model import Person, Shift
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
@@ -139,7 +139,9 @@ def _notes(
     if not filed:
         notes.append("No issues filed yet: run `sddkit triage` to file the top themes.")
     known = {theme.id for theme in themes}
-    orphans = sorted({issue.key for issue in filed if issue.theme_id not in known})
+    orphans = sorted(
+        {issue.key for issue in filed if not any(t in known for t in issue_themes(issue))}
+    )
     if orphans and themes:
         notes.append(
             "Issues whose theme is not in the latest theme run (no tickets traced): "

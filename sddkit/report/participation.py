@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sddkit.report.model import Participation, ReportOptions, TodoItem
 from sddkit.report.people import People
+from sddkit.report.trace import issue_themes
 from sddkit.rotation.model import ROLES, Shift
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
@@ -54,7 +55,8 @@ def participation(
     _credit_themes(tally, themes, tickets_by_key, since, until, people, options.surfaced_first_k)
     issues_by_theme: dict[str, list[str]] = defaultdict(list)
     for issue in filed:
-        issues_by_theme[issue.theme_id].append(issue.key)
+        for theme_id in issue_themes(issue):
+            issues_by_theme[theme_id].append(issue.key)
     return [
         Participation(
             name=name,
@@ -115,7 +117,7 @@ def todo(
 
     score = (tickets + distinct customers) x trend weight (growing 2, stable 1, fading 0.5):
     many tickets from many customers, and still growing, is what most needs an issue."""
-    has_issue = {issue.theme_id for issue in filed}
+    has_issue = {theme_id for issue in filed for theme_id in issue_themes(issue)}
     items = []
     for theme in themes:
         if theme.id in has_issue:

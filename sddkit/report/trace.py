@@ -14,7 +14,7 @@ from sddkit.report.model import FixInfo, Handler, ReportOptions, Trace
 from sddkit.report.people import People
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
-from sddkit.trackers.base import FiledIssue
+from sddkit.trackers.base import FiledIssue, theme_ids_in
 
 _DAY = 86400.0
 
@@ -34,13 +34,20 @@ def trace_issues(
     for issue in filed:
         if issue.created_at >= until:
             continue
-        theme = theme_by_id.get(issue.theme_id)
-        keys = theme.ticket_keys if theme else ()
+        # A family's issue covers every member theme (the same subject in other languages).
+        covered = [theme_by_id[t] for t in issue_themes(issue) if t in theme_by_id]
+        theme = theme_by_id.get(issue.theme_id) or (covered[0] if covered else None)
+        keys = sorted({key for member in covered for key in member.ticket_keys})
         tickets = [tickets_by_key[key] for key in keys if key in tickets_by_key]
         traces.append(
             trace_issue(issue, theme, tickets, until=until, options=options, people=people)
         )
     return sorted(traces, key=_trace_order)
+
+
+def issue_themes(issue: FiledIssue) -> tuple[str, ...]:
+    """The themes an issue is about: its marker's, then its family members (cache or body)."""
+    return tuple(dict.fromkeys((*issue.covered, *theme_ids_in(issue.body))))
 
 
 def _trace_order(trace: Trace) -> tuple[int, datetime, str]:

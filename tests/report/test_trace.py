@@ -125,3 +125,22 @@ def test_handlers_map_emails_and_names_case_insensitively() -> None:
     ]
     handlers = handlers_of(tickets, people)
     assert [(h.name, h.tickets) for h in handlers] == [("Sam Carter", 2), ("bot@helpdesk", 1)]
+
+
+def test_a_family_issue_traces_every_member_theme(sample: Any) -> None:
+    """An issue naming member themes (a family: one subject in several languages) counts
+    the tickets of all of them, and none of its members is on the to-do list."""
+    issue = next(i for i in sample.filed if i.key == "acme/app#2")
+    alone = next(t for t in sample.report().traces if t.issue_key == "acme/app#2")
+    other = next(t for t in sample.themes if t.id != issue.theme_id)
+    family = dataclasses.replace(issue, theme_ids=(issue.theme_id, other.id))
+    filed = [family if i.key == issue.key else i for i in sample.filed]
+    report = sample.report(filed=filed)
+    traced = next(t for t in report.traces if t.issue_key == "acme/app#2")
+    assert traced.tickets > alone.tickets
+    assert other.id not in {item.theme_id for item in report.todo}
+    # the same members read from the body's themes= marker (an issue from the tracker)
+    body = dataclasses.replace(issue, body=f"<!-- sddkit:themes={issue.theme_id},{other.id} -->")
+    filed = [body if i.key == issue.key else i for i in sample.filed]
+    again = next(t for t in sample.report(filed=filed).traces if t.issue_key == "acme/app#2")
+    assert again.tickets == traced.tickets
