@@ -100,19 +100,23 @@ def _triage(result: DemoResult) -> None:
 def _report(result: DemoResult, out_dir: Path) -> None:
     report = result.report
     _heading(
-        f"5. Report — {len(report.fixes)} fixes traced to the complaints behind "
-        f"{len(report.traces)} issues"
+        f"5. Report — {_count(len(report.fixes), 'fix', 'fixes')} traced to the complaints "
+        f"behind {_count(len(report.traces), 'issue')}"
     )
     for fix in report.fixes:
         after = "-" if fix.after_per_week is None else f"{fix.after_per_week:.1f}"
         click.echo(
             f"  {fix.ref:<5} {fix.fixed_at:%Y-%m-%d}  {fix.title or ''}\n"
-            f"        {len(fix.issue_keys)} issues, {fix.tickets} tickets from "
+            f"        {_count(len(fix.issue_keys), 'issue')}, {fix.tickets} tickets from "
             f"{fix.customers} customers; complaints/week {fix.before_per_week:.1f} -> {after}"
         )
     for path in result.report_files:
         click.echo(f"Wrote {path}")
     click.echo(f"Open {out_dir / 'report' / 'report.html'} in a browser.")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _db(result: DemoResult) -> Path:
