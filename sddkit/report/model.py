@@ -151,17 +151,20 @@ class Participation:
 
 @dataclass(frozen=True)
 class TodoItem:
-    """An open theme with no filed issue, and why it ranks where it does."""
+    """A theme family with no filed issue (a theme on its own is a family of one), and why it
+    ranks where it does. The figures are the family's: its members' totals."""
 
-    theme_id: str
+    theme_id: str  # the family id (its founding theme's id)
     label: str
     kind: str
-    size: int
-    customers: int
-    trend: str
+    size: int  # the members' tickets
+    customers: int  # distinct customers across the members
+    trend: str  # growing if any member grows, else stable if any is stable, else fading
     tickets_in_period: int
     last_seen: datetime
     score: float
+    theme_ids: tuple[str, ...] = ()  # the members, founder first
+    languages: tuple[str, ...] = ()  # most tickets first
 
 
 @dataclass(frozen=True)

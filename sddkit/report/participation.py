@@ -3,14 +3,14 @@ themes that most need an issue). Definitions: docs/report.md."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sddkit.report.model import Participation, ReportOptions, TodoItem
 from sddkit.report.people import People
-from sddkit.report.trace import issue_themes
+from sddkit.report.trace import distinct_customers, issue_themes
 from sddkit.rotation.model import ROLES, Shift
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
@@ -113,32 +113,70 @@ def todo(
     since: datetime,
     until: datetime,
 ) -> list[TodoItem]:
-    """Themes with no filed issue, highest score first.
+    """Theme families with no filed issue, highest score first; a theme on its own is a
+    family of one. An issue filed for any member covers the whole family (triage files one
+    issue per family and finds it again through any member).
 
-    score = (tickets + distinct customers) x trend weight (growing 2, stable 1, fading 0.5):
-    many tickets from many customers, and still growing, is what most needs an issue."""
+    score = (tickets + distinct customers) x trend weight (growing 2, stable 1, fading 0.5),
+    over the family's members: many tickets from many customers, and still growing in any
+    language, is what most needs an issue."""
     has_issue = {theme_id for issue in filed for theme_id in issue_themes(issue)}
+    families: dict[str, list[Theme]] = defaultdict(list)
+    for theme in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
+        families[theme.family_id or theme.id].append(theme)
     items = []
-    for theme in themes:
-        if theme.id in has_issue:
+    for family_id, members in families.items():
+        if family_id in has_issue or any(m.id in has_issue for m in members):
             continue
+        founder = next((m for m in members if m.id == family_id), members[0])
+        members = [founder, *(m for m in members if m is not founder)]
+        keys = [k for m in members for k in m.ticket_keys]
         in_period = sum(
-            1
-            for k in theme.ticket_keys
-            if k in tickets_by_key and since <= tickets_by_key[k].created_at < until
+            1 for k in keys if k in tickets_by_key and since <= tickets_by_key[k].created_at < until
         )
-        score = (theme.size + theme.customer_count) * TREND_WEIGHT.get(theme.trend, 1.0)
+        trend = max((m.trend for m in members), key=lambda t: TREND_WEIGHT.get(t, 1.0))
+        customers = _customers(members, tickets_by_key)
         items.append(
             TodoItem(
-                theme_id=theme.id,
-                label=theme.label,
-                kind=theme.kind,
-                size=theme.size,
-                customers=theme.customer_count,
-                trend=theme.trend,
+                theme_id=family_id,
+                label=founder.label,
+                kind=founder.kind,
+                size=len(keys),
+                customers=customers,
+                trend=trend,
                 tickets_in_period=in_period,
-                last_seen=theme.last_seen,
-                score=score,
+                last_seen=max(m.last_seen for m in members),
+                score=(len(keys) + customers) * TREND_WEIGHT.get(trend, 1.0),
+                theme_ids=tuple(m.id for m in members),
+                languages=_languages(members, tickets_by_key),
             )
         )
     return sorted(items, key=lambda item: (-item.score, -item.size, item.theme_id))
+
+
+def _customers(members: Sequence[Theme], tickets_by_key: Mapping[str, Ticket]) -> int:
+    """Distinct customers across the members (one customer writing in two languages counts
+    once, as in the family's issue; see `trace.distinct_customers`); the members' sum when
+    some tickets are not at hand."""
+    if len(members) == 1:
+        return members[0].customer_count
+    keys = [k for m in members for k in m.ticket_keys]
+    if any(k not in tickets_by_key for k in keys):
+        return sum(m.customer_count for m in members)
+    return distinct_customers(tickets_by_key[k] for k in keys)
+
+
+def _languages(members: Sequence[Theme], tickets_by_key: Mapping[str, Ticket]) -> tuple[str, ...]:
+    """The family's languages, most tickets first: the members' detected languages, or the
+    tickets' own language field where a theme has none."""
+    counts: Counter[str] = Counter()
+    for member in members:
+        if member.languages:
+            counts.update(member.languages)
+        else:
+            counts.update(
+                t.language
+                for k in member.ticket_keys
+                if (t := tickets_by_key.get(k)) is not None and t.language
+            )
+    return tuple(lang for lang, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -3,6 +3,7 @@ test_build.py. Period: Monday 2024-03-04 to Sunday 2024-03-31 (four whole weeks,
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -80,16 +81,26 @@ TICKETS = [
     ticket("S1", at(2, 1, 9), "c11", None, "email", "en"),
     ticket("S2", at(2, 2, 9), "c12", None, "email", "en"),
     ticket("S3", at(2, 5, 9), "c13", None, "email", "en"),
+    # ... and in Polish: its family's second member; c13 wrote in both languages.
+    ticket("S4", at(2, 20, 9), "c13", None, "email", "pl"),
+    ticket("S5", at(3, 1, 9), "c14", None, "email", "pl"),
     # In no theme; a score without a scale.
     ticket("U1", at(3, 29, 9), "c9", None, "phone", "sr", None, None, 4, None),
 ]
 
 
 def theme(
-    theme_id: str, label: str, keys: str, customers: int, trend: str, kind: str = "bug"
+    theme_id: str,
+    label: str,
+    keys: str,
+    customers: int,
+    trend: str,
+    kind: str = "bug",
+    family: str | None = None,
 ) -> Theme:
     ticket_keys = tuple(f"zendesk:{k}" for k in keys.split())
     created = [t.created_at for t in TICKETS if t.key in ticket_keys]
+    languages = Counter(t.language for t in TICKETS if t.key in ticket_keys and t.language)
     return Theme(
         id=theme_id,
         label=label,
@@ -101,6 +112,8 @@ def theme(
         first_seen=min(created),
         last_seen=max(created),
         trend=trend,
+        languages=dict(languages.most_common()),
+        family_id=family,
     )
 
 
@@ -109,7 +122,8 @@ THEMES = [
     theme("T-export", "CSV export times out", "E1 E2 E3", 2, "growing"),
     theme("T-invoice", "Invoice PDF is blank", "I1 I2 I3", 3, "stable"),
     theme("T-dark", "Dark mode", "D1 D2", 1, "growing", kind="feature"),
-    theme("T-sso", "SSO setup question", "S1 S2 S3", 3, "fading", kind="question"),
+    theme("T-sso", "SSO setup question", "S1 S2 S3", 3, "fading", "question", "T-sso"),
+    theme("T-sso-pl", "Konfiguracja SSO", "S4 S5", 2, "stable", "question", "T-sso"),
 ]
 
 FILED = [

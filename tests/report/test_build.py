@@ -8,6 +8,7 @@ Regenerate it with SDDKIT_UPDATE_GOLDEN=1 after checking a change by hand.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from datetime import UTC, date, datetime
@@ -19,6 +20,7 @@ import pytest
 from sddkit.errors import SddkitError
 from sddkit.report.build import period
 from sddkit.report.render import render_json, report_data
+from sddkit.trackers.base import FiledIssue
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -218,11 +220,50 @@ def test_participation(data: dict[str, Any]) -> None:
     assert rows["agent.smith@helpdesk.example"]["role"] == "agent"
 
 
-def test_todo_ranks_open_themes_without_issue(data: dict[str, Any]) -> None:
-    # T-dark: (2 tickets + 1 customer) x 2 (growing) = 6; T-sso: (3 + 3) x 0.5 (fading) = 3.
-    assert [(i["theme_id"], i["score"]) for i in data["todo"]] == [("T-dark", 6.0), ("T-sso", 3.0)]
-    assert [i["tickets_in_period"] for i in data["todo"]] == [2, 0]
+def test_todo_ranks_open_families_without_issue(data: dict[str, Any]) -> None:
+    # The SSO family: T-sso (S1 c11, S2 c12, S3 c13; en, fading) + T-sso-pl (S4 c13, S5 c14;
+    # pl, stable): 5 tickets, customers {c11, c12, c13, c14} = 4 (c13 wrote in both), stable
+    # (its best member's trend) -> (5 + 4) x 1 = 9, ahead of T-dark (a family of one):
+    # (2 tickets + 1 customer) x 2 (growing) = 6. Ranked per theme, T-sso alone would be
+    # (3 + 3) x 0.5 = 3, behind Dark mode.
+    todo = data["todo"]
+    assert [(i["theme_id"], i["score"]) for i in todo] == [("T-sso", 9.0), ("T-dark", 6.0)]
+    assert [(i["size"], i["customers"], i["trend"]) for i in todo] == [
+        (5, 4, "stable"),
+        (2, 1, "growing"),
+    ]
+    assert [i["theme_ids"] for i in todo] == [["T-sso", "T-sso-pl"], ["T-dark"]]
+    assert [i["languages"] for i in todo] == [["en", "pl"], ["en"]]
+    # S1..S5 are all before 2024-03-04; D1, D2 are in the period. Last seen: S5 on 03-01.
+    assert [i["tickets_in_period"] for i in todo] == [0, 2]
+    assert todo[0]["label"] == "SSO setup question" and todo[0]["last_seen"].startswith(
+        "2024-03-01"
+    )
     assert data["notes"] == []
+
+
+def test_an_issue_for_any_member_covers_the_family(sample: Any) -> None:
+    """Triage files one issue per family and finds it again through any member: an issue
+    for the Polish member takes the whole SSO family off the to-do list."""
+    issue = FiledIssue(
+        key="acme/app#4",
+        theme_id="T-sso-pl",
+        title="SSO",
+        state="open",
+        url="https://github.com/acme/app/issues/4",
+        created_at=datetime(2024, 3, 20, tzinfo=UTC),
+    )
+    report = sample.report(filed=[*sample.filed, issue])
+    assert [item.theme_id for item in report.todo] == ["T-dark"]
+
+
+def test_a_family_grows_when_any_member_grows(sample: Any) -> None:
+    themes = [
+        dataclasses.replace(t, trend="growing") if t.id == "T-sso-pl" else t for t in sample.themes
+    ]
+    first = sample.report(themes=themes).todo[0]
+    # (5 tickets + 4 customers) x 2 = 18
+    assert (first.theme_id, first.trend, first.score) == ("T-sso", "growing", 18.0)
 
 
 def test_period_from_dates_includes_both_days() -> None:

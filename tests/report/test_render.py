@@ -41,7 +41,15 @@ def test_markdown_states_the_traced_figures(sample: Any) -> None:
     assert cells[3:5] == ["3", "3"]
     assert cells[8:12] == ["26.5", "0.50", "0.00 (0.6 wk)", "-100%"]
     assert "NPS" in text and "25 (50% promoters, 25% detractors)" in text
-    assert "| 1 | Dark mode (`T-dark`) | feature | 2 | 1 | growing | 2 | 2024-03-27 | 6 |" in text
+    # The to-do list, one row per family: SSO (en + pl, 5 tickets, 4 customers, stable, 9),
+    # then Dark mode, a family of one (2 tickets, 1 customer, growing: 6).
+    assert (
+        "| 1 | SSO setup question (`T-sso` + `T-sso-pl`) | question | en, pl | 5 | 4 | stable"
+        " | 0 | 2024-03-01 | 9 |" in text
+    )
+    assert (
+        "| 2 | Dark mode (`T-dark`) | feature | en | 2 | 1 | growing | 2 | 2024-03-27 | 6 |" in text
+    )
 
 
 def test_html_is_self_contained(sample: Any) -> None:
