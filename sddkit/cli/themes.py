@@ -1,4 +1,5 @@
-"""`sddkit themes`: find repeated themes in the stored tickets; `themes show ID`."""
+"""`sddkit themes`: find repeated themes in the stored tickets (`--by-family`: one row per
+family); `themes show ID` (a theme or a family)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> da
 @click.option("--full", is_flag=True, help="Re-cluster everything (default: incremental when "
               "few tickets are new).")  # fmt: skip
 @click.option("--stored", is_flag=True, help="List the last run's themes without re-clustering.")
+@click.option("--by-family", is_flag=True, help="One row per theme family (one subject across "
+              "languages): totals, languages, kind and the founding theme's label.")  # fmt: skip
 @click.pass_context
 def themes(
     ctx: click.Context,
@@ -39,12 +42,13 @@ def themes(
     fmt: str,
     full: bool,
     stored: bool,
+    by_family: bool,
 ) -> None:
     """Cluster the stored tickets into themes (ids stay stable across runs) and list them."""
     if ctx.invoked_subcommand is not None:
         return
+    from sddkit.themes import render
     from sddkit.themes.pipeline import update_themes
-    from sddkit.themes.render import render_json, render_markdown, render_table
     from sddkit.themes.store import load_themes
 
     app = ctx.find_object(AppContext)
@@ -56,8 +60,16 @@ def themes(
         found = update_themes(
             conn, now=now or datetime.now(UTC), min_size=min_size, since=since, full=full or None
         )
-    render = {"table": render_table, "json": render_json, "md": render_markdown}[fmt]
-    click.echo(render(found))
+    if by_family:
+        rows = render.family_rows(found)
+        shown = {"table": render.render_families_table, "json": render.render_families_json,
+                 "md": render.render_families_markdown}[fmt](rows)  # fmt: skip
+    else:
+        shown = {"table": render.render_table, "json": render.render_json,
+                 "md": render.render_markdown}[fmt](found)  # fmt: skip
+    click.echo(shown)
+    if fmt != "json" and found:
+        click.echo(f"\n{render.family_summary(found)}")
 
 
 @themes.command("show")
@@ -65,18 +77,24 @@ def themes(
 @click.option("--samples", default=3, show_default=True, type=click.IntRange(min=0))
 @pass_app
 def show(app: AppContext, theme_id: str, samples: int) -> None:
-    """Show one theme: label, kind and evidence, trend, sample tickets."""
+    """Show one theme (or a family, by its id): label, kind and evidence, trend, its family's
+    other members and the evidence linking them, sample tickets."""
     from sddkit.themes.render import render_theme
-    from sddkit.themes.store import load_themes, theme_history
+    from sddkit.themes.store import load_families, load_themes, theme_history
     from sddkit.tickets.store import get_tickets
 
     conn = app.store()
     found = {t.id: t for t in load_themes(conn)}
+    families = {f.id: f for f in load_families(conn)}
+    # A family's id is always one of its members' (the founder's, or one kept from an earlier
+    # run), so a family id names a theme too: show it with its family.
     theme = found.get(theme_id)
     if theme is None:
         known = ", ".join(sorted(found)[:10]) or "none yet: run `sddkit themes`"
-        raise SddkitError(f"no theme {theme_id!r} in the last run (known: {known})")
+        raise SddkitError(f"no theme or family {theme_id!r} in the last run (known: {known})")
+    family = families.get(theme.family_id or "")
+    members = [found[m] for m in family.theme_ids if m in found] if family else []
     keys = list(theme.representative_keys)
     keys += [k for k in theme.ticket_keys if k not in keys]
     tickets = get_tickets(conn, keys[:samples])
-    click.echo(render_theme(theme, tickets, theme_history(conn, theme_id)))
+    click.echo(render_theme(theme, tickets, theme_history(conn, theme_id), family, members))
