@@ -132,7 +132,7 @@ def report(
         f"Report {first} .. {last}: {result.health.tickets} tickets, "
         f"{fixes} fix{'es' if fixes != 1 else ''} traced "
         f"(closing {issues} issue{'s' if issues != 1 else ''}), "
-        f"{len(result.todo)} themes need an issue."
+        f"{len(result.todo)} theme families need an issue."
     )
     for path in paths:
         click.echo(f"  {path}")
