@@ -16,7 +16,7 @@ it last commented.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -90,6 +90,36 @@ class CommentMark:
         if match is None:
             return None
         return cls(match.group(1), match.group(2), int(match.group(3)), at)
+
+
+def comment_once(
+    text: str,
+    *,
+    marks: Callable[[], list[CommentMark]],
+    post: Callable[[], object],
+    call: Callable[[Callable[[], bool], Callable[[], bool | None]], bool],
+) -> bool:
+    """Post `text` unless a comment with its mark is already on the issue; True if posted.
+
+    The marks are checked before posting and again before any retry (`call` runs `attempt`
+    with `already_posted` as its before-retry check), since a request that failed ambiguously
+    (5xx, timeout) may have been stored: so a marked comment lands exactly once.
+    """
+    mark = CommentMark.parse(text)
+
+    def already_posted() -> bool | None:
+        if mark is None:
+            return None
+        return any(m.ident == mark.ident for m in marks()) or None
+
+    if already_posted():
+        return False
+
+    def attempt() -> bool:
+        post()
+        return True
+
+    return call(attempt, already_posted)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from sddkit.trackers.base import (
     Fix,
     IssueDraft,
     closed_as_not_planned,
+    comment_once,
     theme_id_in,
     theme_ids_in,
 )
@@ -104,22 +105,14 @@ class GitHubTracker:
 
     def comment(self, issue: FiledIssue, text: str) -> bool:
         target = self._issue(issue)
-        mark = CommentMark.parse(text)
-
-        def posted() -> bool | None:
-            """True if a comment with this mark is on the issue (None: post it)."""
-            if mark is None:
-                return None
-            return any(m.ident == mark.ident for m in self.comment_marks(issue)) or None
-
-        if posted():
-            return False
-
-        def post() -> bool:
-            target.create_comment(text)
-            return True
-
-        return self._call(f"comment on {issue.key}", post, before_retry=posted)
+        return comment_once(
+            text,
+            marks=lambda: self.comment_marks(issue),
+            post=lambda: target.create_comment(text),
+            call=lambda attempt, posted: self._call(
+                f"comment on {issue.key}", attempt, before_retry=posted
+            ),
+        )
 
     def comment_marks(self, issue: FiledIssue) -> list[CommentMark]:
         target = self._issue(issue)

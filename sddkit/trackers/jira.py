@@ -33,6 +33,7 @@ from sddkit.trackers.base import (
     Fix,
     IssueDraft,
     closed_as_not_planned,
+    comment_once,
     theme_id_in,
     theme_ids_in,
 )
@@ -108,22 +109,14 @@ class JiraTracker:
         return self._require(target)
 
     def comment(self, issue: FiledIssue, text: str) -> bool:
-        mark = CommentMark.parse(text)
-
-        def posted() -> bool | None:
-            """True if a comment with this mark is on the issue (None: post it)."""
-            if mark is None:
-                return None
-            return any(m.ident == mark.ident for m in self.comment_marks(issue)) or None
-
-        if posted():
-            return False
-
-        def post() -> bool:
-            self.client.add_comment(issue.key, text)
-            return True
-
-        return self._call(f"comment on {issue.key}", post, before_retry=posted)
+        return comment_once(
+            text,
+            marks=lambda: self.comment_marks(issue),
+            post=lambda: self.client.add_comment(issue.key, text),
+            call=lambda attempt, posted: self._call(
+                f"comment on {issue.key}", attempt, before_retry=posted
+            ),
+        )
 
     def comment_marks(self, issue: FiledIssue) -> list[CommentMark]:
         marks: list[CommentMark] = []
