@@ -3,29 +3,23 @@ family); `themes show ID` (a theme or a family)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
+from pathlib import Path
 
 import click
 
 from sddkit.cli.context import AppContext, pass_app
+from sddkit.cli.options import MOMENT, now_option
 from sddkit.errors import SddkitError
 
-
-def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"not an ISO date or date-time: {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+BACKENDS = ("char-ngram", "sentence-transformers")
 
 
 @click.group(invoke_without_command=True)
-@click.option("--since", callback=_moment, help="Only tickets created since (ISO date, UTC).")
+@click.option("--since", type=MOMENT, help="Only tickets created since (ISO date, UTC).")
 @click.option("--min-size", default=5, show_default=True, type=click.IntRange(min=2),
               help="Fewest tickets that make a theme.")  # fmt: skip
-@click.option("--now", callback=_moment, help="The run's time (ISO; default: the current time).")
+@now_option("the run's time; tickets created before it are clustered")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table",
               show_default=True)  # fmt: skip
 @click.option("--full", is_flag=True, help="Re-cluster everything (default: incremental when "
@@ -33,22 +27,30 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> da
 @click.option("--stored", is_flag=True, help="List the last run's themes without re-clustering.")
 @click.option("--by-family", is_flag=True, help="One row per theme family (one subject across "
               "languages): totals, languages, kind and the founding theme's label.")  # fmt: skip
+@click.option("--backend", type=click.Choice(BACKENDS), default=BACKENDS[0], show_default=True,
+              help="Text representation: offline char n-grams, or a sentence-transformers model "
+              "from --model-path (pip install 'sddkit[embeddings]').")  # fmt: skip
+@click.option("--model-path", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              envvar="SDDKIT_MODEL_PATH", help="Local model folder for --backend "
+              "sentence-transformers (env: SDDKIT_MODEL_PATH); nothing is downloaded.")  # fmt: skip
 @click.pass_context
 def themes(
     ctx: click.Context,
     since: datetime | None,
     min_size: int,
-    now: datetime | None,
+    now: datetime,
     fmt: str,
     full: bool,
     stored: bool,
     by_family: bool,
+    backend: str,
+    model_path: Path | None,
 ) -> None:
     """Cluster the stored tickets into themes (ids stay stable across runs) and list them."""
     if ctx.invoked_subcommand is not None:
         return
     from sddkit.themes import render
-    from sddkit.themes.pipeline import update_themes
+    from sddkit.themes.pipeline import ThemeSettings, update_themes
     from sddkit.themes.store import load_themes
 
     app = ctx.find_object(AppContext)
@@ -57,8 +59,11 @@ def themes(
     if stored:
         found = load_themes(conn)
     else:
+        settings = ThemeSettings(
+            backend=backend, model_path=str(model_path) if model_path else None
+        )
         found = update_themes(
-            conn, now=now or datetime.now(UTC), min_size=min_size, since=since, full=full or None
+            conn, now=now, min_size=min_size, since=since, full=full or None, settings=settings
         )
     if by_family:
         rows = render.family_rows(found)

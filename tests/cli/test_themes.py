@@ -134,4 +134,10 @@ def test_show_unknown_theme_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_bad_since_is_rejected(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "themes", "--since", "soon"])
-    assert result.exit_code == 2 and "not an ISO date" in result.output
+    assert result.exit_code == 2 and "expected an ISO 8601 date or date-time" in result.output
+
+
+def test_model_backend_without_a_model_folder_is_a_clear_error(tmp_path: Path) -> None:
+    result = _run(_db(tmp_path), "--backend", "sentence-transformers")
+    assert result.exit_code == 1
+    assert "needs a local model folder" in result.output
