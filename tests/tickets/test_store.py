@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sddkit.store import open_store, transaction
 from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.store import (
+    _JSON,
     count_tickets,
     ensure_schema,
     get_tickets,
@@ -108,3 +112,21 @@ def test_large_batches_span_many_lookups(conn: sqlite3.Connection) -> None:
     assert upsert_tickets(conn, tickets).new == 4500
     assert upsert_tickets(conn, tickets).unchanged == 4500
     assert len(get_tickets(conn, [t.key for t in tickets])) == 4500
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.text(),
+            st.integers(),
+            st.floats(),
+            st.lists(st.one_of(st.none(), st.text(), st.floats()), max_size=4).map(tuple),
+        ),
+        max_size=8,
+    )
+)
+@settings(max_examples=200)
+def test_row_json_is_json_dumps(value: list[object]) -> None:
+    # The content hash is taken over this text: it must not drift from what stores hold.
+    assert _JSON(value) == json.dumps(value, ensure_ascii=False)
