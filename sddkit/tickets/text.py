@@ -83,40 +83,47 @@ def _feed_simple(parser: _TextExtractor, value: str) -> bool:
     """Feed `parser` the events HTMLParser would for HTML made only of plain tags, text and
     entities (most helpdesk bodies), several times faster. False, having fed nothing, when
     `value` has anything else (comments, scripts, a stray "<"): the caller then parses it."""
-    events: list[tuple[int, str]] = []  # (0 text | 1 start | 2 end | 3 start and end, ...)
-    position = 0
-    for match in _SIMPLE_TAG.finditer(value):
-        text = value[position : match.start()]
-        if "<" in text:
-            return False
-        end_name, start_name, closed = match.groups()
+    pieces = _SIMPLE_TAG.split(value)  # text, (end name, start name, "/" or "", text)...
+    texts = pieces[::4]
+    if any("<" in text for text in texts):
+        return False
+    events: list[tuple[int, str]] = [(0, texts[0])]  # (0 text | 1 start | 2 end | 3 both, ...)
+    for index in range(1, len(pieces), 4):
+        end_name, start_name, closed = pieces[index : index + 3]
         name = (end_name or start_name).lower()
         if name in _HIDDEN:
             return False
-        events.append((0, text))
         events.append((2 if end_name else 3 if closed else 1, name))
-        position = match.end()
-    rest = value[position:]
-    if "<" in rest:
-        return False
-    events.append((0, rest))
+        events.append((0, pieces[index + 3]))
+    # What the handlers do, inlined (no hidden element can be open here).
+    parts = parser.parts
     for kind, item in events:
         if kind == 0:
             if item:
-                parser.handle_data(unescape(item))
+                text = unescape(item) if "&" in item else item
+                parts.append(_SPACES.sub(" ", text.replace("\n", " ")))
         else:
             if kind & 1:
-                parser.handle_starttag(item, [])
-            if kind & 2:
-                parser.handle_endtag(item)
+                if item == "br":
+                    parts.append("\n")
+                elif item == "li":
+                    parts.append("\n- ")
+                elif item in _BLOCKS:
+                    parts.append("\n\n")
+            if kind & 2 and item in _BLOCKS and item != "br":
+                parts.append("\n\n")
     return True
 
 
 def _tidy(text: str) -> str:
     if "\n" not in text and "\r" not in text:  # one line: the common case, same result
+        if text.isprintable() and "  " not in text:  # no run of blanks to collapse
+            return text.strip()
         return _SPACES.sub(" ", text).strip()
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    # Blank runs never span a line break, so collapsing them in one pass over the whole text
+    # is collapsing them line by line.
+    lines = _SPACES.sub(" ", text.replace("\r\n", "\n")).split("\n")
+    return _BLANK_LINES.sub("\n\n", "\n".join([line.strip() for line in lines])).strip()
 
 
 def parse_time(value: Any, field: str, tz: tzinfo = UTC, fmt: str | None = None) -> datetime:

@@ -8,10 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sddkit.store import open_store, transaction
+from sddkit.store import migrate, open_store, transaction
 from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.store import (
     _JSON,
+    MIGRATIONS,
+    ImportSummary,
+    _row,
+    _upsert_batch,
     count_tickets,
     ensure_schema,
     get_tickets,
@@ -130,3 +134,32 @@ def test_large_batches_span_many_lookups(conn: sqlite3.Connection) -> None:
 def test_row_json_is_json_dumps(value: list[object]) -> None:
     # The content hash is taken over this text: it must not drift from what stores hold.
     assert _JSON(value) == json.dumps(value, ensure_ascii=False)
+
+
+def test_content_hash_format_is_stable() -> None:
+    # Stores hold this hash: a change would report every stored ticket as updated on the
+    # next import. The value was taken from the first released format.
+    ticket = make(
+        "42",
+        messages=(Message("customer", "Привет", datetime(2026, 5, 1, 10, tzinfo=UTC), "c1"),),
+        satisfaction=0.5,
+        language="ru",
+    )
+    assert _row(ticket)[-1] == "e94319cf98c158f26d5bf173746e508d"
+
+
+def test_store_from_before_the_tag_index_was_dropped_reimports_unchanged() -> None:
+    conn = open_store(":memory:")
+    migrate(conn, "tickets", MIGRATIONS[:1])
+    with transaction(conn):
+        _upsert_batch(conn, [make("1"), make("2", tags=())], ImportSummary())
+    ensure_schema(conn)  # drops the index
+    with transaction(conn):
+        summary = upsert_tickets(conn, [make("1"), make("2", tags=()), make("3")])
+    assert (summary.new, summary.updated, summary.unchanged) == (1, 0, 2)
+    indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "ticket_tags_tag" not in indexes
+    assert [t.tags for t in get_tickets(conn, ["zendesk:1", "zendesk:2"])] == [
+        ("export", "bug"),
+        (),
+    ]

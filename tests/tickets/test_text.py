@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sddkit.tickets.text import (
+    _BLANK_LINES,
+    _SPACES,
     _TAG_HINT,
     FieldError,
     _feed_simple,
@@ -75,3 +77,19 @@ def test_parse_time_forms() -> None:
     assert parse_time("1788249600", "t") == utc
     with pytest.raises(FieldError, match="not a valid time"):
         parse_time("2026-13-01T08:00:00Z", "t")
+
+
+def _tidy_line_by_line(text: str) -> str:
+    """The reference for `_tidy`: blank runs collapsed one line at a time."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*PIECES, "\r", "\f", "\u2028"]) | st.text(max_size=3), max_size=14
+    ).map("".join)
+)
+def test_tidy_is_line_by_line_tidying(value: str) -> None:
+    assert _tidy(value) == _tidy_line_by_line(value)
