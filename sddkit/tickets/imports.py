@@ -19,7 +19,7 @@ from typing import Any
 from sddkit.errors import InputError
 from sddkit.store import transaction
 from sddkit.tickets.importers import FORMATS, Format, Options
-from sddkit.tickets.language import DEFAULT_LANGUAGES, detect_languages, preload
+from sddkit.tickets.language import DEFAULT_LANGUAGES, detect_languages
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.people import SIDELOADS, People, resolve_people
 from sddkit.tickets.reading import Record, container_of, open_export, records
@@ -100,8 +100,6 @@ def _import_one(
 def _import_stream(
     conn: sqlite3.Connection, path: Path, settings: ImportSettings, progress: Progress | None
 ) -> FileResult:
-    if settings.detect_languages:
-        preload()
     bad: list[str] = []
     people, sources = People(), set()
     if settings.people is not None:

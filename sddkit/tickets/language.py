@@ -15,7 +15,6 @@ bytes (a vectorised step per byte) gives every position's state at once.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,23 +47,8 @@ class _Model:
     classes: tuple[str, ...]  # class labels; a language may have two (Serbian scripts)
 
 
-_LOADING = threading.Lock()
-
-
-def preload() -> None:
-    """Start loading the model in the background. Loading takes ~0.6 s, mostly LZMA and zlib
-    decompression, which release the GIL: an import reads and converts its first records
-    meanwhile instead of waiting. Detection waits for the load to finish."""
-    threading.Thread(target=_full_model, daemon=True).start()
-
-
-def _full_model() -> Any:
-    with _LOADING:  # one load, even when `preload` and a caller race
-        return _load_full_model()
-
-
 @cache
-def _load_full_model() -> Any:
+def _full_model() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
