@@ -2,7 +2,7 @@
 
 A ticket is identified by (source, external_id). Each stored row carries a hash of its content,
 so re-importing an overlapping export counts unchanged tickets as unchanged and writes nothing
-for them. Tags live in their own table (queried by stats and filters); the conversation is kept
+for them. Tags live in their own table, read per ticket; the conversation is kept
 as JSON, since it is only ever read whole.
 """
 
