@@ -198,6 +198,14 @@ def mapping_field(record: Mapping[str, Any], field: str) -> Mapping[str, Any]:
     return value
 
 
+def list_field(value: Any, field: str) -> list[Any]:
+    """A JSON array field; a missing or empty value is an empty list."""
+    items = value or []
+    if not isinstance(items, list):
+        raise FieldError(field, "expected a list")
+    return items
+
+
 def number(value: Any, field: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

@@ -17,6 +17,7 @@ from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.text import (
     FieldError,
     html_to_text,
+    list_field,
     mapping_field,
     optional_str,
     optional_time,
@@ -71,10 +72,7 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
 
 
 def _conversations(record: Mapping[str, Any]) -> list[Any]:
-    items = record.get("conversations") or []
-    if not isinstance(items, list):
-        raise FieldError("conversations", "expected a list")
-    return items
+    return list_field(record.get("conversations"), "conversations")
 
 
 def _conversation(item: Any) -> Message | None:

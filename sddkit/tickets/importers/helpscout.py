@@ -16,6 +16,7 @@ from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.text import (
     FieldError,
     html_to_text,
+    list_field,
     mapping_field,
     optional_str,
     optional_time,
@@ -43,9 +44,7 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
     )  # fmt: skip
     assignee = mapping_field(record, "assignee")
     customer = mapping_field(record, "primaryCustomer") or mapping_field(record, "customer")
-    tags = record.get("tags") or []
-    if not isinstance(tags, list):
-        raise FieldError("tags", "expected a list")
+    tags = list_field(record.get("tags"), "tags")
     return Ticket(
         source=options.source or "helpscout",
         external_id=required_id(record.get("id"), "id"),
@@ -68,10 +67,7 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
 
 
 def _threads(record: Mapping[str, Any]) -> list[Any]:
-    threads = mapping_field(record, "_embedded").get("threads") or []
-    if not isinstance(threads, list):
-        raise FieldError("_embedded.threads", "expected a list")
-    return threads
+    return list_field(mapping_field(record, "_embedded").get("threads"), "_embedded.threads")
 
 
 def _thread(thread: Any) -> Message | None:

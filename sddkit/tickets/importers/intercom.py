@@ -16,6 +16,7 @@ from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.text import (
     FieldError,
     html_to_text,
+    list_field,
     mapping_field,
     number,
     optional_str,
@@ -96,17 +97,12 @@ def _get(value: Any, key: str) -> Any:
 
 
 def _tags(record: Mapping[str, Any]) -> list[Any]:
-    tags = mapping_field(record, "tags").get("tags") or []
-    if not isinstance(tags, list):
-        raise FieldError("tags.tags", "expected a list")
-    return tags
+    return list_field(mapping_field(record, "tags").get("tags"), "tags.tags")
 
 
 def _parts(record: Mapping[str, Any]) -> list[Any]:
-    parts = mapping_field(record, "conversation_parts").get("conversation_parts") or []
-    if not isinstance(parts, list):
-        raise FieldError("conversation_parts", "expected a list")
-    return parts
+    parts = mapping_field(record, "conversation_parts").get("conversation_parts")
+    return list_field(parts, "conversation_parts")
 
 
 def _part(part: Any) -> Message | None:

@@ -20,8 +20,8 @@ from typing import Any
 from sddkit.tickets.importers import Format, Options
 from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.text import (
-    FieldError,
     html_to_text,
+    list_field,
     mapping_field,
     number,
     optional_str,
@@ -100,9 +100,7 @@ def _plain_str(value: Any) -> str | None:
 
 
 def _comments(record: Mapping[str, Any]) -> list[Any]:
-    comments = record.get("comments") or []
-    if not isinstance(comments, list):
-        raise FieldError("comments", "expected a list")
+    comments = list_field(record.get("comments"), "comments")
     return [c for c in comments if isinstance(c, Mapping) and c.get("public", True)]
 
 
