@@ -29,10 +29,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+from cluster_options import add_cluster_options, cluster_settings
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from sddkit.store import open_store
-from sddkit.themes.cluster import ClusterSettings
 from sddkit.themes.pipeline import ThemeSettings, update_themes
 from sddkit.tickets.demo import demo_tickets
 from sddkit.tickets.demo_generator import SEED, Generator
@@ -183,27 +183,13 @@ def _families(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--min-size", type=int, default=5)
-    parser.add_argument("--threshold", type=float, default=ClusterSettings.threshold)
-    parser.add_argument("--merge-share", type=float, default=ClusterSettings.merge_share)
-    parser.add_argument("--merge-cosine", type=float, default=ClusterSettings.merge_cosine)
-    parser.add_argument("--min-word-share", type=float, default=ClusterSettings.min_word_share,
-                        help="coherence floor (0: no check)")  # fmt: skip
-    parser.add_argument("--no-merge", action="store_true", help="skip the fragment merge pass")
+    add_cluster_options(parser)
     parser.add_argument("--list", action="store_true", help="print every theme")
     args = parser.parse_args()
     truth = true_subjects()
     conn = open_store(":memory:")
     upsert_tickets(conn, demo_tickets())
-    settings = ThemeSettings(
-        cluster=ClusterSettings(
-            threshold=args.threshold,
-            merge_share=args.merge_share,
-            merge_cosine=args.merge_cosine,
-            merge_neighbours=0 if args.no_merge else ClusterSettings.merge_neighbours,
-            min_word_share=args.min_word_share,
-        )
-    )
+    settings = ThemeSettings(cluster=cluster_settings(args))
     started = time.perf_counter()
     themes = update_themes(conn, now=NOW, min_size=args.min_size, settings=settings)
     print(f"truth: the demo generator re-run (seed {SEED}), its subject per ticket;"

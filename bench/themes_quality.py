@@ -18,10 +18,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from cluster_options import add_cluster_options, cluster_settings
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from sddkit.themes.clean import clean_text
-from sddkit.themes.cluster import ClusterSettings, cluster_vectors
+from sddkit.themes.cluster import cluster_vectors
 from sddkit.themes.embed import covered_vectors, make_embedder
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/bench-data/clinc150"
@@ -37,13 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--split", default="test", choices=["test", "val", "train"])
-    parser.add_argument("--min-size", type=int, default=5)
-    parser.add_argument("--threshold", type=float, default=ClusterSettings.threshold)
-    parser.add_argument("--merge-share", type=float, default=ClusterSettings.merge_share)
-    parser.add_argument("--merge-cosine", type=float, default=ClusterSettings.merge_cosine)
-    parser.add_argument("--min-word-share", type=float, default=ClusterSettings.min_word_share,
-                        help="coherence floor (0: no check)")  # fmt: skip
-    parser.add_argument("--no-merge", action="store_true", help="skip the fragment merge pass")
+    add_cluster_options(parser)
     parser.add_argument("--backend", default="char-ngram")
     parser.add_argument("--model-path", help="local model folder (sentence-transformers)")
     parser.add_argument("--no-oos", action="store_true", help="leave out the out-of-scope mix")
@@ -56,14 +51,7 @@ def main() -> None:
     embedder = make_embedder(args.backend, args.model_path)
     embedder.fit(cleaned)
     vectors = covered_vectors(embedder, cleaned)
-    settings = ClusterSettings(
-        threshold=args.threshold,
-        merge_share=args.merge_share,
-        merge_cosine=args.merge_cosine,
-        merge_neighbours=0 if args.no_merge else ClusterSettings.merge_neighbours,
-        min_word_share=args.min_word_share,
-    )
-    labels = cluster_vectors(vectors, args.min_size, settings, cleaned).labels
+    labels = cluster_vectors(vectors, args.min_size, cluster_settings(args), cleaned).labels
     elapsed = time.perf_counter() - started
 
     inscope, oos = labels[: len(texts)], labels[len(texts) :]
