@@ -14,6 +14,8 @@ import unicodedata
 
 import py3langid
 
+from sddkit.serbian import to_latin
+
 # A line that starts the quoted previous message: everything from it on is dropped.
 _QUOTE_HEADER = re.compile(
     r"^\s*(?:"
@@ -55,13 +57,6 @@ _NUMBERISH = re.compile(r"[#№]?(?:\w+[-/_.])*\w*\d[\w./:-]*")
 _NOT_WORD = re.compile(r"[^\w\s'’?]|_")
 _SPACES = re.compile(r"\s+")
 
-_SERBIAN_CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e", "ж": "ž", "з": "z",
-    "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h", "ц": "c",
-    "ч": "č", "џ": "dž", "ш": "š",
-}  # fmt: skip
-_SERBIAN_TABLE = str.maketrans(_SERBIAN_CYRILLIC)
 _SERBIAN_ONLY_LETTERS = frozenset("ђјљњћџЂЈЉЊЋЏ")
 # Cyrillic letters Serbian does not use (Russian, Ukrainian, Belarusian, Bulgarian).
 _NOT_SERBIAN_LETTERS = frozenset("ёйщъыьэюяіїєўЁЙЩЪЫЬЭЮЯІЇЄЎ")
@@ -85,7 +80,7 @@ def strip_quoted_and_signature(text: str) -> str:
 
 def transliterate_serbian(text: str) -> str:
     """Serbian Cyrillic to Latin (Gaj's alphabet); expects lowercase text."""
-    return text.translate(_SERBIAN_TABLE)
+    return to_latin(text)
 
 
 def detect_language(text: str) -> str:

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from sddkit.serbian import to_cyrillic
 from sddkit.themes.model import KindEvidence
 
 # kind -> language -> comma-separated cues
@@ -106,25 +107,13 @@ SPECIFIC = ("docs", "feature", "ux", "bug")  # tie order: the more specific call
 STRONG_SHARE = 0.25
 DEFAULT_KIND = "question"
 
-_LATIN_TO_CYRILLIC = {
-    "lj": "љ", "nj": "њ", "dž": "џ", "a": "а", "b": "б", "c": "ц", "č": "ч", "ć": "ћ", "d": "д",
-    "đ": "ђ", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и", "j": "ј", "k": "к", "l": "л",
-    "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с", "š": "ш", "t": "т", "u": "у",
-    "v": "в", "z": "з", "ž": "ж",
-}  # fmt: skip
-_DIGRAPH = re.compile("lj|nj|dž|[a-zčćđšž]")
-
-
-def _serbian_cyrillic(cue: str) -> str:
-    return _DIGRAPH.sub(lambda m: _LATIN_TO_CYRILLIC[m.group()], cue)
-
 
 def cue_list(kind: str) -> list[str]:
     """Every cue of `kind`, Serbian in both scripts, without duplicates."""
     cues: list[str] = []
     for language, spec in CUES[kind].items():
         for cue in (c.strip() for c in spec.split(",")):
-            variants = [cue, _serbian_cyrillic(cue)] if language == "sr" else [cue]
+            variants = [cue, to_cyrillic(cue)] if language == "sr" else [cue]
             cues.extend(v for v in variants if v and v not in cues)
     return cues
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sddkit.serbian import LATIN_TO_CYRILLIC
 from sddkit.tickets.demo import DATA_FILE, DEMO_END, DEMO_START, demo_fixes
 from sddkit.tickets.demo_texts import AGAIN, GREETINGS, NOISE, REPLIES, SIGNATURES, THEMES
 from sddkit.tickets.importers.native import to_record
@@ -40,12 +41,6 @@ CHANNELS = {"email": 0.5, "chat": 0.25, "web": 0.14, "phone": 0.05, "social": 0.
 DOMAINS = {"en": ["acme.test", "globex.test", "initech.test", "umbrella.test"],
            "ru": ["romashka.ru", "vector.ru", "mail.ru"], "pl": ["firma.pl", "wp.pl", "onet.pl"],
            "sr": ["primer.rs", "kompanija.rs", "gmail.com"]}  # fmt: skip
-LATIN_TO_CYRILLIC = {
-    "lj": "љ", "nj": "њ", "dž": "џ", "a": "а", "b": "б", "c": "ц", "č": "ч", "ć": "ћ", "d": "д",
-    "đ": "ђ", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и", "j": "ј", "k": "к", "l": "л",
-    "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с", "š": "ш", "t": "т", "u": "у",
-    "v": "в", "z": "з", "ž": "ж",
-}  # fmt: skip
 
 
 def to_cyrillic(text: str) -> str:
