@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from cluster_options import add_cluster_options, cluster_settings
+from cluster_options import add_cluster_options, cluster_settings, space_settings
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from sddkit.store import open_store
@@ -189,7 +189,7 @@ def main() -> None:
     truth = true_subjects()
     conn = open_store(":memory:")
     upsert_tickets(conn, demo_tickets())
-    settings = ThemeSettings(cluster=cluster_settings(args))
+    settings = ThemeSettings(space=space_settings(args), cluster=cluster_settings(args))
     started = time.perf_counter()
     themes = update_themes(conn, now=NOW, min_size=args.min_size, settings=settings)
     print(f"truth: the demo generator re-run (seed {SEED}), its subject per ticket;"

@@ -15,7 +15,7 @@ LATIN_TO_CYRILLIC = {
     "v": "в", "z": "з", "ž": "ж",
 }  # fmt: skip
 _TO_LATIN = str.maketrans({cyrillic: latin for latin, cyrillic in LATIN_TO_CYRILLIC.items()})
-_LATIN_LETTER = re.compile("lj|nj|dž|[a-zčćđšž]")
+_LATIN_LETTER = re.compile("lj|nj|dž|[a-pr-vzčćđšž]")  # q, w, x, y have no Serbian letter
 
 
 def to_latin(text: str) -> str:

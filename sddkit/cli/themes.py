@@ -12,7 +12,7 @@ from sddkit.cli.context import AppContext, pass_app
 from sddkit.cli.options import MOMENT, now_option
 from sddkit.errors import SddkitError
 
-BACKENDS = ("char-ngram", "sentence-transformers")
+BACKENDS = ("hybrid", "use-multilingual", "sentence-transformers", "char-ngram")
 
 
 @click.group(invoke_without_command=True)
@@ -28,8 +28,13 @@ BACKENDS = ("char-ngram", "sentence-transformers")
 @click.option("--by-family", is_flag=True, help="One row per theme family (one subject across "
               "languages): totals, languages, kind and the founding theme's label.")  # fmt: skip
 @click.option("--backend", type=click.Choice(BACKENDS), default=BACKENDS[0], show_default=True,
-              help="Text representation: offline char n-grams, or a sentence-transformers model "
-              "from --model-path (pip install 'sddkit[embeddings]').")  # fmt: skip
+              help="Text representation: hybrid = the bundled multilingual sentence encoder "
+              "(USE-multilingual) plus char n-grams; use-multilingual alone; a "
+              "sentence-transformers model from --model-path; char-ngram (no model).")  # fmt: skip
+@click.option("--granularity", default=1.0, show_default=True,
+              type=click.FloatRange(min=0.5, max=2.0),
+              help="Theme breadth: below 1 finer themes, above 1 broader ones (scales the cut "
+              "read off the data's own neighbour distances).")  # fmt: skip
 @click.option("--model-path", type=click.Path(file_okay=False, exists=True, path_type=Path),
               envvar="SDDKIT_MODEL_PATH", help="Local model folder for --backend "
               "sentence-transformers (env: SDDKIT_MODEL_PATH); nothing is downloaded.")  # fmt: skip
@@ -44,13 +49,16 @@ def themes(
     stored: bool,
     by_family: bool,
     backend: str,
+    granularity: float,
     model_path: Path | None,
 ) -> None:
     """Cluster the stored tickets into themes (ids stay stable across runs) and list them."""
     if ctx.invoked_subcommand is not None:
         return
     from sddkit.themes import render
+    from sddkit.themes.cluster import ClusterSettings
     from sddkit.themes.pipeline import ThemeSettings, update_themes
+    from sddkit.themes.space import SpaceSettings
     from sddkit.themes.store import load_themes
 
     app = ctx.find_object(AppContext)
@@ -59,9 +67,8 @@ def themes(
     if stored:
         found = load_themes(conn)
     else:
-        settings = ThemeSettings(
-            backend=backend, model_path=str(model_path) if model_path else None
-        )
+        space = SpaceSettings(backend=backend, model_path=str(model_path) if model_path else None)
+        settings = ThemeSettings(space=space, cluster=ClusterSettings(granularity=granularity))
         found = update_themes(
             conn, now=now, min_size=min_size, since=since, full=full or None, settings=settings
         )

@@ -12,6 +12,7 @@ from sddkit.report.model import Participation, ReportOptions, TodoItem
 from sddkit.report.people import People
 from sddkit.report.trace import distinct_customers, issue_themes
 from sddkit.rotation.model import ROLES, Shift
+from sddkit.themes.label import family_title
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import FiledIssue
@@ -139,7 +140,7 @@ def todo(
         items.append(
             TodoItem(
                 theme_id=family_id,
-                label=founder.label,
+                label=family_title(members),
                 kind=founder.kind,
                 size=len(keys),
                 customers=customers,

@@ -14,7 +14,7 @@ import unicodedata
 
 import py3langid
 
-from sddkit.serbian import to_latin
+from sddkit.serbian import to_cyrillic, to_latin
 
 # A line that starts the quoted previous message: everything from it on is dropped.
 _QUOTE_HEADER = re.compile(
@@ -105,6 +105,22 @@ def _cyrillic_is_serbian(text: str) -> bool:
     if any(ch in _NOT_SERBIAN_LETTERS for ch in text):
         return False
     return detect_language(text) == "sr"
+
+
+def plain_text(text: str, language: str | None = None) -> str:
+    """The text a sentence encoder reads: quotes, signatures, URLs, addresses and numbers
+    removed as in `clean_text`, but case and punctuation kept (they carry meaning for a
+    model); Serbian, Croatian and Bosnian go in Cyrillic (see `embed_use`)."""
+    text = unicodedata.normalize("NFC", text)
+    text = strip_quoted_and_signature(text)
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _NUMBERISH.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    lang = language.split("-")[0].lower() if language else None
+    if lang in SERBO_CROATIAN:
+        text = to_cyrillic(text.lower())
+    return text
 
 
 def clean_text(text: str, language: str | None = None) -> str:

@@ -1,7 +1,9 @@
 """Clustering with an unknown number of themes and room for noise.
 
-Average-linkage agglomerative clustering cut at a distance threshold finds the themes in (a
-sample of) the vectors; clusters smaller than the minimum size are noise. Every other vector
+Average-linkage agglomerative clustering cut at a distance finds the themes in (a sample of)
+the vectors; the cut is read off the data (`adaptive_cut`: a multiple of the typical distance
+to the 20th nearest neighbour), so it follows whatever space the backend makes; clusters
+smaller than the minimum size are noise. Every other vector
 joins the nearest theme centroid when it is similar enough, else stays noise. When the data
 is larger than the sample, the leftovers are sampled and clustered again (a few rounds), so
 themes too small to show up in the first sample are still found. Memory stays bounded by the
@@ -11,7 +13,7 @@ A cut at one distance splits a subject that people phrase in several quite diffe
 (three wordings of "dark mode is hard to read") into one cluster per wording. A second pass,
 `merge_fragments`, joins two clusters when they are each other's neighbourhood: at least
 `merge_share` of the nearest outside neighbours of one cluster's members lie in the other, and
-their centroids are not far apart (cosine ≥ `merge_cosine`). Pairs are merged best first,
+their centroids are not far apart (within `merge_reach` times the cut). Pairs are merged best first,
 recomputing after each merge, so a chain of loosely related clusters does not collapse into
 one. Tuned on CLINC150 val.csv together with the demo tickets (`bench/themes_demo.py`).
 """
@@ -33,21 +35,54 @@ Labels = NDArray[np.int64]
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    """`threshold`: average Euclidean distance between unit vectors at which to stop merging
-    (1.05 ≈ mean cosine 0.45; tuned on CLINC150 val.csv); `assign_similarity`: cosine to a
-    centroid needed to join it."""
+    """`granularity` scales the cut taken from the data (see `adaptive_cut`): below 1 finer
+    themes, above 1 broader ones. `threshold` fixes the cut instead (average Euclidean
+    distance between unit vectors at which merging stops). A ticket joins a theme when its
+    centroid is within the cut; fragments merge within `merge_reach` times the cut."""
 
-    threshold: float = 1.05
-    assign_similarity: float = 0.45
+    granularity: float = 1.0
+    threshold: float | None = None
+    neighbours: int = 20  # the cut is read off the distance to this many-th nearest neighbour
     sample_size: int = 8_000
     rounds: int = 4
     seed: int = 0
     merge_neighbours: int = 10  # outside neighbours looked at per member (0: no merging)
     merge_share: float = 0.5
-    merge_cosine: float = 0.35
+    merge_reach: float = 1.09
     merge_members: int = 40  # members per cluster sampled for the neighbour counts
     min_word_share: float = 0.3  # coherence: see `coherence` (0: no check)
     coherence_sample: int = 200  # members per cluster sampled for the coherence check
+
+
+# The cut, as a multiple of the median distance from a vector to its `neighbours`-th nearest
+# neighbour. Chosen on CLINC150 val.csv (best NMI at 1.15-1.2 for the default space, where
+# that distance is 1.10); the same multiple put the cut within 0.05 of the best one for the
+# char n-gram space and on the demo tickets, whose distance scales differ.
+CUT_PER_NEIGHBOUR_DISTANCE = 1.07
+
+
+def adaptive_cut(vectors: Vectors, settings: ClusterSettings) -> float:
+    """The distance cut for these (sampled, non-zero, unit) vectors: the data's own typical
+    distance to its `neighbours`-th nearest neighbour, times `CUT_PER_NEIGHBOUR_DISTANCE` and
+    `granularity`. It follows the space: a model whose vectors all sit at cosine ≥ 0.7 gets
+    a tight cut, near-orthogonal n-gram vectors a wide one."""
+    if settings.threshold is not None:
+        return settings.threshold
+    if len(vectors) < 3:
+        return 1.0 * settings.granularity
+    k = min(settings.neighbours, len(vectors) - 1)
+    kth = np.empty(len(vectors), dtype=np.float32)
+    for part in batches(len(vectors), 2_000):
+        sims = vectors[part] @ vectors.T
+        sims[np.arange(part.stop - part.start), np.arange(part.start, part.stop)] = -np.inf
+        kth[part] = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
+    distance = float(np.median(np.sqrt(np.maximum(2.0 - 2.0 * kth, 0.0))))
+    return CUT_PER_NEIGHBOUR_DISTANCE * distance * settings.granularity
+
+
+def similarity_within(distance: float) -> float:
+    """The cosine between unit vectors at this Euclidean distance."""
+    return 1.0 - distance * distance / 2.0
 
 
 @dataclass
@@ -55,6 +90,7 @@ class Clustering:
     labels: Labels  # cluster index per vector, -1 = noise
     centroids: Vectors  # unit vectors, one row per cluster
     similarity: NDArray[np.float32]  # cosine of each vector to its centroid, 0 for noise
+    cut: float  # the distance cut used (see `adaptive_cut`)
 
 
 def assign_to_centroids(
@@ -93,15 +129,18 @@ def cluster_vectors(
     min_size: int,
     settings: ClusterSettings | None = None,
     texts: Sequence[str] | None = None,
+    languages: Sequence[str | None] | None = None,
 ) -> Clustering:
     """Cluster unit vectors (zero rows are always noise); see the module docstring. With the
-    cleaned `texts` of the vectors, clusters whose members share no content word are noise
-    (`coherence`), checked before the merge pass so they cannot join a real theme."""
+    cleaned `texts` of the vectors, clusters whose members share no content word (within a
+    language, given `languages`) are noise (`coherence`), checked before the merge pass so
+    they cannot join a real theme."""
     settings = settings or ClusterSettings()
     rng = np.random.default_rng(settings.seed)
     labels = np.full(len(vectors), -1, dtype=np.int64)
     pending = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
     total = 0  # clusters found so far, over all rounds
+    cut: float | None = None
     for _ in range(settings.rounds):
         if len(pending) < min_size:
             break
@@ -109,7 +148,9 @@ def cluster_vectors(
         sample = pending
         if sampled:
             sample = np.sort(rng.choice(pending, settings.sample_size, replace=False))
-        local = _agglomerate(vectors[sample], settings.threshold)
+        if cut is None:
+            cut = adaptive_cut(vectors[sample], settings)
+        local = _agglomerate(vectors[sample], cut)
         ids, counts = np.unique(local, return_counts=True)
         # In a sample a few members stand for many tickets; the full size is checked below.
         keep = ids[counts >= (min(min_size, 3) if sampled else min_size)]
@@ -120,19 +161,22 @@ def cluster_vectors(
         labels[sample] = remap[local]
         centroids = centroids_of(vectors, labels, total + keep.size)[total:]
         rest = np.setdiff1d(pending, sample, assume_unique=True)
-        near, _ = assign_to_centroids(vectors[rest], centroids, settings.assign_similarity)
+        near, _ = assign_to_centroids(vectors[rest], centroids, similarity_within(cut))
         labels[rest] = np.where(near >= 0, near + total, -1)
         total += keep.size
         pending = pending[labels[pending] < 0]
         if not sampled:
             break
+    if cut is None:  # too few vectors to cluster
+        cut = settings.threshold or 1.0
     if texts is not None and total > 0:
         rejected = incoherent_clusters(
-            texts, labels, total, settings.min_word_share, settings.coherence_sample, rng
-        )
+            texts, labels, total, settings.min_word_share, settings.coherence_sample, rng,
+            languages,
+        )  # fmt: skip
         labels = np.where((labels >= 0) & ~rejected[np.maximum(labels, 0)], labels, -1)
-    labels = merge_fragments(vectors, labels, total, settings, rng)
-    return _finish(vectors, labels, total, min_size)
+    labels = merge_fragments(vectors, labels, total, settings, rng, cut)
+    return _finish(vectors, labels, total, min_size, cut)
 
 
 def merge_fragments(
@@ -141,6 +185,7 @@ def merge_fragments(
     count: int,
     settings: ClusterSettings,
     rng: np.random.Generator,
+    cut: float,
 ) -> Labels:
     """Join clusters that are fragments of one subject (see the module docstring); cluster
     numbers stay in 0..count-1 with gaps where clusters were merged away."""
@@ -159,7 +204,8 @@ def merge_fragments(
         cosine = centroids @ centroids.T
         share = edges / np.maximum(sampled[:, None] * settings.merge_neighbours, 1)
         share = np.maximum(share, share.T)
-        ok = (share >= settings.merge_share) & (cosine >= settings.merge_cosine)
+        merge_cosine = similarity_within(settings.merge_reach * cut)
+        ok = (share >= settings.merge_share) & (cosine >= merge_cosine)
         ok &= alive[:, None] & alive[None, :]
         np.fill_diagonal(ok, False)
         if not ok.any():
@@ -205,7 +251,9 @@ def _neighbour_edges(vectors: Vectors, labels: Labels, count: int, k: int) -> ND
     return edges
 
 
-def _finish(vectors: Vectors, labels: Labels, count: int, min_size: int) -> Clustering:
+def _finish(
+    vectors: Vectors, labels: Labels, count: int, min_size: int, cut: float
+) -> Clustering:
     """Drop clusters below `min_size`, renumber by size, compute centroids and similarities."""
     sizes = np.bincount(labels[labels >= 0], minlength=count)
     order = [c for c in np.argsort(-sizes, kind="stable") if sizes[c] >= min_size]
@@ -216,4 +264,4 @@ def _finish(vectors: Vectors, labels: Labels, count: int, min_size: int) -> Clus
     similarity = np.zeros(len(vectors), dtype=np.float32)
     members = labels >= 0
     similarity[members] = np.einsum("ij,ij->i", vectors[members], centroids[labels[members]])
-    return Clustering(labels=labels, centroids=centroids, similarity=similarity)
+    return Clustering(labels=labels, centroids=centroids, similarity=similarity, cut=cut)

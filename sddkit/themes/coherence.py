@@ -47,9 +47,12 @@ def incoherent_clusters(
     min_share: float,
     sample: int,
     rng: np.random.Generator,
+    languages: Sequence[str | None] | None = None,
 ) -> NDArray[np.bool_]:
     """For clusters 0..count-1 of `labels` (-1 = noise): True where a random sample of up to
-    `sample` members has no content stem shared by at least `min_share` of them."""
+    `sample` members has no content stem shared by at least `min_share` of them. With
+    `languages`, a cluster written in several languages is judged per language (a multilingual
+    theme shares meaning, not words): the members' weighted share over languages."""
     rejected = np.zeros(count, dtype=bool)
     if min_share <= 0:
         return rejected
@@ -62,5 +65,16 @@ def incoherent_clusters(
             continue
         if len(rows) > sample:
             rows = rng.choice(rows, sample, replace=False)
-        rejected[cluster] = top_word_share([texts[i] for i in rows]) < min_share
+        rejected[cluster] = _word_share(texts, rows, languages) < min_share
     return rejected
+
+
+def _word_share(
+    texts: Sequence[str], rows: NDArray[np.int64], languages: Sequence[str | None] | None
+) -> float:
+    if languages is None:
+        return top_word_share([texts[i] for i in rows])
+    groups: dict[str | None, list[str]] = {}
+    for i in rows:
+        groups.setdefault(languages[i], []).append(texts[i])
+    return sum(top_word_share(group) * len(group) for group in groups.values()) / len(rows)

@@ -5,13 +5,18 @@ Built in one pass over `iter_tickets`, so raw bodies and messages are not kept i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sddkit.themes.clean import clean_text
+import numpy as np
+from numpy.typing import NDArray
+
+from sddkit.themes.clean import clean_text, plain_text
 from sddkit.themes.families import technical_tokens
 from sddkit.themes.figures import satisfaction_score
+from sddkit.themes.label import title_line
+from sddkit.themes.space import Texts
 from sddkit.tickets.model import Ticket
 
 
@@ -26,6 +31,8 @@ class Corpus:
     languages: list[str | None] = field(default_factory=list)
     tags: list[tuple[str, ...]] = field(default_factory=list)
     tokens: list[tuple[str, ...]] = field(default_factory=list)  # see families.technical_tokens
+    subjects: list[str] = field(default_factory=list)  # label.title_line: "" when unusable
+    plain: list[str] = field(default_factory=list)  # clean.plain_text, for the encoder
 
     @classmethod
     def from_tickets(cls, tickets: Iterable[Ticket]) -> Corpus:
@@ -38,6 +45,7 @@ class Corpus:
         language = ticket.language.split("-")[0].lower() if ticket.language else None
         self.keys.append(ticket.key)
         self.texts.append(clean_text(ticket.text, language))
+        self.plain.append(plain_text(ticket.text, language))
         self.created.append(ticket.created_at)
         self.customers.append(ticket.customer_id)
         self.channels.append(ticket.channel)
@@ -45,6 +53,12 @@ class Corpus:
         self.languages.append(language)
         self.tags.append(ticket.tags)
         self.tokens.append(technical_tokens(ticket.text))
+        self.subjects.append(title_line(ticket.subject, ticket.body))
+
+    def space_texts(self, rows: Sequence[int] | NDArray[np.int64] | None = None) -> Texts:
+        """What the vector space reads of the rows (all rows by default)."""
+        texts = Texts(self.texts, self.plain, self.languages)
+        return texts if rows is None else texts.pick(rows)
 
     def __len__(self) -> int:
         return len(self.keys)

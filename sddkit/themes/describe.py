@@ -14,13 +14,14 @@ from sddkit.themes.corpus import Corpus
 from sddkit.themes.embed import Vectors
 from sddkit.themes.figures import average, tally, trend, weekly_counts
 from sddkit.themes.kinds import classify_kind
-from sddkit.themes.label import class_keywords, make_label
+from sddkit.themes.label import class_keywords, make_label, make_title
 from sddkit.themes.model import Theme
 from sddkit.themes.store import StoredTheme
 
 KEYWORD_SAMPLE = 400  # texts per theme for keywords (the closest to the centroid)
 KIND_SAMPLE = 2_000  # texts per theme for the kind cues
 LANGUAGE_SAMPLE = 200  # tickets without a language whose language is detected per theme
+TITLE_SAMPLE = 50  # tickets closest to the centroid whose subject may become the title
 
 
 @dataclass
@@ -59,14 +60,21 @@ def _theme(
     corpus: Corpus, theme_id: str, rows: list[int], words: list[str], now: datetime
 ) -> Theme:
     created = [corpus.created[i] for i in rows]
+    language_of = _row_languages(corpus, rows)
     sample = rows[:KIND_SAMPLE]
     kind, evidence = classify_kind(
-        [corpus.texts[i] for i in sample], [corpus.tags[i] for i in sample]
+        [corpus.texts[i] for i in sample],
+        [corpus.tags[i] for i in sample],
+        [language_of.get(i) for i in sample],
     )
     customers = {corpus.customers[i] for i in rows if corpus.customers[i]}
+    keyword_label = make_label(words, fallback=corpus.texts[rows[0]][:48] or theme_id)
+    lines = [(corpus.subjects[i], language_of.get(i)) for i in rows[:TITLE_SAMPLE]]
+    languages = _languages(corpus, rows, language_of)
+    main = next(iter(languages), None)
     return Theme(
         id=theme_id,
-        label=make_label(words, fallback=corpus.texts[rows[0]][:48] or theme_id),
+        label=make_title(lines, words, fallback=keyword_label, language=main),
         kind=kind,
         keywords=tuple(words),
         ticket_keys=tuple(sorted(corpus.keys[i] for i in rows)),
@@ -78,19 +86,27 @@ def _theme(
         evidence=evidence,
         avg_satisfaction=average([corpus.satisfaction[i] for i in rows]),
         channels=tally([corpus.channels[i] for i in rows]),
-        languages=_languages(corpus, rows),
+        languages=languages,
         weekly_counts=weekly_counts(created, now),
     )
 
 
-def _languages(corpus: Corpus, rows: list[int]) -> dict[str, int]:
-    """Known languages counted; unknown ones detected on a sample and scaled up."""
-    known = [corpus.languages[i] for i in rows if corpus.languages[i]]
+def _row_languages(corpus: Corpus, rows: list[int]) -> dict[int, str]:
+    """Row -> language: the ticket's own, else detected for the first `LANGUAGE_SAMPLE`
+    rows without one (the closest to the centroid); rows left out have no entry."""
+    known = {i: code for i in rows if (code := corpus.languages[i])}
+    unknown = [i for i in rows if i not in known][:LANGUAGE_SAMPLE]
+    known.update((i, detect_language(corpus.texts[i])) for i in unknown)
+    return known
+
+
+def _languages(corpus: Corpus, rows: list[int], language_of: dict[int, str]) -> dict[str, int]:
+    """Known languages counted; detected ones (a sample) scaled up to all rows without one."""
+    counts = tally([corpus.languages[i] for i in rows if corpus.languages[i]])
     unknown = [i for i in rows if not corpus.languages[i]]
-    counts = tally(known)
     if unknown:
         sample = unknown[:LANGUAGE_SAMPLE]
-        detected = tally([detect_language(corpus.texts[i]) for i in sample])
+        detected = tally([language_of[i] for i in sample])
         scale = len(unknown) / len(sample)
         for code, n in detected.items():
             counts[code] = counts.get(code, 0) + round(n * scale)

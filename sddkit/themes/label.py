@@ -1,15 +1,35 @@
 """Naming themes in the tickets' own languages (the kind is called in `kinds`).
 
 Keywords are class-based TF-IDF (each theme's texts form one document; a word scores high when
-it is frequent in the theme and rare across themes).
+it is frequent in the theme and rare across themes), one per stem: "load" and "loading",
+«podsetnik» and «podseti» are one word's forms, so only the higher-ranked is kept.
+
+The label is a title a person would write, taken from the theme's own tickets: the subject
+line (or, without one, the body's first sentence) of a ticket near the centroid that is
+short (3-12 words, at most 70 characters), carries no personal data or ids (no digits, e-mail
+addresses, URLs or @mentions), is in the theme's main language and shares the most of the
+theme's top keywords; among equals the one most tickets used, then the shortest, then the
+closest. No such line: the top keywords, "dashboard · loading · slow".
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import CountVectorizer
+
+from sddkit.themes.clean import clean_text, strip_quoted_and_signature
+
+if TYPE_CHECKING:
+    from sddkit.themes.model import Theme
+
+STEM_PREFIX = 5  # two words sharing this many first letters are one word's forms
+TITLE_WORDS = (3, 12)
+TITLE_CHARS = 70
+TITLE_KEYWORDS = 5  # the top keywords a title is matched against
 
 
 def _words(text: str) -> frozenset[str]:
@@ -47,6 +67,8 @@ STOPWORDS = _words(
 
 def class_keywords(docs_per_theme: Sequence[Sequence[str]], top: int = 8) -> list[list[str]]:
     """Class-based TF-IDF keywords (unigrams and bigrams) for each theme's texts."""
+    from sklearn.feature_extraction.text import CountVectorizer  # slow import; only used here
+
     joined = [" ".join(docs) for docs in docs_per_theme]
     if not any(doc.strip() for doc in joined):
         return [[] for _ in joined]
@@ -74,13 +96,26 @@ def class_keywords(docs_per_theme: Sequence[Sequence[str]], top: int = 8) -> lis
     return result
 
 
+def same_stem(a: str, b: str) -> bool:
+    """Two lowercased words are one word's forms: one is the other's start (3+ letters), or
+    they share their first `STEM_PREFIX` letters."""
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 3 and long.startswith(short):
+        return True
+    return len(short) >= STEM_PREFIX and short[:STEM_PREFIX] == long[:STEM_PREFIX]
+
+
 def _drop_covered(words: list[str]) -> list[str]:
-    """Drop a unigram once a higher-ranked bigram already contains it."""
+    """Keep a keyword (unigram or bigram) only when none of its words is a form of a word
+    already kept: "dashboard · loading · load" keeps "dashboard · loading"."""
     kept: list[str] = []
-    for word in words:
-        if " " not in word and any(word in k.split() for k in kept if " " in k):
+    used: list[str] = []
+    for keyword in words:
+        parts = keyword.split()
+        if any(same_stem(part, u) for part in parts for u in used):
             continue
-        kept.append(word)
+        kept.append(keyword)
+        used.extend(parts)
     return kept
 
 
@@ -97,3 +132,83 @@ def make_label(keywords: Sequence[str], fallback: str) -> str:
         if len(chosen) == 3:
             break
     return " · ".join(chosen) or fallback
+
+
+_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|sv|odp|pd|отв|ответ|пер)\s*:\s*|\[[^\]]*\]\s*)+",
+                     re.IGNORECASE)  # fmt: skip
+_PERSONAL = re.compile(r"\d|@|https?:|www\.|\w\.\w{2,}/")  # digits (ids), e-mail, URLs
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_TRAILING = re.compile(r"[\s.,;:!…-]+$")
+
+
+def title_line(subject: str, body: str = "") -> str:
+    """The line a title may be taken from: the subject, else the body's first sentence,
+    tidied ("Re:" and trailing dots dropped); "" when it cannot be a title (too short or
+    long, or with digits, e-mail addresses, URLs or @mentions)."""
+    line = _tidy(subject)
+    if _title_like(line):
+        return line
+    line = _tidy(_first_sentence(body)) if body else ""
+    return line if _title_like(line) else ""
+
+
+def _tidy(line: str) -> str:
+    return _TRAILING.sub("", _PREFIX.sub("", " ".join(line.split())))
+
+
+def _first_sentence(body: str) -> str:
+    """The body's first sentence after a greeting line ("Hi team," "Здравствуйте!")."""
+    lines = [line.strip() for line in strip_quoted_and_signature(body).splitlines()]
+    lines = [line for line in lines if line]
+    while lines and len(lines[0].split()) <= 3 and lines[0][-1] in ",!:":
+        lines = lines[1:]
+    return _SENTENCE_END.split(" ".join(lines[:2]), maxsplit=1)[0] if lines else ""
+
+
+def _title_like(line: str) -> bool:
+    words = line.split()
+    if not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1] or len(line) > TITLE_CHARS:
+        return False
+    shouting = sum(map(str.isupper, line)) > 0.6 * sum(map(str.isalpha, line))
+    return not shouting and _PERSONAL.search(line) is None
+
+
+def make_title(
+    lines: Sequence[tuple[str, str | None]],
+    keywords: Sequence[str],
+    fallback: str,
+    language: str | None = None,
+) -> str:
+    """The theme's title from `lines` (`title_line` of its tickets, closest to the centroid
+    first, with each ticket's language): of the lines in `language` (the theme's main one;
+    by default the lines' commonest), the one sharing the most top keywords, then the most
+    used, the shortest, the closest; `fallback` when none shares any."""
+    usable = [(line, code) for line, code in lines if line]
+    main = language or next(iter(Counter(c for _, c in usable if c).most_common(1)), ("",))[0]
+    if any(code == main for _, code in usable):
+        usable = [(line, code) for line, code in usable if code == main]
+    stems = [w for k in keywords[:TITLE_KEYWORDS] for w in k.split()]
+    used = Counter(line.lower() for line, _ in usable)
+    best: tuple[int, int, int, int] | None = None
+    title = ""
+    for position, (line, code) in enumerate(usable):
+        words = clean_text(line, code).split()
+        shared = sum(1 for stem in stems if any(same_stem(stem, w) for w in words))
+        score = (shared, used[line.lower()], -len(line), -position)
+        if shared and (best is None or score > best):
+            best, title = score, line
+    return title[:1].upper() + title[1:] if title else fallback
+
+
+def family_title(themes: Sequence[Theme]) -> str:
+    """A family's title (its issue's): the label of its largest member whose tickets are
+    mostly English, so a family with an English member reads in English; otherwise the
+    label of `themes[0]`, the founding theme."""
+    english = [t for t in themes if t.languages and _main_language(t) == "en"]
+    if english:
+        return max(english, key=lambda t: t.size).label
+    return themes[0].label if themes else ""
+
+
+def _main_language(theme: Theme) -> str:
+    return max(theme.languages, key=lambda code: (theme.languages[code], code))

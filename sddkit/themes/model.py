@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-KINDS = ("bug", "ux", "docs", "question", "feature")
+# "unknown": too few tickets show any cue, or they are in languages the cues do not cover
+KINDS = ("bug", "ux", "docs", "question", "feature", "unknown")
 TRENDS = ("growing", "stable", "fading")
 
 

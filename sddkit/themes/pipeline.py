@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,25 +23,21 @@ from sddkit.errors import SddkitError
 from sddkit.store import transaction
 from sddkit.themes.cluster import (
     ClusterSettings,
+    adaptive_cut,
     assign_to_centroids,
     centroids_of,
     cluster_vectors,
+    similarity_within,
 )
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.describe import Draft, describe
-from sddkit.themes.embed import (
-    CharNgramEmbedder,
-    Embedder,
-    Vectors,
-    covered_vectors,
-    load_embedder,
-    make_embedder,
-    normalize_rows,
-)
+from sddkit.themes.embed import Vectors, normalize_rows
 from sddkit.themes.families import FamilySettings, ThemeFamily, family_of, find_families, profile
 from sddkit.themes.ids import Match, MatchSettings, match_clusters, mint_id
 from sddkit.themes.model import Theme
+from sddkit.themes.space import SemanticCache, SpaceSettings, ThemeSpace
 from sddkit.themes.store import PreviousRun, StoredTheme, load_previous, save_run
+from sddkit.themes.vector_cache import cached_vectors
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import iter_tickets
 
@@ -49,8 +46,7 @@ COVERAGE_SHARE = 0.6  # below this share of the typical coverage a new ticket is
 
 @dataclass(frozen=True)
 class ThemeSettings:
-    backend: str = "char-ngram"
-    model_path: str | None = None
+    space: SpaceSettings = field(default_factory=SpaceSettings)
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
     match: MatchSettings = field(default_factory=MatchSettings)
     incremental_max_share: float = 0.25  # new tickets / tickets seen, above it: full run
@@ -66,6 +62,8 @@ class RunResult:
     model_state: bytes | None
     model_run: int | None
     families: list[ThemeFamily] = field(default_factory=list)
+    space: ThemeSpace | None = None  # the run's vector space (families compare meanings in it)
+    vectors: Vectors | None = None  # every corpus row's vector, when the run computed them
 
 
 def update_themes(
@@ -86,8 +84,9 @@ def update_themes(
     settings = settings or ThemeSettings()
     previous = load_previous(conn)
     corpus = Corpus.from_tickets(iter_tickets(conn, since=since, until=now))
+    cache: SemanticCache = partial(cached_vectors, conn)
     result = run_themes(corpus, previous, now=now, min_size=min_size, since=since,
-                        full=full, settings=settings)  # fmt: skip
+                        full=full, settings=settings, cache=cache)  # fmt: skip
     _link_families(corpus, result, previous, settings.families)
     with transaction(conn):
         save_run(
@@ -96,7 +95,7 @@ def update_themes(
             mode=result.mode,
             since=since,
             min_size=min_size,
-            backend=settings.backend,
+            backend=settings.space.backend,
             model_state=result.model_state,
             model_run=result.model_run,
             ticket_count=len(corpus),
@@ -132,11 +131,14 @@ def run_themes(
     since: datetime | None,
     full: bool | None,
     settings: ThemeSettings,
+    cache: SemanticCache | None = None,
 ) -> RunResult:
+    """One run over `corpus`; `cache` keeps pretrained vectors between runs (`vector_cache`)."""
     if full is not True and _can_go_incremental(corpus, previous, min_size, since, settings):
         assert previous is not None and previous.model_state is not None
-        return _incremental(corpus, previous, now, min_size, settings)
-    return _full(corpus, previous, now, min_size, settings)
+        space = ThemeSpace.loads(previous.model_state, settings.space.model_path, cache)
+        return _incremental(corpus, previous, space, now, min_size, settings)
+    return _full(corpus, previous, ThemeSpace(settings.space, cache), now, min_size, settings)
 
 
 def _link_families(
@@ -171,7 +173,8 @@ def _can_go_incremental(
 ) -> bool:
     if previous is None or previous.model_state is None or previous.model_run is None:
         return False
-    if (previous.min_size, previous.since, previous.backend) != (min_size, since, settings.backend):
+    wanted = (min_size, since, settings.space.backend)
+    if (previous.min_size, previous.since, previous.backend) != wanted:
         return False
     if previous.run_id - previous.model_run >= settings.incremental_max_runs:
         return False
@@ -180,12 +183,19 @@ def _can_go_incremental(
 
 
 def _full(
-    corpus: Corpus, previous: PreviousRun | None, now: datetime, min_size: int, s: ThemeSettings
+    corpus: Corpus,
+    previous: PreviousRun | None,
+    space: ThemeSpace,
+    now: datetime,
+    min_size: int,
+    s: ThemeSettings,
 ) -> RunResult:
-    embedder = make_embedder(s.backend, s.model_path)
-    embedder.fit(corpus.texts)
-    vectors = covered_vectors(embedder, corpus.texts)
-    clustering = cluster_vectors(vectors, min_size, s.cluster, corpus.texts)
+    texts = corpus.space_texts()
+    semantic = space.semantic(texts) if space.semantic_weight > 0 else None
+    space.fit(texts, semantic)
+    vectors = space.transform(texts, semantic)
+    clustering = cluster_vectors(vectors, min_size, s.cluster, corpus.texts, corpus.languages)
+    space.cut = clustering.cut
     groups = [np.flatnonzero(clustering.labels == c) for c in range(len(clustering.centroids))]
     new_members = [frozenset(corpus.keys[i] for i in g) for g in groups]
     old_ids, old_members, old_centroids = _previous_in_space(corpus, previous, vectors)
@@ -198,7 +208,7 @@ def _full(
     ]
     themes = describe(corpus, drafts, clustering.similarity, now)
     members = _memberships(corpus, clustering.labels, clustering.similarity, matches)
-    return RunResult("full", themes, members, embedder.dumps(), None)
+    return RunResult("full", themes, members, space.dumps(), None, space=space, vectors=vectors)
 
 
 def _previous_in_space(
@@ -228,10 +238,13 @@ def _memberships(
 
 
 def _incremental(
-    corpus: Corpus, previous: PreviousRun, now: datetime, min_size: int, s: ThemeSettings
+    corpus: Corpus,
+    previous: PreviousRun,
+    space: ThemeSpace,
+    now: datetime,
+    min_size: int,
+    s: ThemeSettings,
 ) -> RunResult:
-    assert previous.model_state is not None
-    embedder: Embedder = load_embedder(previous.backend, previous.model_state, s.model_path)
     old = [t for t in previous.themes if len(t.centroid)]
     labels = np.full(len(corpus), -1, dtype=np.int64)
     similarity = np.zeros(len(corpus), dtype=np.float32)
@@ -247,21 +260,23 @@ def _incremental(
             labels[i], similarity[i] = old_index[seen[0]], seen[1]
     centroids = np.array([t.centroid for t in old], dtype=np.float32).reshape(len(old), -1)
     fresh_rows = np.array(fresh, dtype=np.int64)
-    fresh_vectors = embedder.transform([corpus.texts[i] for i in fresh])
-    near, sims = assign_to_centroids(fresh_vectors, centroids, s.cluster.assign_similarity)
-    if isinstance(embedder, CharNgramEmbedder):
-        # A text the stored model covers poorly is about something new: leave it to the
-        # leftover clustering rather than trust its projection.
-        coverage = embedder.transform_with_coverage([corpus.texts[i] for i in fresh])[1]
-        unknown = coverage < COVERAGE_SHARE * embedder.typical_coverage
+    fresh_texts = corpus.space_texts(fresh)
+    fresh_vectors = space.transform(fresh_texts)
+    cut = space.cut if space.cut is not None else adaptive_cut(centroids, s.cluster)
+    near, sims = assign_to_centroids(fresh_vectors, centroids, similarity_within(cut))
+    if space.char is not None and space.semantic_weight == 0:
+        # A text the stored n-gram model covers poorly is about something new: leave it to
+        # the leftover clustering rather than trust its projection.
+        coverage = space.char.transform_with_coverage(fresh_texts.cleaned)[1]
+        unknown = coverage < COVERAGE_SHARE * space.char.typical_coverage
         near[unknown], sims[unknown] = -1, 0.0
     labels[fresh_rows], similarity[fresh_rows] = near, sims
     # Leftovers: fresh tickets that fit no theme, plus earlier noise; cluster them alone.
     left_rows = np.concatenate([fresh_rows[near < 0], np.array(earlier_noise, dtype=np.int64)])
     left_vectors = np.concatenate(
-        [fresh_vectors[near < 0], embedder.transform([corpus.texts[i] for i in earlier_noise])]
+        [fresh_vectors[near < 0], space.transform(corpus.space_texts(earlier_noise))]
     )
-    left_labels = _cluster_leftovers(corpus, left_rows, min_size, s)
+    left_labels = _cluster_leftovers(corpus, left_rows, min_size, s, space, cut)
     new_centroids = centroids_of(left_vectors, left_labels, int(left_labels.max(initial=-1)) + 1)
     drafts = _old_drafts(old, labels, fresh_rows, fresh_vectors, near)
     taken = {t.theme.id for t in previous.themes}
@@ -278,23 +293,33 @@ def _incremental(
         (key, ids[label] if label >= 0 else None, float(similarity[i]))
         for i, (key, label) in enumerate(zip(corpus.keys, labels.tolist(), strict=True))
     ]
-    return RunResult("incremental", themes, members, None, previous.model_run)
+    return RunResult("incremental", themes, members, None, previous.model_run, space=space)
 
 
 def _cluster_leftovers(
-    corpus: Corpus, rows: NDArray[np.int64], min_size: int, s: ThemeSettings
+    corpus: Corpus,
+    rows: NDArray[np.int64],
+    min_size: int,
+    s: ThemeSettings,
+    space: ThemeSpace,
+    cut: float,
 ) -> NDArray[np.int64]:
-    """Cluster the leftovers in a space fitted for them (with a sample of the rest for
-    context): words new since the stored model was fitted are what new themes are made of.
-    The caller computes the new themes' centroids in the stored model's space."""
+    """Cluster the leftovers at the full run's cut. With the n-gram backend alone, in a space
+    fitted for them (with a sample of the rest for context): words new since the stored model
+    was fitted are what new themes are made of. The caller computes the new themes'
+    centroids in the stored space."""
     if len(rows) < min_size:
         return np.full(len(rows), -1, dtype=np.int64)
-    rng = np.random.default_rng(s.cluster.seed)
-    context = rng.choice(len(corpus), min(len(corpus), s.cluster.sample_size), replace=False)
-    local = make_embedder(s.backend, s.model_path)
-    local.fit([corpus.texts[i] for i in np.union1d(rows, context)])
-    texts = [corpus.texts[i] for i in rows]
-    return cluster_vectors(covered_vectors(local, texts), min_size, s.cluster, texts).labels
+    texts = corpus.space_texts(rows)
+    local = space
+    if space.semantic_weight == 0:
+        rng = np.random.default_rng(s.cluster.seed)
+        context = rng.choice(len(corpus), min(len(corpus), s.cluster.sample_size), replace=False)
+        local = ThemeSpace(space.settings, space.cache)
+        local.fit(corpus.space_texts(np.union1d(rows, context)))
+    settings = replace(s.cluster, threshold=cut)
+    vectors = local.transform(texts)
+    return cluster_vectors(vectors, min_size, settings, texts.cleaned, texts.languages).labels
 
 
 def _old_drafts(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sddkit.themes.families import ThemeFamily
+from sddkit.themes.label import family_title
 from sddkit.themes.model import TRENDS, Theme
 from sddkit.themes.store import HistoryEntry
 from sddkit.tickets.model import Ticket
@@ -112,7 +113,7 @@ class FamilyRow:
     languages: dict[str, int]  # most tickets first
     kind: str  # the founding theme's
     trend: str  # growing if any member grows, else stable if any is stable, else fading
-    label: str  # the founding theme's
+    label: str  # an English member's if any, else the founding theme's (`family_title`)
 
 
 def family_rows(themes: Sequence[Theme]) -> list[FamilyRow]:
@@ -136,7 +137,7 @@ def family_rows(themes: Sequence[Theme]) -> list[FamilyRow]:
                 languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
                 kind=founder.kind,
                 trend=min((m.trend for m in members), key=TRENDS.index),
-                label=founder.label,
+                label=family_title(members),
             )
         )
     return sorted(rows, key=lambda r: (-r.tickets, r.id))

@@ -78,6 +78,16 @@ MIGRATIONS = [
         PRIMARY KEY (run_id, family_id)
     );
     """,
+    # Embeddings cached per text and model (see themes.vector_cache): a 16-byte BLAKE2b digest
+    # of the text, the vector as little-endian float16 (its dimension is the blob length / 2).
+    """
+    CREATE TABLE theme_vectors (
+        model_id TEXT NOT NULL,
+        text_hash BLOB NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (model_id, text_hash)
+    );
+    """,
 ]
 KEEP_MEMBERSHIP_RUNS = 4
 

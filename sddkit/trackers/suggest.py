@@ -28,6 +28,7 @@ KIND_TITLES = {
     "docs": "Docs",
     "question": "Question",
     "feature": "Feature request",
+    "unknown": "Theme",
 }
 TREND_WORDS = {"growing": "growing ↑", "stable": "stable →", "fading": "fading ↓"}
 _COUNTS_RE = re.compile(r"<!--\s*sddkit:counts((?:\s+\w+=\d+)*)\s*-->")

@@ -1,6 +1,20 @@
 from __future__ import annotations
 
-from sddkit.themes.label import class_keywords, make_label
+from collections.abc import Callable
+
+import pytest
+
+from sddkit.themes.label import (
+    class_keywords,
+    family_title,
+    make_label,
+    make_title,
+    same_stem,
+    title_line,
+)
+from sddkit.themes.model import Theme
+from sddkit.themes.pipeline import update_themes
+from tests.themes.conftest import NOW, themed_tickets
 
 
 def test_keywords_are_specific_to_each_theme() -> None:
@@ -9,3 +23,105 @@ def test_keywords_are_specific_to_each_theme() -> None:
     )
     assert words[0][0].startswith("invoice") and words[1][0].startswith("login")
     assert make_label(["invoice", "invoice missing", "pdf"], "x") == "invoice · pdf"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("load", "loading", True),
+        ("podsetnik", "podseti", True),
+        ("podsetnike", "podsetnik", True),
+        ("eksport", "eksporcie", True),
+        ("приложение", "приложении", True),
+        ("dashboard", "loading", False),
+        ("plan", "plat", False),
+        ("ui", "uint", False),  # a prefix counts from 3 letters
+    ],
+)
+def test_same_stem(a: str, b: str, same: bool) -> None:
+    assert same_stem(a, b) is same
+
+
+def test_keywords_never_repeat_one_words_forms() -> None:
+    themes = [
+        ["podsetnik ne stiže", "podseti me ne stiže", "podsetnike ne dobijam", "podsetnik kasni"],
+        ["dashboard loading slow", "dashboard load slow", "loading dashboard takes minutes"],
+        ["invoice vat number", "vat number on invoice"],
+    ]
+    for words in class_keywords(themes):
+        flat = [w for k in words for w in k.split()]
+        clashes = [(a, b) for n, a in enumerate(flat) for b in flat[n + 1 :] if same_stem(a, b)]
+        assert not clashes, words
+    first, second, _ = class_keywords(themes)
+    assert sum(w.startswith("podset") for k in first for w in k.split()) == 1
+    assert sum(w.startswith("load") for k in second for w in k.split()) == 1
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "line"),
+    [
+        ("Re: Dashboard takes minutes to load.", "", "Dashboard takes minutes to load"),
+        ("FW: [External] export fails for big reports!!", "", "export fails for big reports"),
+        ("Order 48213 never arrived", "", ""),  # an id
+        ("Please call ana.k@example.com about billing", "", ""),
+        ("See https://example.com/x for the broken page", "", ""),
+        ("@marko the export is broken again", "", ""),
+        ("Help", "", ""),  # too short
+        ("URGENT EXPORT IS BROKEN", "", ""),  # shouting
+        ("one two three four five six seven eight nine ten eleven twelve thirteen", "", ""),
+        ("", "Hi team,\n\nThe export times out every morning. We have 300 reports.",
+         "The export times out every morning"),
+        ("Help", "Здравствуйте!\nНе приходит письмо для сброса пароля. Жду час.",
+         "Не приходит письмо для сброса пароля"),
+    ],
+)  # fmt: skip
+def test_title_line_is_short_and_without_personal_data(subject: str, body: str, line: str) -> None:
+    assert title_line(subject, body) == line
+
+
+def test_title_is_the_typical_subject_not_a_keyword_list() -> None:
+    keywords = ["dashboard", "loading", "slow", "minutes"]
+    lines = [
+        ("Question about my account", "en"),  # closest, but shares no keyword
+        ("dashboard very slow", "en"),
+        ("Kontrolna tabla se sporo učitava", "sr"),  # not the theme's language
+        ("dashboard takes minutes to load", "en"),
+        ("Dashboard takes minutes to load", "en"),
+    ]
+    assert make_title(lines, keywords, "dashboard · loading", "en") == (
+        "Dashboard takes minutes to load"
+    )
+    assert make_title([("Question about my account", "en")], keywords, "kw") == "kw"
+    assert make_title([], keywords, "dashboard · loading") == "dashboard · loading"
+    serbian = make_title(lines, ["tabla", "sporo"], "x", "sr")
+    assert serbian == "Kontrolna tabla se sporo učitava"
+
+
+def _theme(theme_id: str, label: str, size: int, languages: dict[str, int]) -> Theme:
+    return Theme(
+        id=theme_id, label=label, kind="bug", keywords=(), ticket_keys=tuple(map(str, range(size))),
+        representative_keys=(), customer_count=size, first_seen=NOW, last_seen=NOW,
+        trend="stable", languages=languages,
+    )  # fmt: skip
+
+
+def test_family_title_is_english_when_a_member_is_english() -> None:
+    ru = _theme("T-ru", "Дашборд очень медленно грузится", 60, {"ru": 60})
+    en = _theme("T-en", "Dashboard takes forever to load", 40, {"en": 38, "pl": 2})
+    sr = _theme("T-sr", "Kontrolna tabla se sporo učitava", 30, {"sr": 30})
+    assert family_title([ru, sr, en]) == "Dashboard takes forever to load"
+    assert family_title([ru, sr]) == "Дашборд очень медленно грузится"  # the founder's
+    assert family_title([sr, ru]) == "Kontrolna tabla se sporo učitava"
+
+
+def test_themes_are_labelled_with_readable_titles(store_with: Callable[..., object]) -> None:
+    conn = store_with(list(themed_tickets(per_theme=12)))
+    themes = update_themes(conn, now=NOW, min_size=5)  # type: ignore[arg-type]
+    subjects = {title_line(t.subject, t.body) for t in themed_tickets(per_theme=12)}
+    titled = [t for t in themes if t.label in subjects]
+    assert titled, [t.label for t in themes]
+    for theme in titled:
+        assert theme.label[0].isupper() and not any(ch.isdigit() for ch in theme.label)
+    for theme in themes:  # the dark mode requests are all 13+ words long: keywords instead
+        if theme not in titled:
+            assert theme.label == make_label(list(theme.keywords), "")

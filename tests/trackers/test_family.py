@@ -119,3 +119,21 @@ def test_the_cache_keeps_member_theme_ids() -> None:
     issue = replace(old_issue("T-a", Counts(1, 1)), theme_ids=("T-a", "T-b"))
     save_filed(conn, "github:acme/app", [issue])
     assert load_filed(conn)[0].theme_ids == ("T-a", "T-b")
+
+
+def test_a_familys_issue_title_is_its_english_members_label() -> None:
+    """Founded by the Russian theme (the largest), the family's issue reads in English."""
+    tickets = fakes.corpus("a", 2) | fakes.corpus("b", 5) | fakes.corpus("c", 2)
+    labels = {"a": "Export to CSV times out", "b": "Экспорт в CSV зависает", "c": "Eksport CSV"}
+    themes = []
+    for tid, language in (("a", "en"), ("b", "ru"), ("c", "pl")):
+        keys = [k for k in tickets if f":{tid}" in k]
+        theme = fakes.theme(f"T-{tid}", keys, customers=len(keys), label=labels[tid])
+        themes.append(replace(theme, languages={language: len(keys)}, family_id="T-b"))
+    [unit] = family_units(themes, tickets, NOW)
+    assert unit.theme.id == "T-b" and unit.theme.label == "Export to CSV times out"
+    [action] = plan(themes, [], tickets)
+    assert action.draft.title == "Bug: Export to CSV times out"
+    without_english = [t for t in themes if t.id != "T-a"]
+    [unit] = family_units(without_english, tickets, NOW)
+    assert unit.theme.label == "Экспорт в CSV зависает"  # the founder's
