@@ -1,13 +1,14 @@
-"""Theme quality on CLINC150: cluster the in-scope queries without being told the number of
-intents and compare with the intent labels.
+"""Theme quality on CLINC150: cluster the in-scope queries (with 1,000 out-of-scope one-offs
+mixed in) without being told the number of intents, compare with the intent labels, and run
+BERTopic with its defaults on the same vectors as the reference.
 
-    python bench/themes_quality.py [--data ../shared/bench-data/clinc150] [--split test]
+    python bench/themes_quality.py [--split test] [--backend hybrid] [--no-bertopic]
 
-Prints NMI and ARI (three ways: on the clustered queries only; on all queries with each noise
-query its own singleton; on all queries with noise as one extra cluster), the share of
-queries put in a theme, the number of themes, how many of the 1,000 out-of-scope queries
-(one-offs) are put in a theme when mixed in, and the time. The settings were tuned on
-val.csv; report figures from test.csv.
+Prints, for sddkit and for BERTopic: NMI on the clustered queries only and on all in-scope
+queries with noise as one extra cluster (the headline figure), ARI, the share of queries put
+in a theme, the number of themes, the share of out-of-scope queries put in a theme, and the
+time. BERTopic gets the semantic vectors sddkit clusters on (the encoder's, before sddkit's
+own n-gram part); install it with `bash bench/install_bertopic.sh`. Tune on val, report test.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from cluster_options import add_cluster_options, cluster_settings
+from bertopic_reference import available, bertopic_labels, unavailable_reason
+from cluster_options import add_cluster_options, cluster_settings, space_settings
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from sddkit.themes.clean import clean_text
+from sddkit.themes.clean import clean_text, plain_text
 from sddkit.themes.cluster import cluster_vectors
-from sddkit.themes.embed import covered_vectors, make_embedder
+from sddkit.themes.space import Texts, ThemeSpace
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared/bench-data/clinc150"
 
@@ -34,45 +36,61 @@ def read(path: Path) -> tuple[list[str], list[str]]:
     return [r["text"] for r in rows], [r["intent"] for r in rows]
 
 
+def report(name: str, labels: np.ndarray, truth: np.ndarray, oos: np.ndarray, took: float) -> None:
+    inscope = labels[: len(truth)]
+    clustered = inscope >= 0
+    nmi_clustered = normalized_mutual_info_score(truth[clustered], inscope[clustered])
+    print(
+        f"{name:<22} themes {len(set(labels[labels >= 0])):>4}  clustered {clustered.mean():.3f}"
+        f"  NMI clustered {nmi_clustered:.3f}"
+        f"  NMI noise=one {normalized_mutual_info_score(truth, inscope):.3f}"
+        f"  ARI noise=one {adjusted_rand_score(truth, inscope):.3f}"
+        f"  out-of-scope in a theme {(oos >= 0).mean() if len(oos) else 0:.3f}"
+        f"  {took:.1f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--split", default="test", choices=["test", "val", "train"])
     add_cluster_options(parser)
-    parser.add_argument("--backend", default="char-ngram")
-    parser.add_argument("--model-path", help="local model folder (sentence-transformers)")
     parser.add_argument("--no-oos", action="store_true", help="leave out the out-of-scope mix")
+    parser.add_argument("--no-bertopic", action="store_true", help="skip the reference")
     args = parser.parse_args()
 
     texts, intents = read(args.data / f"{args.split}.csv")
     oos_texts: list[str] = [] if args.no_oos else read(args.data / "oos_test.csv")[0]
-    started = time.perf_counter()
-    cleaned = [clean_text(t, "en") for t in texts + oos_texts]
-    embedder = make_embedder(args.backend, args.model_path)
-    embedder.fit(cleaned)
-    vectors = covered_vectors(embedder, cleaned)
-    labels = cluster_vectors(vectors, args.min_size, cluster_settings(args), cleaned).labels
-    elapsed = time.perf_counter() - started
-
-    inscope, oos = labels[: len(texts)], labels[len(texts) :]
-    truth = np.array(intents)
-    clustered = inscope >= 0
-    singletons = np.where(clustered, inscope, -np.arange(1, len(inscope) + 1))
+    every = texts + oos_texts
     print(f"data: {args.data / args.split}.csv ({len(texts)} in-scope queries, "
-          f"{len(set(intents))} intents) + {len(oos_texts)} out-of-scope mixed in")  # fmt: skip
-    print(f"backend: {args.backend}  min size: {args.min_size}  threshold: {args.threshold}")
-    print(f"themes found:            {len(set(inscope[clustered]) | set(oos[oos >= 0]))}")
-    print(f"share clustered:         {clustered.mean():.3f}")
-    nmi_clustered = normalized_mutual_info_score(truth[clustered], inscope[clustered])
-    print(f"NMI clustered only:      {nmi_clustered:.3f}")
-    print(f"NMI noise = singletons:  {normalized_mutual_info_score(truth, singletons):.3f}")
-    print(f"NMI noise = one cluster: {normalized_mutual_info_score(truth, inscope):.3f}")
-    ari_clustered = adjusted_rand_score(truth[clustered], inscope[clustered])
-    print(f"ARI clustered only:      {ari_clustered:.3f}")
-    print(f"ARI noise = one cluster: {adjusted_rand_score(truth, inscope):.3f}")
-    if len(oos):
-        print(f"out-of-scope put in a theme: {(oos >= 0).mean():.3f}")
-    print(f"time: {elapsed:.1f} s")
+          f"{len(set(intents))} intents) + {len(oos_texts)} out-of-scope mixed in; "
+          f"backend {args.backend}, min size {args.min_size}")  # fmt: skip
+    started = time.perf_counter()
+    space_texts = Texts(
+        [clean_text(t, "en") for t in every], [plain_text(t, "en") for t in every],
+        ["en"] * len(every),
+    )  # fmt: skip
+    space = ThemeSpace(space_settings(args))
+    semantic = space.semantic(space_texts) if space.semantic_weight > 0 else None
+    encoded = time.perf_counter() - started
+    space.fit(space_texts, semantic)
+    vectors = space.transform(space_texts, semantic)
+    clustering = cluster_vectors(
+        vectors, args.min_size, cluster_settings(args), space_texts.cleaned, space_texts.languages
+    )
+    took = time.perf_counter() - started
+    truth = np.array(intents)
+    print(f"encoding {encoded:.1f} s; sddkit's cut {clustering.cut:.3f}")
+    report("sddkit", clustering.labels, truth, clustering.labels[len(texts) :], took)
+    if args.no_bertopic or semantic is None:
+        return
+    if not available():
+        print(unavailable_reason())
+        return
+    started = time.perf_counter()
+    reference = bertopic_labels(every, semantic)
+    took = time.perf_counter() - started + encoded
+    report("BERTopic (defaults)", reference, truth, reference[len(texts) :], took)
 
 
 if __name__ == "__main__":

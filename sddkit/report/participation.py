@@ -12,6 +12,7 @@ from sddkit.report.model import Participation, ReportOptions, TodoItem
 from sddkit.report.people import People
 from sddkit.report.trace import distinct_customers, issue_themes
 from sddkit.rotation.model import ROLES, Shift
+from sddkit.themes.kinds import family_kind
 from sddkit.themes.label import family_title
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
@@ -141,7 +142,7 @@ def todo(
             TodoItem(
                 theme_id=family_id,
                 label=family_title(members),
-                kind=founder.kind,
+                kind=family_kind(members),
                 size=len(keys),
                 customers=customers,
                 trend=trend,

@@ -32,7 +32,10 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.typing import NDArray
 
 from sddkit.themes.model import Theme
 
@@ -45,6 +48,9 @@ _LETTER = re.compile(r"[A-Za-z]")
 
 @dataclass(frozen=True)
 class FamilySettings:
+    meaning_z: float = 3.0  # semantic link: centroid cosine this many sd above the mean pair
+    meaning_floor: float = 0.3  # ... and at least this cosine
+    main_language_share: float = 0.2  # a theme's main languages: at least this share of it
     min_share: float = 0.1  # a feature is present in a theme from this share of its tickets
     min_count: int = 2  # ... and this many tickets
     min_cosine: float = 0.5  # of the two themes' weighted tag vectors, when both have tags
@@ -64,9 +70,12 @@ class FamilyLink:
     strength: float
     tags: tuple[str, ...] = ()
     tokens: tuple[str, ...] = ()
+    meaning: float | None = None  # cosine of the themes' centred semantic centroids
 
     def describe(self) -> str:
         shared = [f"tag {t}" for t in self.tags] + [f"token {t}" for t in self.tokens]
+        if self.meaning is not None:
+            shared.append(f"meaning {self.meaning:.2f}")
         return (
             f"{self.a} ~ {self.b}: cosine {self.cosine:.2f}, strength {self.strength:.2f}"
             f" ({', '.join(shared)})"
@@ -132,33 +141,78 @@ def find_families(
     profiles: Mapping[str, Profile],
     previous: Mapping[str, str] | None = None,
     settings: FamilySettings | None = None,
+    centroids: Mapping[str, NDArray[np.float32]] | None = None,
 ) -> list[ThemeFamily]:
     """Families of two or more themes, largest first. `previous` maps theme id -> the family
-    id an earlier run gave it (kept when still valid)."""
+    id an earlier run gave it (kept when still valid). `centroids`: each theme's mean
+    semantic vector, centred per language (see `space`), for links by meaning."""
     s = settings or FamilySettings()
-    language = {t.id: _language(t) for t in themes}
+    language = {t.id: _languages(t, s.main_language_share) for t in themes}
     shares = {t.id: _shares(profiles.get(t.id, Profile()), s) for t in themes}
     weights = _weights(themes, shares, language)
     vectors = {
         tid: {f: v * weights[f] for f, v in share.items() if weights.get(f, 0.0) > 0}
         for tid, share in shares.items()
     }
+    meaning = _meaning(themes, centroids or {}, language, s)
     candidates: dict[tuple[str, str], FamilyLink] = {}
     for i, a in enumerate(themes):
         for b in themes[i + 1 :]:
-            if a.kind != b.kind or language[a.id] is None or language[a.id] == language[b.id]:
+            if not _may_link(a, b, language):
                 continue
             link = _link(a.id, b.id, shares, vectors, weights, s)
+            cosine = meaning.get((a.id, b.id))
+            if cosine is not None:
+                link = _with_meaning(link, a.id, b.id, cosine)
             if link is not None:
                 candidates[(a.id, b.id)] = link
     links = [c for c in candidates.values() if _clear_best(c, candidates, language, s.margin)]
     return _components(themes, links, language, previous or {})
 
 
-def _language(theme: Theme) -> str | None:
-    return (
-        max(theme.languages.items(), key=lambda kv: (kv[1], kv[0]))[0] if theme.languages else None
-    )
+def _may_link(a: Theme, b: Theme, language: Mapping[str, frozenset[str]]) -> bool:
+    """Themes of different languages and agreeing kinds (an `unknown` kind agrees)."""
+    if not language[a.id] or language[a.id] & language[b.id]:
+        return False
+    return a.kind == b.kind or "unknown" in (a.kind, b.kind)
+
+
+def _meaning(
+    themes: Sequence[Theme],
+    centroids: Mapping[str, NDArray[np.float32]],
+    language: Mapping[str, frozenset[str]],
+    s: FamilySettings,
+) -> dict[tuple[str, str], float]:
+    """Centroid cosines of the pairs that may link, kept where they stand out: at least
+    `meaning_z` standard deviations above the mean of all such pairs (the bar follows the
+    model's own scale) and above `meaning_floor`."""
+    pairs: dict[tuple[str, str], float] = {}
+    for i, a in enumerate(themes):
+        for b in themes[i + 1 :]:
+            if a.id in centroids and b.id in centroids and _may_link(a, b, language):
+                pairs[(a.id, b.id)] = float(centroids[a.id] @ centroids[b.id])
+    if len(pairs) < 3:
+        return {}
+    values = np.array(list(pairs.values()))
+    bar = max(float(values.mean() + s.meaning_z * values.std()), s.meaning_floor)
+    return {key: round(v, 4) for key, v in pairs.items() if v >= bar}
+
+
+def _with_meaning(link: FamilyLink | None, a: str, b: str, cosine: float) -> FamilyLink:
+    if link is None:
+        return FamilyLink(a, b, 0.0, cosine, meaning=cosine)
+    return replace(link, strength=round(link.strength + cosine, 4), meaning=cosine)
+
+
+def _languages(theme: Theme, share: float) -> frozenset[str]:
+    """The theme's main languages: each with at least `share` of its tickets, or the
+    commonest one."""
+    if not theme.languages:
+        return frozenset()
+    total = sum(theme.languages.values())
+    main = {code for code, n in theme.languages.items() if n >= share * total}
+    top = max(theme.languages.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return frozenset(main or {top})
 
 
 def _shares(p: Profile, s: FamilySettings) -> dict[str, float]:
@@ -173,14 +227,15 @@ def _shares(p: Profile, s: FamilySettings) -> dict[str, float]:
 def _weights(
     themes: Sequence[Theme],
     shares: Mapping[str, dict[str, float]],
-    language: Mapping[str, str | None],
+    language: Mapping[str, frozenset[str]],
 ) -> dict[str, float]:
     df: Counter[str] = Counter()
-    per_language: Counter[tuple[str, str | None]] = Counter()
+    per_language: Counter[tuple[str, str]] = Counter()
     for theme in themes:
         for f in shares[theme.id]:
             df[f] += 1
-            per_language[(f, language[theme.id])] += 1
+            for code in language[theme.id]:
+                per_language[(f, code)] += 1
     most = Counter[str]()
     for (f, _), n in per_language.items():
         most[f] = max(most[f], n)
@@ -233,7 +288,7 @@ def _score(link: FamilyLink) -> float:
 def _clear_best(
     link: FamilyLink,
     candidates: Mapping[tuple[str, str], FamilyLink],
-    language: Mapping[str, str | None],
+    language: Mapping[str, frozenset[str]],
     margin: float,
 ) -> bool:
     """Whether each end of `link` is the other's best candidate in its language, by a margin."""
@@ -241,7 +296,7 @@ def _clear_best(
         rivals = [
             _score(c)
             for key, c in candidates.items()
-            if this in key and other not in key and language[_other(key, this)] == language[other]
+            if this in key and other not in key and language[_other(key, this)] & language[other]
         ]
         if rivals and max(rivals) >= margin * _score(link):
             return False
@@ -255,7 +310,7 @@ def _other(key: tuple[str, str], this: str) -> str:
 def _components(
     themes: Sequence[Theme],
     links: list[FamilyLink],
-    language: Mapping[str, str | None],
+    language: Mapping[str, frozenset[str]],
     previous: Mapping[str, str],
 ) -> list[ThemeFamily]:
     group = {t.id: t.id for t in themes}
@@ -265,7 +320,8 @@ def _components(
         ga, gb = group[link.a], group[link.b]
         if ga == gb:
             continue
-        if {language[m] for m in members[ga]} & {language[m] for m in members[gb]}:
+        spoken_a = frozenset().union(*(language[m] for m in members[ga]))
+        if spoken_a & frozenset().union(*(language[m] for m in members[gb])):
             continue  # never two themes of one language in a family
         for m in members[gb]:
             group[m] = ga

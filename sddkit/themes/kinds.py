@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from sddkit.serbian import to_cyrillic
 from sddkit.themes.clean import detect_language
-from sddkit.themes.model import KindEvidence
+from sddkit.themes.model import KindEvidence, Theme
 
 # kind -> language -> comma-separated cues
 CUES: dict[str, dict[str, str]] = {
@@ -338,3 +338,12 @@ def _outside(texts: Sequence[str], languages: Sequence[str | None] | None) -> st
     if not known or 2 * sum(outside.values()) <= known.total():
         return None
     return ", ".join(f"{code} {n}" for code, n in sorted(outside.items(), key=lambda c: -c[1]))
+
+
+def family_kind(themes: Sequence[Theme]) -> str:
+    """A family's kind: its founding theme's (`themes[0]`), unless that is `unknown` (say, a
+    German founder), then the largest member's that is known."""
+    known = [t for t in themes if t.kind != UNKNOWN]
+    if not themes or themes[0].kind != UNKNOWN or not known:
+        return themes[0].kind if themes else UNKNOWN
+    return max(known, key=lambda t: t.size).kind

@@ -146,22 +146,51 @@ def _link_families(
 ) -> None:
     """Find the run's theme families and set each theme's `family_id` (see `families`)."""
     index = corpus.index()
-    profiles = {}
-    for stored in result.themes:
-        rows = [index[k] for k in stored.theme.ticket_keys[: s.sample] if k in index]
-        profiles[stored.theme.id] = profile(
-            [corpus.tags[i] for i in rows], [corpus.tokens[i] for i in rows]
-        )
+    rows_of = {
+        stored.theme.id: [index[k] for k in stored.theme.ticket_keys[: s.sample] if k in index]
+        for stored in result.themes
+    }
+    profiles = {
+        theme_id: profile([corpus.tags[i] for i in rows], [corpus.tokens[i] for i in rows])
+        for theme_id, rows in rows_of.items()
+    }
     earlier = {
         t.theme.id: t.theme.family_id
         for t in (previous.themes if previous else [])
         if t.theme.family_id
     }
     themes = [stored.theme for stored in result.themes]
-    result.families = find_families(themes, profiles, earlier, s)
+    centroids = _semantic_centroids(corpus, result, rows_of)
+    result.families = find_families(themes, profiles, earlier, s, centroids)
     family = family_of(result.families)
     for stored in result.themes:
         stored.theme = replace(stored.theme, family_id=family.get(stored.theme.id))
+
+
+def _semantic_centroids(
+    corpus: Corpus, result: RunResult, rows_of: dict[str, list[int]]
+) -> dict[str, Vectors]:
+    """Each theme's mean semantic vector (centred per language, unit length); none when the
+    run's space has no semantic part. An incremental run reads its members' vectors from the
+    cache."""
+    space = result.space
+    if space is None or space.semantic_weight == 0:
+        return {}
+    needed = sorted({i for rows in rows_of.values() for i in rows})
+    if result.vectors is not None:
+        semantic = space.semantic_part(result.vectors[needed])
+    else:
+        texts = corpus.space_texts(needed)
+        semantic = space.centred(space.semantic(texts), texts.languages)
+    if semantic is None:
+        return {}
+    position = {row: n for n, row in enumerate(needed)}
+    sums = {
+        tid: semantic[[position[i] for i in rows]].sum(axis=0)
+        for tid, rows in rows_of.items()
+        if rows
+    }
+    return {tid: normalize_rows(total[None, :])[0] for tid, total in sums.items()}
 
 
 def _can_go_incremental(

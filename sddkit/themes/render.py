@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sddkit.themes.families import ThemeFamily
+from sddkit.themes.kinds import family_kind
 from sddkit.themes.label import family_title
 from sddkit.themes.model import TRENDS, Theme
 from sddkit.themes.store import HistoryEntry
@@ -111,7 +112,7 @@ class FamilyRow:
     tickets: int
     customers: int
     languages: dict[str, int]  # most tickets first
-    kind: str  # the founding theme's
+    kind: str  # the founding theme's (a known member's if it is unknown: `family_kind`)
     trend: str  # growing if any member grows, else stable if any is stable, else fading
     label: str  # an English member's if any, else the founding theme's (`family_title`)
 
@@ -135,7 +136,7 @@ def family_rows(themes: Sequence[Theme]) -> list[FamilyRow]:
                 tickets=sum(m.size for m in members),
                 customers=sum(m.customer_count for m in members),
                 languages=dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-                kind=founder.kind,
+                kind=family_kind(members),
                 trend=min((m.trend for m in members), key=TRENDS.index),
                 label=family_title(members),
             )

@@ -158,8 +158,8 @@ def load_families(conn: sqlite3.Connection) -> list[ThemeFamily]:
             row[0],
             tuple(json.loads(row[1])),
             tuple(
-                FamilyLink(a, b, cos, strength, tuple(tags), tuple(tokens))
-                for a, b, cos, strength, tags, tokens in json.loads(row[2])
+                FamilyLink(a, b, cos, strength, tuple(tags), tuple(tokens), *meaning)
+                for a, b, cos, strength, tags, tokens, *meaning in json.loads(row[2])
             ),
         )
         for row in rows
@@ -258,7 +258,7 @@ def save_run(
                 json.dumps(list(f.theme_ids)),
                 json.dumps(
                     [
-                        [k.a, k.b, k.cosine, k.strength, list(k.tags), list(k.tokens)]
+                        [k.a, k.b, k.cosine, k.strength, list(k.tags), list(k.tokens), k.meaning]
                         for k in f.links
                     ],
                     ensure_ascii=False,

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from itertools import zip_longest
 
 from sddkit.themes.figures import trend
+from sddkit.themes.kinds import family_kind
 from sddkit.themes.label import family_title
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
@@ -56,10 +57,11 @@ def family_units(
 def merge(
     family_id: str, members: Sequence[Theme], tickets: Mapping[str, Ticket], now: datetime | None
 ) -> Theme:
-    """The family as one theme: totals, the founder's kind, the title of its English member
-    if any (else the founder's, see `label.family_title`), quotes interleaved across members
-    (one per language first)."""
+    """The family as one theme: totals, the founder's kind (a known one if the founder's is
+    `unknown`), the title of its English member if any (else the founder's, see
+    `label.family_title`), quotes interleaved across members (one per language first)."""
     founder = next((m for m in members if m.id == family_id), members[0])
+    ordered = [founder, *(m for m in members if m is not founder)]
     keys = sorted({k for m in members for k in m.ticket_keys})
     known = [tickets[k] for k in keys if k in tickets]
     complete = len(known) == len(keys)
@@ -74,8 +76,8 @@ def merge(
     weight = sum(n for _, n in rated)
     return Theme(
         id=family_id,
-        label=family_title([founder, *(m for m in members if m is not founder)]),
-        kind=founder.kind,
+        label=family_title(ordered),
+        kind=family_kind(ordered),
         keywords=tuple(dict.fromkeys(k for m in members for k in m.keywords)),
         ticket_keys=tuple(keys),
         representative_keys=tuple(

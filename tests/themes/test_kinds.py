@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 from sddkit.themes.clean import clean_text, detect_language
-from sddkit.themes.kinds import classify_kind, cue_list, cues_in, min_tickets
+from sddkit.themes.kinds import classify_kind, cue_list, cues_in, family_kind, min_tickets
+from sddkit.themes.model import Theme
+from tests.themes.conftest import NOW
 
 
 def _kind(*texts: str) -> str:
@@ -235,3 +237,18 @@ def test_inability_is_a_bug_only_for_core_actions() -> None:
     assert cues_in("не могу сохранить отчёт") == {"bug": {"не могу сохранить"}}
     assert cues_in("ne mogu da sačuvam izveštaj") == {"bug": {"ne mogu da sačuvam…"}}
     assert cues_in("ne mogu da nađem izveštaj") == {"ux": {"ne mogu da nađem"}}
+
+
+def test_a_familys_kind_is_a_known_one_when_its_founder_is_unknown() -> None:
+    def theme(theme_id: str, kind: str, size: int) -> Theme:
+        return Theme(
+            id=theme_id, label=theme_id, kind=kind, keywords=(),
+            ticket_keys=tuple(f"{theme_id}{n}" for n in range(size)), representative_keys=(),
+            customer_count=size, first_seen=NOW, last_seen=NOW, trend="stable",
+        )  # fmt: skip
+
+    german, english = theme("de", "unknown", 30), theme("en", "bug", 10)
+    polish = theme("pl", "ux", 20)
+    assert family_kind([german, english, polish]) == "ux"  # the largest known member
+    assert family_kind([english, german, polish]) == "bug"  # the founder's
+    assert family_kind([german]) == "unknown"
