@@ -2,7 +2,7 @@
 
 Average-linkage agglomerative clustering cut at a distance finds the themes in (a sample of)
 the vectors; the cut is read off the data (`adaptive_cut`: a multiple of the typical distance
-to the 20th nearest neighbour), so it follows whatever space the backend makes; clusters
+to the nearest 1/150 of the data), so it follows whatever space the backend makes; clusters
 smaller than the minimum size are noise. Every other vector
 joins the nearest theme centroid when it is similar enough, else stays noise. When the data
 is larger than the sample, the leftovers are sampled and clustered again (a few rounds), so
@@ -42,7 +42,8 @@ class ClusterSettings:
 
     granularity: float = 1.0
     threshold: float | None = None
-    neighbours: int = 20  # the cut is read off the distance to this many-th nearest neighbour
+    neighbour_share: float = 1 / 150  # the cut is read off the distance to the k-th nearest
+    # neighbour, k this share of the vectors (20 of CLINC150 val's 3,000)
     sample_size: int = 8_000
     rounds: int = 4
     seed: int = 0
@@ -54,23 +55,24 @@ class ClusterSettings:
     coherence_sample: int = 200  # members per cluster sampled for the coherence check
 
 
-# The cut, as a multiple of the median distance from a vector to its `neighbours`-th nearest
-# neighbour. Chosen on CLINC150 val.csv (best NMI at 1.15-1.2 for the default space, where
+# The cut, as a multiple of the median distance from a vector to its k-th nearest neighbour. Chosen on CLINC150 val.csv (best NMI at 1.15-1.2 for the default space, where
 # that distance is 1.10); the same multiple put the cut within 0.05 of the best one for the
 # char n-gram space and on the demo tickets, whose distance scales differ.
 CUT_PER_NEIGHBOUR_DISTANCE = 1.07
 
 
-def adaptive_cut(vectors: Vectors, settings: ClusterSettings) -> float:
+def adaptive_cut(vectors: Vectors, settings: ClusterSettings, min_size: int = 5) -> float:
     """The distance cut for these (sampled, non-zero, unit) vectors: the data's own typical
-    distance to its `neighbours`-th nearest neighbour, times `CUT_PER_NEIGHBOUR_DISTANCE` and
+    distance to its k-th nearest neighbour (k = `neighbour_share` of the vectors, so the cut
+    does not depend on how many were sampled, and at least `min_size`: a theme's members
+    are each other's neighbours), times `CUT_PER_NEIGHBOUR_DISTANCE` and
     `granularity`. It follows the space: a model whose vectors all sit at cosine ≥ 0.7 gets
     a tight cut, near-orthogonal n-gram vectors a wide one."""
     if settings.threshold is not None:
         return settings.threshold
     if len(vectors) < 3:
         return 1.0 * settings.granularity
-    k = min(settings.neighbours, len(vectors) - 1)
+    k = min(max(min_size, round(settings.neighbour_share * len(vectors))), len(vectors) - 1)
     kth = np.empty(len(vectors), dtype=np.float32)
     for part in batches(len(vectors), 2_000):
         sims = vectors[part] @ vectors.T
@@ -149,7 +151,7 @@ def cluster_vectors(
         if sampled:
             sample = np.sort(rng.choice(pending, settings.sample_size, replace=False))
         if cut is None:
-            cut = adaptive_cut(vectors[sample], settings)
+            cut = adaptive_cut(vectors[sample], settings, min_size)
         local = _agglomerate(vectors[sample], cut)
         ids, counts = np.unique(local, return_counts=True)
         # In a sample a few members stand for many tickets; the full size is checked below.

@@ -12,7 +12,7 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
-from sddkit.themes.clean import clean_text, plain_text
+from sddkit.themes.clean import clean_text, detect_language, plain_text
 from sddkit.themes.families import technical_tokens
 from sddkit.themes.figures import satisfaction_score
 from sddkit.themes.label import title_line
@@ -43,6 +43,9 @@ class Corpus:
 
     def add(self, ticket: Ticket) -> None:
         language = ticket.language.split("-")[0].lower() if ticket.language else None
+        if language is None:  # the importer detects it; a ticket stored without one
+            detected = detect_language(ticket.text)
+            language = None if detected == "und" else detected
         self.keys.append(ticket.key)
         self.texts.append(clean_text(ticket.text, language))
         self.plain.append(plain_text(ticket.text, language))

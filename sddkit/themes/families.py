@@ -48,7 +48,7 @@ _LETTER = re.compile(r"[A-Za-z]")
 
 @dataclass(frozen=True)
 class FamilySettings:
-    meaning_z: float = 3.0  # semantic link: centroid cosine this many sd above the mean pair
+    meaning_z: float = 3.0  # semantic link: centroid cosine this many sd above the median pair
     meaning_floor: float = 0.3  # ... and at least this cosine
     main_language_share: float = 0.2  # a theme's main languages: at least this share of it
     min_share: float = 0.1  # a feature is present in a theme from this share of its tickets
@@ -184,8 +184,9 @@ def _meaning(
     s: FamilySettings,
 ) -> dict[tuple[str, str], float]:
     """Centroid cosines of the pairs that may link, kept where they stand out: at least
-    `meaning_z` standard deviations above the mean of all such pairs (the bar follows the
-    model's own scale) and above `meaning_floor`."""
+    `meaning_z` robust standard deviations (median absolute deviation) above the median of
+    all such pairs, so the bar follows the model's own scale and a few true pairs do not
+    raise it, and above `meaning_floor`."""
     pairs: dict[tuple[str, str], float] = {}
     for i, a in enumerate(themes):
         for b in themes[i + 1 :]:
@@ -194,7 +195,9 @@ def _meaning(
     if len(pairs) < 3:
         return {}
     values = np.array(list(pairs.values()))
-    bar = max(float(values.mean() + s.meaning_z * values.std()), s.meaning_floor)
+    middle = float(np.median(values))
+    spread = 1.4826 * float(np.median(np.abs(values - middle)))  # a robust standard deviation
+    bar = max(middle + s.meaning_z * spread, s.meaning_floor)
     return {key: round(v, 4) for key, v in pairs.items() if v >= bar}
 
 

@@ -193,9 +193,7 @@ class ThemeSpace:
             settings=np.frombuffer(json.dumps(self._settings_state()).encode(), dtype=np.uint8),
             char=np.frombuffer(self.char.dumps() if self.char else b"", dtype=np.uint8),
             groups=np.array(groups, dtype=str),
-            means=np.array([self.means[g] for g in groups], dtype=np.float32).reshape(
-                len(groups), -1
-            ),
+            means=np.array([self.means[g] for g in groups] or np.zeros((0, 0)), dtype=np.float32),
             overall=np.zeros(0) if self.overall is None else self.overall,
         )
         return buffer.getvalue()
