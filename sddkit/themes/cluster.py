@@ -64,15 +64,15 @@ CUT_PER_NEIGHBOUR_DISTANCE = 1.07
 def adaptive_cut(vectors: Vectors, settings: ClusterSettings, min_size: int = 5) -> float:
     """The distance cut for these (sampled, non-zero, unit) vectors: the data's own typical
     distance to its k-th nearest neighbour (k = `neighbour_share` of the vectors, so the cut
-    does not depend on how many were sampled, and at least `min_size`: a theme's members
-    are each other's neighbours), times `CUT_PER_NEIGHBOUR_DISTANCE` and
+    does not depend on how many were sampled, and at least twice `min_size`: on small data
+    the nearest few are often the same message sent again), times `CUT_PER_NEIGHBOUR_DISTANCE` and
     `granularity`. It follows the space: a model whose vectors all sit at cosine ≥ 0.7 gets
     a tight cut, near-orthogonal n-gram vectors a wide one."""
     if settings.threshold is not None:
         return settings.threshold
     if len(vectors) < 3:
         return 1.0 * settings.granularity
-    k = min(max(min_size, round(settings.neighbour_share * len(vectors))), len(vectors) - 1)
+    k = min(max(2 * min_size, round(settings.neighbour_share * len(vectors))), len(vectors) - 1)
     kth = np.empty(len(vectors), dtype=np.float32)
     for part in batches(len(vectors), 2_000):
         sims = vectors[part] @ vectors.T
@@ -162,7 +162,9 @@ def cluster_vectors(
         remap[keep] = np.arange(keep.size) + total
         labels[sample] = remap[local]
         centroids = centroids_of(vectors, labels, total + keep.size)[total:]
-        rest = np.setdiff1d(pending, sample, assume_unique=True)
+        # Everything not in a kept cluster, members of too-small sampled clusters included,
+        # joins the nearest new theme within the cut.
+        rest = pending[labels[pending] < 0]
         near, _ = assign_to_centroids(vectors[rest], centroids, similarity_within(cut))
         labels[rest] = np.where(near >= 0, near + total, -1)
         total += keep.size

@@ -192,8 +192,8 @@ def _meaning(
         for b in themes[i + 1 :]:
             if a.id in centroids and b.id in centroids and _may_link(a, b, language):
                 pairs[(a.id, b.id)] = float(centroids[a.id] @ centroids[b.id])
-    if len(pairs) < 3:
-        return {}
+    if len(pairs) < 10:  # too few pairs for a spread: the floor and the clear-best rule alone
+        return {key: round(v, 4) for key, v in pairs.items() if v >= s.meaning_floor}
     values = np.array(list(pairs.values()))
     middle = float(np.median(values))
     spread = 1.4826 * float(np.median(np.abs(values - middle)))  # a robust standard deviation

@@ -43,9 +43,10 @@ def test_fragments_of_one_subject_merge_but_distinct_subjects_stay_apart() -> No
             points.append(center + rng.normal(scale=0.02, size=(15, 256)))
             truth += [s] * 15
     vectors, truth_array = normalize_rows(np.vstack(points)), np.array(truth)
-    split = cluster_vectors(vectors, 5, ClusterSettings(merge_neighbours=0))
+    # A fixed cut: the merge pass is what is under test, not the cut read off the data.
+    split = cluster_vectors(vectors, 5, ClusterSettings(threshold=1.05, merge_neighbours=0))
     assert len(split.centroids) == 9
-    merged = cluster_vectors(vectors, 5)
+    merged = cluster_vectors(vectors, 5, ClusterSettings(threshold=1.05))
     assert len(merged.centroids) == 3
     for s in range(3):
         assert len(set(merged.labels[truth_array == s])) == 1

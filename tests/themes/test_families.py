@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from sddkit.themes.families import Profile, find_families, technical_tokens
 from sddkit.themes.model import Theme
-from sddkit.themes.pipeline import update_themes
+from sddkit.themes.pipeline import ThemeSettings, update_themes
+from sddkit.themes.space import SpaceSettings
 from sddkit.themes.store import load_families, load_themes
 from tests.themes.conftest import NOW, make_ticket
 
@@ -179,7 +180,9 @@ def test_the_pipeline_stores_families_and_sets_family_ids(store_with) -> None:  
                 ident = f"{subject}-{language}-{n}"
                 tickets.append(make_ticket(ident, text, created, tags=tags, language=language))
     conn = store_with(tickets)
-    update_themes(conn, now=NOW)
+    # The n-gram backend keeps each language its own theme: the links here are by tags.
+    settings = ThemeSettings(space=SpaceSettings(backend="char-ngram"))
+    update_themes(conn, now=NOW, settings=settings)
     themes = load_themes(conn)
     families = load_families(conn)
     assert len(themes) == 4
@@ -191,5 +194,27 @@ def test_the_pipeline_stores_families_and_sets_family_ids(store_with) -> None:  
         assert len({next(iter(t.languages)) for t in members}) == 2
         assert family.links and family.links[0].tags
     first = {f.id for f in families}
-    update_themes(conn, now=NOW + timedelta(days=1), full=True)
+    update_themes(conn, now=NOW + timedelta(days=1), full=True, settings=settings)
     assert {f.id for f in load_families(conn)} == first
+
+
+def test_one_subject_in_two_languages_is_one_theme_or_family_without_tags(store_with) -> None:  # type: ignore[no-untyped-def]
+    """The default (multilingual) space: no tags, no shared tokens; meaning alone joins the
+    English and Russian tickets of a subject and keeps the two subjects apart."""
+    rng = random.Random(5)
+    tickets, subject_of = [], {}
+    for subject, texts in (("csv", PHRASES), ("dark", OTHER)):
+        for language, phrasings in texts.items():
+            for n in range(12):
+                ident = f"{subject}-{language}-{n}"
+                created = NOW - timedelta(days=rng.randint(1, 40))
+                text = rng.choice(phrasings).replace("CSV", "export file")
+                tickets.append(make_ticket(ident, text, created, language=language))
+                subject_of[f"test:{ident}"] = subject
+    conn = store_with(tickets)
+    themes = update_themes(conn, now=NOW)
+    group = {k: t.family_id or t.id for t in themes for k in t.ticket_keys}
+    assert len(group) == len(tickets)  # every ticket in a theme
+    for subject in ("csv", "dark"):
+        assert len({group[k] for k, s in subject_of.items() if s == subject}) == 1
+    assert len(set(group.values())) == 2
