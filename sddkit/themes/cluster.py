@@ -55,16 +55,17 @@ class ClusterSettings:
     coherence_sample: int = 200  # members per cluster sampled for the coherence check
 
 
-# The cut, as a multiple of the median distance from a vector to its k-th nearest neighbour. Chosen on CLINC150 val.csv (best NMI at 1.15-1.2 for the default space, where
-# that distance is 1.10); the same multiple put the cut within 0.05 of the best one for the
-# char n-gram space and on the demo tickets, whose distance scales differ.
+# The cut, as a multiple of the median distance from a vector to its k-th nearest neighbour.
+# Chosen on CLINC150 val.csv (best NMI at a cut of 1.15-1.2 for the default space, where that
+# distance is 1.10); the multiple, not the distance, carries over to other spaces.
 CUT_PER_NEIGHBOUR_DISTANCE = 1.07
+MIN_NEIGHBOURS = 10
 
 
-def adaptive_cut(vectors: Vectors, settings: ClusterSettings, min_size: int = 5) -> float:
+def adaptive_cut(vectors: Vectors, settings: ClusterSettings) -> float:
     """The distance cut for these (sampled, non-zero, unit) vectors: the data's own typical
     distance to its k-th nearest neighbour (k = `neighbour_share` of the vectors, so the cut
-    does not depend on how many were sampled, and at least twice `min_size`: on small data
+    does not depend on how many were sampled, and at least `MIN_NEIGHBOURS`: on small data
     the nearest few are often the same message sent again), times `CUT_PER_NEIGHBOUR_DISTANCE` and
     `granularity`. It follows the space: a model whose vectors all sit at cosine ≥ 0.7 gets
     a tight cut, near-orthogonal n-gram vectors a wide one."""
@@ -72,7 +73,7 @@ def adaptive_cut(vectors: Vectors, settings: ClusterSettings, min_size: int = 5)
         return settings.threshold
     if len(vectors) < 3:
         return 1.0 * settings.granularity
-    k = min(max(2 * min_size, round(settings.neighbour_share * len(vectors))), len(vectors) - 1)
+    k = min(max(MIN_NEIGHBOURS, round(settings.neighbour_share * len(vectors))), len(vectors) - 1)
     kth = np.empty(len(vectors), dtype=np.float32)
     for part in batches(len(vectors), 2_000):
         sims = vectors[part] @ vectors.T
@@ -151,7 +152,7 @@ def cluster_vectors(
         if sampled:
             sample = np.sort(rng.choice(pending, settings.sample_size, replace=False))
         if cut is None:
-            cut = adaptive_cut(vectors[sample], settings, min_size)
+            cut = adaptive_cut(vectors[sample], settings)
         local = _agglomerate(vectors[sample], cut)
         ids, counts = np.unique(local, return_counts=True)
         # In a sample a few members stand for many tickets; the full size is checked below.
@@ -255,9 +256,7 @@ def _neighbour_edges(vectors: Vectors, labels: Labels, count: int, k: int) -> ND
     return edges
 
 
-def _finish(
-    vectors: Vectors, labels: Labels, count: int, min_size: int, cut: float
-) -> Clustering:
+def _finish(vectors: Vectors, labels: Labels, count: int, min_size: int, cut: float) -> Clustering:
     """Drop clusters below `min_size`, renumber by size, compute centroids and similarities."""
     sizes = np.bincount(labels[labels >= 0], minlength=count)
     order = [c for c in np.argsort(-sizes, kind="stable") if sizes[c] >= min_size]

@@ -63,4 +63,3 @@ class USEEmbedder:
     def dumps(self) -> bytes:
         """Pretrained: the state is the model id."""
         return self.model_id.encode()
-

@@ -291,7 +291,7 @@ def _incremental(
     fresh_rows = np.array(fresh, dtype=np.int64)
     fresh_texts = corpus.space_texts(fresh)
     fresh_vectors = space.transform(fresh_texts)
-    cut = space.cut if space.cut is not None else adaptive_cut(centroids, s.cluster, min_size)
+    cut = space.cut if space.cut is not None else adaptive_cut(centroids, s.cluster)
     near, sims = assign_to_centroids(fresh_vectors, centroids, similarity_within(cut))
     if space.char is not None and space.semantic_weight == 0:
         # A text the stored n-gram model covers poorly is about something new: leave it to

@@ -45,8 +45,23 @@ def check_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
 
 
-def _run(db: Path, *args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(main, ["--db", str(db), "themes", *args], catch_exceptions=False)
+def _run(db: Path, *args: str, backend: str = "char-ngram"):  # type: ignore[no-untyped-def]
+    """These tests are about listing and showing themes and families: the n-gram backend
+    keeps one theme per language, so the families (linked by tags) show; the multilingual
+    default is checked in `test_default_backend_puts_one_subject_in_two_languages_together`
+    and in tests/themes."""
+    return CliRunner().invoke(
+        main, ["--db", str(db), "themes", "--backend", backend, *args], catch_exceptions=False
+    )
+
+
+def test_default_backend_puts_one_subject_in_two_languages_together(tmp_path: Path) -> None:
+    result = _run(_db(tmp_path), "--now", NOW.isoformat(), "--format", "json", backend="hybrid")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    languages = sorted(tuple(sorted(t["languages"])) for t in found)
+    assert languages == [("en",), ("en", "ru"), ("pl",), ("sr",)]
+    assert {t["size"] for t in found} == {12, 24}
 
 
 def test_table_lists_themes_and_matches_golden(tmp_path: Path) -> None:

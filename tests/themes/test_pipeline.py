@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -9,7 +8,7 @@ from sddkit.errors import SddkitError
 from sddkit.themes.pipeline import update_themes
 from sddkit.themes.store import load_themes, theme_history
 from sddkit.tickets.store import upsert_tickets
-from tests.themes.conftest import NOW, THEMES, make_ticket, theme_of, themed_tickets
+from tests.themes.conftest import NOW, make_ticket, theme_of, themed_tickets
 
 
 def _by_source_theme(themes):  # type: ignore[no-untyped-def]
@@ -24,7 +23,10 @@ def test_finds_each_subject_across_languages_and_keeps_noise_out(store_with) -> 
     # The PDF export crash, written in English and in Russian, is one theme; the rest are
     # one subject each.
     assert sources == [
-        ("darkmode-en",), ("export-en", "export-ru"), ("invoice-sr",), ("password-pl",)
+        ("darkmode-en",),
+        ("export-en", "export-ru"),
+        ("invoice-sr",),
+        ("password-pl",),
     ]
     for theme in themes:
         assert theme.size == 12 * len({theme_of(k) for k in theme.ticket_keys})
