@@ -47,7 +47,9 @@ def read(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def pairs_together(groups: np.ndarray, rows: list[dict[str, str]]) -> tuple[float, dict[str, float]]:
+def pairs_together(
+    groups: np.ndarray, rows: list[dict[str, str]]
+) -> tuple[float, dict[str, float]]:
     by_id: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         by_id.setdefault(row["id"], []).append(i)
