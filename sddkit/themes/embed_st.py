@@ -1,7 +1,8 @@
 """Optional backend: a sentence-transformers model loaded from a local folder.
 
-Install the extra (`pip install sddkit[embeddings]`) and pass the model folder; nothing is
-downloaded: the model must already be on disk (e.g. a copy of paraphrase-multilingual-MiniLM).
+Install sentence-transformers yourself over a CPU build of torch (plain `pip install
+sentence-transformers` pulls a multi-GB CUDA build; see docs/themes.md) and pass the model
+folder; nothing is downloaded: the model must already be on disk.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
         except ImportError as error:
             raise SddkitError(
-                "the sentence-transformers backend needs: pip install 'sddkit[embeddings]'"
+                "the sentence-transformers backend needs sentence-transformers and a CPU torch "
+                "(see docs/themes.md)"
             ) from error
         self.model_path = model_path
         self.batch_size = batch_size
