@@ -35,7 +35,7 @@ class Embedder(Protocol):
     def transform(self, texts: Sequence[str]) -> Vectors: ...
 
     def dumps(self) -> bytes:
-        """The fitted state, for `load_embedder`."""
+        """The fitted state (stored with a run, see `space.ThemeSpace.dumps`)."""
         ...
 
 
@@ -186,21 +186,3 @@ def covered_vectors(embedder: Embedder, texts: Sequence[str]) -> Vectors:
     vectors[coverage < UNCOVERED_SHARE * embedder.typical_coverage] = 0.0
     return vectors
 
-
-def make_embedder(name: str = "char-ngram", model_path: str | None = None) -> Embedder:
-    """The backend called `name`; "sentence-transformers" needs `model_path` (a local folder)."""
-    if name == CharNgramEmbedder.name:
-        return CharNgramEmbedder()
-    if name == "sentence-transformers":
-        from sddkit.themes.embed_st import SentenceTransformerEmbedder
-
-        embedder: Embedder = SentenceTransformerEmbedder(model_path)
-        return embedder
-    raise ValueError(f"unknown embedding backend {name!r}")
-
-
-def load_embedder(name: str, blob: bytes, model_path: str | None = None) -> Embedder:
-    """Rebuild a fitted backend from `Embedder.dumps()`."""
-    if name == CharNgramEmbedder.name:
-        return CharNgramEmbedder.loads(blob)
-    return make_embedder(name, model_path or blob.decode())
