@@ -305,7 +305,7 @@ def _incremental(
     left_vectors = np.concatenate(
         [fresh_vectors[near < 0], space.transform(corpus.space_texts(earlier_noise))]
     )
-    left_labels = _cluster_leftovers(corpus, left_rows, min_size, s, space, cut)
+    left_labels = _cluster_leftovers(corpus, left_rows, left_vectors, min_size, s, space, cut)
     new_centroids = centroids_of(left_vectors, left_labels, int(left_labels.max(initial=-1)) + 1)
     drafts = _old_drafts(old, labels, fresh_rows, fresh_vectors, near)
     taken = {t.theme.id for t in previous.themes}
@@ -328,26 +328,26 @@ def _incremental(
 def _cluster_leftovers(
     corpus: Corpus,
     rows: NDArray[np.int64],
+    vectors: Vectors,
     min_size: int,
     s: ThemeSettings,
     space: ThemeSpace,
     cut: float,
 ) -> NDArray[np.int64]:
-    """Cluster the leftovers at the full run's cut. With the n-gram backend alone, in a space
-    fitted for them (with a sample of the rest for context): words new since the stored model
-    was fitted are what new themes are made of. The caller computes the new themes'
-    centroids in the stored space."""
+    """Cluster the leftovers (`vectors`: theirs in the stored space) at the full run's cut.
+    With the n-gram backend alone, in a space fitted for them (with a sample of the rest for
+    context): words new since the stored model was fitted are what new themes are made of.
+    The caller computes the new themes' centroids in the stored space."""
     if len(rows) < min_size:
         return np.full(len(rows), -1, dtype=np.int64)
     texts = corpus.space_texts(rows)
-    local = space
     if space.semantic_weight == 0:
         rng = np.random.default_rng(s.cluster.seed)
         context = rng.choice(len(corpus), min(len(corpus), s.cluster.sample_size), replace=False)
         local = ThemeSpace(space.settings, space.cache)
         local.fit(corpus.space_texts(np.union1d(rows, context)))
+        vectors = local.transform(texts)
     settings = replace(s.cluster, threshold=cut)
-    vectors = local.transform(texts)
     return cluster_vectors(vectors, min_size, settings, texts.cleaned, texts.languages).labels
 
 
