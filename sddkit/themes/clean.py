@@ -107,15 +107,17 @@ def _cyrillic_is_serbian(text: str) -> bool:
     return detect_language(text) == "sr"
 
 
+def _own_words(text: str) -> str:
+    """The customer's own words: NFC, no quoted reply or signature, no URL or address."""
+    text = strip_quoted_and_signature(unicodedata.normalize("NFC", text))
+    return _EMAIL.sub(" ", _URL.sub(" ", text))
+
+
 def plain_text(text: str, language: str | None = None) -> str:
     """The text a sentence encoder reads: quotes, signatures, URLs, addresses and numbers
     removed as in `clean_text`, but case and punctuation kept (they carry meaning for a
     model); Serbian, Croatian and Bosnian go in Cyrillic (see `embed_use`)."""
-    text = unicodedata.normalize("NFC", text)
-    text = strip_quoted_and_signature(text)
-    text = _URL.sub(" ", text)
-    text = _EMAIL.sub(" ", text)
-    text = _NUMBERISH.sub(" ", text)
+    text = _NUMBERISH.sub(" ", _own_words(text))
     text = _SPACES.sub(" ", text).strip()
     lang = language.split("-")[0].lower() if language else None
     if lang in SERBO_CROATIAN:
@@ -129,11 +131,7 @@ def clean_text(text: str, language: str | None = None) -> str:
     `language` is the ticket's language when known; Serbian text (by that code, or Cyrillic
     with Serbian-only letters) is transliterated to Latin.
     """
-    text = unicodedata.normalize("NFC", text)
-    text = strip_quoted_and_signature(text)
-    text = _URL.sub(" ", text)
-    text = _EMAIL.sub(" ", text)
-    text = _GREETING.sub(" ", text)
+    text = _GREETING.sub(" ", _own_words(text))
     text = _NUMBERISH.sub(" ", text)
     text = _NOT_WORD.sub(" ", text)
     text = _SPACES.sub(" ", text).strip().lower()

@@ -204,12 +204,12 @@ def merge_fragments(
     np.add.at(sums, labels[labels >= 0], vectors[labels >= 0])
     group = np.arange(count)
     alive = sampled > 0
+    merge_cosine = similarity_within(settings.merge_reach * cut)
     while True:
         centroids = normalize_rows(sums)
         cosine = centroids @ centroids.T
         share = edges / np.maximum(sampled[:, None] * settings.merge_neighbours, 1)
         share = np.maximum(share, share.T)
-        merge_cosine = similarity_within(settings.merge_reach * cut)
         ok = (share >= settings.merge_share) & (cosine >= merge_cosine)
         ok &= alive[:, None] & alive[None, :]
         np.fill_diagonal(ok, False)

@@ -185,4 +185,3 @@ def covered_vectors(embedder: Embedder, texts: Sequence[str]) -> Vectors:
     vectors, coverage = embedder.transform_with_coverage(texts)
     vectors[coverage < UNCOVERED_SHARE * embedder.typical_coverage] = 0.0
     return vectors
-

@@ -152,10 +152,9 @@ class ThemeSpace:
         if not self.means or self.overall is None:
             return vectors
         out = vectors.astype(np.float32, copy=True)
-        groups = [language_group(code) for code in languages]
-        for group in set(groups):
-            rows = np.array([g == group for g in groups])
-            out[rows] -= self.means.get(group, self.overall).astype(np.float32)
+        groups = np.array([language_group(code) for code in languages])
+        for group in np.unique(groups):
+            out[groups == group] -= self.means.get(str(group), self.overall).astype(np.float32)
         out[np.linalg.norm(vectors, axis=1) == 0] = 0.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
