@@ -123,8 +123,31 @@ def centroids_of(vectors: Vectors, labels: Labels, count: int) -> Vectors:
 def _agglomerate(vectors: Vectors, threshold: float) -> Labels:
     if len(vectors) < 2:
         return np.zeros(len(vectors), dtype=np.int64)
-    tree = linkage(vectors.astype(np.float64), method="average", metric="euclidean")
+    tree = linkage(_condensed_distances(vectors), method="average")
     return np.asarray(fcluster(tree, t=threshold, criterion="distance"), dtype=np.int64) - 1
+
+
+def _condensed_distances(vectors: Vectors) -> NDArray[np.float64]:
+    """Euclidean distances of all pairs in scipy's condensed order, from matrix products
+    (|a|² + |b|² - 2a·b) a block of rows at a time: with 512+ dimensions scipy's own pdist,
+    one pair at a time, took 13 s of a 10k-ticket run's 28."""
+    rows = vectors.astype(np.float64)
+    squares = np.einsum("ij,ij->i", rows, rows)
+    n = len(rows)
+    out = np.empty(n * (n - 1) // 2, dtype=np.float64)
+    start = 0
+    for part in batches(n, 512):
+        block = (
+            squares[part, None]
+            + squares[None, part.start :]
+            - 2.0 * (rows[part] @ rows[part.start :].T)
+        )
+        np.sqrt(np.maximum(block, 0.0), out=block)
+        for offset in range(part.stop - part.start):
+            row = block[offset, offset + 1 :]
+            out[start : start + len(row)] = row
+            start += len(row)
+    return out
 
 
 def cluster_vectors(
