@@ -23,7 +23,6 @@ from sddkit.errors import SddkitError
 from sddkit.store import transaction
 from sddkit.themes.cluster import (
     ClusterSettings,
-    adaptive_cut,
     assign_to_centroids,
     centroids_of,
     cluster_vectors,
@@ -137,7 +136,8 @@ def run_themes(
     if full is not True and _can_go_incremental(corpus, previous, min_size, since, settings):
         assert previous is not None and previous.model_state is not None
         space = ThemeSpace.loads(previous.model_state, settings.space.model_path, cache)
-        return _incremental(corpus, previous, space, now, min_size, settings)
+        if space is not None and space.cut is not None:
+            return _incremental(corpus, previous, space, space.cut, now, min_size, settings)
     return _full(corpus, previous, ThemeSpace(settings.space, cache), now, min_size, settings)
 
 
@@ -270,10 +270,13 @@ def _incremental(
     corpus: Corpus,
     previous: PreviousRun,
     space: ThemeSpace,
+    cut: float,
     now: datetime,
     min_size: int,
     s: ThemeSettings,
 ) -> RunResult:
+    """New tickets join the stored themes within the stored run's `cut`; the rest, with
+    earlier noise, are clustered into new themes."""
     old = [t for t in previous.themes if len(t.centroid)]
     labels = np.full(len(corpus), -1, dtype=np.int64)
     similarity = np.zeros(len(corpus), dtype=np.float32)
@@ -291,7 +294,6 @@ def _incremental(
     fresh_rows = np.array(fresh, dtype=np.int64)
     fresh_texts = corpus.space_texts(fresh)
     fresh_vectors = space.transform(fresh_texts)
-    cut = space.cut if space.cut is not None else adaptive_cut(centroids, s.cluster)
     near, sims = assign_to_centroids(fresh_vectors, centroids, similarity_within(cut))
     if space.char is not None and space.semantic_weight == 0:
         # A text the stored n-gram model covers poorly is about something new: leave it to

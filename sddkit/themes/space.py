@@ -206,8 +206,15 @@ class ThemeSpace:
     @classmethod
     def loads(
         cls, blob: bytes, model_path: str | None = None, cache: SemanticCache | None = None
-    ) -> ThemeSpace:
-        data = np.load(io.BytesIO(blob))
+    ) -> ThemeSpace | None:
+        """The space `dumps` stored, or None for a state this version cannot read (a model
+        stored before the theme space existed): the caller then runs in full."""
+        try:
+            data = np.load(io.BytesIO(blob))
+        except (OSError, ValueError):
+            return None
+        if "settings" not in data.files:
+            return None
         state = json.loads(bytes(data["settings"]).decode())
         settings = SpaceSettings(
             backend=str(state["backend"]),

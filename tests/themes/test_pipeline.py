@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 
 from sddkit.errors import SddkitError
-from sddkit.themes.pipeline import update_themes
+from sddkit.themes.embed import CharNgramEmbedder
+from sddkit.themes.pipeline import ThemeSettings, update_themes
+from sddkit.themes.space import SpaceSettings
 from sddkit.themes.store import load_themes, theme_history
 from sddkit.tickets.store import upsert_tickets
 from tests.themes.conftest import NOW, make_ticket, theme_of, themed_tickets
@@ -79,6 +81,23 @@ def test_new_theme_gets_a_new_id_and_old_ones_stay(store_with) -> None:  # type:
     assert before < {t.id for t in after}
     (fresh,) = [t for t in after if t.id not in before]
     assert {theme_of(k) for k in fresh.ticket_keys} == {"sso"}
+
+
+def test_a_model_stored_before_the_theme_space_means_a_full_run(store_with) -> None:  # type: ignore[no-untyped-def]
+    """A store from an earlier version keeps the bare n-gram model; the next run with the
+    same backend cannot reuse it, so it runs in full (it crashed reading it)."""
+    conn = store_with(list(themed_tickets()))
+    char = ThemeSettings(space=SpaceSettings(backend="char-ngram"))
+    first = _by_source_theme(update_themes(conn, now=NOW, settings=char))
+    earlier = CharNgramEmbedder()
+    earlier.fit(["an earlier model"] * 30)
+    conn.execute("UPDATE theme_models SET state = ?", (earlier.dumps(),))
+    conn.commit()
+    upsert_tickets(conn, themed_tickets(per_theme=2, seed=7, start=500))
+    second = _by_source_theme(update_themes(conn, now=NOW + timedelta(days=7), settings=char))
+    mode = conn.execute("SELECT mode FROM theme_runs ORDER BY id DESC").fetchone()[0]
+    assert mode == "full"
+    assert {name: t.id for name, t in first.items()} == {name: t.id for name, t in second.items()}
 
 
 def test_load_themes_returns_the_latest_run(store_with) -> None:  # type: ignore[no-untyped-def]
