@@ -36,7 +36,7 @@ from sddkit.themes.ids import Match, MatchSettings, match_clusters, mint_id
 from sddkit.themes.model import Theme
 from sddkit.themes.space import SemanticCache, SpaceSettings, ThemeSpace
 from sddkit.themes.store import PreviousRun, StoredTheme, load_previous, save_run
-from sddkit.themes.vector_cache import cached_vectors
+from sddkit.themes.vector_cache import cached_vectors, prune_vectors
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import iter_tickets
 
@@ -102,6 +102,11 @@ def update_themes(
             members=result.members,
             families=result.families,
         )
+    model_id = result.space.cached_model if result.space else None
+    if result.mode == "full" and model_id:
+        # A full run's scope is what later runs embed: vectors of other texts (tickets out
+        # of the window, edited or deleted) would only make the store grow.
+        prune_vectors(conn, model_id, corpus.plain)
     return [stored.theme for stored in result.themes]
 
 

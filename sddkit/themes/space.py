@@ -116,13 +116,21 @@ class ThemeSpace:
                 self._encoder = USEEmbedder()
         return self._encoder
 
+    @property
+    def cached_model(self) -> str | None:
+        """The model id the cache keeps this space's sentence vectors under; None when they
+        are not cached (no cache, no encoder, or an encoder without a stable id)."""
+        if self.cache is None or self.semantic_weight == 0:
+            return None
+        model_id: str | None = getattr(self.encoder, "model_id", None)
+        return model_id or None
+
     def semantic(self, texts: Texts) -> Vectors:
         """Raw encoder vectors (unit rows), from the cache where the caller gave one."""
-        encoder = self.encoder
-        model_id = getattr(encoder, "model_id", None)
+        model_id = self.cached_model
         if self.cache is not None and model_id:
-            return self.cache(model_id, texts.plain, encoder.transform)
-        return encoder.transform(texts.plain)
+            return self.cache(model_id, texts.plain, self.encoder.transform)
+        return self.encoder.transform(texts.plain)
 
     def fit(self, texts: Texts, semantic: Vectors | None = None) -> None:
         """Fit the n-gram model and the language means; `semantic` may pass vectors already

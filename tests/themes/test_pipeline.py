@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 
 from sddkit.errors import SddkitError
+from sddkit.themes.corpus import Corpus
 from sddkit.themes.embed import CharNgramEmbedder
 from sddkit.themes.pipeline import ThemeSettings, update_themes
 from sddkit.themes.space import SpaceSettings
 from sddkit.themes.store import load_themes, theme_history
+from sddkit.themes.vector_cache import vector_count
 from sddkit.tickets.store import upsert_tickets
 from tests.themes.conftest import NOW, make_ticket, theme_of, themed_tickets
 
@@ -98,6 +100,17 @@ def test_a_model_stored_before_the_theme_space_means_a_full_run(store_with) -> N
     mode = conn.execute("SELECT mode FROM theme_runs ORDER BY id DESC").fetchone()[0]
     assert mode == "full"
     assert {name: t.id for name, t in first.items()} == {name: t.id for name, t in second.items()}
+
+
+def test_sentence_vectors_are_kept_for_the_tickets_in_scope(store_with) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with(list(themed_tickets()))
+    update_themes(conn, now=NOW)
+    (model_id,) = [r[0] for r in conn.execute("SELECT DISTINCT model_id FROM theme_vectors")]
+    everything = vector_count(conn, model_id)
+    assert everything == len(set(Corpus.from_tickets(themed_tickets()).plain))  # one per text
+    # A full run over a narrower window drops the vectors of the tickets left out.
+    update_themes(conn, now=NOW, since=NOW - timedelta(days=20), full=True)
+    assert 0 < vector_count(conn, model_id) < everything
 
 
 def test_load_themes_returns_the_latest_run(store_with) -> None:  # type: ignore[no-untyped-def]
