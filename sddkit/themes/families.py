@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from sddkit.themes.kinds import UNKNOWN
 from sddkit.themes.model import Theme
 
 _ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -154,18 +155,21 @@ def find_families(
         tid: {f: v * weights[f] for f, v in share.items() if weights.get(f, 0.0) > 0}
         for tid, share in shares.items()
     }
-    meaning = _meaning(themes, centroids or {}, language, s)
+    pairs = [
+        (a.id, b.id)
+        for i, a in enumerate(themes)
+        for b in themes[i + 1 :]
+        if _may_link(a, b, language)
+    ]
+    meaning = _meaning(pairs, centroids or {}, s)
     candidates: dict[tuple[str, str], FamilyLink] = {}
-    for i, a in enumerate(themes):
-        for b in themes[i + 1 :]:
-            if not _may_link(a, b, language):
-                continue
-            link = _link(a.id, b.id, shares, vectors, weights, s)
-            cosine = meaning.get((a.id, b.id))
-            if cosine is not None:
-                link = _with_meaning(link, a.id, b.id, cosine)
-            if link is not None:
-                candidates[(a.id, b.id)] = link
+    for a, b in pairs:
+        link = _link(a, b, shares, vectors, weights, s)
+        cosine = meaning.get((a, b))
+        if cosine is not None:
+            link = _with_meaning(link, a, b, cosine)
+        if link is not None:
+            candidates[(a, b)] = link
     links = [c for c in candidates.values() if _clear_best(c, candidates, language, s.margin)]
     return _components(themes, links, language, previous or {})
 
@@ -174,31 +178,30 @@ def _may_link(a: Theme, b: Theme, language: Mapping[str, frozenset[str]]) -> boo
     """Themes of different languages and agreeing kinds (an `unknown` kind agrees)."""
     if not language[a.id] or language[a.id] & language[b.id]:
         return False
-    return a.kind == b.kind or "unknown" in (a.kind, b.kind)
+    return a.kind == b.kind or UNKNOWN in (a.kind, b.kind)
 
 
 def _meaning(
-    themes: Sequence[Theme],
+    pairs: Sequence[tuple[str, str]],
     centroids: Mapping[str, NDArray[np.float32]],
-    language: Mapping[str, frozenset[str]],
     s: FamilySettings,
 ) -> dict[tuple[str, str], float]:
-    """Centroid cosines of the pairs that may link, kept where they stand out: at least
+    """Centroid cosines of the `pairs` (those that may link), kept where they stand out: at least
     `meaning_z` robust standard deviations (median absolute deviation) above the median of
     all such pairs, so the bar follows the model's own scale and a few true pairs do not
     raise it, and above `meaning_floor`."""
-    pairs: dict[tuple[str, str], float] = {}
-    for i, a in enumerate(themes):
-        for b in themes[i + 1 :]:
-            if a.id in centroids and b.id in centroids and _may_link(a, b, language):
-                pairs[(a.id, b.id)] = float(centroids[a.id] @ centroids[b.id])
-    if len(pairs) < 10:  # too few pairs for a spread: the floor and the clear-best rule alone
-        return {key: round(v, 4) for key, v in pairs.items() if v >= s.meaning_floor}
-    values = np.array(list(pairs.values()))
+    cosines = {
+        (a, b): float(centroids[a] @ centroids[b])
+        for a, b in pairs
+        if a in centroids and b in centroids
+    }
+    if len(cosines) < 10:  # too few pairs for a spread: the floor and the clear-best rule alone
+        return {key: round(v, 4) for key, v in cosines.items() if v >= s.meaning_floor}
+    values = np.array(list(cosines.values()))
     middle = float(np.median(values))
     spread = 1.4826 * float(np.median(np.abs(values - middle)))  # a robust standard deviation
     bar = max(middle + s.meaning_z * spread, s.meaning_floor)
-    return {key: round(v, 4) for key, v in pairs.items() if v >= bar}
+    return {key: round(v, 4) for key, v in cosines.items() if v >= bar}
 
 
 def _with_meaning(link: FamilyLink | None, a: str, b: str, cosine: float) -> FamilyLink:
