@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sddkit.errors import SddkitError
+from sddkit.themes.clean import SERBO_CROATIAN
 from sddkit.themes.embed import CharNgramEmbedder, Embedder, Vectors, covered_vectors
 
 SemanticCache = Callable[[str, Sequence[str], Callable[[list[str]], Vectors]], Vectors]
@@ -77,7 +78,7 @@ def language_group(code: str | None) -> str:
     if not code:
         return "und"
     code = code.split("-")[0].lower()
-    return "sr" if code in {"sr", "hr", "bs", "me"} else code
+    return "sr" if code in SERBO_CROATIAN else code
 
 
 class ThemeSpace:
