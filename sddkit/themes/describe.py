@@ -9,7 +9,6 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
-from sddkit.themes.clean import detect_language
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.embed import Vectors
 from sddkit.themes.figures import average, tally, trend, weekly_counts
@@ -20,7 +19,6 @@ from sddkit.themes.store import StoredTheme
 
 KEYWORD_SAMPLE = 400  # texts per theme for keywords (the closest to the centroid)
 KIND_SAMPLE = 2_000  # texts per theme for the kind cues
-LANGUAGE_SAMPLE = 200  # tickets without a language whose language is detected per theme
 TITLE_SAMPLE = 50  # tickets closest to the centroid whose subject may become the title
 
 
@@ -60,17 +58,19 @@ def _theme(
     corpus: Corpus, theme_id: str, rows: list[int], words: list[str], now: datetime
 ) -> Theme:
     created = [corpus.created[i] for i in rows]
-    language_of = _row_languages(corpus, rows)
+    # The corpus already detected the languages its tickets came without; one it could not
+    # place has no letters at all ("und").
+    language_of = {i: corpus.languages[i] or "und" for i in rows}
     sample = rows[:KIND_SAMPLE]
     kind, evidence = classify_kind(
         [corpus.texts[i] for i in sample],
         [corpus.tags[i] for i in sample],
-        [language_of.get(i) for i in sample],
+        [language_of[i] for i in sample],
     )
     customers = {corpus.customers[i] for i in rows if corpus.customers[i]}
     keyword_label = make_label(words, fallback=corpus.texts[rows[0]][:48] or theme_id)
-    lines = [(corpus.subjects[i], language_of.get(i)) for i in rows[:TITLE_SAMPLE]]
-    languages = _languages(corpus, rows, language_of)
+    lines = [(corpus.subjects[i], language_of[i]) for i in rows[:TITLE_SAMPLE]]
+    languages = tally(list(language_of.values()))
     main = next(iter(languages), None)
     return Theme(
         id=theme_id,
@@ -89,25 +89,3 @@ def _theme(
         languages=languages,
         weekly_counts=weekly_counts(created, now),
     )
-
-
-def _row_languages(corpus: Corpus, rows: list[int]) -> dict[int, str]:
-    """Row -> language: the ticket's own, else detected for the first `LANGUAGE_SAMPLE`
-    rows without one (the closest to the centroid); rows left out have no entry."""
-    known = {i: code for i in rows if (code := corpus.languages[i])}
-    unknown = [i for i in rows if i not in known][:LANGUAGE_SAMPLE]
-    known.update((i, detect_language(corpus.texts[i])) for i in unknown)
-    return known
-
-
-def _languages(corpus: Corpus, rows: list[int], language_of: dict[int, str]) -> dict[str, int]:
-    """Known languages counted; detected ones (a sample) scaled up to all rows without one."""
-    counts = tally([corpus.languages[i] for i in rows if corpus.languages[i]])
-    unknown = [i for i in rows if not corpus.languages[i]]
-    if unknown:
-        sample = unknown[:LANGUAGE_SAMPLE]
-        detected = tally([language_of[i] for i in sample])
-        scale = len(unknown) / len(sample)
-        for code, n in detected.items():
-            counts[code] = counts.get(code, 0) + round(n * scale)
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

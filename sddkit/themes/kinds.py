@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from sddkit.serbian import to_cyrillic
-from sddkit.themes.clean import detect_language
+from sddkit.themes.clean import SERBO_CROATIAN, detect_language
 from sddkit.themes.model import KindEvidence, Theme
 
 # kind -> language -> comma-separated cues
@@ -174,7 +174,7 @@ MIN_SHARE = 0.1  # ... and in this share of the theme
 UNKNOWN = "unknown"
 # Languages the cues cover; langid reads Serbian Latin as hr, bs or me, and their cues are
 # largely Serbian's (ne radi, greška, ne mogu da nađem), so the whole family counts.
-CUE_LANGUAGES = frozenset({"en", "ru", "pl", "sr", "hr", "bs", "me"})
+CUE_LANGUAGES = frozenset({"en", "ru", "pl"}) | SERBO_CROATIAN
 LANGUAGE_SAMPLE = 50  # texts whose language is detected when no language is given
 
 
