@@ -30,6 +30,7 @@ from sklearn.metrics import normalized_mutual_info_score
 from sddkit.serbian import to_latin
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.pipeline import ThemeSettings, themes_from_tickets
+from sddkit.themes.space import ThemeSpace
 from sddkit.tickets.model import Ticket
 
 DEFAULT_DATA = (
@@ -109,8 +110,6 @@ def main() -> None:
         print(unavailable_reason())
         return
     corpus = Corpus.from_tickets(tickets)
-    from sddkit.themes.space import ThemeSpace
-
     space = ThemeSpace(space_settings(args))
     if space.semantic_weight == 0:
         return
