@@ -13,7 +13,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from sddkit.config import TeamConfig, parse_config
+from sddkit.rotation.config import TeamConfig, parse_config
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.plan import plan_rotations
 

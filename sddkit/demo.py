@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sddkit.config import TeamConfig, load_config
 from sddkit.report.build import build_report
 from sddkit.report.model import Report
 from sddkit.report.render import write_report
+from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.feeds import write_feeds
 from sddkit.rotation.plan import Plan, plan_rotations
 from sddkit.store import open_store, transaction

@@ -14,9 +14,9 @@ import click
 
 from sddkit.cli.context import AppContext, pass_app
 from sddkit.cli.options import now_option
-from sddkit.config import TeamConfig, load_config
 from sddkit.errors import SddkitError
 from sddkit.rotation import render
+from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.feeds import write_feeds
 from sddkit.rotation.plan import Plan

@@ -12,7 +12,7 @@ import click
 
 from sddkit.cli.context import AppContext, pass_app
 from sddkit.cli.options import now_option
-from sddkit.config import TeamConfig, load_config
+from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.deliver.invites import (
     DEFAULT_WEEKS,
     pending_invitations,

@@ -29,7 +29,7 @@ def team(
     the report still runs, with helpdesk assignees as written and no rotation section."""
     if not config_path.exists():
         return [], [], f"No team config at {config_path}: rotation participation is left out."
-    from sddkit.config import load_config
+    from sddkit.rotation.config import load_config
     from sddkit.rotation.plan import plan_rotations
 
     config = load_config(config_path)

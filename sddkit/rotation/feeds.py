@@ -9,8 +9,8 @@ from pathlib import Path
 
 from icalendar import Event
 
-from sddkit.config import TeamConfig
 from sddkit.rotation.calendar import build_calendar, shift_event
+from sddkit.rotation.config import TeamConfig
 from sddkit.rotation.plan import Plan
 from sddkit.rotation.sequence import assign_sequences
 

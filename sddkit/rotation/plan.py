@@ -34,7 +34,7 @@ from sddkit.rotation.model import ROLES, Shift
 from sddkit.rotation.spec import Member, local_span
 
 if TYPE_CHECKING:
-    from sddkit.config import TeamConfig
+    from sddkit.rotation.config import TeamConfig
 
 
 @dataclass(frozen=True)

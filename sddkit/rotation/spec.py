@@ -1,6 +1,6 @@
 """What rotations.toml describes, as typed values: rotations, team members and overrides.
 
-`sddkit.config` parses the file into these; the planner only ever sees these.
+`sddkit.rotation.config` parses the file into these; the planner only ever sees these.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from sddkit.rotation.spec import (
 )
 
 if TYPE_CHECKING:
-    from sddkit.config import Locator, TeamConfig
+    from sddkit.rotation.config import Locator, TeamConfig
 
 ROTATION_KEYS = (
     "name", "timezone", "window", "days", "every", "start", "end",

@@ -15,8 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sddkit.config import TeamConfig
 from sddkit.errors import InputError
+from sddkit.rotation.config import TeamConfig
 from sddkit.rotation.model import ROLES, Shift
 from sddkit.rotation.plan import Plan, plan_rotations, shift_order
 from sddkit.rotation.sequence import ensure_schema

@@ -13,8 +13,8 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import Table
 
-from sddkit.config import TeamConfig, parse_config
 from sddkit.errors import SddkitError
+from sddkit.rotation.config import TeamConfig, parse_config
 from sddkit.rotation.model import Shift
 from sddkit.rotation.plan import Plan
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from sddkit.config import parse_config
 from sddkit.rotation.calendar import build_calendar, shift_event
+from sddkit.rotation.config import parse_config
 from sddkit.rotation.model import Person, Shift
 from sddkit.rotation.plan import plan_rotations
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sddkit.config import TeamConfig, parse_config
 from sddkit.errors import ConfigError
+from sddkit.rotation.config import TeamConfig, parse_config
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.plan import Plan, plan_rotations
 

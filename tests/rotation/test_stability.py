@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sddkit.config import load_config
 from sddkit.errors import InputError
+from sddkit.rotation.config import load_config
 from sddkit.rotation.stability import diff_plans, load_saved, read_plan_file, replan, shift_record
 from sddkit.store import open_store
 

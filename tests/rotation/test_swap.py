@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sddkit.config import load_config
 from sddkit.errors import SddkitError
+from sddkit.rotation.config import load_config
 from sddkit.rotation.plan import plan_rotations
 from sddkit.rotation.swap import plan_swap, write_overrides
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sddkit.config import TeamConfig
+from sddkit.rotation.config import TeamConfig
 from sddkit.rotation.deliver.itip import CANCEL, REQUEST, Invitation, compose
 from sddkit.rotation.deliver.ledger import (
     SentRecord,

@@ -18,8 +18,8 @@ from typing import Any
 
 import icalendar
 
-from sddkit.config import TeamConfig
 from sddkit.rotation.calendar import build_calendar, shift_event
+from sddkit.rotation.config import TeamConfig
 from sddkit.rotation.deliver.caldav import CalendarCollection, PublishError, RemoteEvent
 from sddkit.rotation.deliver.invites import Window, planned_shifts
 from sddkit.rotation.model import Person, Shift

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sddkit.config import Locator
 from sddkit.errors import ConfigError, SddkitError
+from sddkit.rotation.config import Locator
 
 SMTP_PASSWORD_ENV = "SDDKIT_SMTP_PASSWORD"
 CALDAV_PASSWORD_ENV = "SDDKIT_CALDAV_PASSWORD"

@@ -9,7 +9,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from sddkit.config import load_config
+from sddkit.rotation.config import load_config
 from sddkit.rotation.deliver.invites import pending_invitations, send_invitations
 from sddkit.rotation.deliver.settings import SmtpSettings
 from sddkit.rotation.deliver.smtp import DeliveryError, SmtpSender

@@ -8,7 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from sddkit.config import load_config
+from sddkit.rotation.config import load_config
 from sddkit.rotation.deliver.caldav import CaldavCollection, PublishError, RemoteEvent
 from sddkit.rotation.deliver.invites import Window
 from sddkit.rotation.deliver.publish import (

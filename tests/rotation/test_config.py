@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sddkit.config import OTHER_SECTIONS, Locator, load_config, parse_config
 from sddkit.errors import ConfigError
+from sddkit.rotation.config import OTHER_SECTIONS, Locator, load_config, parse_config
 
 GOOD = """\
 [team]
