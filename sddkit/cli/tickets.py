@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from sddkit.cli.context import AppContext, pass_app
+from sddkit.cli.pull import pull_command
 from sddkit.tickets.importers import FORMATS
 from sddkit.tickets.importers.generic import load_mapping
 from sddkit.tickets.imports import ImportSettings, import_files
@@ -26,6 +27,9 @@ MAX_BAD_SHOWN = 50
 @click.group()
 def tickets() -> None:
     """Import helpdesk exports into the store; statistics."""
+
+
+tickets.add_command(pull_command)
 
 
 def _zone(ctx: click.Context, param: click.Parameter, value: str) -> ZoneInfo:

@@ -1,0 +1,85 @@
+"""`sddkit tickets pull`: fetch tickets from a helpdesk's API into the store, resumably."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timedelta
+
+import click
+
+from sddkit.cli.context import AppContext, pass_app
+from sddkit.cli.options import MOMENT, now_option
+from sddkit.tickets.language import DEFAULT_LANGUAGES
+from sddkit.tickets.pull.run import PullResult, PullSettings, pull
+from sddkit.tickets.pull.sources import SOURCES, source_from_env
+
+FIRST_PULL_DAYS = 30
+
+
+@click.command("pull")
+@click.option(
+    "--source", "source_name", type=click.Choice(list(SOURCES)), required=True,
+    help="The helpdesk (credentials from its SDDKIT_<HELPDESK>_* variables, see docs/ci.md).",
+)  # fmt: skip
+@click.option(
+    "--since",
+    type=MOMENT,
+    help=f"Start at this time instead of where the last pull stopped (first pull: "
+    f"{FIRST_PULL_DAYS} days ago).",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after about this many tickets.")
+@click.option("--dry-run", is_flag=True, help="Fetch and show what would be stored; store nothing.")
+@click.option(
+    "--languages",
+    default=",".join(DEFAULT_LANGUAGES),
+    show_default=True,
+    help="Languages to detect among, comma-separated.",
+)
+@now_option("the first pull starts 30 days before it")
+@pass_app
+def pull_command(
+    app: AppContext,
+    source_name: str,
+    since: datetime | None,
+    limit: int | None,
+    dry_run: bool,
+    languages: str,
+    now: datetime,
+) -> None:
+    """Pull new and changed tickets, with their conversations, from a helpdesk's API.
+
+    The position is saved in the store after every page, so a killed or failed pull resumes
+    where it stopped and a skipped week loses nothing; pulling again is safe.
+    """
+    source = source_from_env(
+        source_name, os.environ, since or now - timedelta(days=FIRST_PULL_DAYS)
+    )
+    settings = PullSettings(
+        now=now,
+        limit=limit,
+        dry_run=dry_run,
+        restart=since is not None,
+        languages=tuple(code.strip() for code in languages.split(",") if code.strip()),
+    )
+    result = pull(app.store(), source, settings, _progress if sys.stderr.isatty() else None)
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    if dry_run:
+        for ticket in result.would_store:
+            status = f" [{ticket.status}]" if ticket.status else ""
+            click.echo(f"would store {ticket.key}{status}: {ticket.subject[:60]}")
+    click.echo(_summary(source_name, source.account, result, dry_run))
+
+
+def _progress(result: PullResult) -> None:
+    click.echo(f"\rPulling: {result.pages} pages, {result.tickets} tickets", err=True, nl=False)
+
+
+def _summary(name: str, account: str, result: PullResult, dry_run: bool) -> str:
+    head = f"{name} ({account}): {result.pages} pages, {result.tickets} tickets"
+    if dry_run:
+        return f"{head} (dry run: nothing stored)"
+    summary = result.summary
+    line = f"{head}: {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged"
+    return line if result.complete else f"{line}; more to pull: run again"

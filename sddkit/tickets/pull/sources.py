@@ -1,0 +1,21 @@
+"""The helpdesks `sddkit tickets pull` knows, each built from its environment variables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from sddkit.tickets.pull import Source, zendesk
+from sddkit.tickets.pull.http import RetryPolicy
+
+FromEnv = Callable[[Mapping[str, str], datetime, RetryPolicy | None], Source]
+
+SOURCES: dict[str, FromEnv] = {
+    "zendesk": zendesk.from_env,
+}
+
+
+def source_from_env(
+    name: str, env: Mapping[str, str], since: datetime, retry: RetryPolicy | None = None
+) -> Source:
+    return SOURCES[name](env, since, retry)

@@ -1,0 +1,82 @@
+"""`sddkit tickets pull` through click's CliRunner, against the fake Zendesk."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sddkit.cli import main
+from sddkit.store import open_store
+from sddkit.tickets.store import count_tickets
+from tests.support.fake_zendesk import FakeZendesk
+
+
+def _run(fake: FakeZendesk, db: Path, *args: str, token: str | None = None) -> tuple[int, str]:
+    env = {
+        "SDDKIT_ZENDESK_URL": fake.url,
+        "SDDKIT_ZENDESK_EMAIL": fake.email,
+        "SDDKIT_ZENDESK_TOKEN": token or fake.token,
+    }
+    result = CliRunner().invoke(
+        main,
+        ["--db", str(db), "tickets", "pull", "--source", "zendesk", *args],
+        env=env,
+    )
+    return result.exit_code, result.output
+
+
+def test_pull_then_pull_again(zendesk: FakeZendesk, tmp_path: Path) -> None:
+    db = tmp_path / "sddkit.db"
+    args = ("--now", "2026-11-28T12:00:00Z")
+    code, output = _run(zendesk, db, *args)
+    account = zendesk.url.split("//")[1]
+    assert (code, output) == (
+        0,
+        f"zendesk ({account}): 1 pages, 5 tickets: 5 new, 0 updated, 0 unchanged\n",
+    )
+    thirty_days_before = int(datetime(2026, 10, 29, 12, tzinfo=UTC).timestamp())
+    assert f"start_time={thirty_days_before}&" in zendesk.requests[0]
+    code, output = _run(zendesk, db, *args)
+    assert output.endswith(": 1 pages, 0 tickets: 0 new, 0 updated, 0 unchanged\n")
+    conn = open_store(db)
+    assert count_tickets(conn) == 5
+
+
+def test_dry_run_lists_what_would_be_stored(zendesk: FakeZendesk, tmp_path: Path) -> None:
+    code, output = _run(zendesk, tmp_path / "s.db", "--since", "2026-11-04", "--dry-run")
+    assert code == 0
+    lines = output.splitlines()
+    assert lines[:2] == [
+        "would store zendesk:4 [deleted]: Export 4 times out",
+        "would store zendesk:5 [closed]: Export 5 times out",
+    ]
+    assert lines[2].endswith("1 pages, 2 tickets (dry run: nothing stored)")
+    assert count_tickets(open_store(tmp_path / "s.db")) == 0
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [
+        ("bad-token", "HTTP 401: the credentials were refused; check SDDKIT_ZENDESK_EMAIL"),
+        ("", "Error: zendesk: set SDDKIT_ZENDESK_EMAIL and SDDKIT_ZENDESK_TOKEN"),
+    ],
+)
+def test_credential_errors_are_one_line(
+    zendesk: FakeZendesk, tmp_path: Path, token: str, expected: str
+) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["--db", str(tmp_path / "s.db"), "tickets", "pull", "--source", "zendesk"],
+        env={
+            "SDDKIT_ZENDESK_URL": zendesk.url,
+            "SDDKIT_ZENDESK_EMAIL": zendesk.email,
+            "SDDKIT_ZENDESK_TOKEN": token,
+        },
+    )
+    assert result.exit_code == 1
+    assert expected in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "bad-token" not in result.output
