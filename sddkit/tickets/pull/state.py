@@ -43,8 +43,3 @@ def save_position(
         " SET position = excluded.position, saved_at = excluded.saved_at",
         (source, account, position, now.isoformat()),
     )
-
-
-def forget_position(conn: sqlite3.Connection, source: str, account: str) -> None:
-    ensure_schema(conn)
-    conn.execute("DELETE FROM pull_positions WHERE source = ? AND account = ?", (source, account))

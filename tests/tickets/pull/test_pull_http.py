@@ -1,0 +1,72 @@
+"""The shared HTTP client's edges: foreign links, long rate limits, dropped connections."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from sddkit.tickets.pull.http import HttpClient, PullError, RetryPolicy
+
+
+def _client(server: HTTPServer, sleeps: list[float], **retry: float) -> HttpClient:
+    policy = RetryPolicy(sleep=sleeps.append, **retry)  # type: ignore[arg-type]
+    return HttpClient(
+        server.url_for("/api"), {"Authorization": "Bearer s3cret"}, vendor="acme",
+        hint="ACME_TOKEN", retry=policy,
+    )  # fmt: skip
+
+
+def test_a_next_link_to_another_host_is_refused(httpserver: HTTPServer) -> None:
+    client = _client(httpserver, [])
+    with pytest.raises(PullError, match=r"refusing to follow a link to another host \(evil"):
+        client.get("https://evil.example.com/api/v2/tickets?page=2")
+
+
+def test_same_host_links_keep_the_base_and_send_the_headers(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(
+        "/api/v2/tickets", query_string="page=2", headers={"Authorization": "Bearer s3cret"}
+    ).respond_with_json({"ok": True}, headers={"Link": '<https://x/next?page=3>; rel="next"'})
+    response = _client(httpserver, []).get(httpserver.url_for("/api/v2/tickets?page=2"))
+    assert response.data == {"ok": True}
+    assert response.next_link() == "https://x/next?page=3"
+
+
+def test_a_rate_limit_longer_than_we_wait_stops_with_a_hint(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/things").respond_with_data(
+        "", status=429, headers={"Retry-After": "3600"}
+    )
+    with pytest.raises(PullError, match=r"rate limited for 3600 s .* run again later"):
+        _client(httpserver, [], max_wait_s=600).get("things")
+
+
+def test_429_without_retry_after_backs_off_then_succeeds(httpserver: HTTPServer) -> None:
+    answers = iter([Response("", status=429), Response("", status=429), Response("[1]")])
+
+    def handler(request: Request) -> Response:
+        return next(answers)
+
+    httpserver.expect_request("/api/things").respond_with_handler(handler)
+    sleeps: list[float] = []
+    assert _client(httpserver, sleeps).get("things").data == [1]
+    assert sleeps == [2.0, 4.0]
+
+
+def test_backoff_is_capped(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/things").respond_with_data("", status=503)
+    sleeps: list[float] = []
+    with pytest.raises(PullError, match="HTTP 503, gave up after 6 retries"):
+        _client(httpserver, sleeps, max_delay_s=10).get("things")
+    assert sleeps == [2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
+
+
+def test_a_lost_connection_is_retried(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/things").respond_with_json({"n": 1})
+    client = _client(httpserver, [])
+    assert client.get("things").data == {"n": 1}
+    httpserver.stop()  # the kept-alive connection is gone, and nothing listens
+    sleeps: list[float] = []
+    client.retry = RetryPolicy(retries=1, sleep=sleeps.append)
+    with pytest.raises(PullError, match=r"acme: GET /api/things: \w+Error, gave up after 1"):
+        client.get("things")
+    assert sleeps == [2.0]
