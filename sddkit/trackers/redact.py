@@ -1,9 +1,16 @@
-"""Customer quotes for issues: trimmed, with the customer's identity taken out.
+"""Customer quotes for issues: trimmed, inert, with the customer's identity taken out.
 
 Issues are read by many more people than tickets, often in public repositories, so a quote
-keeps the complaint and drops who made it: e-mail addresses, phone numbers, secrets in URLs,
-the name after a greeting ("Hi Ana,") and the signature block ("Thanks,\\nJohn"). Known
-identity fields of the ticket (customer id, organization, author) are removed too.
+keeps the complaint and drops who made it: the name after a greeting ("Hi Ana,"), the
+signature block ("Thanks,\\nJohn", "Regards, Peter Parker" at the end of a line), the name in
+a self-introduction ("My name is…", "Меня зовут…"), and everything `pii.scrub` finds (e-mail
+addresses, phones, IBANs, cards, addresses, secrets). Known identity fields of the ticket
+(customer id, organization, author) are removed too.
+
+A quote is also made inert: it cannot ping anyone (``@octocat`` → ``[mention]``), link an
+unrelated issue (``#12``, ``acme/app#3``, ``GH-4``, ``SUP-7`` lose the character that makes
+them a reference), embed a link or tracking image (``![x](url)`` → ``x (url)``), or carry
+text that looks like one of sddkit's own markers (``sddkit:`` → ``sddkit：``).
 """
 
 from __future__ import annotations
@@ -11,19 +18,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-MAX_QUOTE = 200
+from sddkit.trackers.pii import NAME, scrub
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+MAX_QUOTE = 200
+SIGNATURE_WINDOW = 200  # a bare closing this close to the end starts the signature
+
 _URL = re.compile(
     r"\b(https?)://(?:[^\s/@]+@)?([^\s/?#]+?)([^\s?#]*?)(?:[?#]\S*?)?(?=[.,;:!?)]*(?:\s|$))",
     re.IGNORECASE,
 )
-_PHONE = re.compile(r"(?<![\w.])\+?\(?\d[\d\s().\-/]{5,}\d(?!\w|\.\d)")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./]\d{1,2}[./]\d{2,4}$")
 _GREETINGS = (
     r"hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten tag|liebe[rs]?|"
-    r"sehr geehrte[rs]?|bonjour|hola|buenos días|ciao|cześć|dzień dobry|witam|zdravo|"
-    r"poštovani|poštovana|dobar dan|здравствуйте|привет|добрый день|здраво|поштовани"
+    r"sehr geehrte[rs]?|bonjour|hola|buenos días|ciao|cześć|dzień dobry|witam|szanowni państwo|"
+    r"szanowny panie|szanowna pani|zdravo|poštovani|poštovana|dobar dan|здравствуйте|привет|"
+    r"добрый день|уважаемый|уважаемая|здраво|поштовани|поштована|добар дан"
 )
 _GREETING = re.compile(
     rf"^\s*(?:{_GREETINGS})\b(?:(?:[ \t,]+[^\s,!:.]+){{0,3}}[ \t]*[,!:.]"
@@ -31,29 +39,58 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 _CLOSINGS = (
-    r"thanks|thank you|thx|regards|best regards|kind regards|best|cheers|sincerely|"
+    r"thanks in advance|many thanks|thank you|thanks|thx|best regards|kind regards|"
+    r"warm regards|regards|best wishes|best|cheers|yours sincerely|yours truly|sincerely|"
     r"danke|viele grüße|mit freundlichen grüßen|grüße|lg|merci|cordialement|saludos|gracias|"
-    r"dziękuję|pozdrawiam|pozdrowienia|hvala|pozdrav|srdačan pozdrav|lp|"
-    r"спасибо|с уважением|хвала|поздрав"
+    r"z poważaniem|z wyrazami szacunku|pozdrawiam serdecznie|serdecznie pozdrawiam|"
+    r"dziękuję|pozdrawiam|pozdrowienia|"
+    r"s poštovanjem|srdačan pozdrav|lep pozdrav|lijep pozdrav|srdačno|hvala unapred|hvala|"
+    r"pozdrav|lp|"
+    r"с уважением|с наилучшими пожеланиями|всего доброго|заранее спасибо|спасибо|"
+    r"с поштовањем|срдачан поздрав|срдачно|хвала унапред|хвала|поздрав"
 )
-_NAME = r"[A-ZÀ-ÞĀ-ŽА-ЯЁ][\w.'-]*"
+# A closing on its own line, maybe with a name after it ("Thanks,\nJohn", "Regards, Ann").
 _SIGNATURE = re.compile(
     rf"(?:^|\n)[ \t]*(?:--[ \t]*\n|(?i:sent from my) \w+"
-    rf"|(?i:{_CLOSINGS})[,!.]?(?:[ \t]+{_NAME}){{0,3}}[ \t]*(?:\n|$))",
+    rf"|(?i:{_CLOSINGS})[,!.]?(?P<names>(?:[ \t]+{NAME}){{0,3}})[ \t]*(?:\n|$))",
+)
+# A closing ending a line of text: "It still fails. Regards, Peter Parker".
+_TRAILING_SIGNATURE = re.compile(
+    rf"(?<=[.!?])[ \t]+(?i:{_CLOSINGS})[,!.]?(?:[ \t]+{NAME}){{0,3}}[ \t.!]*$",
     re.MULTILINE,
 )
+_NAME_LINE = re.compile(rf"[ \t]*{NAME}(?:[ \t]+{NAME}){{0,2}}[ \t]*(?:\n|$)")
+_INTRODUCTION = re.compile(
+    r"(?i:\b(?:my name is|my name's|i am|i'm|name:|меня зовут|моё имя|мое имя|я —|"
+    r"nazywam się|mam na imię|jestem|zovem se|ime mi je|ja sam|зовем се|име ми је|ја сам))"
+    rf"\s+{NAME}(?:[ \t]+{NAME}){{0,2}}"
+)
+_MENTION = re.compile(r"(?<![\w@./+-])@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[\w.-]+)?")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*([^)\s]*)[^)]*\)")
+_ISSUE_NUMBER = re.compile(r"#(?=\d)")  # "#12", "acme/app#3", "ticket #4821"
+_ISSUE_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-(?=\d+\b)")  # "GH-4", "SUP-12"
+_SDDKIT = re.compile(r"(?i)sddkit\s*:")
 
 
 def redact(text: str, identities: Iterable[str | None] = ()) -> str:
-    """`text` with identifying details replaced or removed; whitespace collapsed."""
+    """`text` with identifying details replaced or removed, made inert; whitespace collapsed."""
     text = _strip_signature(text)
     text = _GREETING.sub("", text, count=1)
-    text = _EMAIL.sub("[email]", text)
+    text = _MARKDOWN_LINK.sub(_link_as_text, text)
+    text = scrub(text)
     text = _URL.sub(_url_without_secrets, text)
-    text = _PHONE.sub(_phone_or_keep, text)
+    text = _INTRODUCTION.sub(_introduction, text)
     for identity in sorted({i for i in identities if i and len(i) > 2}, key=len, reverse=True):
         text = re.sub(re.escape(identity), "[customer]", text, flags=re.IGNORECASE)
-    return " ".join(text.split())
+    return inert(" ".join(text.split()))
+
+
+def inert(text: str) -> str:
+    """`text` that pings nobody, links no issue and looks like none of sddkit's markers."""
+    text = _MENTION.sub("[mention]", text)
+    text = _ISSUE_NUMBER.sub("＃", text)
+    text = _ISSUE_KEY.sub("\\1\u2011", text)  # a non-breaking hyphen: reads the same, links nothing
+    return _SDDKIT.sub("sddkit：", text)
 
 
 def quote(text: str, identities: Iterable[str | None] = (), limit: int = MAX_QUOTE) -> str:
@@ -72,13 +109,34 @@ def trim(text: str, limit: int = MAX_QUOTE) -> str:
 
 
 def _strip_signature(text: str) -> str:
-    """Drop everything from a closing ("Thanks,", "--", "Sent from my…") near the end."""
-    match = None
+    """Drop everything from the signature on: a "--" line or "Sent from my…" anywhere, a
+    closing line followed by a name (on its line or the next) anywhere, a bare closing line
+    near the end; then a closing that ends a line of text ("… fails. Regards, Ann")."""
     for candidate in _SIGNATURE.finditer(text):
-        if len(text) - candidate.start() <= 200 and candidate.start() > 0:
-            match = candidate
-            break
-    return text[: match.start()] if match else text
+        start = candidate.start()
+        if start == 0 and not text[: candidate.end()].strip().startswith("--"):
+            continue
+        head = candidate.group(0).lstrip()
+        signed = bool((candidate.group("names") or "").strip()) or bool(
+            _NAME_LINE.match(text[candidate.end() :].lstrip("\n"))
+        )
+        if head.startswith("--") or head.lower().startswith("sent from") or signed:
+            return text[:start]
+        if len(text) - start <= SIGNATURE_WINDOW:
+            return text[:start]
+    return _TRAILING_SIGNATURE.sub("", text)
+
+
+def _introduction(match: re.Match[str]) -> str:
+    phrase = match.group(0)
+    name = re.search(rf"\s+{NAME}(?:[ \t]+{NAME}){{0,2}}$", phrase)
+    return phrase[: name.start()] + " [name]" if name else phrase
+
+
+def _link_as_text(match: re.Match[str]) -> str:
+    """A markdown link or image as its words and address: nothing loads, nothing is hidden."""
+    words, url = match.group(1).strip(), match.group(2).strip()
+    return f"{words} ({url})" if words and url else words or url
 
 
 def _url_without_secrets(match: re.Match[str]) -> str:
@@ -87,11 +145,3 @@ def _url_without_secrets(match: re.Match[str]) -> str:
     if re.search(r"[A-Za-z0-9_-]{24,}", path):  # a token in the path (reset links, invites)
         path = re.sub(r"[A-Za-z0-9_-]{24,}", "[token]", path)
     return f"{scheme}://{host}{path}"
-
-
-def _phone_or_keep(match: re.Match[str]) -> str:
-    value = match.group(0)
-    digits = sum(ch.isdigit() for ch in value)
-    if digits < 7 or _DATE.match(value.strip()):
-        return value
-    return "[phone]"

@@ -4,7 +4,9 @@ The body carries, besides the theme marker, a hidden counts block
 ``<!-- sddkit:counts tickets=12 customers=7 after_close=0 -->`` recording what the issue said
 last time: the next run compares against it to decide between update, comment and nothing.
 The generated part sits between ``sddkit:begin`` and ``sddkit:end`` lines, so text people add
-to the issue outside it survives updates.
+to the issue outside it survives updates. Only sddkit's own lines count as those markers (the
+whole line, exactly as the templates write it); customer text can never contain ``sddkit:``
+(`redact.inert`), so a quote can neither forge nor end the region.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from sddkit.templating import environment
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import SDDKIT_LABEL, IssueDraft, marker, themes_marker
-from sddkit.trackers.redact import quote
+from sddkit.trackers.identity import fingerprint
+from sddkit.trackers.pii import scrub
+from sddkit.trackers.redact import inert, quote
 from sddkit.trackers.settings import TriageSettings
 
 TEMPLATES = {"github": "github.md.j2", "jira": "jira.j2"}
+# The longest body each tracker accepts (GitHub: 65,536 characters; Jira Cloud: 32,767).
+BODY_LIMITS = {"github": 65_536, "jira": 32_767}
 KIND_TITLES = {
     "bug": "Bug",
     "ux": "UX",
@@ -32,8 +38,16 @@ KIND_TITLES = {
 }
 TREND_WORDS = {"growing": "growing ↑", "stable": "stable →", "fading": "fading ↓"}
 _COUNTS_RE = re.compile(r"<!--\s*sddkit:counts((?:\s+\w+=\d+)*)\s*-->")
-_BEGIN_RE = re.compile(r"^.*sddkit:begin.*$\n?", re.MULTILINE)
-_END_RE = re.compile(r"^.*sddkit:end.*$\n?", re.MULTILINE)
+# The region's first and last lines as github.md.j2 and jira.j2 write them, whole lines only.
+_BEGIN_RE = re.compile(
+    r"^(?:<!-- sddkit:begin\b[^\n]*-->|\{color:#97a0af\}sddkit:begin\b[^\n]*\{color\})[ \t]*$\n?",
+    re.MULTILINE,
+)
+_END_RE = re.compile(
+    r"^(?:<!-- sddkit:end -->|(?:\{noformat\})?(?:<!-- sddkit:[^\n>]*-->[ \t]*)*"
+    r"sddkit:end\{noformat\})[ \t]*$\n?",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -72,7 +86,12 @@ def recorded_counts(body: str | None) -> Counts | None:
 
 def title_for(theme: Theme) -> str:
     label = theme.label.strip() or ", ".join(theme.keywords[:3])
-    return f"{KIND_TITLES.get(theme.kind, theme.kind.title())}: {label}"
+    return f"{KIND_TITLES.get(theme.kind, theme.kind.title())}: {clean_words(label)}"
+
+
+def clean_words(text: str) -> str:
+    """A label or keyword from customer text: no personal data, inert (no pings, links)."""
+    return inert(" ".join(scrub(text).split()))
 
 
 def quotes_for(theme: Theme, tickets: Mapping[str, Ticket], limit: int) -> list[Quote]:
@@ -108,39 +127,60 @@ def render_draft(
     now: datetime,
     members: Sequence[Theme] = (),
     marker_id: str | None = None,
+    room: int | None = None,
 ) -> IssueDraft:
     """The issue sddkit wants for `theme`; pure apart from reading the template.
 
     For a family, `theme` is the merged family and `members` its themes: the body lists each
     member's language and count, quotes at least one ticket per member, and names them all in
     a ``themes=`` marker. `marker_id` keeps an existing issue's own marker id.
+
+    The body fits in `room` characters (default: the tracker's limit, `BODY_LIMITS`): the
+    ticket list is shortened first, then quotes are dropped, last first.
     """
     marker_id = marker_id or theme.id
+    room = BODY_LIMITS[tracker] if room is None else room
     family = list(members) if len(members) > 1 else []
-    limit = max(settings.max_quotes, len(family))
     env = environment(settings.templates)
     env.filters["jira_escape"] = jira_escape
+    env.filters["markdown_escape"] = markdown_escape
     template = env.get_template(TEMPLATES[tracker])
     keys = sorted(theme.ticket_keys)
     refs = [{"key": k, "url": ticket_url(k, settings.ticket_urls)} for k in keys]
     weeks: Sequence[tuple[date, int]] = sorted(theme.weekly_counts.items())[-8:]
-    body = template.render(
-        theme=theme,
-        title=title_for(theme),
-        kind_title=KIND_TITLES.get(theme.kind, theme.kind.title()),
-        counts=counts,
-        trend=TREND_WORDS.get(theme.trend, theme.trend),
-        weeks=weeks,
-        quotes=quotes_for(theme, tickets, limit),
-        members=[
-            {"id": m.id, "size": m.size, "languages": m.languages, "label": m.label} for m in family
-        ],
-        refs=refs[: settings.max_ticket_refs],
-        more_refs=max(0, len(refs) - settings.max_ticket_refs),
-        marker=marker(marker_id) + ("\n" + themes_marker(m.id for m in family) if family else ""),
-        counts_block=counts.block(),
-        now=now,
-    )
+    quotes = quotes_for(theme, tickets, max(settings.max_quotes, len(family)))
+
+    def render(shown: int, quoted: int) -> str:
+        return template.render(
+            theme=theme,
+            title=title_for(theme),
+            kind_title=KIND_TITLES.get(theme.kind, theme.kind.title()),
+            keywords=[clean_words(k) for k in theme.keywords[:8]],
+            counts=counts,
+            trend=TREND_WORDS.get(theme.trend, theme.trend),
+            weeks=weeks,
+            quotes=quotes[:quoted],
+            members=[
+                {"id": m.id, "size": m.size, "languages": m.languages, "label": m.label}
+                for m in family
+            ],
+            refs=refs[:shown],
+            more_refs=len(refs) - len(refs[:shown]),
+            marker=marker(marker_id)
+            + ("\n" + themes_marker(m.id for m in family) if family else ""),
+            fingerprint=fingerprint(theme.ticket_keys),
+            counts_block=counts.block(),
+            now=now,
+        )
+
+    shown, quoted = min(len(refs), settings.max_ticket_refs), len(quotes)
+    body = render(shown, quoted)
+    while len(body) > room and (shown or quoted):
+        if shown:  # keep the share of the list that fits, at least one fewer
+            shown = min(shown - 1, int(shown * room / len(body)))
+        else:
+            quoted -= 1
+        body = render(shown, quoted)
     labels = (SDDKIT_LABEL, *settings.labels_for(theme.kind))
     issue_type = settings.jira.issue_type(theme.kind) if settings.jira else None
     return IssueDraft(
@@ -150,6 +190,11 @@ def render_draft(
         labels=tuple(dict.fromkeys(labels)),
         issue_type=issue_type,
     )
+
+
+def markdown_escape(text: str) -> str:
+    """Customer text shown literally in GitHub markdown: no links, images, emphasis, tables."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>~])", r"\\\1", text)
 
 
 def jira_escape(text: str) -> str:
