@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+# Tickets kept in the store with their status but left out of themes, triage and the report:
+# spam, deleted, and those merged into another ticket (Zendesk tags them "closed_by_merge").
+HIDDEN_STATUSES = frozenset({"spam", "deleted", "merged"})
+MERGED_TAG = "closed_by_merge"
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,8 @@ class Ticket:
 
     `body` is the first customer message as plain text (HTML stripped). `satisfaction` is the
     score as exported and `satisfaction_scale` says how to read it: "5" (1-5), "10" (0-10,
-    NPS-like), "good_bad" (1 = good, 0 = bad).
+    NPS-like), "good_bad" (1 = good, 0 = bad). `custom_fields` holds the helpdesk's own fields
+    (plan, product area...) by name, or by id where the export gives no name.
     """
 
     source: str
@@ -43,6 +53,7 @@ class Ticket:
     satisfaction_scale: str | None = None
     language: str | None = None
     messages: tuple[Message, ...] = field(default=())
+    custom_fields: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     # Written out rather than generated: a frozen dataclass's __init__ sets each field through
     # object.__setattr__, which made building a Ticket a tenth of an import's time. A test
@@ -67,6 +78,7 @@ class Ticket:
         satisfaction_scale: str | None = None,
         language: str | None = None,
         messages: tuple[Message, ...] = (),
+        custom_fields: Mapping[str, Any] = _NO_FIELDS,
     ) -> None:
         self.__dict__.update(
             source=source,
@@ -87,12 +99,18 @@ class Ticket:
             satisfaction_scale=satisfaction_scale,
             language=language,
             messages=messages,
+            custom_fields=custom_fields,
         )
 
     @property
     def key(self) -> str:
         """Globally unique id of the ticket in the store: ``source:external_id``."""
         return f"{self.source}:{self.external_id}"
+
+    @property
+    def hidden(self) -> bool:
+        """Spam, deleted or merged: stored, but no complaint."""
+        return self.status in HIDDEN_STATUSES or MERGED_TAG in self.tags
 
     @property
     def text(self) -> str:

@@ -9,8 +9,9 @@ Intercom lists teammates at ``/admins`` ({"admins": [{id, name, email}]}).
 
 Tickets are stored with the ids as exported (the content hash covers the export, so an
 unchanged ticket stays unchanged); at the end of each file, inside the import's transaction,
-`resolve_people` replaces ids it knows by the person's e-mail (or name) and the organisation's
-name. An id nothing resolves is kept.
+`resolve_people` stores the file's people per source (table ``ticket_people``) and replaces
+every id known for the source by the person's e-mail (or name) and the organisation's name.
+An id nothing resolves is kept.
 """
 
 from __future__ import annotations
@@ -95,33 +96,40 @@ def _add_line(people: People, path: Path, kind: str | None, line: int, data: Any
 
 
 def resolve_people(conn: Any, sources: Iterable[str], people: People) -> None:
-    """Replace the known ids in the stored tickets of `sources` (assignee and customer by the
-    person's e-mail or name, organisation by its name). Runs in the caller's transaction."""
+    """Remember `people` for `sources`, then replace every id the store knows for those
+    sources in their stored tickets (assignee and customer by the person's e-mail or name,
+    organisation by its name). Remembered people make the outcome independent of the order
+    of the imports: a newer version of a ticket from a file without sideloads is resolved by
+    the people an earlier (or older) file brought. Runs in the caller's transaction."""
     sources = sorted(set(sources))
-    if not people or not sources:
+    if not sources:
         return
-    conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS people_ids"
-        " (kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, id))"
+    conn.executemany(
+        "INSERT INTO ticket_people (source, kind, id, value) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (source, kind, id) DO UPDATE SET value = excluded.value",
+        [
+            (source, kind, key, value)
+            for source in sources
+            for kind, known in ((PERSON, people.persons), (ORGANIZATION, people.organizations))
+            for key, value in known.items()
+        ],
     )
-    try:
-        conn.execute("DELETE FROM temp.people_ids")
-        conn.executemany(
-            "INSERT INTO temp.people_ids VALUES (?, ?, ?)",
-            [(PERSON, k, v) for k, v in people.persons.items()]
-            + [(ORGANIZATION, k, v) for k, v in people.organizations.items()],
+    marks = ",".join("?" * len(sources))
+    if not conn.execute(
+        f"SELECT 1 FROM ticket_people WHERE source IN ({marks})", sources
+    ).fetchone():
+        return
+    for column, kind in (
+        ("assignee", PERSON),
+        ("customer_id", PERSON),
+        ("organization", ORGANIZATION),
+    ):
+        lookup = (
+            "SELECT value FROM ticket_people AS p WHERE p.source = tickets.source"
+            f" AND p.kind = '{kind}' AND p.id = tickets.{column}"
         )
-        marks = ",".join("?" * len(sources))
-        for column, kind in (
-            ("assignee", PERSON),
-            ("customer_id", PERSON),
-            ("organization", ORGANIZATION),
-        ):
-            lookup = f"SELECT value FROM temp.people_ids WHERE kind = '{kind}' AND id = {column}"
-            conn.execute(
-                f"UPDATE tickets SET {column} = ({lookup})"
-                f" WHERE source IN ({marks}) AND EXISTS ({lookup})",
-                sources,
-            )
-    finally:
-        conn.execute("DROP TABLE temp.people_ids")
+        conn.execute(
+            f"UPDATE tickets SET {column} = ({lookup})"
+            f" WHERE source IN ({marks}) AND EXISTS ({lookup})",
+            sources,
+        )

@@ -1,11 +1,14 @@
 """Reading export files as streams of records, in constant memory.
 
 `open_export` opens a file (optionally gzip-compressed), detects its text encoding (UTF-8, UTF-8
-with BOM, otherwise charset-normalizer on the first block, e.g. cp1251) and reports how many bytes
-were read so far for a progress bar. `records` then yields `Record`s from a CSV file, a JSON-lines
-file or a JSON document whose record array sits at a known path (Zendesk's ``tickets``, Help
-Scout's ``_embedded.conversations``...). JSON arrays are decoded one element at a time, so a 1 GB
-export is never held in memory.
+with BOM, otherwise charset-normalizer on the first block, e.g. cp1251; a file it cannot decide,
+typically a short one where cp1251 and cp1257 decode equally cleanly, is refused rather than
+guessed, and the encoding is then given) and reports how many bytes were read so far for a
+progress bar. `records` then yields `Record`s from a CSV file, a JSON-lines file or JSON
+documents whose record array sits at a known path (Zendesk's ``tickets``, Help Scout's
+``_embedded.conversations``...). Pages may be joined: several JSON documents one after the other
+(compact or pretty-printed), or one page object per line. JSON arrays are decoded one element at
+a time, so a 1 GB export is never held in memory.
 """
 
 from __future__ import annotations
@@ -53,7 +56,13 @@ class Export:
 
 
 @contextmanager
-def open_export(path: Path) -> Iterator[Export]:
+def open_export(path: Path, encoding: str | None = None) -> Iterator[Export]:
+    """Open `path` for reading, in `encoding` or the one detected."""
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(path, f"unknown encoding {encoding!r}", field="encoding") from None
     try:
         raw: IO[bytes] = path.open("rb")
     except OSError as error:
@@ -69,23 +78,49 @@ def open_export(path: Path) -> Iterator[Export]:
             binary.seek(0)
         else:
             raw.seek(0)
-        encoding = detect_encoding(head)
+        if encoding is None:
+            candidates = detect_encoding(head)
+            if len(candidates) != 1:
+                raise InputError(path, _undecided(candidates))
+            encoding = candidates[0]
         text = io.TextIOWrapper(binary, encoding=encoding, newline="")
         yield Export(path, text, encoding, size, raw.tell)
 
 
-def detect_encoding(head: bytes) -> str:
-    """UTF-8 (with or without BOM) when the head decodes as such, else the best guess."""
+def detect_encoding(head: bytes) -> list[str]:
+    """The encodings `head` may be in: one when decided (UTF-8, with or without BOM, when it
+    decodes as such), else charset-normalizer's guesses that decode it equally cleanly into
+    different text (none when it has no guess)."""
     if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        return ["utf-8-sig"]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        return ["utf-16"]
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(head).best()
-        return best.encoding if best is not None else "cp1252"
-    return "utf-8"
+        results = charset_normalizer.from_bytes(head)
+        best = results.best()
+        if best is None:
+            return []
+        text = str(best)
+        rivals = [
+            match.encoding
+            for match in results
+            if match.chaos <= best.chaos + CLEAN_MARGIN and str(match) != text
+        ]
+        return [best.encoding, *rivals]
+    return ["utf-8"]
+
+
+CLEAN_MARGIN = 0.01  # decodings this close in "chaos" are equally clean
+
+
+def _undecided(candidates: list[str]) -> str:
+    could = f" (could be {', '.join(candidates[:4])})" if candidates else ""
+    return (
+        f"cannot tell the text encoding: not UTF-8{could}; name it with --encoding,"
+        " e.g. --encoding cp1251"
+    )
 
 
 def container_of(export: Export) -> str:
@@ -104,8 +139,7 @@ def container_of(export: Export) -> str:
             value = json.loads(first_line)
         except json.JSONDecodeError:
             return "json"
-        wrapped = any(isinstance(value.get(k), (list, dict)) for k in WRAPPERS)
-        return "json" if wrapped else "jsonl"
+        return "json" if _is_page(value) else "jsonl"
     return "csv"
 
 
@@ -119,12 +153,28 @@ def _peek(text: IO[str], size: int) -> str:
 WRAPPERS = ("tickets", "conversations", "_embedded")
 # Zendesk's sideloads (include=users,organizations): yielded too, for `people` to collect.
 SIDELOAD_PATHS: tuple[tuple[str, ...], ...] = (("users",), ("organizations",))
+# Zendesk's include=metric_sets: first reply and solve times, by ticket_id.
+METRIC_PATH = ("metric_sets",)
 RECORD_PATHS: tuple[tuple[str, ...], ...] = (
     ("tickets",),
     ("conversations",),
     ("_embedded", "conversations"),
     *SIDELOAD_PATHS,
+    METRIC_PATH,
 )
+
+
+def _is_page(value: Any) -> bool:
+    """Whether a JSON object is a page of an API response rather than one record: it wraps
+    a record array, or (an id-less object) holds an array of objects, like a comments or audits
+    response."""
+    if not isinstance(value, dict):
+        return False
+    if any(isinstance(value.get(key), (list, dict)) for key in WRAPPERS):
+        return True
+    return "id" not in value and any(
+        isinstance(item, list) and item and isinstance(item[0], dict) for item in value.values()
+    )
 
 
 def records(export: Export, container: str) -> Iterator[tuple[tuple[str, ...], Record]]:
@@ -135,7 +185,10 @@ def records(export: Export, container: str) -> Iterator[tuple[tuple[str, ...], R
             yield (), record
     elif container == "jsonl":
         for record in _jsonl_records(export):
-            yield (), record
+            if _is_page(record.data):
+                yield from _page_records(record)
+            else:
+                yield (), record
     else:
         yield from JsonStream(export.text, export.path).records(RECORD_PATHS)
 
@@ -159,6 +212,18 @@ def _csv_records(export: Export) -> Iterator[Record]:
         return
     except csv.Error as error:
         raise InputError(export.path, f"malformed CSV: {error}", reader.line_num) from error
+
+
+def _page_records(page: Record) -> Iterator[tuple[tuple[str, ...], Record]]:
+    """The records of one page object (a line of a JSON-lines file of pages)."""
+    for path in RECORD_PATHS:
+        value: Any = page.data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            for item in value:
+                data = item if isinstance(item, dict) else {"__error__": "expected a JSON object"}
+                yield path, Record(page.line, data)
 
 
 def _jsonl_records(export: Export) -> Iterator[Record]:
@@ -190,15 +255,15 @@ class JsonStream:
     def records(
         self, wanted: Sequence[tuple[str, ...]]
     ) -> Iterator[tuple[tuple[str, ...], Record]]:
-        first = self._next_char()
-        if first == "[":
-            yield from self._array(())
-        elif first == "{":
-            yield from self._object((), wanted)
-        else:
-            self._fail("expected a JSON array or object")
-        if self._next_char(required=False):
-            self._fail("unexpected data after the JSON document")
+        first = self._next_char(required=False)
+        while first:  # pages may follow one another (joined API responses)
+            if first == "[":
+                yield from self._array(())
+            elif first == "{":
+                yield from self._object((), wanted)
+            else:
+                self._fail("expected a JSON array or object")
+            first = self._next_char(required=False)
 
     def _object(
         self, path: tuple[str, ...], wanted: Sequence[tuple[str, ...]]

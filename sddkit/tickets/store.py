@@ -2,8 +2,15 @@
 
 A ticket is identified by (source, external_id). Each stored row carries a hash of its content,
 so re-importing an overlapping export counts unchanged tickets as unchanged and writes nothing
-for them. Tags live in their own table, read per ticket; the conversation is kept
-as JSON, since it is only ever read whole.
+for them. Tags live in their own table, read per ticket; the conversation and the custom fields
+are kept as JSON, since they are only ever read whole.
+
+Which version of a ticket is kept does not depend on the order of the imports: the one with the
+newest `updated_at` wins (on equal times the richer one, then the larger content hash), and a
+version lacking a body, conversation, first-response or solve time, or custom fields (a CSV
+view, an export without metric sets) takes them from the version it meets instead of blanking
+them. Spam, deleted and merged tickets are stored, flagged `hidden`, and left out of the reads
+that themes, triage and the report use.
 """
 
 from __future__ import annotations
@@ -11,14 +18,14 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sddkit.store import migrate
-from sddkit.tickets.model import Message, Ticket
+from sddkit.tickets.model import HIDDEN_STATUSES, MERGED_TAG, Message, Ticket
 
 COMPONENT = "tickets"
 BATCH = 2000
@@ -60,16 +67,38 @@ MIGRATIONS = [
     # No query looks tickets up by tag (tags are read per ticket, by the primary key), and
     # keeping the index cost every import a B-tree insert per tag.
     "DROP INDEX IF EXISTS ticket_tags_tag;",
+    f"""
+    ALTER TABLE tickets ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tickets ADD COLUMN custom_fields TEXT;
+    UPDATE tickets SET hidden = 1
+     WHERE status IN ({", ".join(f"'{status}'" for status in sorted(HIDDEN_STATUSES))})
+        OR id IN (SELECT ticket_id FROM ticket_tags WHERE tag = '{MERGED_TAG}');
+    CREATE TABLE ticket_people (
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (source, kind, id)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 _FIELDS = (
     "source, external_id, created_at, created_us, subject, body, updated_at, solved_at,"
     " customer_id, organization, channel, status, assignee, first_response_at, satisfaction,"
-    " satisfaction_scale, language, messages, content_hash"
+    " satisfaction_scale, language, messages, content_hash, hidden, custom_fields"
 )
 _NAMES = [name.strip() for name in _FIELDS.split(",")]
 _INSERT = f"INSERT INTO tickets (id, {_FIELDS}) VALUES (?, {', '.join('?' * len(_NAMES))})"
 _UPDATE = f"UPDATE tickets SET {', '.join(f'{name} = ?' for name in _NAMES)} WHERE id = ?"
+_COLUMN = {name: index for index, name in enumerate(_NAMES)}
+_HASH, _UPDATED = _COLUMN["content_hash"], _COLUMN["updated_at"]
+# What an export may simply lack; a version without them keeps the stored ones.
+_FILLABLE = tuple(
+    _COLUMN[name]
+    for name in ("body", "messages", "solved_at", "first_response_at", "custom_fields")
+)
+_EMPTY = (None, "", "[]")
 _INSERT_TAG = "INSERT INTO ticket_tags (ticket_id, position, tag) VALUES (?, ?, ?)"
 _SELECT = (
     f"SELECT id, {_FIELDS}, (SELECT json_group_array(tag) FROM"
@@ -85,17 +114,21 @@ class ImportSummary:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    older: int = 0  # versions skipped because a newer one of the same ticket was kept
     bad: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.new + self.updated + self.unchanged
+        return self.new + self.updated + self.unchanged + self.older
 
     def add(self, other: ImportSummary) -> None:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.older += other.older
         self.bad.extend(other.bad)
+        self.warnings.extend(other.warnings)
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
@@ -103,11 +136,12 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
 
 
 def upsert_tickets(conn: sqlite3.Connection, tickets: Iterable[Ticket]) -> ImportSummary:
-    """Insert new tickets, update changed ones, leave unchanged ones alone.
+    """Insert new tickets, update those a newer version changes, skip older versions.
 
     Streams `tickets` in batches. It does not open a transaction itself: callers wrap it in
     `sddkit.store.transaction` so a failure anywhere leaves the store as it was (an import is
-    all-or-nothing). Within one call the last version of a duplicated key wins.
+    all-or-nothing). Versions of one ticket are compared as the module docstring says, within
+    a call as across calls, so the outcome does not depend on their order.
     """
     ensure_schema(conn)
     summary = ImportSummary()
@@ -117,43 +151,101 @@ def upsert_tickets(conn: sqlite3.Connection, tickets: Iterable[Ticket]) -> Impor
     return summary
 
 
+class _Version(NamedTuple):
+    """One version of a ticket: its row (in `_NAMES` order), tags and update time."""
+
+    row: tuple[Any, ...]
+    tags: tuple[str, ...]
+    updated: datetime | None
+
+
+def _wins(new: _Version, old: _Version) -> bool:
+    """Whether `new` replaces `old`: the newer wins; without times, the later import."""
+    if new.updated is None or old.updated is None:
+        return True
+    if new.updated != old.updated:
+        return new.updated > old.updated
+    return (_richness(new.row), new.row[_HASH]) >= (_richness(old.row), old.row[_HASH])
+
+
+def _richness(row: tuple[Any, ...]) -> int:
+    return sum(row[index] not in _EMPTY for index in _FILLABLE)
+
+
+def _filled(row: tuple[Any, ...], donor: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`row` with the fields it lacks taken from `donor`."""
+    if not any(row[i] in _EMPTY and donor[i] not in _EMPTY for i in _FILLABLE):
+        return row
+    values = list(row)
+    for index in _FILLABLE:
+        if values[index] in _EMPTY:
+            values[index] = donor[index]
+    return tuple(values)
+
+
+def _newest(batch: list[Ticket], summary: ImportSummary) -> dict[tuple[str, str], _Version]:
+    """One version per key: the winner, filled from the versions it beat."""
+    versions: dict[tuple[str, str], _Version] = {}
+    for ticket in batch:
+        key = (ticket.source, ticket.external_id)
+        version = _Version(_row(ticket), ticket.tags, ticket.updated_at)
+        known = versions.get(key)
+        if known is not None:
+            summary.older += 1
+            winner, loser = (version, known) if _wins(version, known) else (known, version)
+            version = winner._replace(row=_filled(winner.row, loser.row))
+        versions[key] = version
+    return versions
+
+
 def _upsert_batch(conn: sqlite3.Connection, batch: list[Ticket], summary: ImportSummary) -> None:
-    rows = {(t.source, t.external_id): (_row(t), t.tags) for t in batch}
-    existing = _existing(conn, list(rows))
+    versions = _newest(batch, summary)
+    existing = _existing(conn, list(versions))
     inserts: list[tuple[Any, ...]] = []
     updates: list[tuple[Any, ...]] = []
+    fills: list[tuple[Any, ...]] = []  # stored versions that keep their tags
     tags: list[tuple[Any, ...]] = []  # (ticket_id, position, tag)
     # New tickets get their ids here, so their tags can be written in bulk. This runs in the
     # caller's write transaction; outside one, a concurrent writer makes the insert fail (the
     # id is taken), never attaches tags to the wrong ticket.
     next_id = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0])
-    for key, (row, ticket_tags) in rows.items():
-        known = existing.get(key)
-        if known is None:
+    for key, version in versions.items():
+        found = existing.get(key)
+        if found is None:
             ticket_id, next_id = next_id, next_id + 1
-            inserts.append((ticket_id, *row))
-        elif known[1] != row[-1]:
-            ticket_id = known[0]
-            updates.append((*row, ticket_id))
+            inserts.append((ticket_id, *version.row))
         else:
-            summary.unchanged += 1
-            continue
-        if ticket_tags:
-            tags.extend((ticket_id, position, tag) for position, tag in enumerate(ticket_tags))
+            ticket_id, known = found
+            if known.row[_HASH] == version.row[_HASH]:
+                summary.unchanged += 1
+                continue
+            if not _wins(version, known):
+                summary.older += 1
+                row = _filled(known.row, version.row)
+                if row is not known.row:
+                    fills.append((*row, ticket_id))
+                continue
+            updates.append((*_filled(version.row, known.row), ticket_id))
+        if version.tags:
+            tags.extend((ticket_id, position, tag) for position, tag in enumerate(version.tags))
     conn.executemany(_INSERT, inserts)
     if updates:
         conn.executemany(_UPDATE, updates)
         conn.executemany(
             "DELETE FROM ticket_tags WHERE ticket_id = ?", [(row[-1],) for row in updates]
         )
+    if fills:
+        conn.executemany(_UPDATE, fills)
     conn.executemany(_INSERT_TAG, tags)
     summary.new += len(inserts)
     summary.updated += len(updates)
-    summary.unchanged += len(batch) - len(rows)  # repeats of a key within the batch
 
 
-def _existing(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[Any, Any]:
-    found: dict[tuple[str, str], tuple[int, str]] = {}
+def _existing(
+    conn: sqlite3.Connection, keys: list[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[int, _Version]]:
+    """The stored versions of `keys` (tags are not needed to compare versions)."""
+    found: dict[tuple[str, str], tuple[int, _Version]] = {}
     by_source: dict[str, list[str]] = {}
     for source, external_id in keys:
         by_source.setdefault(source, []).append(external_id)
@@ -161,20 +253,57 @@ def _existing(conn: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[Any
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             sql = (
-                "SELECT external_id, id, content_hash FROM tickets"
+                f"SELECT id, {_FIELDS} FROM tickets"
                 f" WHERE source = ? AND external_id IN ({','.join('?' * len(chunk))})"
             )
-            for external_id, ticket_id, content_hash in conn.execute(sql, (source, *chunk)):
-                found[(source, external_id)] = (ticket_id, content_hash)
+            for ticket_id, *row in conn.execute(sql, (source, *chunk)):
+                version = _Version(tuple(row), (), _dt(row[_UPDATED]))
+                found[(source, row[1])] = (ticket_id, version)
     return found
 
 
+def fill_metric_times(
+    conn: sqlite3.Connection,
+    source: str,
+    metrics: Mapping[str, tuple[float | None, datetime | None]],
+) -> None:
+    """Fill the first-response and solve times the stored tickets of `source` lack from
+    `metrics` (external id -> (minutes to the first reply, solve time)), as Zendesk's
+    ``metric_sets`` sideload gives them, often after the tickets. Filling only, like a
+    version that lacks them, so the outcome does not depend on the order of the imports."""
+    ids = list(metrics)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        sql = (
+            "SELECT id, external_id, created_at, first_response_at, solved_at FROM tickets"
+            f" WHERE source = ? AND external_id IN ({','.join('?' * len(chunk))})"
+            " AND (first_response_at IS NULL OR solved_at IS NULL)"
+        )
+        changes = []
+        for ticket_id, external_id, created, first, solved in conn.execute(sql, (source, *chunk)):
+            minutes, solved_at = metrics[external_id]
+            if first is None and minutes is not None:
+                first = _iso(datetime.fromisoformat(created) + timedelta(minutes=minutes))
+            changes.append((first, solved or _iso(solved_at), ticket_id))
+        conn.executemany(
+            "UPDATE tickets SET first_response_at = ?, solved_at = ? WHERE id = ?", changes
+        )
+
+
 def iter_tickets(
-    conn: sqlite3.Connection, since: datetime | None = None, until: datetime | None = None
+    conn: sqlite3.Connection,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    include_hidden: bool = False,
 ) -> Iterator[Ticket]:
-    """Tickets created in [since, until), oldest first (ties broken by source and id)."""
+    """Tickets created in [since, until), oldest first (ties broken by source and id).
+
+    Spam, deleted and merged tickets are left out unless `include_hidden`: this is the read
+    themes and the report use, so none of them is counted as a complaint."""
     ensure_schema(conn)
-    clauses, params = [], []
+    clauses: list[str] = [] if include_hidden else ["hidden = 0"]
+    params: list[int] = []
     if since is not None:
         clauses.append("created_us >= ?")
         params.append(_micros(since))
@@ -187,9 +316,12 @@ def iter_tickets(
         yield _ticket(row)
 
 
-def get_tickets(conn: sqlite3.Connection, keys: Sequence[str]) -> list[Ticket]:
+def get_tickets(
+    conn: sqlite3.Connection, keys: Sequence[str], *, visible_only: bool = False
+) -> list[Ticket]:
     """The tickets with these keys ("source:external_id"), in the order given; unknown keys
-    are left out."""
+    are left out, and so are spam, deleted and merged ones when `visible_only` (a theme may
+    hold a ticket marked as spam after it was built: triage and the report leave it out)."""
     ensure_schema(conn)
     wanted: dict[tuple[str, str], Ticket | None] = {}
     for key in keys:
@@ -200,6 +332,8 @@ def get_tickets(conn: sqlite3.Connection, keys: Sequence[str]) -> list[Ticket]:
     for start in range(0, len(pairs), 400):
         chunk = pairs[start : start + 400]
         condition = " OR ".join("(source = ? AND external_id = ?)" for _ in chunk)
+        if visible_only:
+            condition = f"({condition}) AND hidden = 0"
         params = [value for pair in chunk for value in pair]
         for row in conn.execute(f"{_SELECT} WHERE {condition}", params):
             wanted[(row["source"], row["external_id"])] = _ticket(row)
@@ -278,8 +412,12 @@ def _row(ticket: Ticket) -> tuple[Any, ...]:
         ticket.language,
         messages,
     )
-    digest = hashlib.blake2b(_JSON([row, ticket.tags]).encode(), digest_size=16).hexdigest()
-    return (*row, digest)
+    custom = _JSON(dict(ticket.custom_fields)) if ticket.custom_fields else None
+    # Custom fields enter the hash only when there are any, so the hashes stored before they
+    # were kept still match.
+    hashed = [row, ticket.tags, custom] if custom else [row, ticket.tags]
+    digest = hashlib.blake2b(_JSON(hashed).encode(), digest_size=16).hexdigest()
+    return (*row, digest, int(ticket.hidden), custom)
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -310,4 +448,5 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         satisfaction_scale=row["satisfaction_scale"],
         language=row["language"],
         messages=messages,
+        custom_fields=json.loads(row["custom_fields"]) if row["custom_fields"] else {},
     )

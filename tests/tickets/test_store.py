@@ -11,11 +11,10 @@ from hypothesis import strategies as st
 from sddkit.store import migrate, open_store, transaction
 from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.store import (
+    _HASH,
     _JSON,
     MIGRATIONS,
-    ImportSummary,
     _row,
-    _upsert_batch,
     count_tickets,
     ensure_schema,
     get_tickets,
@@ -73,10 +72,23 @@ def test_reimport_is_idempotent_and_changes_are_updates(conn: sqlite3.Connection
     assert count_tickets(conn) == 3
 
 
-def test_duplicate_key_in_one_import_keeps_the_last(conn: sqlite3.Connection) -> None:
+def test_duplicate_key_without_update_times_keeps_the_last(conn: sqlite3.Connection) -> None:
     summary = upsert_tickets(conn, [make("1", subject="old"), make("1", subject="new")])
-    assert (summary.new, summary.unchanged) == (1, 1)
+    assert (summary.new, summary.unchanged, summary.older) == (1, 0, 1)
     assert get_tickets(conn, ["zendesk:1"])[0].subject == "new"
+
+
+def test_versions_with_equal_update_times_meet_in_any_order() -> None:
+    updated = datetime(2026, 5, 2, tzinfo=UTC)
+    versions = [make("1", updated_at=updated, subject=f"version {n}") for n in range(3)]
+    poorer = make("1", updated_at=updated, body="", subject="no body")
+    stores = []
+    for order in ([*versions, poorer], [poorer, *reversed(versions)]):
+        conn = open_store(":memory:")
+        for version in order:
+            upsert_tickets(conn, [version])
+        stores.append(list(iter_tickets(conn)))
+    assert stores[0] == stores[1] and stores[0][0].body == "Экспорт в CSV падает"
 
 
 def test_iter_tickets_filters_half_open_range_in_order(conn: sqlite3.Connection) -> None:
@@ -145,18 +157,27 @@ def test_content_hash_format_is_stable() -> None:
         satisfaction=0.5,
         language="ru",
     )
-    assert _row(ticket)[-1] == "e94319cf98c158f26d5bf173746e508d"
+    assert _row(ticket)[_HASH] == "e94319cf98c158f26d5bf173746e508d"
 
 
-def test_store_from_before_the_tag_index_was_dropped_reimports_unchanged() -> None:
+def test_store_of_the_first_schema_migrates_and_reimports_unchanged() -> None:
     conn = open_store(":memory:")
     migrate(conn, "tickets", MIGRATIONS[:1])
+    old = [make("1"), make("2", tags=()), make("4", status="spam", tags=())]
+    columns = "id, source, external_id, created_at, created_us, subject, body, updated_at," \
+        " solved_at, customer_id, organization, channel, status, assignee, first_response_at," \
+        " satisfaction, satisfaction_scale, language, messages, content_hash"  # fmt: skip
     with transaction(conn):
-        _upsert_batch(conn, [make("1"), make("2", tags=())], ImportSummary())
-    ensure_schema(conn)  # drops the index
+        conn.executemany(
+            f"INSERT INTO tickets ({columns}) VALUES ({', '.join('?' * 20)})",
+            [(n, *_row(t)[: _HASH + 1]) for n, t in enumerate(old, start=1)],
+        )
+        conn.executemany("INSERT INTO ticket_tags VALUES (1, ?, ?)", [(0, "export"), (1, "bug")])
+    ensure_schema(conn)  # drops the index, adds the hidden flag and custom fields
     with transaction(conn):
-        summary = upsert_tickets(conn, [make("1"), make("2", tags=()), make("3")])
-    assert (summary.new, summary.updated, summary.unchanged) == (1, 0, 2)
+        summary = upsert_tickets(conn, [*old, make("3")])
+    assert (summary.new, summary.updated, summary.unchanged) == (1, 0, 3)
+    assert [t.external_id for t in iter_tickets(conn)] == ["1", "2", "3"]  # 4 is spam
     indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
     assert "ticket_tags_tag" not in indexes
     assert [t.tags for t in get_tickets(conn, ["zendesk:1", "zendesk:2"])] == [

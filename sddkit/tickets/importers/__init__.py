@@ -34,6 +34,9 @@ class Format:
     description: str
     detect: Detect  # (container, path of the record array, first record) -> is it mine?
     convert: Convert
+    # Fields every record of this format has: a forced --format is refused on a file whose
+    # first record lacks one (another helpdesk's export).
+    required: tuple[str, ...] = ()
 
 
 def _registry() -> dict[str, Format]:

@@ -3,6 +3,8 @@
 JSON: an array of ticket objects from ``GET /api/v2/tickets`` (pages concatenated), or one per
 line; ``source`` and ``status`` are numeric codes, ``stats`` (``include=stats``) holds the first
 response and resolution times, ``conversations`` (``include=conversations``) the replies.
+Tickets flagged ``spam`` or ``deleted`` get that status; ``custom_fields`` ({"cf_plan": ...})
+are kept. Times without an offset are read in ``--timezone``.
 
 CSV: the UI export (``Ticket ID``, ``Created time``...), times in the account's zone.
 """
@@ -45,6 +47,7 @@ SURVEY = {
 
 
 def convert(record: Mapping[str, Any], options: Options) -> Ticket:
+    tz = options.timezone
     stats = mapping_field(record, "stats")
     requester = mapping_field(record, "requester")
     text = record.get("description_text")
@@ -53,29 +56,42 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
     return Ticket(
         source=options.source or "freshdesk",
         external_id=required_id(record.get("id"), "id"),
-        created_at=parse_time(record.get("created_at"), "created_at"),
+        created_at=parse_time(record.get("created_at"), "created_at", tz),
         subject=text_field(record.get("subject"), "subject"),
         body=html_to_text(text if isinstance(text, str) and text else html),
-        updated_at=optional_time(record.get("updated_at"), "updated_at"),
-        solved_at=optional_time(stats.get("resolved_at") or stats.get("closed_at"), "stats"),
+        updated_at=optional_time(record.get("updated_at"), "updated_at", tz),
+        solved_at=optional_time(stats.get("resolved_at") or stats.get("closed_at"), "stats", tz),
         customer_id=optional_str(requester.get("email") or record.get("requester_id")),
         organization=optional_str(
             mapping_field(record, "company").get("name") or record.get("company_id")
         ),
         channel=SOURCES.get(source, str(source)) if isinstance(source, int) else None,
         tags=split_tags(record.get("tags"), "tags"),
-        status=STATUSES.get(status, str(status)) if isinstance(status, int) else None,
+        status=_status(record, status),
         assignee=optional_str(record.get("responder_id")),
-        first_response_at=optional_time(stats.get("first_responded_at"), "stats"),
-        messages=tuple(m for m in map(_conversation, _conversations(record)) if m),
+        first_response_at=optional_time(stats.get("first_responded_at"), "stats", tz),
+        messages=tuple(m for m in (_conversation(c, tz) for c in _conversations(record)) if m),
+        custom_fields={
+            str(k): v
+            for k, v in mapping_field(record, "custom_fields").items()
+            if v not in (None, "", [])
+        },
     )
+
+
+def _status(record: Mapping[str, Any], status: Any) -> str | None:
+    if record.get("spam") is True:
+        return "spam"
+    if record.get("deleted") is True:
+        return "deleted"
+    return STATUSES.get(status, str(status)) if isinstance(status, int) else None
 
 
 def _conversations(record: Mapping[str, Any]) -> list[Any]:
     return list_field(record.get("conversations"), "conversations")
 
 
-def _conversation(item: Any) -> Message | None:
+def _conversation(item: Any, tz: Any) -> Message | None:
     if not isinstance(item, Mapping):
         raise FieldError("conversations", "expected a list of objects")
     if item.get("private"):
@@ -84,7 +100,7 @@ def _conversation(item: Any) -> Message | None:
     return Message(
         author_role="customer" if item.get("incoming") else "agent",
         body=text_field(body, "conversations.body_text"),
-        created_at=optional_time(item.get("created_at"), "conversations.created_at"),
+        created_at=optional_time(item.get("created_at"), "conversations.created_at", tz),
         author=optional_str(item.get("from_email") or item.get("user_id")),
     )
 
@@ -129,5 +145,17 @@ def _detect_csv(container: str, path: tuple[str, ...], record: Mapping[str, Any]
     return container == "csv" and {"Ticket ID", "Created time"} <= set(record)
 
 
-JSON = Format("freshdesk", "Freshdesk tickets JSON (API v2)", _detect_json, convert)
-CSV = Format("freshdesk-csv", "Freshdesk tickets CSV export", _detect_csv, convert_csv)
+JSON = Format(
+    "freshdesk",
+    "Freshdesk tickets JSON (API v2)",
+    _detect_json,
+    convert,
+    required=("id", "created_at", "source", "status"),
+)
+CSV = Format(
+    "freshdesk-csv",
+    "Freshdesk tickets CSV export",
+    _detect_csv,
+    convert_csv,
+    required=("Ticket ID", "Created time"),
+)

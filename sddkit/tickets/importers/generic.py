@@ -12,6 +12,10 @@ external_id = "Case number"
 created_at = "Opened"
 subject = "Title"
 body = "Description"
+
+[custom_fields]                 # optional: custom field name = column; empty cells left out
+plan = "Plan"
+product_area = "Product area"
 ```
 """
 
@@ -40,7 +44,10 @@ from sddkit.tickets.text import (
 TIME_FIELDS = ("created_at", "updated_at", "solved_at", "first_response_at")
 TEXT_FIELDS = ("customer_id", "organization", "channel", "status", "assignee", "language")
 FIELDS = ("external_id", "subject", "body", "tags", "satisfaction", *TIME_FIELDS, *TEXT_FIELDS)
-SETTINGS = {"source", "timezone", "time_format", "tag_separator", "satisfaction_scale", "columns"}
+SETTINGS = {
+    "source", "timezone", "time_format", "tag_separator", "satisfaction_scale", "columns",
+    "custom_fields",
+}  # fmt: skip
 
 
 def load_mapping(path: Path) -> dict[str, Any]:
@@ -66,6 +73,12 @@ def load_mapping(path: Path) -> dict[str, Any]:
             )
         if not isinstance(column, str):
             raise ConfigError(path, "expected a column name", None, f"columns.{name}")
+    custom = data.get("custom_fields", {})
+    if not isinstance(custom, dict):
+        raise ConfigError(path, "expected a table of name = column", None, "custom_fields")
+    for name, column in custom.items():
+        if not isinstance(column, str):
+            raise ConfigError(path, "expected a column name", None, f"custom_fields.{name}")
     for required in ("external_id", "created_at"):
         if required not in columns:
             raise ConfigError(path, "required", None, f"columns.{required}")
@@ -112,8 +125,14 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
         tags=split_tags(get("tags"), columns.get("tags", "tags"), mapping.get("tag_separator")),
         satisfaction=satisfaction,
         satisfaction_scale=mapping.get("satisfaction_scale") if satisfaction is not None else None,
+        custom_fields=_custom_fields(record, mapping.get("custom_fields", {})),
         **texts,  # type: ignore[arg-type]
     )
+
+
+def _custom_fields(record: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, Any]:
+    fields = {name: _lookup(record, column) for name, column in columns.items()}
+    return {name: value for name, value in fields.items() if value not in (None, "", [])}
 
 
 def _lookup(record: Mapping[str, Any], column: str) -> Any:

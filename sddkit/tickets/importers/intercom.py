@@ -3,7 +3,7 @@
 The ``conversations`` array of ``GET /conversations`` with each conversation as returned by
 ``GET /conversations/{id}`` (``source``, ``conversation_parts``, ``conversation_rating``,
 ``statistics``), or one conversation per line. Times are Unix seconds. ``source`` is the
-customer's first message; ``source.type`` gives the channel.
+customer's first message; ``source.type`` gives the channel. ``custom_attributes`` are kept.
 """
 
 from __future__ import annotations
@@ -76,6 +76,11 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
         satisfaction=score,
         satisfaction_scale="5" if score is not None else None,
         messages=(first, *parts),
+        custom_fields={
+            str(k): v
+            for k, v in mapping_field(record, "custom_attributes").items()
+            if v not in (None, "", [])
+        },
     )
 
 
@@ -128,4 +133,6 @@ def _detect(container: str, path: tuple[str, ...], record: Mapping[str, Any]) ->
     )
 
 
-JSON = Format("intercom", "Intercom conversations JSON", _detect, convert)
+JSON = Format(
+    "intercom", "Intercom conversations JSON", _detect, convert, required=("id", "source")
+)

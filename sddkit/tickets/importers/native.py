@@ -12,6 +12,7 @@ from sddkit.tickets.importers import Format, Options
 from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.text import (
     FieldError,
+    mapping_field,
     number,
     optional_str,
     optional_time,
@@ -43,6 +44,7 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
         satisfaction_scale=optional_str(record.get("satisfaction_scale")),
         language=optional_str(record.get("language")),
         messages=tuple(_message(m, tz) for m in _list(record.get("messages"), "messages")),
+        custom_fields=dict(mapping_field(record, "custom_fields")),
     )
 
 
@@ -94,12 +96,19 @@ def to_record(ticket: Ticket) -> dict[str, Any]:
              "author": m.author}
             for m in ticket.messages
         ],
+        "custom_fields": dict(ticket.custom_fields),
     }  # fmt: skip
-    return {key: value for key, value in record.items() if value not in (None, [], "")}
+    return {key: value for key, value in record.items() if value not in (None, [], "", {})}
 
 
 def _detect(container: str, path: tuple[str, ...], record: Mapping[str, Any]) -> bool:
     return isinstance(record.get("source"), str) and {"external_id", "created_at"} <= set(record)
 
 
-JSONL = Format("sddkit", "sddkit JSON-lines (one Ticket per line)", _detect, convert)
+JSONL = Format(
+    "sddkit",
+    "sddkit JSON-lines (one Ticket per line)",
+    _detect,
+    convert,
+    required=("source", "external_id", "created_at"),
+)
