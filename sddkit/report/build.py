@@ -45,7 +45,7 @@ def build_report(
     theme_keys = sorted({key for theme in themes for key in theme.ticket_keys})
     known = {t.key: t for t in period_tickets}
     missing = [key for key in theme_keys if key not in known]
-    theme_tickets = get_tickets(conn, missing) if missing else []
+    theme_tickets = get_tickets(conn, missing, visible_only=True) if missing else []
     return assemble_report(
         period_tickets=period_tickets,
         other_tickets=theme_tickets,

@@ -37,7 +37,7 @@ def plan_run(
     """Plan against the tracker (the ledger), or against the store's cache when offline."""
     themes = load_themes(conn)
     keys = sorted({key for theme in themes for key in theme.ticket_keys})
-    tickets = {ticket.key: ticket for ticket in get_tickets(conn, keys)}
+    tickets = {ticket.key: ticket for ticket in get_tickets(conn, keys, visible_only=True)}
     if tracker is None:
         filed = load_filed(conn, cache_name)
         actions = plan_triage(themes, filed, tickets, settings, tracker=kind, now=now)
