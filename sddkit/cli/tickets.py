@@ -59,6 +59,11 @@ def _zone(ctx: click.Context, param: click.Parameter, value: str) -> ZoneInfo:
     callback=_zone,
     help="Zone of times without an offset (CSV exports use the helpdesk account's zone).",
 )
+@click.option(
+    "--encoding",
+    help="Text encoding of the files, e.g. cp1251 (default: detected; a short file that is not"
+    " UTF-8 is refused until it is given).",
+)
 @click.option("--source", help="Source name stored with the tickets (default: the format's).")
 @click.option("--skip-bad", is_flag=True, help="List bad records and store the good ones.")
 @click.option(
@@ -84,6 +89,7 @@ def import_command(
     format_name: str | None,
     mapping: Path | None,
     timezone: ZoneInfo,
+    encoding: str | None,
     source: str | None,
     skip_bad: bool,
     languages: str,
@@ -94,7 +100,9 @@ def import_command(
     sddkit JSON-lines, or any CSV / JSON-lines with --mapping; .gz is read as is).
 
     Re-importing an overlapping export is safe: unchanged tickets are left alone, changed
-    ones updated. All files are imported in one transaction: on an error nothing is stored.
+    ones updated, and a version older than the stored one (by its update time) is skipped, in
+    whatever order the files come. All files are imported in one transaction: on an error
+    nothing is stored. A file without tickets is an error.
     """
     people = People()
     for people_file in people_files:
@@ -108,6 +116,7 @@ def import_command(
         languages=tuple(code.strip() for code in languages.split(",") if code.strip()),
         detect_languages=not no_detect_language,
         people=people if people_files else None,
+        encoding=encoding,
     )
     conn = app.store()
     total = sum(path.stat().st_size for path in files if path.is_file())
@@ -125,9 +134,13 @@ def import_command(
             click.echo(f"bad: {line}", err=True)
         if len(summary.bad) > MAX_BAD_SHOWN:
             click.echo(f"bad: ... and {len(summary.bad) - MAX_BAD_SHOWN} more", err=True)
+        for line in summary.warnings:
+            click.echo(f"warning: {line}", err=True)
+        older = f", {summary.older} older skipped" if summary.older else ""
         click.echo(
             f"{result.path} ({result.format}, {result.encoding}): {summary.new} new, "
-            f"{summary.updated} updated, {summary.unchanged} unchanged, {len(summary.bad)} bad"
+            f"{summary.updated} updated, {summary.unchanged} unchanged{older}, "
+            f"{len(summary.bad)} bad"
         )
 
 

@@ -116,7 +116,8 @@ CLEAN_MARGIN = 0.01  # decodings this close in "chaos" are equally clean
 
 
 def _undecided(candidates: list[str]) -> str:
-    could = f" (could be {', '.join(candidates[:4])})" if candidates else ""
+    more = ", ..." if len(candidates) > 6 else ""
+    could = f" (could be {', '.join(candidates[:6])}{more})" if candidates else ""
     return (
         f"cannot tell the text encoding: not UTF-8{could}; name it with --encoding,"
         " e.g. --encoding cp1251"

@@ -114,3 +114,42 @@ def test_bad_people_file_exits_non_zero(in_tmp: Path) -> None:
     result = run("import", str(FIXTURES / "freshdesk/tickets.json"), "--people", "people.csv")
     assert result.exit_code == 1
     assert "people.csv:2: id: missing" in result.output
+
+
+def _zendesk_file(path: Path, updated: str, status: str, description: str = "fails") -> str:
+    ticket = {"id": 1, "created_at": "2026-09-01T08:00:00Z", "updated_at": updated,
+              "subject": "Export", "description": description, "via": {"channel": "email"},
+              "requester_id": 1, "status": status}  # fmt: skip
+    path.write_text(json.dumps({"tickets": [ticket]}))
+    return str(path)
+
+
+def test_older_export_is_reported_as_skipped_and_cut_fields_warned(in_tmp: Path) -> None:
+    new = _zendesk_file(in_tmp / "new.json", "2026-09-03T10:00:00Z", "solved", "x" * 100_001)
+    first = run("import", new)
+    assert first.exit_code == 0, first.output
+    assert f"warning: {new}:1: ticket 1: body cut to 100,000 of 100,001 characters" in (
+        first.stderr
+    )
+    old = _zendesk_file(in_tmp / "old.json", "2026-09-02T10:00:00Z", "open")
+    second = run("import", old)
+    assert second.stdout.strip().endswith("0 new, 0 updated, 0 unchanged, 1 older skipped, 0 bad")
+
+
+def test_file_without_tickets_exits_non_zero(in_tmp: Path) -> None:
+    empty = in_tmp / "view.csv"
+    empty.write_text("Ticket ID,Subject,Created time\n")
+    result = run("import", str(empty))
+    assert result.exit_code == 1
+    assert f"Error: {empty}: no tickets in this file" in result.stderr
+
+
+def test_encoding_option(in_tmp: Path) -> None:
+    path = in_tmp / "short.csv"
+    path.write_bytes("Ticket ID,Subject,Created time\n1,Не приходит письмо,2026-07-01 10:00\n"
+                     .encode("cp1251"))  # fmt: skip
+    refused = run("import", str(path))
+    [error] = [line for line in refused.stderr.splitlines() if line.startswith("Error:")]
+    assert refused.exit_code == 1 and "--encoding" in error
+    given = run("import", "--encoding", "cp1251", str(path))
+    assert given.exit_code == 0 and "(freshdesk-csv, cp1251): 1 new" in given.stdout
