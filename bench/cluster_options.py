@@ -19,6 +19,9 @@ def add_cluster_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--merge-reach", type=float, default=ClusterSettings.merge_reach)
     parser.add_argument("--min-word-share", type=float, default=ClusterSettings.min_word_share,
                         help="coherence floor (0: no check)")  # fmt: skip
+    parser.add_argument("--graph-neighbours", type=int, default=ClusterSettings.graph_neighbours,
+                        help="neighbourhood size (0: cluster raw cosines)")  # fmt: skip
+    parser.add_argument("--graph-overlap", type=float, default=ClusterSettings.graph_overlap)
     parser.add_argument("--no-merge", action="store_true", help="skip the fragment merge pass")
 
 
@@ -30,6 +33,8 @@ def cluster_settings(args: argparse.Namespace) -> ClusterSettings:
         merge_reach=args.merge_reach,
         merge_neighbours=0 if args.no_merge else ClusterSettings.merge_neighbours,
         min_word_share=args.min_word_share,
+        graph_neighbours=args.graph_neighbours,
+        graph_overlap=args.graph_overlap,
     )
 
 

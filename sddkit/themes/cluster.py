@@ -1,7 +1,9 @@
 """Clustering with an unknown number of themes and room for noise.
 
-Average-linkage agglomerative clustering cut at a distance finds the themes in (a sample of)
-the vectors; the cut is read off the data (`adaptive_cut`: a multiple of the typical distance
+Average-linkage agglomerative clustering finds the themes in (a sample of) the vectors, compared
+by the neighbours they share (`neighbours.neighbourhood_vectors`, which also links one subject
+across languages) and cut where little is shared; the raw cut, for joining the rest, is read
+off the data (`adaptive_cut`: a multiple of the typical distance
 to the nearest 1/150 of the data), so it follows whatever space the backend makes; clusters
 smaller than the minimum size are noise. Every other vector
 joins the nearest theme centroid when it is similar enough, else stays noise. When the data
@@ -25,10 +27,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from sddkit.themes.coherence import incoherent_clusters
 from sddkit.themes.embed import Vectors, batches, normalize_rows
+from sddkit.themes.neighbours import neighbourhood_vectors
 
 Labels = NDArray[np.int64]
 
@@ -53,6 +57,9 @@ class ClusterSettings:
     merge_members: int = 40  # members per cluster sampled for the neighbour counts
     min_word_share: float = 0.3  # coherence: see `coherence` (0: no check)
     coherence_sample: int = 200  # members per cluster sampled for the coherence check
+    graph_neighbours: int = 10  # neighbourhood size for `neighbourhood_vectors` (0: raw cosines)
+    graph_overlap: float = 0.155  # clusters stop merging where their texts' neighbourhoods
+    # overlap less than this on average (cosine of neighbourhood vectors; CLINC150 val)
 
 
 # The cut, as a multiple of the median distance from a vector to its k-th nearest neighbour.
@@ -120,28 +127,44 @@ def centroids_of(vectors: Vectors, labels: Labels, count: int) -> Vectors:
     return normalize_rows(sums)
 
 
-def _agglomerate(vectors: Vectors, threshold: float) -> Labels:
+def _agglomerate(
+    vectors: Vectors,
+    threshold: float,
+    settings: ClusterSettings,
+    languages: Sequence[str | None] | None,
+) -> Labels:
     if len(vectors) < 2:
         return np.zeros(len(vectors), dtype=np.int64)
-    tree = linkage(_condensed_distances(vectors), method="average")
+    rows: Vectors | sparse.csr_matrix = vectors
+    if settings.graph_neighbours > 0 and settings.threshold is None:
+        # Neighbours beyond the raw cut are no link: a set of one-offs shares no neighbourhood.
+        within = similarity_within(threshold)
+        rows = neighbourhood_vectors(vectors, settings.graph_neighbours, within, languages)
+        overlap = min(settings.graph_overlap / settings.granularity, 1.0)
+        threshold = float(np.sqrt(2.0 - 2.0 * overlap))
+    tree = linkage(_condensed_distances(rows), method="average")
     return np.asarray(fcluster(tree, t=threshold, criterion="distance"), dtype=np.int64) - 1
 
 
-def _condensed_distances(vectors: Vectors) -> NDArray[np.float64]:
+def _condensed_distances(vectors: Vectors | sparse.csr_matrix) -> NDArray[np.float64]:
     """Euclidean distances of all pairs in scipy's condensed order, from matrix products
     (|a|² + |b|² - 2a·b) a block of rows at a time: with 512+ dimensions scipy's own pdist,
-    one pair at a time, took 13 s of a 10k-ticket run's 28."""
-    rows = vectors.astype(np.float64)
-    squares = np.einsum("ij,ij->i", rows, rows)
-    n = len(rows)
+    one pair at a time, took 13 s of a 10k-ticket run's 28. Sparse rows (neighbourhood
+    vectors) stay sparse: their products are cheap, their dense form would not be."""
+    if sparse.issparse(vectors):
+        rows = sparse.csr_matrix(vectors, dtype=np.float64)
+        squares = np.asarray(rows.multiply(rows).sum(axis=1)).ravel()
+    else:
+        rows = np.asarray(vectors, dtype=np.float64)
+        squares = np.einsum("ij,ij->i", rows, rows)
+    n = rows.shape[0]
     out = np.empty(n * (n - 1) // 2, dtype=np.float64)
     start = 0
     for part in batches(n, 512):
-        block = (
-            squares[part, None]
-            + squares[None, part.start :]
-            - 2.0 * (rows[part] @ rows[part.start :].T)
-        )
+        products = rows[part] @ rows[part.start :].T
+        if sparse.issparse(products):
+            products = products.toarray()
+        block = squares[part, None] + squares[None, part.start :] - 2.0 * products
         np.sqrt(np.maximum(block, 0.0), out=block)
         for offset in range(part.stop - part.start):
             row = block[offset, offset + 1 :]
@@ -176,7 +199,12 @@ def cluster_vectors(
             sample = np.sort(rng.choice(pending, settings.sample_size, replace=False))
         if cut is None:
             cut = adaptive_cut(vectors[sample], settings)
-        local = _agglomerate(vectors[sample], cut)
+        local = _agglomerate(
+            vectors[sample],
+            cut,
+            settings,
+            None if languages is None else [languages[int(i)] for i in sample],
+        )
         ids, counts = np.unique(local, return_counts=True)
         # In a sample a few members stand for many tickets; the full size is checked below.
         keep = ids[counts >= (min(min_size, 3) if sampled else min_size)]
