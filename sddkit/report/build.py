@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from sddkit.errors import SddkitError
+from sddkit.report.fix_next import fix_next
 from sddkit.report.fixes import group_fixes
 from sddkit.report.metrics import support_health
 from sddkit.report.model import Report, ReportOptions
@@ -101,14 +102,20 @@ def assemble_report(
     traces = trace_issues(
         filed, themes, tickets_by_key, until=until, options=options, people=directory
     )
+    fixes = group_fixes(traces, tickets_by_key, since=since, until=until, options=options)
     return Report(
         since=since,
         until=until,
         generated_at=now,
         options=options,
         traces=tuple(traces),
-        fixes=tuple(group_fixes(traces, tickets_by_key, since=since, until=until, options=options)),
-        health=support_health(in_period, theme_of, since=since, until=until, options=options),
+        fixes=tuple(fixes),
+        fix_next=tuple(
+            fix_next(themes, filed, traces, in_period, since=since, until=until, options=options)
+        ),
+        health=support_health(
+            in_period, theme_of, since=since, until=until, now=now, options=options
+        ),
         participation=tuple(
             participation(
                 shifts,

@@ -4,10 +4,11 @@ one change bought them. Figures are defined in docs/report.md ("Fixes")."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sddkit.report.metrics import per_week
+from sddkit.report.metrics import per_week, week_start
 from sddkit.report.model import FixSummary, ReportOptions, Trace
 from sddkit.report.trace import distinct_customers, window_counts
 from sddkit.tickets.model import Ticket
@@ -57,7 +58,10 @@ def _summary(
     behind = [t for t in tickets if t.created_at < fix.fixed_at]
     first = tickets[0].created_at if tickets else None
     in_period = [t for t in tickets if since <= t.created_at < until]
-    window = window_counts(tickets, fix.fixed_at, until, options.weeks)
+    weeks = per_week(in_period, since, until)
+    # The fix's own week is split: the part before the fix and the part after it.
+    after = Counter(week_start(t.created_at) for t in in_period if t.created_at >= fix.fixed_at)
+    window = window_counts(tickets, fix.fixed_at, until, options)
     return FixSummary(
         kind=fix.kind,
         ref=fix.ref,
@@ -76,5 +80,10 @@ def _summary(
         before_per_week=window.before_per_week,
         after_per_week=window.after_per_week,
         change=window.change,
-        per_week=tuple(per_week(in_period, since, until)),
+        verdict=window.verdict,
+        since_fix=window.since_fix,
+        after_window=window.after_window,
+        returned=window.returned,
+        per_week=tuple(weeks),
+        per_week_after=tuple(after.get(monday, 0) for monday, _ in weeks),
     )

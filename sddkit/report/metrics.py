@@ -13,26 +13,43 @@ from itertools import pairwise
 from sddkit.report.model import Distribution, Health, ReportOptions, Satisfaction
 from sddkit.report.trace import distinct_customers
 from sddkit.tickets.model import Ticket
+from sddkit.tickets.stats import percentile as nearest_rank
 
-# First-response histogram buckets: (label, upper bound in hours, exclusive).
-FRT_BUCKETS: tuple[tuple[str, float], ...] = (
-    ("< 1 h", 1),
-    ("1-4 h", 4),
-    ("4-8 h", 8),
-    ("8-24 h", 24),
-    ("24-48 h", 48),
-    ("2-7 d", 168),
-    ("> 7 d", math.inf),
-)
+# Edges of the first-response histogram in hours; the target is added as one more edge, so
+# no bar straddles it. A bar holds the times in (lower, upper]: exactly 24 h is "8–24 h",
+# on target, like the over-target share (over = more than the target).
+FRT_EDGES: tuple[float, ...] = (1, 4, 8, 24, 48, 168)
+NO_REPLY = "no reply"  # the histogram's last bar: unanswered tickets already past the target
+
+
+def frt_buckets(target: float) -> tuple[tuple[str, float], ...]:
+    """(label, upper bound in hours, inclusive) of each bar of the histogram, for `target`."""
+    edges = sorted({*FRT_EDGES, target})
+    buckets = [(f"≤ {_span(edges[0])}", edges[0])]
+    buckets += [(_range(low, high), high) for low, high in pairwise(edges)]
+    buckets.append((f"> {_span(edges[-1])}", math.inf))
+    return tuple(buckets)
+
+
+def _range(low: float, high: float) -> str:
+    """ "1–4 h", "48 h–7 d": the unit once when both ends share it."""
+    a, b = _span(low), _span(high)
+    if a[-1] == b[-1]:
+        return f"{a[:-2]}–{b}"
+    return f"{a}–{b}"
+
+
+def _span(hours: float) -> str:
+    """An edge as text: "4 h", "7 d" (whole days past two days)."""
+    if hours > 48 and hours % 24 == 0:
+        return f"{hours / 24:g} d"
+    return f"{hours:g} h"
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
-    """Nearest-rank percentile: the smallest value with at least `share` of values <= it."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(math.ceil(share * len(ordered)), 1)
-    return ordered[rank - 1]
+    """Nearest-rank percentile (the one definition sddkit uses, `tickets stats` included):
+    the smallest value with at least `share` of values <= it; None without values."""
+    return nearest_rank(values, share) if values else None
 
 
 def distribution(values: Sequence[float]) -> Distribution:
@@ -126,9 +143,27 @@ def ranked(values: Iterable[str | None]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def frt_histogram(hours: Iterable[float]) -> tuple[tuple[str, int], ...]:
-    counts = Counter(next(label for label, upper in FRT_BUCKETS if h < upper) for h in hours)
-    return tuple((label, counts.get(label, 0)) for label, _ in FRT_BUCKETS)
+def frt_histogram(
+    hours: Iterable[float], target: float, no_reply: int = 0
+) -> tuple[tuple[str, int], ...]:
+    """Responded tickets per bar of `frt_buckets(target)`, then the unanswered tickets
+    already past the target as a last bar (they are late too)."""
+    buckets = frt_buckets(target)
+    counts = Counter(next(label for label, upper in buckets if h <= upper) for h in hours)
+    return (*((label, counts.get(label, 0)) for label, _ in buckets), (NO_REPLY, no_reply))
+
+
+def satisfied_share(tickets: Iterable[Ticket]) -> tuple[float | None, int]:
+    """(share satisfied, rated) over the tickets rated on a known scale: 7-10 of 10 (not a
+    detractor), 4-5 of 5, good of good/bad. One figure for tickets rated on mixed scales."""
+    satisfied = rated = 0
+    for ticket in tickets:
+        scale, score = _scale(ticket.satisfaction_scale), ticket.satisfaction
+        if score is None or scale == "unknown":
+            continue
+        rated += 1
+        satisfied += score >= {"10": 7, "5": 4, "good_bad": 1}[scale]
+    return (satisfied / rated if rated else None), rated
 
 
 def support_health(
@@ -137,22 +172,32 @@ def support_health(
     *,
     since: datetime,
     until: datetime,
+    now: datetime,
     options: ReportOptions,
 ) -> Health:
-    """Health of the tickets created in [since, until); `theme_of` maps ticket key -> theme."""
+    """Health of the tickets created in [since, until); `theme_of` maps ticket key -> theme.
+
+    A ticket with no first response counts against the target once it is older than the
+    target at `now` (when the report is made): a ticket nobody answered is the latest of all."""
+    target = options.frt_target_hours
     frt = [h for t in tickets if (h := t.first_response_hours) is not None]
+    waiting = [t for t in tickets if t.first_response_hours is None]
+    no_reply = sum(1 for t in waiting if (now - t.created_at).total_seconds() / 3600 > target)
     resolution = [
         (t.solved_at - t.created_at).total_seconds() / 3600 for t in tickets if t.solved_at
     ]
     scores, unrated = satisfaction(tickets)
     pairs, repeated = repeat_contacts(tickets, theme_of, timedelta(days=options.repeat_window_days))
-    over = sum(1 for h in frt if h > options.frt_target_hours)
+    over = sum(1 for h in frt if h > target) + no_reply
+    judged = len(frt) + no_reply
     return Health(
         tickets=len(tickets),
         customers=distinct_customers(tickets),
         first_response=distribution(frt),
-        over_target=over / len(frt) if frt else None,
-        unanswered=len(tickets) - len(frt),
+        over_target=over / judged if judged else None,
+        over_target_count=over,
+        unanswered=len(waiting),
+        unanswered_late=no_reply,
         resolution=distribution(resolution),
         satisfaction=scores,
         unrated=unrated,
@@ -162,5 +207,5 @@ def support_health(
         per_week=tuple(per_week(tickets, since, until)),
         per_channel=ranked(t.channel for t in tickets),
         per_language=ranked(t.language for t in tickets),
-        frt_histogram=frt_histogram(frt),
+        frt_histogram=frt_histogram(frt, target, no_reply),
     )

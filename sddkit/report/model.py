@@ -18,6 +18,12 @@ class ReportOptions:
     frt_target_hours: float = 24.0  # first-response target
     repeat_window_days: float = 7.0  # repeat contact: same customer, same theme, within this
     surfaced_first_k: int = 3  # a person surfaced a theme if they handled one of its first k
+    # A before/after change is shown only once the after window is this long and the two
+    # windows hold this many tickets; until then the fix is "too early to tell".
+    min_after_days: float = 7.0
+    min_window_tickets: int = 5
+    # Complaints came back after a fix once this many arrive after it (triage's regression_min).
+    regression_min: int = 3
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,11 @@ class Trace:
     after_weeks: float | None  # length of the after window in weeks (< weeks near period end)
     before_per_week: float | None
     after_per_week: float | None
-    change: float | None  # after_per_week / before_per_week - 1 (None if no before tickets)
+    change: float | None  # after/before per week - 1; None if no before tickets or a verdict
+    verdict: str | None  # why there is no change yet: TOO_EARLY / TOO_FEW (see trace.py)
+    since_fix: int | None  # theme tickets from the fix to the end of the period
+    after_window: int | None  # of those, created after the `weeks` window
+    returned: bool  # complaints came back: since_fix >= options.regression_min
     handlers: tuple[Handler, ...]  # who answered the tickets behind the issue
     ticket_keys: tuple[str, ...]  # tickets behind the issue
     after_keys: tuple[str, ...]  # theme tickets from the fix to the end of the period
@@ -89,8 +99,13 @@ class FixSummary:
     after_weeks: float
     before_per_week: float
     after_per_week: float | None  # None when the fix lands at the very end of the period
-    change: float | None  # after_per_week / before_per_week - 1 (None if no before tickets)
+    change: float | None  # after/before per week - 1; None if no before tickets or a verdict
+    verdict: str | None  # why there is no change yet: TOO_EARLY / TOO_FEW (see trace.py)
+    since_fix: int  # its themes' tickets from the fix to the end of the period
+    after_window: int  # of those, created after the `weeks` window
+    returned: bool  # complaints came back: since_fix >= options.regression_min
     per_week: tuple[tuple[date, int], ...]  # its themes' tickets per week of the period
+    per_week_after: tuple[int, ...]  # of each week's, created at or after the fix
 
 
 @dataclass(frozen=True)
@@ -121,8 +136,10 @@ class Health:
     tickets: int
     customers: int
     first_response: Distribution  # hours, over tickets that got a response
-    over_target: float | None  # share of responded tickets with FRT > target
+    over_target: float | None  # late / judged: FRT > target, or no reply and older than it
+    over_target_count: int  # the late tickets (answered late + unanswered past the target)
     unanswered: int  # tickets with no first response recorded
+    unanswered_late: int  # of those, older than the target when the report was made
     resolution: Distribution  # hours, over solved tickets
     satisfaction: tuple[Satisfaction, ...]
     unrated: int  # tickets without a satisfaction score
@@ -132,7 +149,7 @@ class Health:
     per_week: tuple[tuple[date, int], ...]  # Monday (UTC) -> tickets, every week of the period
     per_channel: tuple[tuple[str, int], ...]  # most first
     per_language: tuple[tuple[str, int], ...]  # most first
-    frt_histogram: tuple[tuple[str, int], ...]  # bucket label -> responded tickets
+    frt_histogram: tuple[tuple[str, int], ...]  # bar label -> tickets; last: no reply, late
 
 
 @dataclass(frozen=True)
@@ -168,6 +185,31 @@ class TodoItem:
 
 
 @dataclass(frozen=True)
+class FixNextItem:
+    """One row of "Fix next": a theme family still drawing complaints (see fix_next.py)."""
+
+    family_id: str  # the family's founding theme
+    label: str
+    status: str  # fix_next.NO_ISSUE, OPEN or RETURNED
+    theme_ids: tuple[str, ...]  # the members, founder first
+    languages: tuple[str, ...]  # of the complaints counted, most first
+    tickets: int  # complaints counted: in the period, from `since` on
+    customers: int  # distinct customers among them
+    trend: str  # the themes' trend: growing if any member grows, else stable, else fading
+    since: datetime  # complaints counted from: period start, the issue's filing, or its fix
+    per_week: float | None  # tickets / weeks from `since` to the end of the period
+    satisfied: float | None  # share satisfied among the rated ones (metrics.satisfied_share)
+    rated: int
+    repeat_rate: float | None  # (customer, family) pairs with two tickets within the window
+    issue_key: str | None
+    issue_url: str | None
+    days_open: float | None  # open issues: filed -> end of the period, in days
+    fixed_at: datetime | None  # RETURNED: the fix the complaints came back after
+    command: str | None  # no issue yet: the command that files one
+    score: float  # (tickets + customers) x trend weight
+
+
+@dataclass(frozen=True)
 class Report:
     since: datetime
     until: datetime  # exclusive
@@ -179,6 +221,7 @@ class Report:
     todo: tuple[TodoItem, ...]
     notes: tuple[str, ...] = field(default=())  # data caveats shown at the top of the report
     fixes: tuple[FixSummary, ...] = field(default=())  # fixed traces grouped by fix, by date
+    fix_next: tuple[FixNextItem, ...] = field(default=())  # current pain, most first
 
     def with_note(self, note: str) -> Report:
         return replace(self, notes=(*self.notes, note))

@@ -68,7 +68,8 @@ def participation(
             tickets_answered=entry.answered,
             themes_fed=tuple(sorted(entry.fed)),
             themes_surfaced=tuple(sorted(entry.surfaced)),
-            issues_fed=tuple(sorted(k for theme in entry.fed for k in issues_by_theme[theme])),
+            # An issue covering several themes they fed is one issue, listed once.
+            issues_fed=tuple(sorted({k for theme in entry.fed for k in issues_by_theme[theme]})),
         )
         for name, entry in sorted(tally.items(), key=_role_then_name)
     ]

@@ -10,7 +10,8 @@ import dataclasses
 import json
 import os
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ import jinja2
 
 from sddkit.errors import SddkitError
 from sddkit.report.charts.svg import before_after_chart, fix_chart, histogram_chart, weekly_chart
-from sddkit.report.metrics import FRT_BUCKETS
+from sddkit.report.metrics import frt_buckets
 from sddkit.report.model import FixSummary, Report
 from sddkit.templating import environment
 
 FORMATS = ("html", "md", "json")
+NARROW = 360  # viewBox width of the phone variant of the weekly chart (CSS picks one)
 JSON_FORMAT_VERSION = 1
 
 
@@ -96,14 +98,20 @@ def render_html(report: Report, template_dir: Path | None = None) -> str:
 
 
 def charts(report: Report) -> dict[str, Any]:
-    """The inline SVG charts: "weekly", "before_after" and "frt" (one each), and "fixes"
-    (one small chart per fix, in the order of `report.fixes`)."""
+    """The inline SVG charts: "weekly" and "weekly_narrow" (the same chart for phones),
+    "before_after" and "frt" (one each), and "fixes" (one small chart per fix, in the
+    order of `report.fixes`)."""
     target = report.options.frt_target_hours
-    lower_bounds = [0.0] + [upper for _, upper in FRT_BUCKETS[:-1]]
+    lower_bounds = [0.0] + [upper for _, upper in frt_buckets(target)]  # + the no-reply bar
+    period = (report.since, report.until)
+    marks = [(f.fixed_at, fix_tag(f), _fix_tooltip(f)) for f in report.fixes]
     return {
-        "weekly": weekly_chart(
+        "weekly": weekly_chart(report.health.per_week, marks, period=period),
+        "weekly_narrow": weekly_chart(
             report.health.per_week,
-            [(f.fixed_at, fix_tag(f), _fix_tooltip(f)) for f in report.fixes],
+            [(f.fixed_at, f.ref, _fix_tooltip(f)) for f in report.fixes],
+            period=period,
+            width=NARROW,
         ),
         "before_after": before_after_chart(
             [
@@ -116,7 +124,14 @@ def charts(report: Report) -> dict[str, Any]:
             report.health.frt_histogram, [low >= target for low in lower_bounds]
         ),
         "fixes": [
-            fix_chart(f.per_week, f.fixed_at, f.ref, f"Complaints per week behind {f.ref}")
+            fix_chart(
+                f.per_week,
+                f.fixed_at,
+                f.ref,
+                f"Complaints per week behind {f.ref}",
+                after=f.per_week_after,
+                period=period,
+            )
             for f in report.fixes
         ],
     }
@@ -146,13 +161,14 @@ def _render(
         day=_day,
         moment=_moment,
         pct=_pct,
+        plural=_plural,
         num=_num,
         hours=_hours,
         signed=_signed,
         short_issue=_short_issue,
     )
     try:
-        return env.get_template(name).render(r=report, charts=charts)
+        return env.get_template(name).render(r=report, charts=charts, one_week=timedelta(days=7))
     except jinja2.TemplateError as error:
         where, line = _template_position(error, name)
         raise SddkitError(f"{where}:{line or '?'}: template error: {error}") from error
@@ -183,7 +199,22 @@ def _moment(value: datetime | None) -> str:
 
 
 def _pct(value: float | None, digits: int = 0) -> str:
-    return "-" if value is None else f"{value * 100:.{digits}f}%"
+    """A share as a percentage, rounded half up; a share under one unit shows as "<1%" and
+    one short of all by less than a unit as ">99%": 13 of 2,600 (0.5%) is "<1%", not "0%"."""
+    if value is None:
+        return "-"
+    step = Decimal(1).scaleb(-digits)
+    shown = Decimal(repr(value * 100)).quantize(step, rounding=ROUND_HALF_UP)
+    if 0 < value * 100 < step:
+        return f"<{step}%"
+    if 100 - step < value * 100 < 100:
+        return f">{100 - step}%"
+    return f"{shown}%"
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    """ "1 fix", "2 fixes": the count and the word that agrees with it."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def _num(value: float | None, digits: int = 1) -> str:

@@ -6,6 +6,9 @@ weeks = 4                # before/after window around a fix
 frt_target_hours = 24    # first-response target
 repeat_window_days = 7   # repeat contact window
 surfaced_first_k = 3     # "surfaced a theme" = answered one of its first k tickets
+min_after_days = 7       # a fix's change is shown once its after window is this long ...
+min_window_tickets = 5   # ... and its before + after windows hold this many tickets
+regression_min = 3       # tickets after a fix that mean its complaints came back
 ```
 
 CLI options win over the file; the file wins over the built-in defaults.
@@ -24,7 +27,16 @@ from sddkit.errors import ConfigError
 from sddkit.report.model import ReportOptions
 
 _NAMES = tuple(f.name for f in fields(ReportOptions))
-_MINIMUM = {"weeks": 1, "frt_target_hours": 0, "repeat_window_days": 0, "surfaced_first_k": 1}
+_MINIMUM = {
+    "weeks": 1,
+    "frt_target_hours": 0,
+    "repeat_window_days": 0,
+    "surfaced_first_k": 1,
+    "min_after_days": 0,
+    "min_window_tickets": 1,
+    "regression_min": 1,
+}
+_INTEGRAL = ("weeks", "surfaced_first_k", "min_window_tickets", "regression_min")
 
 
 def load_options(
@@ -47,12 +59,11 @@ def load_options(
     }
     values.update({key: value for key, value in given.items() if value is not None})
     default = ReportOptions()
-    return ReportOptions(
-        weeks=int(values.get("weeks", default.weeks)),
-        frt_target_hours=float(values.get("frt_target_hours", default.frt_target_hours)),
-        repeat_window_days=float(values.get("repeat_window_days", default.repeat_window_days)),
-        surfaced_first_k=int(values.get("surfaced_first_k", default.surfaced_first_k)),
-    )
+    chosen: dict[str, Any] = {
+        name: (int if name in _INTEGRAL else float)(values.get(name, getattr(default, name)))
+        for name in _NAMES
+    }
+    return ReportOptions(**chosen)
 
 
 def _read(path: Path) -> dict[str, int | float]:
@@ -77,14 +88,14 @@ def _read(path: Path) -> dict[str, int | float]:
 
 
 def _checked(path: Path, line: int | None, key: str, value: Any) -> int | float:
-    integral = key in ("weeks", "surfaced_first_k")
+    integral = key in _INTEGRAL
     wrong_kind = integral and not isinstance(value, int)
     if isinstance(value, bool) or not isinstance(value, int | float) or wrong_kind:
         expected = "a whole number" if integral else "a number"
         raise ConfigError(path, f"must be {expected}, not {value!r}", line, f"report.{key}")
     low = _MINIMUM[key]
-    if value < low or (value == low and not integral):
-        bound = f">= {low}" if integral else f"> {low}"
+    if value < low or (value == low and not integral and key != "min_after_days"):
+        bound = f">= {low}" if integral or key == "min_after_days" else f"> {low}"
         raise ConfigError(path, f"must be {bound}, not {value!r}", line, f"report.{key}")
     return value if integral else float(value)
 

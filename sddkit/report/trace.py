@@ -72,7 +72,7 @@ def trace_issue(
     behind = [t for t in ordered if fix is None or t.created_at < fix.fixed_at]
     after = [t for t in ordered if fix is not None and fix.fixed_at <= t.created_at < until]
     first = ordered[0].created_at if ordered else None
-    window = window_counts(ordered, fix.fixed_at, until, options.weeks) if fix else None
+    window = window_counts(ordered, fix.fixed_at, until, options) if fix else None
     return Trace(
         issue_key=issue.key,
         issue_title=issue.title,
@@ -93,10 +93,18 @@ def trace_issue(
         before_per_week=window.before_per_week if window else None,
         after_per_week=window.after_per_week if window else None,
         change=window.change if window else None,
+        verdict=window.verdict if window else None,
+        since_fix=window.since_fix if window else None,
+        after_window=window.after_window if window else None,
+        returned=window.returned if window else False,
         handlers=handlers_of(behind, people),
         ticket_keys=tuple(t.key for t in behind),
         after_keys=tuple(t.key for t in after),
     )
+
+
+TOO_EARLY = "too early to tell"  # the after window is shorter than options.min_after_days
+TOO_FEW = "too few tickets"  # the two windows hold fewer than options.min_window_tickets
 
 
 class _Window(NamedTuple):
@@ -106,24 +114,50 @@ class _Window(NamedTuple):
     before_per_week: float
     after_per_week: float | None
     change: float | None
+    verdict: str | None
+    since_fix: int
+    after_window: int
+    returned: bool
 
 
 def window_counts(
-    tickets: Sequence[Ticket], fixed_at: datetime, until: datetime, weeks: int
+    tickets: Sequence[Ticket], fixed_at: datetime, until: datetime, options: ReportOptions
 ) -> _Window:
     """Tickets in the `weeks` before the fix and after it; the after window stops at the end
-    of the period, so both counts are also given per week to compare like with like."""
-    span = timedelta(weeks=weeks)
+    of the period, so both counts are also given per week to compare like with like.
+
+    The change is left out (with a verdict saying why) while the after window is shorter
+    than `min_after_days` or the two windows hold fewer than `min_window_tickets`: one
+    ticket the day after a fix says nothing yet. Tickets after the window still count
+    towards `returned` (complaints came back, as triage's regression comment judges it)."""
+    span = timedelta(weeks=options.weeks)
     after_end = min(fixed_at + span, until)
     before = sum(1 for t in tickets if fixed_at - span <= t.created_at < fixed_at)
     after = sum(1 for t in tickets if fixed_at <= t.created_at < after_end)
+    since_fix = sum(1 for t in tickets if fixed_at <= t.created_at < until)
     after_weeks = max((after_end - fixed_at).total_seconds(), 0.0) / (7 * _DAY)
-    before_rate = before / weeks
+    before_rate = before / options.weeks
     after_rate = after / after_weeks if after_weeks > 0 else None
+    verdict = None
+    if after_weeks * 7 < options.min_after_days:
+        verdict = TOO_EARLY
+    elif before + after < options.min_window_tickets:
+        verdict = TOO_FEW
     change = None
-    if after_rate is not None and before_rate > 0:
+    if verdict is None and after_rate is not None and before_rate > 0:
         change = after_rate / before_rate - 1
-    return _Window(before, after, after_weeks, before_rate, after_rate, change)
+    return _Window(
+        before,
+        after,
+        after_weeks,
+        before_rate,
+        after_rate,
+        change,
+        verdict,
+        since_fix,
+        since_fix - after,
+        since_fix >= max(options.regression_min, 1),
+    )
 
 
 def _fix_info(issue: FiledIssue) -> FixInfo:

@@ -1,10 +1,12 @@
 """Ticket statistics for `sddkit tickets stats`: volume by ISO week, channel and language, and
-first-response times (median and 90th percentile)."""
+first-response times (median and 90th percentile, nearest rank)."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from statistics import median
@@ -58,10 +60,10 @@ def ticket_stats(
     )
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Linear-interpolated percentile (the same as numpy's default) of a non-empty list."""
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest-rank percentile of a non-empty list: the smallest value with at least
+    `fraction` of the values at or below it, so it is always one of the values (an actual
+    ticket's time). `sddkit report` uses this same definition (docs/report.md)."""
     ordered = sorted(values)
-    position = (len(ordered) - 1) * fraction
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    rank = max(math.ceil(fraction * len(ordered)), 1)
+    return ordered[rank - 1]

@@ -157,8 +157,8 @@ def test_report_offline_writes_three_files(workspace: Path) -> None:
     # 20 weekdays in the period, one engineer each, shared by Nina and Ana.
     assert people["Nina Kovač"]["shifts"] + people["Ana Petrović"]["shifts"] == 20
     assert people["Nina Kovač"]["tickets_answered"] == 2
-    # Weekly, before/after, FRT, and one small chart for the one fix.
-    assert (workspace / "report" / "report.html").read_text(encoding="utf-8").count("<svg") == 4
+    # Patterns, weekly (wide and phone), before/after, FRT, one small chart for the one fix.
+    assert (workspace / "report" / "report.html").read_text(encoding="utf-8").count("<svg") == 6
     (fix,) = data["fixes"]
     assert (fix["issue_keys"], fix["tickets"], fix["before"], fix["after"]) == (["a/b#5"], 3, 3, 1)
     assert "a/b#5" in (workspace / "report" / "report.md").read_text(encoding="utf-8")

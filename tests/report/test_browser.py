@@ -32,8 +32,10 @@ FLAGS = [
     "--remote-debugging-pipe",
 ]
 
-# Per chart: how many bars have a non-zero drawn size (JS run in the page after load).
-CHART_PROBE = """JSON.stringify([...document.querySelectorAll('svg.chart')].map(svg => ({
+# Per chart shown (a chart's phone or desktop variant is hidden by CSS): how many bars have a
+# non-zero drawn size (JS run in the page after load).
+CHART_PROBE = """JSON.stringify([...document.querySelectorAll('svg.chart')]
+  .filter(svg => svg.getClientRects().length > 0).map(svg => ({
   label: svg.getAttribute('aria-label'),
   width: svg.getBoundingClientRect().width,
   bars: [...svg.querySelectorAll('rect.bar')].filter(r => {
@@ -113,13 +115,36 @@ def chromium() -> str:
 
 # How far the page is wider than the window (0: no sideways scrolling).
 OVERFLOW_PROBE = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+# Where the "Fix next" block sits, its first row's subject, and, per chart shown, how far its
+# box and its fix markers reach past the box that holds it (the page must not scroll them
+# sideways: nothing may be cut off or need a swipe).
+LAYOUT_PROBE = """JSON.stringify((() => {
+  const block = document.getElementById('fix-next');
+  const box = block.getBoundingClientRect();
+  const first = block.querySelector('tbody tr td:nth-child(2) b');
+  const row = block.querySelector('tbody tr');
+  const charts = [...document.querySelectorAll('svg.chart')]
+    .filter(svg => svg.getClientRects().length > 0).map(svg => {
+      const own = svg.getBoundingClientRect();
+      const holder = svg.parentElement.getBoundingClientRect();
+      const marks = [...svg.querySelectorAll('line.fix')].map(l => l.getBoundingClientRect());
+      return {label: svg.getAttribute('aria-label'), width: own.width,
+        scrolls: svg.parentElement.scrollWidth > svg.parentElement.clientWidth + 1,
+        past: Math.max(own.right - holder.right, 0),
+        marks: marks.length,
+        marks_in_view: marks.filter(m => m.left >= 0 && m.right <= window.innerWidth).length};
+    });
+  return {top: box.top, first_row_bottom: row ? row.getBoundingClientRect().bottom : null,
+    viewport: window.innerHeight, first: first ? first.textContent : null, charts};
+})())"""
 
 
 def inspect_page(
-    chromium: str, page: Path, workdir: Path, width: int = 1200
+    chromium: str, page: Path, workdir: Path, width: int = 1200, layout: list[Any] | None = None
 ) -> tuple[list[Any], list[Any], bytes, int]:
-    """Load `page` in a window `width` px wide; return (console errors, per-chart bar counts,
-    PNG screenshot, px the page overflows the window sideways)."""
+    """Load `page` in a window `width` px wide (900 px high); return (console errors,
+    per-chart bar counts, PNG screenshot, px the page overflows the window sideways). With
+    `layout`, the LAYOUT_PROBE result is appended to it."""
     browser = DevTools(chromium, workdir / "profile")
     try:
         target = browser.send("Target.createTarget", url="about:blank")["targetId"]
@@ -139,6 +164,11 @@ def inspect_page(
         browser.wait_for("Page.loadEventFired")
         probe = browser.send("Runtime.evaluate", sid, expression=CHART_PROBE, returnByValue=True)
         overflow = browser.send("Runtime.evaluate", sid, expression=OVERFLOW_PROBE)
+        if layout is not None:
+            found = browser.send(
+                "Runtime.evaluate", sid, expression=LAYOUT_PROBE, returnByValue=True
+            )
+            layout.append(json.loads(found["result"]["value"]))
         shot = browser.send("Page.captureScreenshot", sid, format="png", captureBeyondViewport=True)
     finally:
         browser.close()
@@ -194,15 +224,32 @@ def test_the_probe_sees_console_errors_and_empty_charts(chromium: str, tmp_path:
     assert overflow > 0  # the 400 px chart is wider than the 300 px window
 
 
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.browser
-def test_narrow_window_has_no_sideways_overflow(sample: Any, chromium: str, tmp_path: Path) -> None:
-    """On a phone-sized window the page fits its width (wide charts and tables scroll inside
-    their own box) and every chart still draws its bars."""
+def test_fix_next_above_the_fold_and_charts_fit(
+    sample: Any, chromium: str, tmp_path: Path, width: int
+) -> None:
+    """At 1280 px (a laptop) the "Fix next" block and its first row are on the first screen
+    and name the top family; at 390 px (a phone) the page fits its width, the weekly chart
+    does not scroll sideways and every fix marker is on screen. Screenshots of both are kept
+    (SDDKIT_SCREENSHOT_DIR)."""
     html = write_report(sample.report(), tmp_path / "out", formats=("html",))[0]
-    errors, charts, png, overflow = inspect_page(chromium, html, tmp_path, width=420)
-    (tmp_path / "narrow.png").write_bytes(png)
+    layout: list[Any] = []
+    errors, charts, png, overflow = inspect_page(chromium, html, tmp_path, width, layout)
+    (tmp_path / f"report-{width}.png").write_bytes(png)
     if target_dir := os.environ.get("SDDKIT_SCREENSHOT_DIR"):
-        shutil.copy(tmp_path / "narrow.png", Path(target_dir) / "report-narrow.png")
+        shutil.copy(tmp_path / f"report-{width}.png", Path(target_dir) / f"report-{width}.png")
     assert errors == []
     assert overflow == 0
     assert all(chart["bars"] > 0 for chart in charts), charts
+    [found] = layout
+    top = sample.report().fix_next[0].label
+    assert found["first"] == top == "Dark mode"
+    if width == 1280:
+        assert found["top"] >= 0 and found["first_row_bottom"] <= found["viewport"], found
+    weekly = next(c for c in found["charts"] if c["label"] == "Tickets per week")
+    assert not weekly["scrolls"] and weekly["past"] == 0, weekly
+    # Two fixes (#10, abc1234), both marked and on screen.
+    assert weekly["marks"] == weekly["marks_in_view"] == 2, weekly
+    for chart in found["charts"]:
+        assert chart["past"] == 0, chart

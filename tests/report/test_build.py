@@ -76,14 +76,17 @@ def test_trace_of_fix_with_no_tickets_after_near_period_end(data: dict[str, Any]
     # 03-01 12:00 -> filed 03-10 00:00 = 8.5 days; -> fixed 03-28 00:00 = 26.5 days.
     assert (invoice["days_to_file"], invoice["days_to_fix"]) == (8.5, 26.5)
     # Before [03-14, 03-28): I3 only -> 1 -> 0.5/week. The after window is cut by the period
-    # end: [03-28, 04-01) = 4 days = 0.5714 weeks, 0 tickets -> 0/week, change -100 %.
+    # end: [03-28, 04-01) = 4 days = 0.5714 weeks, 0 tickets -> 0/week. 4 days is under the
+    # 7-day minimum: no change (it would say -100 %), "too early to tell".
     assert (invoice["before"], invoice["after"]) == (1, 0)
     assert invoice["after_weeks"] == round(4 / 7, 4)
     assert (invoice["before_per_week"], invoice["after_per_week"], invoice["change"]) == (
         0.5,
         0.0,
-        -1.0,
+        None,
     )
+    assert invoice["verdict"] == "too early to tell"
+    assert (invoice["since_fix"], invoice["after_window"], invoice["returned"]) == (0, 0, False)
     assert invoice["after_keys"] == []
     # The helpdesk agent outside the config keeps their email as the name.
     assert invoice["handlers"][1] == {"name": "agent.smith@helpdesk.example", "tickets": 1}
@@ -110,6 +113,13 @@ def test_fixes_group_traces_by_fix(data: dict[str, Any]) -> None:
         1.0,
     )
     assert pr["change"] == -0.3333
+    # 2 weeks after (>= 7 days) and 3 + 2 = 5 tickets (>= 5): the change stands. Since the
+    # fix: L5, L6 (L7 is after the period) = 2, none after the 2-week window (it ends with
+    # the period); 2 < 3: the complaints did not come back.
+    assert pr["verdict"] is None
+    assert (pr["since_fix"], pr["after_window"], pr["returned"]) == (2, 0, False)
+    # The fix landed on Monday 03-18 00:00: weeks before it have nothing after the fix.
+    assert pr["per_week_after"] == [0, 0, 1, 1]
     # Login complaints per week of the period (L1 is before it, L7 after it): 03-04 L2 L3,
     # 03-11 L4, 03-18 L5, 03-25 L6.
     assert [(w["week"], w["tickets"]) for w in pr["per_week"]] == [
@@ -123,7 +133,8 @@ def test_fixes_group_traces_by_fix(data: dict[str, Any]) -> None:
     assert (commit["kind"], commit["url"], commit["title"]) == ("commit", None, None)
     assert (commit["tickets"], commit["customers"], commit["days_to_fix"]) == (3, 3, 26.5)
     assert (commit["before"], commit["after"], commit["after_weeks"]) == (1, 0, 0.5714)
-    assert (commit["after_per_week"], commit["change"]) == (0.0, -1.0)
+    assert (commit["after_per_week"], commit["change"]) == (0.0, None)
+    assert commit["verdict"] == "too early to tell"
     assert [w["tickets"] for w in commit["per_week"]] == [1, 0, 1, 0]
 
 
@@ -142,9 +153,12 @@ def test_support_health(data: dict[str, Any]) -> None:
     # (no id) = 10.
     assert (h["tickets"], h["customers"]) == (13, 10)
     # First responses (h): 0.25 0.5 1 2 4 8 12 26 30 50 170 (L6 and U1 have none) -> 11;
-    # median = 6th = 8; p90 = rank ceil(9.9) = 10th = 50; over 24 h: 26 30 50 170 = 4/11.
+    # median = 6th = 8; p90 = rank ceil(9.9) = 10th = 50; over 24 h: 26 30 50 170 = 4.
+    # Unanswered L6 (03-25 10:00, 7 days old at NOW 04-01 09:00) and U1 (03-29 09:00, 3 days
+    # old) are both past 24 h: late too. Over target (4 + 2) / (11 + 2) = 6/13.
     assert h["first_response"] == {"count": 11, "median": 8.0, "p90": 50.0}
-    assert (h["over_target"], h["unanswered"]) == (round(4 / 11, 4), 2)
+    assert (h["over_target"], h["over_target_count"]) == (round(6 / 13, 4), 6)
+    assert (h["unanswered"], h["unanswered_late"]) == (2, 2)
     # Resolution (h): L2 24, L3 4, L4 48, E1 24, E2 48, I2 24, I3 6 -> sorted 4 6 24 24 24 48 48;
     # median 24, p90 = rank ceil(6.3) = 7th = 48.
     assert h["resolution"] == {"count": 7, "median": 24.0, "p90": 48.0}
@@ -187,8 +201,18 @@ def test_support_health(data: dict[str, Any]) -> None:
         ("sr", 1),
         ("unknown", 1),  # I2
     ]
-    # Buckets: <1h 0.25 0.5 | 1-4h 1 2 | 4-8h 4 | 8-24h 8 12 | 24-48h 26 30 | 2-7d 50 | >7d 170.
-    assert [b["tickets"] for b in h["frt_histogram"]] == [2, 2, 1, 2, 2, 1, 1]
+    # Bars hold (lower, upper]: <=1h 0.25 0.5 1 | 1-4h 2 4 | 4-8h 8 | 8-24h 12 | 24-48h 26 30 |
+    # 48h-7d 50 | >7d 170 | no reply: L6 U1.
+    assert [(b["bucket"], b["tickets"]) for b in h["frt_histogram"]] == [
+        ("≤ 1 h", 3),
+        ("1–4 h", 2),
+        ("4–8 h", 1),
+        ("8–24 h", 1),
+        ("24–48 h", 2),
+        ("48 h–7 d", 1),
+        ("> 7 d", 1),
+        ("no reply", 2),
+    ]
 
 
 def test_participation(data: dict[str, Any]) -> None:

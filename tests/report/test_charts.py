@@ -42,12 +42,34 @@ def test_fix_tag_near_the_right_edge_is_anchored_at_its_end() -> None:
     assert placed[0][4] is True
 
 
-def test_fix_chart_colours_weeks_from_the_fix_on_as_after() -> None:
+def test_fix_chart_splits_the_week_the_fix_landed_in() -> None:
     weeks = [(date(2024, 3, 4), 4), (date(2024, 3, 11), 3), (date(2024, 3, 18), 1)]
-    svg = fix_chart(weeks, day(13), "#10", "label")  # fixed Wednesday of the 2nd week
-    classes = re.findall(r'<rect class="bar (\w+)"', svg)
-    assert classes == ["before", "before", "after"]
+    # Fixed Wednesday noon of the 2nd week: 1 of that week's 3 complaints came after it.
+    svg = fix_chart(weeks, day(13), "#10", "label", after=[0, 1, 1])
+    bars = re.findall(
+        r'<rect class="bar (\w+)" x="([\d.]+)" y="([\d.]+)" width="[\d.]+" '
+        r'height="([\d.]+)"',
+        svg,
+    )
+    assert [css for css, *_ in bars] == ["before", "before", "after", "after"]
+    # The split week stacks its after part on top of its before part, in the same column.
+    (_, x1, y1, h1), (_, x2, y2, h2) = bars[1:3]
+    assert x1 == x2 and float(y2) + float(h2) == float(y1)
+    assert float(h1) == 2 * float(h2)
     assert "#10 · 13 Mar" in svg and '<line class="fix"' in svg
+    # The line is where the fix landed: 9.5 days into 3 weeks, not at a week's edge.
+    x = float(re.findall(r'<line class="fix" x1="([\d.]+)"', svg)[0])
+    assert x == round(40 + (352 - 40) * 9.5 / 21, 1)
+
+
+def test_partial_weeks_are_drawn_as_partial() -> None:
+    period = (datetime(2024, 3, 6, tzinfo=UTC), datetime(2024, 3, 20, tzinfo=UTC))
+    weeks = [(date(2024, 3, 4), 2), (date(2024, 3, 11), 5), (date(2024, 3, 18), 1)]
+    svg = weekly_chart(weeks, period=period)
+    assert re.findall(r'<rect class="(bar[\w ]*)"', svg) == ["bar partial", "bar", "bar partial"]
+    assert "Week of 2024-03-04 (partial: 5 days): 2 tickets" in svg
+    assert "Week of 2024-03-18 (partial: 2 days): 1 ticket" in svg
+    assert "Week starting (Monday, UTC)" in svg and ">Tickets</text>" in svg
 
 
 def test_fix_chart_without_complaints_says_so() -> None:

@@ -71,7 +71,13 @@ def test_report_figures_add_up(
     h = report.health
     assert sum(n for _, n in h.per_week) == h.tickets
     assert sum(n for _, n in h.per_channel) == h.tickets
-    assert sum(n for _, n in h.frt_histogram) == h.first_response.count
+    *answered, (_, no_reply) = h.frt_histogram
+    assert sum(n for _, n in answered) == h.first_response.count
+    assert no_reply == h.unanswered_late <= h.unanswered
+    late = sum(
+        n for (_, n), low in zip(answered, (0, 1, 4, 8, 24, 48, 168), strict=True) if low >= 24
+    )
+    assert h.over_target_count == late + no_reply
     assert h.first_response.count + h.unanswered == h.tickets
     assert sum(s.count for s in h.satisfaction) + h.unrated == h.tickets
     assert 0 <= h.repeat_contacts <= h.repeat_pairs
@@ -85,3 +91,12 @@ def test_report_figures_add_up(
             assert trace.before is not None and trace.after is not None
             assert trace.after <= len(trace.after_keys)
             assert trace.after_weeks is not None and trace.after_weeks <= weeks
+            assert trace.since_fix == len(trace.after_keys)
+            assert trace.after_window == trace.since_fix - trace.after
+            # A change is only stated on a long enough window with enough tickets.
+            if trace.change is not None:
+                assert trace.after_weeks * 7 >= 7 and trace.before + trace.after >= 5
+            if trace.verdict is not None:
+                assert trace.change is None
+    for fix in report.fixes:
+        assert all(0 <= a <= n for (_, n), a in zip(fix.per_week, fix.per_week_after, strict=True))

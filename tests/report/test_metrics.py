@@ -8,11 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sddkit.report.metrics import (
+    frt_buckets,
     frt_histogram,
     per_week,
     percentile,
     repeat_contacts,
     satisfaction,
+    satisfied_share,
     support_health,
 )
 from sddkit.report.model import ReportOptions
@@ -87,14 +89,66 @@ def test_per_week_includes_empty_weeks_and_partial_edges() -> None:
 
 
 def test_histogram_bucket_edges() -> None:
-    counts = dict(frt_histogram([0.99, 1, 23.99, 24, 168, 500]))
-    assert counts["< 1 h"] == 1 and counts["1-4 h"] == 1 and counts["8-24 h"] == 1
-    assert counts["24-48 h"] == 1 and counts["> 7 d"] == 2
+    # Bars hold (lower, upper]: exactly 1 h and exactly the 24 h target are in the lower bar,
+    # as the over-target share counts only times over the target.
+    counts = dict(frt_histogram([0.99, 1, 1.01, 23.99, 24, 24.01, 168, 500], 24, no_reply=3))
+    assert counts["≤ 1 h"] == 2 and counts["1–4 h"] == 1 and counts["8–24 h"] == 2
+    assert counts["24–48 h"] == 1 and counts["48 h–7 d"] == 1 and counts["> 7 d"] == 1
+    assert counts["no reply"] == 3
+
+
+def test_histogram_takes_the_target_as_an_edge() -> None:
+    assert [label for label, _ in frt_buckets(10)] == [
+        "≤ 1 h",
+        "1–4 h",
+        "4–8 h",
+        "8–10 h",
+        "10–24 h",
+        "24–48 h",
+        "48 h–7 d",
+        "> 7 d",
+    ]
+    counts = dict(frt_histogram([10, 10.5], 10))
+    assert (counts["8–10 h"], counts["10–24 h"]) == (1, 1)
+
+
+def test_unanswered_tickets_count_against_the_target_once_older_than_it() -> None:
+    tickets = [
+        _t("answered-late", 0, first_response_at=T0 + timedelta(hours=30)),
+        _t("answered-on-time", 0, first_response_at=T0 + timedelta(hours=24)),
+        _t("waiting-long", 0),  # 48 h old at `now`: late
+        _t("waiting-short", 40),  # 8 h old at `now`: not judged yet
+    ]
+    health = support_health(
+        tickets,
+        {},
+        since=T0,
+        until=T0 + timedelta(days=7),
+        now=T0 + timedelta(hours=48),
+        options=ReportOptions(),
+    )
+    # Late: answered-late and waiting-long; judged: those two and answered-on-time.
+    assert (health.over_target_count, health.over_target) == (2, 2 / 3)
+    assert (health.unanswered, health.unanswered_late) == (2, 1)
+    assert health.frt_histogram[-1] == ("no reply", 1)
+
+
+def test_satisfied_share_over_mixed_scales() -> None:
+    tickets = [
+        _t("a", satisfaction=7, satisfaction_scale="10"),  # satisfied (not a detractor)
+        _t("b", satisfaction=6, satisfaction_scale="10"),
+        _t("c", satisfaction=4, satisfaction_scale="5"),  # satisfied
+        _t("d", satisfaction=0, satisfaction_scale="good_bad"),
+        _t("e", satisfaction=3, satisfaction_scale=None),  # unknown scale: left out
+        _t("f"),
+    ]
+    assert satisfied_share(tickets) == (0.5, 4)
+    assert satisfied_share([]) == (None, 0)
 
 
 def test_empty_period_health() -> None:
     health = support_health(
-        [], {}, since=T0, until=T0 + timedelta(days=14), options=ReportOptions()
+        [], {}, since=T0, until=T0 + timedelta(days=14), now=T0, options=ReportOptions()
     )
     assert health.tickets == 0
     assert health.first_response.median is None

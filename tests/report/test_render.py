@@ -36,10 +36,11 @@ def test_html_matches_golden(sample: Any) -> None:
 def test_markdown_states_the_traced_figures(sample: Any) -> None:
     text = render_markdown(sample.report())
     row = next(line for line in text.splitlines() if line.startswith("| [acme/app#3]"))
-    # 3 tickets, 3 customers, 26.5 days to fix, 0.50 -> 0.00 per week (4 days after), -100 %.
+    # 3 tickets, 3 customers, 26.5 days to fix, 0.50 -> 0.00 per week, but only 4 days after
+    # the fix: no "-100%", too early to tell; nothing since the fix.
     cells = [cell.strip() for cell in row.split("|")]
     assert cells[3:5] == ["3", "3"]
-    assert cells[8:12] == ["26.5", "0.50", "0.00 (0.6 wk)", "-100%"]
+    assert cells[8:13] == ["26.5", "0.50", "0.00 (0.6 wk)", "too early to tell", "0"]
     assert "NPS" in text and "25 (50% promoters, 25% detractors)" in text
     # The to-do list, one row per family: SSO (en + pl, 5 tickets, 4 customers, stable, 9),
     # then Dark mode, a family of one (2 tickets, 1 customer, growing: 6).
@@ -57,12 +58,18 @@ def test_html_is_self_contained(sample: Any) -> None:
     assert "<script" not in html
     # Links go to the tracker or to anchors in the page itself.
     assert not re.search(r"""(src|href)=["'](?!https://github\.com/acme/app/|#)""", html)
-    assert "@import" not in html and "url(" not in html
-    # Weekly, before/after, one small chart per fix (#10, abc1234), FRT histogram.
-    assert html.count("<svg") == 5
-    # 4 weekly bars, 2 legend swatches, 2 x 2 before/after bars, 2 x 4 weekly bars in the
-    # fixes' small charts, 7 histogram bars.
-    assert len(re.findall(r'<rect class="bar', html)) == 4 + 2 + 4 + 8 + 7
+    # Only the page's own hatch patterns are referenced, nothing from outside.
+    assert "@import" not in html and not re.search(r"url\((?!#hatch-)", html)
+    assert set(re.findall(r"url\(#([\w-]+)\)", html)) <= set(
+        re.findall(r'<pattern id="([\w-]+)"', html)
+    )
+    # The patterns, weekly (wide and phone), before/after, one small chart per fix (#10,
+    # abc1234), FRT histogram.
+    assert html.count("<svg") == 7
+    # 4 + 4 weekly bars, 2 legend swatches, 2 x 2 before/after bars; the fixes' small charts:
+    # #10 [2, 1, 1, 1] of which [0, 0, 1, 1] after the fix (4 bars: weeks wholly before or
+    # wholly after), abc1234 [1, 0, 1, 0] (2 bars, empty weeks draw none); 7 + 1 histogram bars.
+    assert len(re.findall(r'<rect class="bar', html)) == 4 + 4 + 2 + 4 + 4 + 2 + 8
     # Each in-page link lands somewhere (a section, a per-issue card).
     anchors = re.findall(r'href="#([^"]+)"', html)
     assert "trace-acme-app-1" in anchors
@@ -87,7 +94,8 @@ def test_empty_report_renders_everywhere(sample: Any, tmp_path: Path) -> None:
     md = paths[1].read_text(encoding="utf-8")
     assert "No fixes yet in this period." in md and "No tickets were created" in md
     html = paths[0].read_text(encoding="utf-8")
-    assert html.count('class="chart empty"') == 3
+    assert html.count('class="chart empty"') == 4  # weekly (wide and phone), before/after, FRT
+    assert "No customer pain left to act on" in html and "## Fix next" in md
     assert json.loads(paths[2].read_text(encoding="utf-8"))["traces"] == []
 
 
