@@ -25,7 +25,7 @@ from sddkit.templating import environment
 
 FORMATS = ("html", "md", "json")
 NARROW = 360  # viewBox width of the phone variant of the weekly chart (CSS picks one)
-JSON_FORMAT_VERSION = 1
+JSON_FORMAT_VERSION = 2  # 2: fix_next, verdicts, no-reply bar, over target with unanswered
 
 
 def write_report(

@@ -28,7 +28,14 @@ def team(
     """(people, planned shifts in [since, until], note) from the config; without a config file
     the report still runs, with helpdesk assignees as written and no rotation section."""
     if not config_path.exists():
-        return [], [], f"No team config at {config_path}: rotation participation is left out."
+        return (
+            [],
+            [],
+            (
+                f"No team config at {config_path}: no shifts are known, so the rotation section "
+                "lists the helpdesk assignees as written."
+            ),
+        )
     from sddkit.rotation.config import load_config
     from sddkit.rotation.plan import plan_rotations
 

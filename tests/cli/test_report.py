@@ -175,7 +175,10 @@ def test_report_without_config_still_runs(workspace: Path) -> None:
     result = CliRunner().invoke(main, [*ARGS, "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads((workspace / "report" / "report.json").read_text(encoding="utf-8"))
-    assert any("No team config" in note for note in data["notes"])
+    # The note says what the rotation section shows (it is not left out).
+    [note] = [note for note in data["notes"] if "No team config" in note]
+    assert "rotation section lists the helpdesk assignees" in note
+    assert [p["name"] for p in data["participation"]] == ["ana@example.com", "nina@example.com"]
     assert data["traces"][0]["handlers"][0]["name"] == "nina@example.com"
 
 

@@ -306,4 +306,4 @@ def test_period_rejects_reversed_and_naive() -> None:
 def test_json_is_valid_and_stable(sample: Any) -> None:
     text = render_json(sample.report())
     assert render_json(sample.report()) == text
-    assert json.loads(text)["format"] == 1
+    assert json.loads(text)["format"] == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from sddkit.report.charts.svg import _tag_rows, before_after_chart, fix_chart, weekly_chart
 
@@ -86,3 +87,38 @@ def test_before_after_bars_scale_to_the_largest_figure() -> None:
         "42.50",
     ]
     assert "no time after the fix yet" in svg
+    # Values are written as the fix cards write them (two decimals): 2.25 is not "2.2".
+    assert ">2.25/wk<" in before_after_chart([("#1", "", 2.25, 1.0)], 4)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_contrast_helper_matches_known_ratios() -> None:
+    assert round(contrast("#000000", "#ffffff"), 1) == 21.0
+    assert round(contrast("#9aa9c7", "#ffffff"), 2) == 2.37  # the old "before" grey
+
+
+def test_every_chart_colour_has_3_to_1_contrast_against_white() -> None:
+    page = (Path(__file__).parents[2] / "templates" / "report.html.j2").read_text()
+    variables = dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", page))
+    # Colours that fill or stroke data: bars, fix lines and tags, hatch patterns.
+    drawn = {name: variables[name] for name in ("accent", "before", "after", "late", "bad")}
+    drawn |= {
+        f"pattern {c}": c for c in re.findall(r'<pattern [^>]*><rect [^>]*fill="(#\w+)"', page)
+    }
+    assert len(drawn) == 5 + 3
+    for name, colour in drawn.items():
+        assert contrast(colour, "#ffffff") >= 3, (name, colour)
+    # Before and after also differ by more than lightness: "after" is hatched, "before" not.
+    assert re.search(r"\.bar\.after \{ fill: url\(#hatch-after\)", page)
+    assert re.search(r"\.bar\.before \{ fill: var\(--before\); \}", page)
