@@ -12,7 +12,7 @@
 - `faults`: scripted answers (429 with Retry-After, 5xx, HTML) for requests whose path
   contains a given text, each used `times` times.
 
-A threaded `http.server` speaking HTTP/1.1 (keep-alive), so it needs no pytest to run.
+Served by `tests.support.fake_http.serve` (no pytest needed, so the bench uses it too).
 """
 
 from __future__ import annotations
@@ -20,25 +20,17 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from tests.support.fake_http import Answer, Fault, scripted, serve
+
+__all__ = ["EXPORT", "FakeZendesk", "Fault", "make_comments", "make_ticket", "serve"]
+
 EXPORT = "/api/v2/incremental/tickets/cursor.json"
-
-
-@dataclass
-class Fault:
-    path_contains: str
-    status: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: str = '{"error": "fault"}'
-    content_type: str = "application/json"
-    times: int = 1
 
 
 @dataclass
@@ -79,15 +71,14 @@ class FakeZendesk:
     # -- answers ------------------------------------------------------------------------
 
     def answer(
-        self, method: str, target: str, headers: Mapping[str, str]
-    ) -> tuple[int, dict[str, str], str, str]:
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> Answer:
         """(status, headers, content type, body) for one request."""
         self.requests.append(f"{method} {target}")
         parts = urlsplit(target)
-        for fault in self.faults:
-            if fault.times > 0 and fault.path_contains in parts.path:
-                fault.times -= 1
-                return fault.status, fault.headers, fault.content_type, fault.body
+        fault = scripted(self.faults, parts.path)
+        if fault is not None:
+            return fault
         if headers.get("Authorization") != self.authorization():
             return 401, {}, "application/json", '{"error": "Couldn\'t authenticate you"}'
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -103,7 +94,7 @@ class FakeZendesk:
                 self._order = sorted((_ts(t["updated_at"]), i) for i, t in self.tickets.items())
             return self._order
 
-    def _export(self, query: dict[str, str]) -> tuple[int, dict[str, str], str, str]:
+    def _export(self, query: dict[str, str]) -> Answer:
         order = self._sorted()
         if "cursor" in query:
             ts, last_id = json.loads(base64.b64decode(query["cursor"]))
@@ -152,7 +143,7 @@ class FakeZendesk:
         self.export_pages += 1
         return 200, {}, "application/json", json.dumps(body)
 
-    def _comments(self, raw_id: str, query: dict[str, str]) -> tuple[int, dict[str, str], str, str]:
+    def _comments(self, raw_id: str, query: dict[str, str]) -> Answer:
         ticket = self.tickets.get(int(raw_id)) if raw_id.isdigit() else None
         if ticket is None or ticket.get("status") == "deleted":
             return (
@@ -199,44 +190,6 @@ def _bisect(order: list[tuple[float, int]], key: tuple[float, int]) -> int:
         else:
             high = middle
     return low
-
-
-@contextmanager
-def serve(fake: FakeZendesk) -> Iterator[FakeZendesk]:
-    """Run `fake` on a free loopback port; `fake.url` is its base URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms stalls
-
-        def do_GET(self) -> None:
-            status, headers, kind, body = fake.answer("GET", self.path, self.headers)
-            data = body.encode()
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    class Server(ThreadingHTTPServer):
-        def handle_error(self, request: Any, client_address: Any) -> None:
-            pass  # a client killed mid-request (bench/pull.py does that on purpose)
-
-    server = Server(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    fake.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def make_ticket(number: int, updated_at: str, **fields: Any) -> dict[str, Any]:
