@@ -8,7 +8,7 @@ from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import click
 
@@ -20,7 +20,9 @@ from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.feeds import write_feeds
 from sddkit.rotation.plan import Plan
-from sddkit.rotation.stability import Changes, read_plan_file, replan
+from sddkit.rotation.schedule import published, record_swap, replan, window
+from sddkit.rotation.specparse import did_you_mean
+from sddkit.rotation.stability import Changes, read_plan_file
 from sddkit.rotation.swap import plan_swap, write_overrides
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -70,20 +72,14 @@ def rotation() -> None:
     """
 
 
-def _plan(
-    app: AppContext,
-    today: date,
-    start: date,
-    end: date,
-    *,
-    previous: Path | None = None,
-    save: bool = False,
-) -> tuple[TeamConfig, Plan, Changes]:
+def _schedule(
+    app: AppContext, today: date, first: date, last: date
+) -> tuple[TeamConfig, Plan, Changes, Plan]:
+    """The published schedule (brought up to date) and the part of it from `first` to `last`."""
     config = load_config(app.config_path)
-    before = read_plan_file(previous) if previous else None
     with closing(app.store()) as conn:
-        plan, changes = replan(conn, config, start, end, today=today, previous=before, save=save)
-    return config, plan, changes
+        plan, changes = published(conn, config, today)
+    return config, window(plan, first, last), changes, plan
 
 
 @rotation.command("plan", short_help="Who is on support each day, and what changed.")
@@ -97,15 +93,21 @@ def _plan(
     help="Output format.",
 )
 @click.option(
+    "--replan",
+    "replan_it",
+    is_flag=True,
+    help="Re-plan the published schedule (fairest in hours, fewest changes, freeze window kept).",
+)
+@click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Keep to this earlier plan (a --format json file) instead of the saved one.",
+    help="Re-plan against this earlier plan (a --format json file) instead of the published one.",
 )
 @click.option(
     "--save/--no-save",
     default=True,
     show_default=True,
-    help="Save the plan in the store as the one later re-plans keep to.",
+    help="With --replan/--previous: publish the re-plan (--no-save: only show it).",
 )
 @pass_app
 def plan_command(
@@ -115,12 +117,26 @@ def plan_command(
     last: datetime | None,
     weeks: int,
     fmt: str,
+    replan_it: bool,
     previous: Path | None,
     save: bool,
 ) -> None:
-    """Show who is on support each day, and what changed since the saved plan."""
+    """Show the published schedule (who is on support each day) and what changed in it.
+
+    Every rotation command reads the same published schedule; it changes only through
+    --replan, a swap or a config change, and those never move a shift inside the freeze
+    window unless its person can no longer do it. The range shown changes nothing.
+    """
     day, start, end = _range(today, first, last, weeks)
-    _, plan, changes = _plan(app, day, start, end, previous=previous, save=save)
+    if replan_it or previous:
+        config = load_config(app.config_path)
+        before = read_plan_file(previous) if previous else None
+        with closing(app.store()) as conn:
+            published(conn, config, day)
+            whole, changes = replan(conn, config, day, previous=before, save_it=save)
+        plan = window(whole, start, end)
+    else:
+        config, plan, changes, whole = _schedule(app, day, start, end)
     if fmt == "json":
         click.echo(render.plan_json(plan, changes), nl=False)
     elif fmt == "csv":
@@ -128,7 +144,8 @@ def plan_command(
         click.echo(render.changes_text(changes), err=True)
     else:
         click.echo(render.plan_table(plan))
-        click.echo("\n" + render.changes_text(changes))
+        click.echo("\n" + render.fairness_summary(fairness(whole, config.people), whole))
+        click.echo(render.changes_text(changes))
 
 
 @rotation.command()
@@ -142,7 +159,7 @@ def who(app: AppContext, at: datetime | None, zone: str | None, today: datetime 
     tz = _zone(zone or config.organizer.timezone)
     moment = at.replace(tzinfo=tz) if at else datetime.now(UTC).astimezone(tz)
     day = moment.date()
-    _, plan, _ = _plan(
+    _, plan, _, _ = _schedule(
         app, today.date() if today else day, day - timedelta(days=1), day + timedelta(days=42)
     )
     click.echo(render.who_text(moment, plan, [r.name for r in config.rotations]))
@@ -162,7 +179,7 @@ def mine(
 ) -> None:
     """NAME's shifts (name or e-mail), in their own time zone."""
     day, start, end = _range(today, first, last, weeks)
-    config, plan, _ = _plan(app, day, start, end)
+    config, plan, _, _ = _schedule(app, day, start, end)
     person = config.person(name)
     click.echo(render.person_shifts(person, [s for s in plan.shifts if s.person == person.name]))
 
@@ -180,9 +197,12 @@ def check(
     """Validate rotations.toml and print fairness figures; exit 1 if a shift has nobody
     or someone is more than one shift from their fair share."""
     day, start, end = _range(today, first, last, weeks)
-    config, plan, _ = _plan(app, day, start, end)
-    figures = fairness(plan, config.people)
-    click.echo(f"{app.config_path}: valid; {len(plan.shifts)} shifts from {start} to {end}.\n")
+    config, plan, _, whole = _schedule(app, day, start, end)
+    figures = fairness(whole, config.people)
+    click.echo(
+        f"{app.config_path}: valid; {len(plan.shifts)} shifts from {start} to {end}; fairness"
+        f" over the published schedule, {whole.start} to {whole.end}.\n"
+    )
     click.echo(render.fairness_text(figures))
     problems = [
         f"unstaffed {u.shift.rotation} {u.shift.start:%Y-%m-%d}: {u.reason}" for u in plan.unstaffed
@@ -203,6 +223,9 @@ def check(
 @click.option(
     "--back", type=DATE, help="A shift of --to's (same rotation) that --from takes in return."
 )
+@click.option(
+    "--force", is_flag=True, help="Swap even if it double-books someone or breaks min_gap_days."
+)
 @click.option("--today", type=DATE, help="Take this as today (default: the real date).")
 @pass_app
 def swap(
@@ -212,16 +235,32 @@ def swap(
     giver: str,
     taker: str,
     back: datetime | None,
+    force: bool,
     today: datetime | None,
 ) -> None:
-    """Hand a shift to someone else, as an override in rotations.toml (comments are kept)."""
-    dates = [day.date()] + ([back.date()] if back else [])
-    config, plan, _ = _plan(app, today.date() if today else date.today(), min(dates), max(dates))
-    covers = plan_swap(
-        config, plan, rotation_name, day.date(), giver, taker, back.date() if back else None
-    )
-    write_overrides(app.config_path, covers)
-    for cover in covers:
+    """Hand a shift to someone else, as an override in rotations.toml (comments are kept).
+
+    Only the seats swapped change in the published schedule. A swap that would put someone
+    on two shifts at once or closer than min_gap_days (in any rotation) is refused unless
+    --force."""
+    config = load_config(app.config_path)
+    with closing(app.store()) as conn:
+        plan, _ = published(conn, config, today.date() if today else date.today())
+        swapped = plan_swap(
+            config,
+            plan,
+            rotation_name,
+            day.date(),
+            giver,
+            taker,
+            back.date() if back else None,
+            force=force,
+        )
+        updated = write_overrides(app.config_path, swapped.covers)
+        record_swap(conn, updated, [(cover.shift, cover.person) for cover in swapped.covers])
+    for warning in swapped.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for cover in swapped.covers:
         click.echo(f"Override added to {app.config_path}: {cover.describe()}")
 
 
@@ -251,7 +290,8 @@ def ics(
     stamp = now.astimezone(UTC)
     config = load_config(app.config_path)
     with closing(app.store()) as conn:
-        plan, _ = replan(conn, config, start, end, today=day, save=True)
+        whole, _ = published(conn, config, day)
+        plan = window(whole, start, end)
         paths = write_feeds(conn, config, plan, out_dir, stamp)
     click.echo(f"Wrote {len(paths)} calendars ({len(plan.shifts)} shifts) to {out_dir}/")
     if plan.unstaffed:
@@ -264,8 +304,9 @@ def ics(
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (KeyError, ValueError) as error:
-        raise click.BadParameter(f"unknown time zone {name!r}", param_hint="--tz") from error
+    except (KeyError, ValueError, OSError) as error:
+        hint = did_you_mean(name, available_timezones())
+        raise click.BadParameter(f"unknown time zone {name!r}{hint}", param_hint="--tz") from error
 
 
 from sddkit.cli.rotation_deliver import invite, publish  # noqa: E402 - calendar delivery (#7)

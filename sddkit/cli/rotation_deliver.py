@@ -71,9 +71,7 @@ def invite(app: AppContext, weeks: int, today: datetime | None, now: datetime, a
     first_day, moment = _clock(config, today, now)
     settings = load_smtp_settings(app.config_path) if apply else None
     conn = app.store()
-    invitations = pending_invitations(
-        conn, config, today=first_day, weeks=weeks, now=moment, save=apply
-    )
+    invitations = pending_invitations(conn, config, today=first_day, weeks=weeks, now=moment)
     organizer = config.organizer
     last_day = first_day + timedelta(weeks=weeks, days=-1)
     click.echo(f"Invitations from {organizer.name} <{organizer.email}>, {first_day} to {last_day}:")
@@ -112,7 +110,7 @@ def publish(
     settings = load_caldav_settings(app.config_path)
     collection = CaldavCollection(settings, settings.password())
     changes = pending_publication(
-        app.store(), config, collection, today=first_day, weeks=weeks, now=moment, save=apply
+        app.store(), config, collection, today=first_day, weeks=weeks, now=moment
     )
     last_day = first_day + timedelta(weeks=weeks, days=-1)
     click.echo(f"Calendar {settings.url}, {first_day} to {last_day}:")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,20 @@ from sddkit.rotation.specparse import (
 )
 
 OTHER_SECTIONS = ("triage", "github", "jira", "smtp", "caldav", "report")
-TEAM_KEYS = ("name", "organizer", "calendar_name", "email_domain", "min_gap_days")
+TEAM_KEYS = (
+    "name",
+    "organizer",
+    "calendar_name",
+    "email_domain",
+    "min_gap_days",
+    "horizon_weeks",
+    "freeze_days",
+    "reminder_minutes",
+)
 DEFAULT_MIN_GAP_DAYS = 2
+DEFAULT_HORIZON_WEEKS = 13  # the published schedule reaches this far past today's week
+DEFAULT_FREEZE_DAYS = 7  # a re-plan moves no shift this close unless its person cannot do it
+DEFAULT_REMINDER_MINUTES = 24 * 60  # VALARM lead time in invitations and feeds
 
 
 @dataclass
@@ -40,6 +53,9 @@ class TeamConfig:
     overrides: list[Override]
     min_gap_days: int
     raw: dict[str, Any]
+    horizon_weeks: int = DEFAULT_HORIZON_WEEKS
+    freeze_days: int = DEFAULT_FREEZE_DAYS
+    reminder_minutes: int = DEFAULT_REMINDER_MINUTES
 
     @property
     def people(self) -> list[Person]:
@@ -50,13 +66,14 @@ class TeamConfig:
         return self.member(name).person
 
     def member(self, name: str) -> Member:
-        """By full name, e-mail, or a unique start of the name ("Ana", "ana p")."""
-        wanted = name.strip().casefold()
+        """By full name, e-mail, or a unique start of the name ("Ana", "ana p"); case and
+        accents aside ("pawel" finds "Paweł")."""
+        wanted = fold(name.strip())
         people = list(self.members.values())
         for member in people:
-            if wanted in (member.person.name.casefold(), member.person.email.casefold()):
+            if wanted in (fold(member.person.name), fold(member.person.email)):
                 return member
-        found = [m for m in people if wanted and m.person.name.casefold().startswith(wanted)]
+        found = [m for m in people if wanted and fold(m.person.name).startswith(wanted)]
         if len(found) == 1:
             return found[0]
         names = [m.person.name for m in (found or people)]
@@ -77,6 +94,16 @@ class TeamConfig:
         raise ConfigError(
             self.path, f"no rotation named {name!r} (known: {known})", field="rotation"
         )
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i"})
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name: "Paweł Łukasz" -> "pawel lukasz"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Locator:
@@ -157,6 +184,11 @@ def parse_config(text: str, path: Path) -> TeamConfig:
         overrides=[],
         min_gap_days=min_gap,
         raw=raw,
+        horizon_weeks=team.integer("horizon_weeks", default=DEFAULT_HORIZON_WEEKS, minimum=1),
+        freeze_days=team.integer("freeze_days", default=DEFAULT_FREEZE_DAYS, minimum=0),
+        reminder_minutes=team.integer(
+            "reminder_minutes", default=DEFAULT_REMINDER_MINUTES, minimum=0
+        ),
     )
     if not config.calendar_name:
         config.calendar_name = f"{config.name} support rotation"

@@ -1,9 +1,9 @@
 """Fairness figures of a plan, the ones on-call tools' users ask for.
 
-Per person: shifts, hours, fair share, the gap between their shifts. For the team: the
-max-min spread of shifts and hours per role, the largest distance from a fair share, and
-the balance score: the mean over pairs of people of min(hours)/max(hours) (Grafana OnCall
-calls a schedule balanced at 95% or more).
+Per person: shifts, hours, fair share in shifts and in hours, the gap between their shifts.
+For the team: the max-min spread of shifts and hours per role, the largest distance from a
+fair share, and the balance score: the mean over pairs of people of min(hours)/max(hours)
+(Grafana OnCall calls a schedule balanced at 95% or more).
 
 That raw score punishes differences a team wants (a lead at half weight, someone on leave, a
 rotation only some people fit), so the same score is also given over each person's shifts
@@ -28,12 +28,17 @@ class PersonFigures:
     shifts: int
     hours: float
     share: float  # fair share of shifts
+    hour_share: float  # fair share in hours
     min_gap_days: float | None  # None with fewer than two shifts
     mean_gap_days: float | None
 
     @property
     def deviation(self) -> float:
         return self.shifts - self.share
+
+    @property
+    def hours_deviation(self) -> float:
+        return self.hours - self.hour_share
 
 
 @dataclass(frozen=True)
@@ -49,15 +54,21 @@ class RoleFigures:
 class Fairness:
     people: list[PersonFigures]
     roles: list[RoleFigures]
+    hours_limit: float = 0.0  # the longest shift: nobody should be further from their share
 
     @property
     def max_deviation(self) -> float:
-        """Largest |shifts - fair share|; the planner keeps it within 1."""
+        """Largest |shifts - fair share of shifts|."""
         return max((abs(p.deviation) for p in self.people), default=0.0)
 
     @property
+    def max_hours_deviation(self) -> float:
+        """Largest |hours - fair share in hours|: what the planner minimises."""
+        return max((abs(p.hours_deviation) for p in self.people), default=0.0)
+
+    @property
     def fair(self) -> bool:
-        return self.max_deviation <= 1 + 1e-6
+        return self.max_hours_deviation <= self.hours_limit + 1e-6
 
 
 def fairness(plan: Plan, people: Sequence[Person]) -> Fairness:
@@ -65,16 +76,17 @@ def fairness(plan: Plan, people: Sequence[Person]) -> Fairness:
     for shift in plan.shifts:
         if shift.person in by_person:
             by_person[shift.person].append(shift)
-    figures = [_person(person, by_person[person.name], plan.shares) for person in people]
+    figures = [_person(person, by_person[person.name], plan) for person in people]
     roles = [
         _role(role, [f for f in figures if f.role == role])
         for role in ROLES
         if any(f.role == role for f in figures)
     ]
-    return Fairness(figures, roles)
+    longest = max((shift.hours for shift in plan.all_seats()), default=0.0)
+    return Fairness(figures, roles, hours_limit=round(longest, 2))
 
 
-def _person(person: Person, shifts: list[Shift], shares: dict[str, float]) -> PersonFigures:
+def _person(person: Person, shifts: list[Shift], plan: Plan) -> PersonFigures:
     starts = sorted(shift.start for shift in shifts)
     gaps = [(b - a) / timedelta(days=1) for a, b in pairwise(starts)]
     return PersonFigures(
@@ -82,7 +94,8 @@ def _person(person: Person, shifts: list[Shift], shares: dict[str, float]) -> Pe
         role=person.role,
         shifts=len(shifts),
         hours=round(sum(shift.hours for shift in shifts), 2),
-        share=shares.get(person.name, 0.0),
+        share=plan.shares.get(person.name, 0.0),
+        hour_share=plan.hour_shares.get(person.name, 0.0),
         min_gap_days=round(min(gaps), 2) if gaps else None,
         mean_gap_days=round(sum(gaps) / len(gaps), 2) if gaps else None,
     )

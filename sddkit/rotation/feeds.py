@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -17,7 +18,23 @@ from sddkit.rotation.sequence import assign_sequences
 
 def feed_name(email: str) -> str:
     """File name of a person's feed: the e-mail's local part, made file-system safe."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", email.split("@")[0]).strip(".-") or "person"
+    return _safe(email.split("@")[0])
+
+
+def feed_names(emails: list[str]) -> dict[str, str]:
+    """A distinct feed name per e-mail: the local part, or the whole address where two
+    people share one (`ana@one.test`, `ana@two.test` -> `ana-one.test`, `ana-two.test`)."""
+    short = {email: feed_name(email) for email in emails}
+    counts = Counter(name.casefold() for name in short.values())
+    counts["team"] += 1  # team.ics is the whole team's feed
+    return {
+        email: name if counts[name.casefold()] == 1 else _safe(email.replace("@", "-"))
+        for email, name in short.items()
+    }
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-") or "person"
 
 
 def write_feeds(
@@ -42,12 +59,10 @@ def write_feeds(
         events.setdefault(person.name, []).append(event)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [_write(out_dir / "team.ics", team, config.calendar_name)]
-    for member in config.members.values():
-        person = member.person
+    files = feed_names([person.email for person in config.people])
+    for person in config.people:
         name = f"{config.calendar_name}: {person.name}"
-        written.append(
-            _write(out_dir / f"{feed_name(person.email)}.ics", events[person.name], name)
-        )
+        written.append(_write(out_dir / f"{files[person.email]}.ics", events[person.name], name))
     return written
 
 

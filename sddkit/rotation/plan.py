@@ -14,15 +14,18 @@ Rules, in order of strength:
 Algorithm: seats are filled in time order, each by the eligible person furthest below their
 fair share so far (ties: longest since their last shift, then a stable hash), which also
 spreads shifts evenly. `balance.rebalance` then moves as few seats as possible (shortest
-augmenting paths) until every count is within the fair bounds. With a previous plan, its
-future assignments that are still valid are kept first, so a re-plan changes little.
+augmenting paths) until every count is within the fair bounds. For team-sized problems
+`optimise.optimise` then makes fairness exact in hours (a mixed-integer program), changing as
+few seats as possible from the previous plan (or from the greedy one); for very large ones the
+greedy plan stands. With a previous plan, its assignments before `frozen_until` (the freeze
+window) are pinned where still valid, and later ones are kept where still valid and fair.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING
 from sddkit.rotation.balance import rebalance
 from sddkit.rotation.board import Board, Seat
 from sddkit.rotation.model import ROLES, Shift
+from sddkit.rotation.optimise import hour_shares, optimise
 from sddkit.rotation.spec import Member, local_span
 
 if TYPE_CHECKING:
@@ -60,6 +64,7 @@ class Plan:
     unstaffed: list[Unstaffed] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     shares: dict[str, float] = field(default_factory=dict)  # fair share of shifts per person
+    hour_shares: dict[str, float] = field(default_factory=dict)  # fair share in hours
     notes: list[str] = field(default_factory=list)  # spread rule relaxed, overrides off-rules
 
     def all_seats(self) -> list[Shift]:
@@ -78,20 +83,28 @@ def plan_rotations(
     *,
     previous: Sequence[Shift] = (),
     today: date | None = None,
+    frozen_until: date | None = None,
+    exact: bool = True,
 ) -> Plan:
     """Plan every rotation from `start` to `end` (inclusive dates).
 
-    `previous` (an earlier plan) keeps its shifts dated before `today` exactly and its later
-    ones wherever they are still valid and fair.
+    `previous` (an earlier plan) keeps its shifts dated before `today` exactly, those before
+    `frozen_until` wherever their person can still do them, and later ones wherever they are
+    still valid and fair. `exact=False` skips the exact optimiser (the greedy plan only).
     """
     seats, skipped = _seats(config, start, end)
     board = Board(config.members, seats, config.min_gap_days)
     notes: list[str] = []
     _pin_overrides(config, board, notes)
-    _keep_previous(board, previous, today)
+    before = {shift.uid: shift.person for shift in previous if shift.person}
+    _keep_previous(board, before, today, frozen_until)
     _fill(board, notes)
     shares = _shares(board)
     notes += rebalance(board, shares)
+    if exact:
+        reference = {s.index: before.get(s.uid) or s.person or "" for s in seats}
+        if optimise(board, reference):
+            notes = [note for note in notes if note.startswith("override")]
     staffed = [seat.shift() for seat in seats if seat.person is not None]
     unstaffed = [
         Unstaffed(seat.shift(), _why_empty(board, seat)) for seat in seats if seat.person is None
@@ -103,6 +116,7 @@ def plan_rotations(
         unstaffed=unstaffed,
         skipped=skipped,
         shares=shares,
+        hour_shares=hour_shares(board),
         notes=notes,
     )
 
@@ -205,8 +219,9 @@ def _pin_overrides(config: TeamConfig, board: Board, notes: list[str]) -> None:
         seat.pinned = True
 
 
-def _keep_previous(board: Board, previous: Sequence[Shift], today: date | None) -> None:
-    before = {shift.uid: shift.person for shift in previous if shift.person}
+def _keep_previous(
+    board: Board, before: Mapping[str, str | None], today: date | None, frozen_until: date | None
+) -> None:
     if not before:
         return
     for seat in board.seats:
@@ -218,7 +233,9 @@ def _keep_previous(board: Board, previous: Sequence[Shift], today: date | None) 
             seat.pinned = True
         elif board.can_take(name, seat, gap=False):
             board.assign(seat, name)
-            seat.kept = True
+            # Inside the freeze window a seat moves only when its person can no longer do it.
+            frozen = frozen_until is not None and seat.day < frozen_until
+            seat.pinned, seat.kept = frozen, not frozen
 
 
 def _fill(board: Board, notes: list[str]) -> None:

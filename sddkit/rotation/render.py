@@ -27,18 +27,23 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def plan_table(plan: Plan) -> str:
-    reasons = {u.shift.uid: u.reason for u in plan.unstaffed}
     rows = [
         [
             f"{s.start:%a %Y-%m-%d}",
             f"{s.start:%H:%M}-{s.end:%H:%M} {s.start.tzname()}",
             s.rotation,
             s.role,
-            s.person or f"{UNSTAFFED}: {reasons[s.uid]}",
+            s.person or UNSTAFFED,
         ]
         for s in plan.all_seats()
     ]
     out = [table(["Date", "Time", "Rotation", "Role", "Person"], rows)]
+    if plan.unstaffed:  # below the table: a long reason would widen the person column
+        out.append("\nUnstaffed:")
+        out += [
+            f"  {u.shift.start:%a %Y-%m-%d} {u.shift.rotation} {u.shift.role}: {u.reason}"
+            for u in plan.unstaffed
+        ]
     if plan.skipped:
         out.append("\nNo shift (public holiday):")
         out += [f"  {s.day:%a %Y-%m-%d} {s.rotation}: {s.holiday}" for s in plan.skipped]
@@ -77,11 +82,20 @@ def plan_json(plan: Plan, changes: Changes) -> str:
 
 def changes_text(changes: Changes) -> str:
     if changes.first_plan:
-        return "No saved plan to compare with: this is the first."
+        return "No published schedule before: this is the first."
     if not changes.items:
-        return f"No changes to the saved plan ({changes.unchanged} shifts unchanged)."
-    lines = [f"Changes to the saved plan ({changes.unchanged} shifts unchanged):"]
+        return f"No changes to the published schedule ({changes.unchanged} shifts unchanged)."
+    lines = [f"Changes to the published schedule ({changes.unchanged} shifts unchanged):"]
     return "\n".join(lines + [f"  {c.describe()}" for c in changes.items])
+
+
+def fairness_summary(figures: Fairness, plan: Plan) -> str:
+    """One line: the largest distance from a fair share, in hours and in shifts."""
+    return (
+        f"Fairness over the published schedule ({plan.start} to {plan.end}): largest distance"
+        f" from a fair share {figures.max_hours_deviation:.2f} hours,"
+        f" {figures.max_deviation:.2f} shifts."
+    )
 
 
 def fairness_text(figures: Fairness) -> str:
@@ -90,9 +104,10 @@ def fairness_text(figures: Fairness) -> str:
             p.name,
             p.role,
             str(p.shifts),
-            f"{p.hours:g}",
             f"{p.share:.2f}",
-            f"{p.deviation:+.2f}",
+            f"{p.hours:g}",
+            f"{p.hour_share:.2f}",
+            f"{p.hours_deviation:+.2f}",
             "-" if p.min_gap_days is None else f"{p.min_gap_days:g}",
             "-" if p.mean_gap_days is None else f"{p.mean_gap_days:g}",
         ]
@@ -102,9 +117,10 @@ def fairness_text(figures: Fairness) -> str:
         "Person",
         "Role",
         "Shifts",
+        "Fair shifts",
         "Hours",
-        "Fair share",
-        "Off by",
+        "Fair hours",
+        "Off by h",
         "Min gap d",
         "Mean gap d",
     ]
@@ -115,7 +131,10 @@ def fairness_text(figures: Fairness) -> str:
             f"balance {role.balance:.1%} ({_verdict(role.balance)} by the 95% rule), "
             f"{role.share_balance:.1%} against fair shares ({_verdict(role.share_balance)})"
         )
-    out.append(f"Largest distance from a fair share: {figures.max_deviation:.2f} shifts (limit 1)")
+    out.append(
+        f"Largest distance from a fair share: {figures.max_hours_deviation:.2f} hours (limit:"
+        f" one shift, {figures.hours_limit:g} hours); {figures.max_deviation:.2f} shifts"
+    )
     return "\n".join(out)
 
 

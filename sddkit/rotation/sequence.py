@@ -1,4 +1,5 @@
-"""The rotation's tables in the store: the SEQUENCE ledger and the last saved plan.
+"""The rotation's tables in the store: the SEQUENCE ledger and the published schedule
+(`rotation_plan`, its seats; `rotation_horizon`, its dates and the config it was planned for).
 
 Calendar clients only replace an event they already have when its SEQUENCE goes up, so the
 feed, the e-mail invitations and CalDAV all take it from one ledger: a shift UID's sequence is
@@ -32,6 +33,16 @@ MIGRATIONS = [
         person TEXT
     );
     CREATE INDEX rotation_plan_start ON rotation_plan(start);
+    """,
+    """
+    ALTER TABLE rotation_plan ADD COLUMN reason TEXT;
+    CREATE TABLE rotation_horizon (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        start TEXT NOT NULL,
+        end TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        details TEXT NOT NULL
+    );
     """,
 ]
 

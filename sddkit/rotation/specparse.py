@@ -335,7 +335,9 @@ def parse_override(fields: Fields, config: TeamConfig) -> Override:
     if role not in seats:
         fields.fail("role", f"rotation {rotation.name!r} needs no {role}s")
     if member.person.role != role:
-        fields.fail("person", f"{member.person.name} is a {member.person.role}, not a {role}")
+        fields.fail(
+            "person", f"{member.person.name} is {article(member.person.role)}, not {article(role)}"
+        )
     seat = fields.integer("seat", default=0)
     if seat >= seats[role]:
         fields.fail("seat", f"rotation {rotation.name!r} has {seats[role]} {role} seat(s)")
@@ -353,6 +355,11 @@ def parse_override(fields: Fields, config: TeamConfig) -> Override:
         reason=fields.string("reason", default=""),
         line=fields.line,
     )
+
+
+def article(noun: str) -> str:
+    """ "an engineer", "a designer"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _lookup(fields: Fields, key: str, known: dict[str, Any]) -> Any:

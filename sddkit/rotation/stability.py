@@ -1,26 +1,21 @@
-"""Re-planning without surprises: the saved plan, plan files, and what changed.
+"""Re-planning without surprises: what changed between two plans, and plan files.
 
-The store keeps the last saved plan (`rotation_plan`). A re-plan passes it to the planner as
-`previous`, which keeps every shift before today as it was and every later one that is still
-valid; `diff_plans` then lists the seats whose person changed, appeared or went away.
+`diff_plans` lists the seats whose person changed, appeared or went away; `schedule` uses it
+to report what a re-plan of the published schedule did.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sddkit.errors import InputError
-from sddkit.rotation.config import TeamConfig
 from sddkit.rotation.model import ROLES, Shift
-from sddkit.rotation.plan import Plan, plan_rotations, shift_order
-from sddkit.rotation.sequence import ensure_schema
-from sddkit.store import transaction
+from sddkit.rotation.plan import Plan
 
 
 @dataclass(frozen=True)
@@ -69,46 +64,6 @@ def diff_plans(before: Sequence[Shift], after: Plan) -> Changes:
     changes.items += [Change(uid, shift, None) for uid, shift in old.items() if uid not in new]
     changes.items.sort(key=lambda c: (c.after or c.before).start)  # type: ignore[union-attr]
     return changes
-
-
-def replan(
-    conn: sqlite3.Connection,
-    config: TeamConfig,
-    start: date,
-    end: date,
-    *,
-    today: date,
-    previous: Sequence[Shift] | None = None,
-    save: bool = False,
-) -> tuple[Plan, Changes]:
-    """Plan against `previous` (default: the saved plan), report changes, optionally save."""
-    before = list(previous) if previous is not None else load_saved(conn)
-    plan = plan_rotations(config, start, end, previous=before, today=today)
-    changes = diff_plans(before, plan)
-    if save:
-        save_plan(conn, plan)
-    return plan, changes
-
-
-def load_saved(conn: sqlite3.Connection) -> list[Shift]:
-    ensure_schema(conn)
-    rows = conn.execute("SELECT * FROM rotation_plan")
-    return sorted((_shift(dict(row)) for row in rows), key=shift_order)
-
-
-def save_plan(conn: sqlite3.Connection, plan: Plan) -> None:
-    """Replace the saved seats dated within the plan's range by the plan's (atomically)."""
-    ensure_schema(conn)
-    with transaction(conn):
-        conn.execute(
-            "DELETE FROM rotation_plan WHERE substr(start, 1, 10) BETWEEN ? AND ?",
-            (plan.start.isoformat(), plan.end.isoformat()),
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO rotation_plan(uid, rotation, start, end, role, seat, person)"
-            " VALUES (:uid, :rotation, :start, :end, :role, :seat, :person)",
-            [shift_record(shift) for shift in plan.shifts],
-        )
 
 
 def shift_record(shift: Shift) -> dict[str, Any]:

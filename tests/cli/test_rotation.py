@@ -31,17 +31,43 @@ def test_plan_table_matches_golden(team: Path) -> None:
 
 
 def test_plan_reports_changes_after_an_edit(team: Path) -> None:
-    assert run("plan", *TODAY, "--weeks", "2").exit_code == 0
-    again = run("plan", *TODAY, "--weeks", "2")
-    assert "No changes to the saved plan (15 shifts unchanged)." in again.output
+    first = run("plan", *TODAY, "--weeks", "2")
+    assert "No published schedule before: this is the first." in first.output
+    again = run("plan", *TODAY, "--weeks", "1")  # another window: nothing changes
+    assert "No changes to the published schedule" in again.output
+    (line,) = [
+        row
+        for row in first.output.splitlines()
+        if row.startswith("Wed 2026-11-25") and "emea" in row
+    ]
+    person = line.split("engineer")[-1].strip()
+    assert person == "Olga Smirnova"  # as in the golden plan
     config = team / "rotations.toml"
+    text = config.read_text(encoding="utf-8")
     config.write_text(
-        config.read_text(encoding="utf-8").replace('days_off = ["fri"]', 'days_off = ["wed"]'),
+        text.replace('leave = ["2026-11-27"', 'leave = ["2026-11-25", "2026-11-27"'),
         encoding="utf-8",
     )
     changed = run("plan", *TODAY, "--weeks", "2")
-    assert "Changes to the saved plan" in changed.output
-    assert "Wed 2026-11-25 09:00 emea engineer: Marko Jovanović -> " in changed.output
+    assert "Changes to the published schedule" in changed.output
+    assert f"Wed 2026-11-25 09:00 emea engineer: {person} -> " in changed.output
+
+
+def test_who_and_plan_agree_on_a_fresh_checkout_whatever_the_window(team: Path) -> None:
+    """Every emea shift of two weeks: `who` at its start names whom `plan` shows."""
+    who = {
+        day: run("who", "--at", f"2026-11-{day}T09:30", *TODAY).output
+        for day in (23, 24, 25, 26, 27, 30)
+    }
+    shown = run("plan", *TODAY, "--from", "2026-11-20", "--weeks", "3").output
+    for day, output in who.items():
+        (row,) = [
+            r
+            for r in shown.splitlines()
+            if r.startswith(f"{r[:3]} 2026-11-{day}") and " emea " in r
+        ]
+        person = row.split("engineer")[-1].strip()
+        assert f"emea: on now: {person} (engineer)" in output
 
 
 def test_plan_json_and_csv(team: Path) -> None:
@@ -55,7 +81,7 @@ def test_plan_json_and_csv(team: Path) -> None:
     )
     lines = result.stdout.splitlines()
     assert lines[0] == "uid,rotation,start,end,role,seat,person,hours" and len(lines) == 7
-    assert "No changes to the saved plan" in result.stderr
+    assert "No changes to the published schedule" in result.stderr
 
 
 def test_who_mine_check(team: Path) -> None:
@@ -118,6 +144,13 @@ def test_swap_then_ics_raises_sequence(team: Path) -> None:
         "--to",
         "Ana",
     )
+    assert "closer than min_gap_days = 2 (--force to swap anyway)" in swap.output
+    assert swap.exit_code == 1 and run(*ics_args).exit_code == 0
+    assert read_all(team / "cal") == first  # nothing changed
+    swap = run("swap", *TODAY, "--rotation", "emea", "--date", "2026-11-24", "--from", "Piotr",
+               "--to", "Ana", "--force")  # fmt: skip
+    assert swap.exit_code == 0
+    assert "Warning: Ana Petrović would serve emea 2026-11-23 and emea 2026-11-24" in swap.output
     assert "emea Tue 2026-11-24 09:00 engineer: Piotr Nowak -> Ana Petrović" in swap.output
     assert 'reason = "covers for Piotr Nowak"' in (team / "rotations.toml").read_text(
         encoding="utf-8"
@@ -126,6 +159,9 @@ def test_swap_then_ics_raises_sequence(team: Path) -> None:
     second = read_all(team / "cal")
     uid = "emea-20261124T080000Z-engineer-0@sddkit"
     assert first["team.ics"][uid]["SEQUENCE"] == 0 and second["team.ics"][uid]["SEQUENCE"] == 1
+    # A swap changes only what it must: one seat, one calendar update.
+    team_feed = second["team.ics"]
+    assert [u for u in team_feed if team_feed[u] != first["team.ics"].get(u)] == [uid]
     assert uid in first["piotr.ics"] and uid not in second["piotr.ics"] and uid in second["ana.ics"]
     unchanged = "emea-20261123T080000Z-engineer-0@sddkit"
     assert second["team.ics"][unchanged]["SEQUENCE"] == 0

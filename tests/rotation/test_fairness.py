@@ -44,13 +44,18 @@ def test_person_figures() -> None:
         date(2027, 1, 31),
         [shift(4, "A"), shift(6, "B"), shift(11, "A"), shift(12, "A")],
         shares={"A": 2.0, "B": 2.0},
+        hour_shares={"A": 6.0, "B": 6.0},
     )
     figures = fairness(plan, people)
     a, b = figures.people
     assert (a.shifts, a.hours, a.min_gap_days, a.mean_gap_days) == (3, 9, 1, 4)
     assert (b.shifts, b.min_gap_days) == (1, None)
     assert figures.roles[0].spread_shifts == 2 and figures.roles[0].balance == pytest.approx(1 / 3)
-    assert figures.max_deviation == 1 and figures.fair
+    assert figures.max_deviation == 1 and figures.max_hours_deviation == 3
+    assert (a.hours_deviation, b.hours_deviation) == (3, -3)
+    assert figures.hours_limit == 3 and figures.fair  # within one shift's hours
+    plan.shifts.append(shift(13, "A"))
+    assert not fairness(plan, people).fair
 
 
 def test_share_balance_judges_load_against_fair_shares() -> None:

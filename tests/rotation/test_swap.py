@@ -9,7 +9,7 @@ import pytest
 from sddkit.errors import SddkitError
 from sddkit.rotation.config import load_config
 from sddkit.rotation.plan import plan_rotations
-from sddkit.rotation.swap import plan_swap, write_overrides
+from sddkit.rotation.swap import Cover, plan_swap, write_overrides
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def test_swap_writes_overrides_and_keeps_comments(config_path: Path) -> None:
     assert (mine.person, theirs.person) == ("Piotr Nowak", "Ana Petrović")
     covers = plan_swap(
         config, plan, "emea", mine.start.date(), "Piotr", "Ana", back=theirs.start.date()
-    )
+    ).covers
     write_overrides(config_path, covers)
     after = config_path.read_text(encoding="utf-8")
     assert after.startswith(before)  # nothing above is touched: comments, order, layout
@@ -42,7 +42,7 @@ def test_swap_writes_overrides_and_keeps_comments(config_path: Path) -> None:
 def test_swapping_the_same_seat_again_replaces_the_override(config_path: Path) -> None:
     config = load_config(config_path)
     plan = plan_rotations(config, date(2026, 12, 2), date(2026, 12, 2))
-    covers = plan_swap(config, plan, "emea", date(2026, 12, 2), "Dmitri", "Olga")
+    covers = plan_swap(config, plan, "emea", date(2026, 12, 2), "Dmitri", "Olga").covers
     write_overrides(config_path, covers)
     text = config_path.read_text(encoding="utf-8")
     assert text.count("[[overrides]]") == 1 and 'person = "Olga Smirnova"' in text
@@ -55,14 +55,46 @@ def test_swap_needs_the_giver_on_that_shift(config_path: Path) -> None:
         plan_swap(config, plan, "emea", date(2026, 12, 2), "Olga", "Ana")
 
 
-def test_invalid_result_is_not_written(config_path: Path) -> None:
+def test_a_designer_cannot_take_an_engineer_seat(config_path: Path) -> None:
     config = load_config(config_path)
     plan = plan_rotations(config, date(2026, 12, 2), date(2026, 12, 2))
-    covers = plan_swap(config, plan, "emea", date(2026, 12, 2), "Dmitri", "Kasia")  # a designer
+    with pytest.raises(SddkitError, match="Kasia Wójcik is a designer, not an engineer: cannot"):
+        plan_swap(config, plan, "emea", date(2026, 12, 2), "Dmitri", "Kasia")
+
+
+def test_invalid_result_is_not_written_and_names_no_line_of_an_unwritten_text(
+    config_path: Path,
+) -> None:
+    config = load_config(config_path)
+    plan = plan_rotations(config, date(2026, 12, 2), date(2026, 12, 2))
+    (shift,) = [s for s in plan.shifts if s.rotation == "emea"]
+    cover = Cover(shift, "Kasia Wójcik", "test")  # a designer on an engineer's seat
     before = config_path.read_text(encoding="utf-8")
-    with pytest.raises(SddkitError, match="is a designer, not a engineer"):
-        write_overrides(config_path, covers)
+    with pytest.raises(SddkitError) as raised:
+        write_overrides(config_path, [cover])
+    assert str(raised.value) == (
+        f"{config_path}: the swap would leave an invalid config:"
+        " Kasia Wójcik is a designer, not an engineer"
+    )
     assert config_path.read_text(encoding="utf-8") == before
+
+
+def test_double_booking_and_gaps_are_refused_unless_forced(config_path: Path) -> None:
+    config = load_config(config_path)
+    plan = plan_rotations(config, date(2026, 11, 30), date(2026, 12, 4))
+    design = next(s for s in plan.shifts if s.rotation == "design" and s.role == "engineer")
+    emea = next(
+        s for s in plan.shifts if s.rotation == "emea" and s.start.date() == design.start.date()
+    )
+    assert design.person and emea.person and design.person != emea.person
+    # The emea engineer of that Wednesday morning takes the design shift that afternoon too.
+    with pytest.raises(SddkitError, match=r"closer than min_gap_days = 2.*--force"):
+        plan_swap(config, plan, "design", design.start.date(), design.person, emea.person)
+    forced = plan_swap(
+        config, plan, "design", design.start.date(), design.person, emea.person, force=True
+    )
+    assert [c.person for c in forced.covers] == [emea.person]
+    assert forced.warnings and "min_gap_days" in forced.warnings[0]
 
 
 def test_swap_to_someone_unavailable_is_refused(config_path: Path) -> None:

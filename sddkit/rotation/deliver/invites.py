@@ -25,8 +25,8 @@ from sddkit.rotation.deliver.ledger import (
 )
 from sddkit.rotation.deliver.smtp import DeliveryError, MailSender
 from sddkit.rotation.model import Person, Shift
+from sddkit.rotation.schedule import published
 from sddkit.rotation.sequence import assign_sequences
-from sddkit.rotation.stability import replan
 
 DEFAULT_WEEKS = 8
 
@@ -106,14 +106,14 @@ def _request(
 
 
 def planned_shifts(
-    conn: sqlite3.Connection, config: TeamConfig, window: Window, *, save: bool
+    conn: sqlite3.Connection, config: TeamConfig, window: Window
 ) -> tuple[list[Shift], dict[str, int]]:
-    """The staffed seats in `window`, re-planned against the saved plan exactly as the .ics
-    feed does (so both show the same people), and their SEQUENCE from the shared ledger.
-    `save` keeps this plan as the one later re-plans stay close to."""
+    """The staffed seats in `window` of the published schedule (the one every command reads),
+    and their SEQUENCE from the shared ledger."""
+    plan, _ = published(conn, config, window.start)
     last_day = window.end - timedelta(days=1)
-    plan, _ = replan(conn, config, window.start, last_day, today=window.start, save=save)
-    return plan.shifts, assign_sequences(conn, plan.shifts)
+    shifts = [s for s in plan.shifts if window.start <= s.start.date() <= last_day]
+    return shifts, assign_sequences(conn, shifts)
 
 
 def pending_invitations(
@@ -123,12 +123,11 @@ def pending_invitations(
     today: date,
     weeks: int,
     now: datetime,
-    save: bool = False,
 ) -> list[Invitation]:
     """Plan `weeks` from `today` and diff it against what the store says was sent."""
     ensure_schema(conn)
     window = Window.weeks_from(config, today, weeks)
-    shifts, sequences = planned_shifts(conn, config, window, save=save)
+    shifts, sequences = planned_shifts(conn, config, window)
     people = {person.name: person for person in config.people}
     invitations = plan_invitations(
         shifts, sequences, people, load_sent(conn), window=window, now=now

@@ -104,11 +104,10 @@ def pending_publication(
     today: date,
     weeks: int,
     now: datetime,
-    save: bool = False,
 ) -> list[Change]:
     """Plan `weeks` from `today` and diff it against what the collection holds now."""
     window = Window.weeks_from(config, today, weeks)
-    shifts, sequences = planned_shifts(conn, config, window, save=save)
+    shifts, sequences = planned_shifts(conn, config, window)
     people = {person.name: person for person in config.people}
     duties = {rotation.name: rotation.duties for rotation in config.rotations}
     wanted = {

@@ -14,7 +14,7 @@ from sddkit.rotation.deliver.invites import pending_invitations, send_invitation
 from sddkit.rotation.deliver.settings import SmtpSettings
 from sddkit.rotation.deliver.smtp import DeliveryError, SmtpSender
 from sddkit.rotation.model import Shift
-from sddkit.rotation.stability import replan
+from sddkit.rotation.schedule import published, window
 from sddkit.store import open_store
 from tests.support.servers import Mailbox, write_team
 
@@ -25,7 +25,7 @@ LEAVE = 'leave = ["2026-11-04..2026-11-06"]'
 
 def deliver(conn: sqlite3.Connection, config_path: Path, settings: SmtpSettings) -> int:
     config = load_config(config_path)
-    invitations = pending_invitations(conn, config, today=TODAY, weeks=2, now=NOW, save=True)
+    invitations = pending_invitations(conn, config, today=TODAY, weeks=2, now=NOW)
     with SmtpSender(settings) as sender:
         return send_invitations(conn, invitations, config.organizer, sender, now=NOW)
 
@@ -48,9 +48,9 @@ def itip(message: EmailMessage) -> tuple[str, str, str, int, str]:
 
 
 def seats(conn: sqlite3.Connection, config_path: Path) -> dict[str, Shift]:
-    """The plan the next run will see: re-planned against the saved one, not saved."""
+    """The published schedule the next run will see, over the two weeks it invites for."""
     config = load_config(config_path)
-    plan, _ = replan(conn, config, TODAY, date(2026, 11, 15), today=TODAY)
+    plan = window(published(conn, config, TODAY)[0], TODAY, date(2026, 11, 15))
     return {shift.uid: shift for shift in plan.shifts}
 
 

@@ -22,8 +22,8 @@ from sddkit.rotation.deliver.publish import (
 )
 from sddkit.rotation.deliver.settings import CaldavSettings
 from sddkit.rotation.model import Shift
+from sddkit.rotation.schedule import published, window
 from sddkit.rotation.sequence import assign_sequences
-from sddkit.rotation.stability import replan
 from sddkit.store import open_store
 from tests.support.servers import Radicale, write_team
 
@@ -41,9 +41,7 @@ def publish(
     conn: sqlite3.Connection, path: Path, collection: CaldavCollection, *, apply: bool = True
 ) -> Counter[str]:
     config = load_config(path)
-    changes = pending_publication(
-        conn, config, collection, today=TODAY, weeks=2, now=NOW, save=apply
-    )
+    changes = pending_publication(conn, config, collection, today=TODAY, weeks=2, now=NOW)
     if apply:
         apply_publication(collection, changes)
     return Counter(change.action for change in changes)
@@ -62,7 +60,7 @@ def server_events(radicale: Radicale, url: str) -> dict[str, icalendar.Event]:
 
 
 def planned(conn: sqlite3.Connection, path: Path) -> dict[str, tuple[Shift, int]]:
-    plan, _ = replan(conn, load_config(path), TODAY, date(2026, 11, 15), today=TODAY)
+    plan = window(published(conn, load_config(path), TODAY)[0], TODAY, date(2026, 11, 15))
     sequences = assign_sequences(conn, plan.shifts)
     return {shift.uid: (shift, sequences[shift.uid]) for shift in plan.shifts}
 
