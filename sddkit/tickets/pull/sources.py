@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from sddkit.tickets.pull import Source, zendesk
+from sddkit.tickets.pull import Source, freshdesk, zendesk
 from sddkit.tickets.pull.http import RetryPolicy
 
 FromEnv = Callable[[Mapping[str, str], datetime, RetryPolicy | None], Source]
 
 SOURCES: dict[str, FromEnv] = {
     "zendesk": zendesk.from_env,
+    "freshdesk": freshdesk.from_env,
 }
 
 
