@@ -106,8 +106,8 @@ def report(
         repeat_window_days=repeat_window,
         surfaced_first_k=surfaced_first,
     )
-    people, shifts, note = team(app.config_path, first, last)
     conn = app.store()
+    people, shifts, note = team(app.config_path, first, last, conn, now.date())
     if no_tracker:
         filed = load_filed(conn)
     else:

@@ -4,6 +4,7 @@ config (people and the rotation plan)."""
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -23,9 +24,10 @@ def live_filed(tracker: Tracker) -> list[FiledIssue]:
 
 
 def team(
-    config_path: Path, since: date, until: date
+    config_path: Path, since: date, until: date, conn: sqlite3.Connection, today: date
 ) -> tuple[list[Person], list[Shift], str | None]:
-    """(people, planned shifts in [since, until], note) from the config; without a config file
+    """(people, shifts in [since, until] of the published rotation schedule, note) from the
+    config and the store: the schedule every rotation command reads. Without a config file
     the report still runs, with helpdesk assignees as written and no rotation section."""
     if not config_path.exists():
         return (
@@ -37,11 +39,11 @@ def team(
             ),
         )
     from sddkit.rotation.config import load_config
-    from sddkit.rotation.plan import plan_rotations
+    from sddkit.rotation.schedule import published, window
 
     config = load_config(config_path)
-    plan = plan_rotations(config, since, until)
-    return list(config.people), list(plan.shifts), None
+    plan, _ = published(conn, config, today)
+    return list(config.people), list(window(plan, since, until).shifts), None
 
 
 def configured_tracker(config_path: Path) -> tuple[str, Tracker]:
