@@ -172,11 +172,14 @@ def _print_result(run: TriageRun) -> None:
         issue = outcome.issue
         where = f"{issue.key} {issue.url}" if issue else ""
         click.echo(f"done       {outcome.action.kind:<10} {outcome.action.theme.id}  {where}")
-    if result.error is not None:
-        left = ", ".join(f"{a.kind} {a.theme.id}" for a in result.remaining)
+    for action, reason in result.failed:
+        click.echo(f"failed     {action.kind:<10} {action.theme.id}  {reason}")
+    if not result.complete:
+        total = len(result.done) + len(result.not_done)
+        left = ", ".join(f"{a.kind} {a.theme.id}" for a in result.not_done)
+        how = f"Stopped ({result.stopped})" if result.stopped else "Done"
         raise SddkitError(
-            f"{result.error}. Stopped after {len(result.done)} of "
-            f"{len(result.done) + len(result.remaining)} writes; not done: {left}. "
+            f"{how}: {len(result.done)} of {total} writes; not done: {left}. "
             "Run again to complete them (nothing will be filed twice)."
         )
     click.echo(f"Done: {len(result.done)} writes; {run.cached} sddkit issues cached in the store.")

@@ -171,6 +171,7 @@ class Tracker(Protocol):
     """One small interface, one module per implementation (github.py, jira.py)."""
 
     name: str
+    body_limit: int  # the longest issue body the tracker accepts, in characters
 
     def filed_issues(self) -> list[FiledIssue]:
         """Every issue carrying an sddkit marker, in any state, whatever its current title."""
@@ -179,6 +180,10 @@ class Tracker(Protocol):
     def create(self, draft: IssueDraft) -> FiledIssue: ...
 
     def update(self, issue: FiledIssue, draft: IssueDraft) -> FiledIssue: ...
+
+    def refresh(self, issue: FiledIssue) -> FiledIssue:
+        """The issue as the tracker has it now (read again, not from any cache)."""
+        ...
 
     def comment(self, issue: FiledIssue, text: str) -> bool:
         """Post `text` unless a comment with the same `CommentMark` is there; True if posted."""

@@ -36,6 +36,7 @@ from sddkit.trackers.base import (
 )
 from sddkit.trackers.retry import Failure, RetryPolicy, Scrubber, TrackerError
 from sddkit.trackers.settings import GitHubSettings
+from sddkit.trackers.suggest import BODY_LIMITS
 
 T = TypeVar("T")
 FIX_WINDOW = timedelta(days=1)  # a PR merged this close to the issue's close is its fix
@@ -53,6 +54,7 @@ class GitHubTracker:
         not_planned: Iterable[str] = DEFAULT_NOT_PLANNED,
     ) -> None:
         self.name = f"github:{settings.repo}"
+        self.body_limit = BODY_LIMITS["github"]
         self._settings = settings
         self._scrub = Scrubber([token])
         self._policy = policy or RetryPolicy()
@@ -102,6 +104,11 @@ class GitHubTracker:
         target = self._issue(issue)
         self._call(f"update {issue.key}", lambda: target.edit(body=draft.body))
         return self._require(target)
+
+    def refresh(self, issue: FiledIssue) -> FiledIssue:
+        number = int(issue.key.rsplit("#", 1)[1])
+        fresh = self._call(f"get {issue.key}", lambda: self._repo.get_issue(number))
+        return self._require(fresh)
 
     def comment(self, issue: FiledIssue, text: str) -> bool:
         target = self._issue(issue)
@@ -216,7 +223,12 @@ class GitHubTracker:
 
 
 def _message(error: GithubException) -> str:
+    """GitHub's own reason, with the details of a 422 ("body is too long …")."""
     data = error.data
     if isinstance(data, dict) and data.get("message"):
-        return str(data["message"])
+        details = [
+            str(e.get("message") or e.get("code")) if isinstance(e, dict) else str(e)
+            for e in data.get("errors") or []
+        ]
+        return "; ".join([str(data["message"]), *details])[:300]
     return str(data)[:200] if data else "no details"

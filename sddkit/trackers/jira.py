@@ -39,6 +39,7 @@ from sddkit.trackers.base import (
 )
 from sddkit.trackers.retry import Failure, RetryPolicy, Scrubber, TrackerError
 from sddkit.trackers.settings import JiraSettings
+from sddkit.trackers.suggest import BODY_LIMITS
 
 T = TypeVar("T")
 PULL_URL_RE = re.compile(r"^https?://[^/]+/([\w.-]+/[\w.-]+)/pull/(\d+)/?$")
@@ -60,6 +61,8 @@ class JiraTracker:
         if settings.deployment == "cloud" and not email:
             raise TrackerError("Jira Cloud needs JIRA_EMAIL (the API token's account) to be set")
         self.name = f"jira:{settings.project}"
+        self.body_limit = BODY_LIMITS["jira"]
+        self._quiet = True  # updates without e-mails, until Jira says only admins may do that
         self._settings = settings
         self._token = token
         self._email = email
@@ -102,11 +105,23 @@ class JiraTracker:
 
     def update(self, issue: FiledIssue, draft: IssueDraft) -> FiledIssue:
         target = self._issue(issue.key)
-        self._call(
-            f"update {issue.key}",
-            lambda: target.update(fields={"description": draft.body}, notify=False),
-        )
+
+        def write() -> None:
+            try:
+                target.update(fields={"description": draft.body}, notify=not self._quiet)
+            except JIRAError as error:
+                # Server/DC lets only admins skip notifications (notifyUsers=false → 403).
+                if error.status_code != 403 or not self._quiet:
+                    raise
+                self._quiet = False
+                target.update(fields={"description": draft.body}, notify=True)
+
+        self._call(f"update {issue.key}", write)
         return self._require(target)
+
+    def refresh(self, issue: FiledIssue) -> FiledIssue:
+        self._raw.pop(issue.key, None)
+        return self._require(self._issue(issue.key))
 
     def comment(self, issue: FiledIssue, text: str) -> bool:
         return comment_once(

@@ -71,8 +71,10 @@ class Quote:
 
 
 def recorded_counts(body: str | None) -> Counts | None:
-    """The counts the issue body recorded when sddkit last wrote it."""
-    match = _COUNTS_RE.search(body or "")
+    """The counts the issue body recorded when sddkit last wrote it (in its region)."""
+    body = body or ""
+    region = _region(body)
+    match = _COUNTS_RE.search(body[region[0] : region[1]] if region else body)
     if not match:
         return None
     values = dict(pair.split("=") for pair in match.group(1).split())
@@ -177,7 +179,7 @@ def render_draft(
     body = render(shown, quoted)
     while len(body) > room and (shown or quoted):
         if shown:  # keep the share of the list that fits, at least one fewer
-            shown = min(shown - 1, int(shown * room / len(body)))
+            shown = max(0, min(shown - 1, int(shown * room / len(body))))
         else:
             quoted -= 1
         body = render(shown, quoted)
@@ -203,12 +205,24 @@ def jira_escape(text: str) -> str:
 
 
 def splice(old_body: str, new_body: str) -> str:
-    """`old_body` with its generated part replaced by `new_body`'s; people's text is kept."""
+    """`old_body` with its generated part replaced by `new_body`'s; people's text is kept.
+
+    If someone broke the region's first or last line, the new part goes after their text
+    (nothing of theirs is dropped) and becomes the region the next run rewrites."""
     old = _region(old_body)
     new = _region(new_body)
-    if old is None or new is None:
+    if new is None:
         return new_body
-    return old_body[: old[0]] + new_body[new[0] : new[1]] + old_body[old[1] :]
+    part = new_body[new[0] : new[1]]
+    if old is None:
+        return f"{old_body.rstrip()}\n\n{part}" if old_body.strip() else part
+    return old_body[: old[0]] + part + old_body[old[1] :]
+
+
+def outside_length(body: str) -> int:
+    """How many characters of `body` people wrote outside sddkit's part (all are kept)."""
+    region = _region(body)
+    return len(body) - (region[1] - region[0]) if region else 0
 
 
 def _region(body: str) -> tuple[int, int] | None:

@@ -26,7 +26,7 @@ When sddkit last commented comes from the marks on its comments (`CommentMark`),
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sddkit.themes.model import Theme
@@ -39,11 +39,20 @@ from sddkit.trackers.base import (
     closed_as_not_planned,
 )
 from sddkit.trackers.family import Unit, family_units
-from sddkit.trackers.retry import TrackerError
+from sddkit.trackers.retry import RateLimited, TrackerError
 from sddkit.trackers.settings import TriageSettings
-from sddkit.trackers.suggest import Counts, recorded_counts, render_draft, splice
+from sddkit.trackers.suggest import (
+    BODY_LIMITS,
+    Counts,
+    outside_length,
+    recorded_counts,
+    render_draft,
+    splice,
+)
 
 ACTIONS = ("create", "update", "comment", "regression", "nothing")
+# Room left in a body for what people may add between planning and the write.
+EDIT_ROOM = 2_000
 
 
 @dataclass(frozen=True)
@@ -69,12 +78,22 @@ class Outcome:
 @dataclass
 class ApplyResult:
     done: list[Outcome] = field(default_factory=list)
-    remaining: list[Action] = field(default_factory=list)
-    error: str | None = None
+    failed: list[tuple[Action, str]] = field(default_factory=list)  # with the tracker's reason
+    remaining: list[Action] = field(default_factory=list)  # never tried: the run stopped
+    stopped: str | None = None  # why (a rate limit that resets too late)
 
     @property
     def complete(self) -> bool:
-        return self.error is None
+        return not self.failed and not self.remaining
+
+    @property
+    def not_done(self) -> list[Action]:
+        return [action for action, _ in self.failed] + self.remaining
+
+    @property
+    def error(self) -> str | None:
+        """The first reason something was not done."""
+        return self.failed[0][1] if self.failed else self.stopped
 
 
 def plan_triage(
@@ -229,6 +248,7 @@ def _for_filed(
             now=now,
             members=unit.members,
             marker_id=issue.theme_id,
+            room=BODY_LIMITS[tracker] - outside_length(issue.body) - EDIT_ROOM,
         )
         body = splice(issue.body, draft.body)
         draft = IssueDraft(draft.theme_id, issue.title, body, issue.labels, draft.issue_type)
@@ -308,7 +328,9 @@ def _note(action: Action, text: str) -> Action:
 
 
 def apply_plan(tracker: Tracker, actions: Sequence[Action]) -> ApplyResult:
-    """Perform the actions in order; stop at the first failure and say what remains.
+    """Perform the actions in order. A failed action is recorded with the tracker's reason
+    and the others still run (one theme's oversized body or rejected field never blocks the
+    rest); only a rate limit that resets too late stops the run, leaving the rest `remaining`.
 
     For growth/regression the comment is posted before the body is rewritten: if the run
     dies in between, the next run still sees the old counts in the body and plans the same
@@ -320,18 +342,31 @@ def apply_plan(tracker: Tracker, actions: Sequence[Action]) -> ApplyResult:
     for index, action in enumerate(pending):
         try:
             result.done.append(Outcome(action, _perform(tracker, action)))
-        except TrackerError as error:
-            result.error = str(error)
-            result.remaining = list(pending[index:])
+        except RateLimited as error:
+            result.failed.append((action, str(error)))
+            result.stopped = str(error)
+            result.remaining = list(pending[index + 1 :])
             break
+        except TrackerError as error:
+            result.failed.append((action, str(error)))
     return result
 
 
 def _perform(tracker: Tracker, action: Action) -> FiledIssue:
+    """One action. Before rewriting a body the issue is read again and the new generated
+    part spliced into what it says now, so an edit made since planning is kept."""
     assert action.draft is not None
     if action.kind == "create":
         return tracker.create(action.draft)
     assert action.issue is not None
     if action.comment:
         tracker.comment(action.issue, action.comment)
-    return tracker.update(action.issue, action.draft)
+    current = tracker.refresh(action.issue)
+    body = splice(current.body, action.draft.body)
+    if len(body) > tracker.body_limit:
+        raise TrackerError(
+            f"{current.key}: the body would be {len(body):,} characters, over the tracker's "
+            f"limit of {tracker.body_limit:,}: the text people added outside sddkit's part "
+            "leaves no room for it"
+        )
+    return tracker.update(current, replace(action.draft, body=body))

@@ -67,9 +67,10 @@ def plan_against(
 
 
 def apply_run(conn: sqlite3.Connection, run: TriageRun, tracker: Tracker) -> TriageRun:
-    """Perform the plan; when it completes, cache the tracker's issues (with their fixes)."""
+    """Perform the plan; unless a rate limit stopped it, cache the tracker's issues (with
+    their fixes), also after some actions failed."""
     run.result = apply_plan(tracker, run.actions)
-    if run.result.complete:
+    if run.result.stopped is None:
         issues = refresh_cache(conn, tracker)
         run.cached = len(issues)
     return run

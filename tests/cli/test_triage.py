@@ -121,7 +121,8 @@ def test_partial_failure_exits_1_and_says_what_remains(env: dict[str, Any]) -> N
     env["config"].write_text(config.replace("[triage]\n", "[triage]\nretries = 0\n"))
     result = invoke(env, "--apply", "--min-tickets", "2", "--min-customers", "1")
     assert result.exit_code == 1
-    assert "Stopped after 1 of" in result.output and "Run again" in result.output
+    assert "Done: 1 of" in result.output and "Run again" in result.output
+    assert result.output.count("\nfailed     create") >= 1 and "HTTP 500" in result.output
     env["server"].faults.clear()
     again = invoke(env, "--apply", "--min-tickets", "2", "--min-customers", "1")
     assert again.exit_code == 0, again.output

@@ -40,6 +40,7 @@ class Sleeper:
 
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+TOO_LONG = "The entered text is too long. It exceeds the allowed limit of 32,767 characters."
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -126,6 +127,7 @@ class FakeGitHub(FakeServer):
         self.timelines: dict[int, list[dict[str, Any]]] = {}
         self.clock = NOW  # when comments are posted
         self.indexed: set[int] = set()  # what search sees; new issues are not indexed yet
+        self.drop_labels = False  # a token without push access: labels on create are ignored
 
     @property
     def api(self) -> str:
@@ -261,9 +263,28 @@ class FakeGitHub(FakeServer):
         base = f"/repos/{self.repo}/issues"
         if path == base and request.method == "GET":
             return self._list(request)
+        if (
+            request.method in ("POST", "PATCH")
+            and len((request.get_json() or {}).get("body") or "") > 65536
+        ):
+            return _json(
+                {
+                    "message": "Validation Failed",
+                    "errors": [
+                        {
+                            "resource": "Issue",
+                            "code": "custom",
+                            "field": "body",
+                            "message": "body is too long (maximum is 65536 characters)",
+                        }
+                    ],
+                },
+                422,
+            )
         if path == base and request.method == "POST":
             data = request.get_json()
-            issue = self.add_issue(data["title"], data.get("body", ""), data.get("labels", []))
+            labels = [] if self.drop_labels else data.get("labels", [])
+            issue = self.add_issue(data["title"], data.get("body", ""), labels)
             return _json(issue, 201)
         if path == "/search/issues":
             return self._search(request)
@@ -341,6 +362,7 @@ class FakeJira(FakeServer):
         self.comments: dict[str, list[str]] = {}
         self.remote_links: dict[str, list[dict[str, Any]]] = {}
         self.indexed: set[str] = set()
+        self.admin = True  # Server/DC: only admins may update with notifyUsers=false
 
     def authorized(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
@@ -431,7 +453,10 @@ class FakeJira(FakeServer):
         if path in ("/rest/api/2/search", "/rest/api/2/search/jql"):
             return self._search(request, path.endswith("/jql"))
         if path == "/rest/api/2/issue" and request.method == "POST":
-            issue = self.add_issue(request.get_json()["fields"])
+            fields = request.get_json()["fields"]
+            if len(fields.get("description") or "") > 32767:
+                return _json({"errorMessages": [], "errors": {"description": TOO_LONG}}, 400)
+            issue = self.add_issue(fields)
             return _json({"id": issue["id"], "key": issue["key"], "self": issue["self"]}, 201)
         match = re.fullmatch(r"/rest/api/2/issue/([A-Z]+-\d+)(/comment|/remotelink)?", path)
         if not match or match.group(1) not in self.issues:
@@ -445,7 +470,13 @@ class FakeJira(FakeServer):
         if match.group(2):
             return self._comments(request, issue)
         if request.method == "PUT":
-            issue["fields"].update(request.get_json().get("fields", {}))
+            if not self.admin and request.args.get("notifyUsers") == "false":
+                message = "To discard the user notification either admin or project admin"
+                return _json({"errorMessages": [message + " permissions are required."]}, 403)
+            fields = request.get_json().get("fields", {})
+            if len(fields.get("description") or "") > 32767:
+                return _json({"errorMessages": [], "errors": {"description": TOO_LONG}}, 400)
+            issue["fields"].update(fields)
             return Response(status=204)
         return _json(issue)
 

@@ -98,3 +98,11 @@ def test_huge_theme_fits_the_limit_by_trimming_the_ticket_list(tracker: str) -> 
     assert len(body) <= BODY_LIMITS[tracker]
     assert "… and " in body and "What customers say" in body
     assert recorded_counts(body) == Counts(3000, 5)
+
+
+def test_splice_into_a_broken_region_keeps_peoples_text_and_reads_the_new_counts() -> None:
+    new = f"<!-- sddkit:begin x -->\n{Counts(9, 4).block()}\n<!-- sddkit:end -->\n"
+    old = f"notes\nsddkit begin deleted by someone\n{Counts(3, 1).block()}\n"
+    spliced = splice(old, new)
+    assert spliced.startswith(old.rstrip()) and spliced.endswith(new)
+    assert recorded_counts(spliced) == Counts(9, 4)

@@ -185,7 +185,7 @@ def test_run_killed_between_comment_and_body_is_completed_once(
     grown = fakes.corpus("a", 12)
     themes = [fakes.theme("T-a", list(grown))]
     actions, result = run(fake_github, policy, themes, grown)
-    assert not result.complete and [a.kind for a in result.remaining] == ["comment"]
+    assert not result.complete and [a.kind for a in result.not_done] == ["comment"]
     assert len(fake_github.comments[1]) == 1
     assert "6 support tickets" in fake_github.issues[1]["body"]  # the body write was lost
     fake_github.faults.clear()
@@ -221,7 +221,7 @@ def test_crash_after_create_then_second_run_completes(fake_github: Any, policy: 
     fake_github.faults.append(fakes.Fault("POST", "/repos/acme/app/issues", 500, times=99, skip=1))
     _, result = run(fake_github, policy, themes, tickets)
     assert not result.complete and len(result.done) == 1
-    assert [a.theme.id for a in result.remaining] == ["T-b"]
+    assert [a.theme.id for a in result.not_done] == ["T-b"]
     assert "HTTP 500" in (result.error or "")
     fake_github.faults.clear()
     actions, result = run(fake_github, policy, themes, tickets)
@@ -342,3 +342,42 @@ def test_listing_follows_pagination(fake_github: Any, policy: Any) -> None:
     for i in range(130):
         fake_github.add_issue(f"t{i}", marker(f"T-{i}"), ["sddkit"])
     assert len(tracker(fake_github, policy).filed_issues()) == 130
+
+
+def test_an_oversized_issue_fails_alone_and_the_other_themes_are_filed(
+    fake_github: Any, policy: Any
+) -> None:
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 5)
+    big = fakes.theme("T-a", [k for k in tickets if ":a" in k])
+    run(fake_github, policy, [big], tickets)
+    notes = "My long notes. " * 4400  # 66,000 characters of a person's text
+    fake_github.issues[1]["body"] = notes + "\n" + fake_github.issues[1]["body"]
+    grown = fakes.theme("T-a", [k for k in tickets if ":a" in k], customers=9)
+    other = fakes.theme("T-b", [k for k in tickets if ":b" in k])
+    actions, result = run(fake_github, policy, [grown, other], tickets)
+    assert [a.kind for a in actions] == ["update", "create"]
+    assert [o.action.theme.id for o in result.done] == ["T-b"]
+    [(failed, reason)] = result.failed
+    assert failed.theme.id == "T-a" and "over the tracker's limit of 65,536" in reason
+    assert fake_github.issues[1]["body"].startswith(notes)  # nothing was lost
+
+
+def test_the_trackers_own_reason_is_reported(fake_github: Any, policy: Any) -> None:
+    huge = IssueDraft("T-x", "Bug", "x" * 70_000 + marker("T-x"), ("sddkit",))
+    with pytest.raises(TrackerError, match="HTTP 422: Validation Failed; body is too long"):
+        tracker(fake_github, policy).create(huge)
+
+
+def test_an_edit_made_after_planning_is_kept(fake_github: Any, policy: Any) -> None:
+    tickets = fakes.corpus("a", 6)
+    run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    gh = tracker(fake_github, policy)
+    grown = fakes.corpus("a", 8)
+    settings = TriageSettings(min_tickets=3, min_customers=2)
+    actions = plan_against(
+        gh, [fakes.theme("T-a", list(grown))], grown, settings, kind="github", now=NOW
+    )
+    fake_github.issues[1]["body"] += "\n\nNina: the fix is in review."  # between read and write
+    assert apply_plan(gh, actions).complete
+    body = fake_github.issues[1]["body"]
+    assert "8 support tickets" in body and body.endswith("Nina: the fix is in review.")

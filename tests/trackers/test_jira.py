@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sddkit.trackers.base import marker
+from sddkit.trackers.base import IssueDraft, marker
 from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy, TrackerError
 from sddkit.trackers.settings import JiraSettings, TriageSettings
@@ -203,3 +203,36 @@ def test_cloud_without_email_is_a_clear_error(fake_jira_cloud: Any, policy: Any)
     settings = JiraSettings(url=fake_jira_cloud.base, project="SUP")
     with pytest.raises(TrackerError, match="JIRA_EMAIL"):
         JiraTracker(settings, fakes.JIRA_TOKEN, policy=policy)
+
+
+def test_server_non_admin_updates_with_notifications(fake_jira_server: Any, policy: Any) -> None:
+    fake_jira_server.admin = False
+    tickets = fakes.corpus("a", 6)
+    run(fake_jira_server, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    grown = fakes.corpus("a", 8)
+    actions, result = run(fake_jira_server, policy, [fakes.theme("T-a", list(grown))], grown)
+    assert [a.kind for a in actions] == ["comment"] and result.complete
+    assert "8 support tickets" in fake_jira_server.issues["SUP-1"]["fields"]["description"]
+
+
+def test_an_oversized_description_fails_alone_with_jiras_reason(
+    fake_jira_cloud: Any, policy: Any
+) -> None:
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 5)
+    first = fakes.theme("T-a", [k for k in tickets if ":a" in k])
+    run(fake_jira_cloud, policy, [first], tickets)
+    fields = fake_jira_cloud.issues["SUP-1"]["fields"]
+    # 32,900 characters of notes before sddkit's part
+    fields["description"] = (
+        "Notes. " * 4700 + "\n" + fields["description"]
+    )  # 32,900 + sddkit's part
+    grown = fakes.theme("T-a", [k for k in tickets if ":a" in k], customers=9)
+    other = fakes.theme("T-b", [k for k in tickets if ":b" in k])
+    actions, result = run(fake_jira_cloud, policy, [grown, other], tickets)
+    assert [a.kind for a in actions] == ["update", "create"]
+    assert [o.action.theme.id for o in result.done] == ["T-b"]
+    [(_, reason)] = result.failed
+    assert "over the tracker's limit of 32,767" in reason
+    huge = IssueDraft("T-x", "Bug", "x" * 40_000 + marker("T-x"), ("sddkit",))
+    with pytest.raises(TrackerError, match="exceeds the allowed limit of 32,767"):
+        tracker(fake_jira_cloud, policy).create(huge)
