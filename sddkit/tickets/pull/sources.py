@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from sddkit.tickets.pull import Source, freshdesk, zendesk
+from sddkit.tickets.pull import Source, freshdesk, helpscout, zendesk
 from sddkit.tickets.pull.http import RetryPolicy
 
 FromEnv = Callable[[Mapping[str, str], datetime, RetryPolicy | None], Source]
@@ -13,6 +13,7 @@ FromEnv = Callable[[Mapping[str, str], datetime, RetryPolicy | None], Source]
 SOURCES: dict[str, FromEnv] = {
     "zendesk": zendesk.from_env,
     "freshdesk": freshdesk.from_env,
+    "helpscout": helpscout.from_env,
 }
 
 

@@ -1,0 +1,118 @@
+"""A fake Help Scout Mailbox API 2.0 on loopback, answering as the documentation describes.
+
+- ``POST /v2/oauth2/token`` (form ``grant_type=client_credentials``, ``client_id``,
+  ``client_secret``): ``{"token_type": "bearer", "access_token": …, "expires_in": 172800}``;
+  401 ``invalid_client`` otherwise. Every other call needs ``Authorization: Bearer <token>``.
+- ``GET /v2/conversations``: ``status`` (default ``active``; ``all`` is every status),
+  ``modifiedSince``, ``sortField`` (``createdAt`` | ``modifiedAt``), ``sortOrder`` (default
+  ``desc``), ``page``; 25 conversations a page; ``embed=threads`` embeds each conversation's
+  threads; HAL ``_embedded.conversations``, ``_links`` (``next`` while more pages exist) and
+  ``page`` (size, totalElements, totalPages, number).
+- Each response's ``Date`` header is the fake's clock `now`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.support.fake_http import Answer, Fault, scripted
+
+PAGE_SIZE = 25
+
+
+@dataclass
+class FakeHelpScout:
+    app_id: str = "hs-app-id"
+    app_secret: str = "hs-app-secret"
+    token: str = "hs-access-token"
+    now: datetime = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    conversations: dict[int, dict[str, Any]] = field(default_factory=dict)
+    modified: dict[int, str] = field(default_factory=dict)  # id -> modifiedAt
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    url: str = ""
+
+    def put(self, conversation: dict[str, Any], modified_at: str) -> None:
+        self.conversations[conversation["id"]] = conversation
+        self.modified[conversation["id"]] = modified_at
+
+    def answer(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> Answer:
+        self.requests.append(f"{method} {target}")
+        parts = urlsplit(target)
+        fault = scripted(self.faults, parts.path)
+        if fault is not None:
+            return fault
+        date = {"Date": format_datetime(self.now.astimezone(UTC), usegmt=True)}
+        if method == "POST" and parts.path == "/v2/oauth2/token":
+            form = {k: v[-1] for k, v in parse_qs(body.decode()).items()}
+            wanted = {"grant_type": "client_credentials", "client_id": self.app_id,
+                      "client_secret": self.app_secret}  # fmt: skip
+            if form != wanted:
+                return 401, date, "application/json", '{"error": "invalid_client"}'
+            token = {"token_type": "bearer", "access_token": self.token, "expires_in": 172800}
+            return 200, date, "application/json", json.dumps(token)
+        if headers.get("Authorization") != f"Bearer {self.token}":
+            return 401, date, "application/json", '{"error": "invalid_token"}'
+        if method == "GET" and parts.path == "/v2/conversations":
+            query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+            return 200, date, "application/hal+json", self._list(query)
+        return 404, date, "application/json", "{}"
+
+    def _list(self, query: dict[str, str]) -> str:
+        status = query.get("status", "active")
+        chosen = [c for c in self.conversations.values() if status in ("all", c["status"])]
+        since = query.get("modifiedSince")
+        if since is not None:
+            chosen = [c for c in chosen if self.modified[c["id"]] >= since]
+        if query.get("sortField") == "modifiedAt":
+            key = lambda c: (self.modified[c["id"]], c["id"])  # noqa: E731
+        else:
+            key = lambda c: (c["createdAt"], c["id"])  # noqa: E731
+        chosen.sort(key=key, reverse=query.get("sortOrder", "desc") == "desc")
+        page = int(query.get("page", 1))
+        shown = chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        if query.get("embed") != "threads":
+            shown = [{k: v for k, v in c.items() if k != "_embedded"} for c in shown]
+        pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
+        links: dict[str, Any] = {"self": {"href": self._href(query, page)}}
+        if page < pages:
+            links["next"] = {"href": self._href(query, page + 1)}
+        return json.dumps({
+            "_embedded": {"conversations": shown},
+            "_links": links,
+            "page": {"size": PAGE_SIZE, "totalElements": len(chosen), "totalPages": pages,
+                     "number": page},
+        })  # fmt: skip
+
+    def _href(self, query: dict[str, str], page: int) -> str:
+        return f"{self.url}/v2/conversations?{urlencode({**query, 'page': page})}"
+
+
+def make_conversation(number: int, status: str = "closed", **fields: Any) -> dict[str, Any]:
+    """A conversation as ``GET /v2/conversations?embed=threads`` returns it."""
+    created = f"2026-11-01T{number % 24:02d}:00:00Z"
+    customer = {"id": 500 + number, "type": "customer", "email": f"c{number}@client.example"}
+    agent = {"id": 7, "type": "user", "email": "ana@example.com"}
+    conversation: dict[str, Any] = {
+        "id": 9000 + number, "number": number, "type": "email", "status": status,
+        "state": "published", "subject": f"Login {number} fails", "preview": "Login fails",
+        "mailboxId": 85, "createdAt": created, "userUpdatedAt": created,
+        "primaryCustomer": customer, "assignee": agent, "customFields": [], "tags": [],
+        "_embedded": {"threads": [
+            {"id": number * 10 + 2, "type": "reply", "body": f"Try again, {number}",
+             "createdBy": agent, "createdAt": f"2026-11-01T{number % 24:02d}:30:00Z"},
+            {"id": number * 10 + 1, "type": "customer", "body": f"<p>Login {number} fails</p>",
+             "createdBy": customer, "createdAt": created},
+        ]},
+    }  # fmt: skip
+    conversation.update(fields)
+    return conversation
