@@ -34,7 +34,15 @@ from sddkit.trackers.base import (
     theme_id_in,
     theme_ids_in,
 )
-from sddkit.trackers.retry import Failure, RetryPolicy, Scrubber, TrackerError
+from sddkit.trackers.retry import (
+    MALFORMED,
+    BadResponse,
+    Failure,
+    RetryPolicy,
+    Scrubber,
+    TrackerError,
+    malformed,
+)
 from sddkit.trackers.settings import GitHubSettings
 from sddkit.trackers.suggest import BODY_LIMITS
 
@@ -182,6 +190,8 @@ class GitHubTracker:
         return self._issues[issue.key]
 
     def _require(self, issue: Issue) -> FiledIssue:
+        if not isinstance(issue.raw_data.get("number"), int):
+            raise BadResponse(f"an issue without a number: {str(issue.raw_data)[:80]}")
         filed = self._filed(issue)
         if filed is None:
             raise TrackerError(f"{self.name}#{issue.number} lost its sddkit marker")
@@ -219,6 +229,9 @@ class GitHubTracker:
             return Failure(error.status, headers, self._scrub(f"HTTP {error.status}: {message}"))
         if isinstance(error, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
             return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
+        if isinstance(error, MALFORMED):
+            failure = malformed("GitHub", error)
+            return Failure(None, {}, self._scrub(failure.message))
         return None
 
 

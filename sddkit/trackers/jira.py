@@ -37,7 +37,14 @@ from sddkit.trackers.base import (
     theme_id_in,
     theme_ids_in,
 )
-from sddkit.trackers.retry import Failure, RetryPolicy, Scrubber, TrackerError
+from sddkit.trackers.retry import (
+    MALFORMED,
+    Failure,
+    RetryPolicy,
+    Scrubber,
+    TrackerError,
+    malformed,
+)
 from sddkit.trackers.settings import JiraSettings
 from sddkit.trackers.suggest import BODY_LIMITS
 
@@ -255,6 +262,9 @@ class JiraTracker:
             )
         if isinstance(error, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
             return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
+        if isinstance(error, MALFORMED):
+            failure = malformed("Jira", error)
+            return Failure(None, {}, self._scrub(failure.message))
         return None
 
 

@@ -33,6 +33,26 @@ class RateLimited(TrackerError):
     """The tracker's rate limit resets later than we are willing to wait."""
 
 
+class BadResponse(Exception):
+    """A 2xx answer that is not what the API sends (an HTML page from a proxy, cut-off JSON,
+    an issue without a number): retried like a lost response, since a write may have landed."""
+
+
+# What the client libraries raise when a response is not the JSON they expect.
+MALFORMED = (BadResponse, ValueError, KeyError, TypeError, AttributeError)
+
+
+def malformed(tracker: str, error: BaseException) -> Failure:
+    """A one-line account of a malformed response, for `RetryPolicy` to retry then report."""
+    detail = " ".join(str(error).split())[:120]
+    return Failure(
+        None,
+        {},
+        f"the answer was not {tracker}'s JSON (an HTML page from a proxy, or cut off?): "
+        f"{type(error).__name__}: {detail}",
+    )
+
+
 @dataclass(frozen=True)
 class Failure:
     """What a failed request tells us: status (None for a timeout / lost connection)."""

@@ -164,3 +164,15 @@ def test_config_error_names_file_line_and_field(env: dict[str, Any]) -> None:
 def test_unknown_kind_option_is_rejected(env: dict[str, Any]) -> None:
     result = invoke(env, "--kinds", "bug,bugs")
     assert result.exit_code == 2 and "unknown kind 'bugs'" in result.output
+
+
+def test_an_html_page_instead_of_json_is_one_clear_line(env: dict[str, Any]) -> None:
+    page = fakes.Fault("GET", "/repos/acme/app/issues", 200, raw=fakes.HTML_PAGE, times=99)
+    env["server"].faults.append(page)
+    config = env["config"].read_text(encoding="utf-8")
+    env["config"].write_text(config.replace("[triage]\n", "[triage]\nretries = 0\n"))
+    result = invoke(env)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    [line] = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert "GitHub list issues: the answer was not GitHub's JSON" in line
+    assert "Traceback" not in result.output

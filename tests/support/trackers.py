@@ -67,6 +67,17 @@ class Fault:
     after: bool = False
     message: str = "fault injected"
     skip: int = 0  # let this many matching requests through first
+    raw: str | None = None  # answer with this text (an HTML page, cut JSON) instead of JSON
+
+
+def _faulty(fault: Fault) -> Response:
+    if fault.raw is not None:
+        kind = "text/html" if fault.raw.lstrip().startswith("<") else "application/json"
+        return Response(fault.raw, fault.status, fault.headers, content_type=kind)
+    return _json({"message": fault.message}, fault.status, fault.headers)
+
+
+HTML_PAGE = "<html><body><h1>502 Bad Gateway</h1><p>proxy says hello</p></body></html>"
 
 
 class FakeServer:
@@ -88,12 +99,12 @@ class FakeServer:
         self.seen_auth.append(request.headers.get("Authorization", ""))
         fault = self._fault(request.method, path)
         if fault and not fault.after:
-            return _json({"message": fault.message}, fault.status, fault.headers)
+            return _faulty(fault)
         if not self.authorized(request):
             return _json({"message": "Bad credentials"}, 401)
         response = self.route(request, path)
         if fault:
-            return _json({"message": fault.message}, fault.status, fault.headers)
+            return _faulty(fault)
         return response
 
     def _fault(self, method: str, path: str) -> Fault | None:

@@ -223,9 +223,7 @@ def test_an_oversized_description_fails_alone_with_jiras_reason(
     run(fake_jira_cloud, policy, [first], tickets)
     fields = fake_jira_cloud.issues["SUP-1"]["fields"]
     # 32,900 characters of notes before sddkit's part
-    fields["description"] = (
-        "Notes. " * 4700 + "\n" + fields["description"]
-    )  # 32,900 + sddkit's part
+    fields["description"] = "Notes. " * 4700 + "\n" + fields["description"]
     grown = fakes.theme("T-a", [k for k in tickets if ":a" in k], customers=9)
     other = fakes.theme("T-b", [k for k in tickets if ":b" in k])
     actions, result = run(fake_jira_cloud, policy, [grown, other], tickets)
