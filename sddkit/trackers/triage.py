@@ -39,6 +39,7 @@ from sddkit.trackers.base import (
     closed_as_not_planned,
 )
 from sddkit.trackers.family import Unit, family_units
+from sddkit.trackers.identity import best_match, fingerprint_in
 from sddkit.trackers.retry import RateLimited, TrackerError
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import (
@@ -121,6 +122,8 @@ def plan_triage(
             action = _for_filed(
                 unit, issue, tickets, settings, tracker, now, marks.get(issue.key, ())
             )
+            if not set(issue.covered) & set(unit.member_ids):
+                action = _note(action, f"; found by its tickets (filed as {issue.theme_id})")
             others = [i.key for i in primary if i is not issue]
             if others:
                 action = _note(
@@ -181,10 +184,19 @@ def _pair(
     units = family_units(list(themes), tickets, now)
     home = {m: n for n, unit in enumerate(units) for m in unit.member_ids}
     issues_of: list[list[FiledIssue]] = [[] for _ in units]
+    unclaimed: dict[str, FiledIssue] = {}
     for issue in sorted(filed, key=lambda i: (i.created_at, i.key)):
         found = [home[t] for t in issue.covered if t in home]
         if found:
             issues_of[found[0]].append(issue)
+        else:
+            unclaimed[issue.key] = issue
+    # A theme no marker names may still be an issue's subject under a new id (the store was
+    # lost and the tickets re-clustered): the issue's ticket fingerprint says so.
+    alone = [(str(n), units[n].theme.ticket_keys) for n, found in enumerate(issues_of) if not found]
+    hashes = {key: fingerprint_in(issue.body) for key, issue in unclaimed.items()}
+    for n, key in best_match(alone, hashes).items():
+        issues_of[int(n)].append(unclaimed[key])
     return list(zip(units, issues_of, strict=True))
 
 

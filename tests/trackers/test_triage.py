@@ -166,3 +166,21 @@ def test_comment_marks_round_trip(
     mark = CommentMark(theme_id, event, count)
     parsed = CommentMark.parse(f"{text}\n\n{mark.text(tracker)}")
     assert parsed is not None and parsed.ident == mark.ident
+
+
+def test_a_theme_under_a_new_id_finds_its_issue_by_the_ticket_fingerprint() -> None:
+    tickets = fakes.corpus("a", 12) | fakes.corpus("b", 8)
+    old = fakes.theme("T-old", [k for k in tickets if ":a" in k][:10])
+    [create] = plan([old], [], tickets)
+    assert create.draft is not None
+    issue = FiledIssue("acme/app#4", "T-old", "Bug", "open", "u", NOW, body=create.draft.body)
+    # The store was lost: the same subject comes back as T-new with two more tickets.
+    renamed = fakes.theme("T-new", [k for k in tickets if ":a" in k])
+    unrelated = fakes.theme("T-other", [k for k in tickets if ":b" in k])
+    actions = plan([renamed, unrelated], [issue], tickets)
+    by_theme = {a.theme.id: a for a in actions}
+    assert by_theme["T-new"].kind == "update" and by_theme["T-new"].issue == issue
+    assert "found by its tickets (filed as T-old)" in by_theme["T-new"].reason
+    assert by_theme["T-new"].draft is not None
+    assert "sddkit:theme=T-old" in by_theme["T-new"].draft.body  # the issue keeps its id
+    assert by_theme["T-other"].kind == "create"
