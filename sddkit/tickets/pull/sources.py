@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from sddkit.tickets.pull import Source, freshdesk, helpscout, zendesk
+from sddkit.tickets.pull import Source, freshdesk, helpscout, intercom, zendesk
 from sddkit.tickets.pull.http import RetryPolicy
 
 FromEnv = Callable[[Mapping[str, str], datetime, RetryPolicy | None], Source]
@@ -14,6 +14,7 @@ SOURCES: dict[str, FromEnv] = {
     "zendesk": zendesk.from_env,
     "freshdesk": freshdesk.from_env,
     "helpscout": helpscout.from_env,
+    "intercom": intercom.from_env,
 }
 
 
