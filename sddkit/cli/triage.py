@@ -172,6 +172,15 @@ def _print_result(run: TriageRun) -> None:
         issue = outcome.issue
         where = f"{issue.key} {issue.url}" if issue else ""
         click.echo(f"done       {outcome.action.kind:<10} {outcome.action.theme.id}  {where}")
+        draft = outcome.action.draft
+        if outcome.action.kind == "create" and issue and draft:
+            missing = [label for label in draft.labels if label not in issue.labels]
+            if missing:
+                click.echo(
+                    f"warning: {issue.key} was filed without the labels {', '.join(missing)}: "
+                    "the token may not set labels (it needs triage or write access). sddkit "
+                    "still finds the issue by its marker and will not file it again."
+                )
     for action, reason in result.failed:
         click.echo(f"failed     {action.kind:<10} {action.theme.id}  {reason}")
     if not result.complete:

@@ -1,9 +1,11 @@
 """GitHub (github.com or Enterprise) as the tracker, through PyGithub.
 
 Earlier issues are found by listing the repository's issues with the ``sddkit`` label in any
-state (the issues API is consistent right after a write, unlike search, whose index lags: a
-run that relied on search alone would file duplicates after a crash). A search for the marker
-then adds issues whose label someone removed, once the index has them.
+state, and the newest issues whatever their labels (the issues API is consistent right after
+a write, unlike search, whose index lags: a run that relied on search alone would file
+duplicates after a crash; and a token without push access has its labels silently dropped on
+create). A search for the marker then adds issues whose label someone removed, once the index
+has them.
 
 Issues are created with their labels and marker in one request, so no run can leave an
 unlabelled, unmarked issue behind. PyGithub's own retry is turned off: `RetryPolicy` retries.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any, TypeVar
 
 import requests
@@ -48,6 +51,7 @@ from sddkit.trackers.suggest import BODY_LIMITS
 
 T = TypeVar("T")
 FIX_WINDOW = timedelta(days=1)  # a PR merged this close to the issue's close is its fix
+RECENT = 100  # newest issues read on each run (one page)
 
 
 class GitHubTracker:
@@ -83,6 +87,8 @@ class GitHubTracker:
 
     def filed_issues(self) -> list[FiledIssue]:
         found: dict[int, Issue] = {issue.number: issue for issue in self._labelled()}
+        for issue in self._recent():
+            found.setdefault(issue.number, issue)
         query = f'repo:{self._settings.repo} is:issue in:body "sddkit:theme"'
         searched = self._call("search issues", lambda: list(self._github.search_issues(query)))
         for hit in searched:
@@ -102,8 +108,10 @@ class GitHubTracker:
             return self._require(issue)
 
         def created_meanwhile() -> FiledIssue | None:
-            # A 5xx or timeout may come after GitHub stored the issue: look before resending.
-            matches = [i for i in self._labelled() if theme_id_in(i.body) == draft.theme_id]
+            # A 5xx or timeout may come after GitHub stored the issue: look before resending
+            # (among the newest issues too: GitHub drops the labels of a token without push).
+            issues = [*self._labelled(), *self._recent()]
+            matches = [i for i in issues if theme_id_in(i.body) == draft.theme_id]
             return self._require(matches[0]) if matches else None
 
         return self._call("create issue", create, before_retry=created_meanwhile)
@@ -179,6 +187,16 @@ class GitHubTracker:
         return self._call(
             "list issues",
             lambda: list(self._repo.get_issues(state="all", labels=[SDDKIT_LABEL])),
+        )
+
+    def _recent(self) -> list[Issue]:
+        """The newest issues, labelled or not (one request; consistent right after a write,
+        unlike search): an issue whose labels were dropped is found by its marker here."""
+        return self._call(
+            "list recent issues",
+            lambda: list(
+                islice(self._repo.get_issues(state="all", sort="created", direction="desc"), RECENT)
+            ),
         )
 
     def _issue(self, issue: FiledIssue) -> Issue:

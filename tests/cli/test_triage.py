@@ -176,3 +176,16 @@ def test_an_html_page_instead_of_json_is_one_clear_line(env: dict[str, Any]) -> 
     [line] = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert "GitHub list issues: the answer was not GitHub's JSON" in line
     assert "Traceback" not in result.output
+
+
+def test_labels_dropped_on_create_are_reported_and_nothing_is_refiled(
+    env: dict[str, Any],
+) -> None:
+    env["server"].drop_labels = True
+    first = invoke(env, "--apply")
+    assert first.exit_code == 0, first.output
+    created = len(env["server"].issues)
+    assert first.output.count("was filed without the labels sddkit") == created > 0
+    again = invoke(env, "--apply")
+    assert again.exit_code == 0, again.output
+    assert len(env["server"].issues) == created and "\ncreate " not in again.output

@@ -381,3 +381,16 @@ def test_an_edit_made_after_planning_is_kept(fake_github: Any, policy: Any) -> N
     assert apply_plan(gh, actions).complete
     body = fake_github.issues[1]["body"]
     assert "8 support tickets" in body and body.endswith("Nina: the fix is in review.")
+
+
+def test_dropped_labels_never_make_a_duplicate(fake_github: Any, policy: Any) -> None:
+    fake_github.drop_labels = True  # a token without push access; search has not indexed yet
+    fake_github.faults.append(fakes.Fault("POST", "/repos/acme/app/issues", 502, after=True))
+    tickets = fakes.corpus("a", 6)
+    actions, result = run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    assert [a.kind for a in actions] == ["create"] and result.complete
+    [outcome] = result.done
+    assert outcome.issue is not None and outcome.issue.labels == ()
+    actions, result = run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
+    assert [a.kind for a in actions] == ["nothing"]
+    assert len(fake_github.issues) == 1
