@@ -203,3 +203,39 @@ def test_every_rotation_command_has_help_and_is_documented(repo_root: Path) -> N
         assert result.exit_code == 0 and len(result.output.splitlines()) > 4
         assert f"sddkit rotation {name}" in guide
         assert "..." not in (rotation.commands[name].get_short_help_str(70))
+
+
+def test_names_match_without_accents_and_zones_suggest_a_spelling(team: Path) -> None:
+    mine = run("mine", "kasia wojcik", *TODAY, "--weeks", "4")
+    assert mine.exit_code == 0 and mine.output.startswith("Kasia Wójcik (Europe/Warsaw)")
+    assert run("mine", "NINA KOVAC", *TODAY).output.startswith("Nina Kovač")
+    who = CliRunner().invoke(main, ["rotation", "who", "--tz", "Europe/Warsow"])
+    assert who.exit_code == 2 and "did you mean 'Europe/Warsaw'?" in who.output
+
+
+def test_unstaffed_reasons_go_below_the_table(team: Path) -> None:
+    config = team / "rotations.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        'holidays = "US"\njoined = 2026-05-11', 'holidays = "US"\nleft = 2026-11-20'
+    )
+    config.write_text(
+        text.replace('name = "Sam Carter"', 'name = "Sam Carter"\nleave = ["2026-12-01"]'),
+        encoding="utf-8",
+    )
+    shown = run("plan", *TODAY, "--weeks", "2").output
+    table = shown.split("\n\n")[0].splitlines()
+    assert max(len(line) for line in table) < 80
+    assert "Tue 2026-12-01  10:00-13:00 EST  americas  engineer  UNSTAFFED" in table
+    assert (
+        "Unstaffed:\n  Tue 2026-12-01 americas engineer: no engineer free: Sam Carter on leave,"
+        in shown
+    )
+
+
+def test_replan_is_explicit_and_can_be_previewed(team: Path) -> None:
+    assert run("plan", *TODAY).exit_code == 0
+    preview = run("plan", *TODAY, "--replan", "--no-save")
+    assert preview.exit_code == 0 and "No changes to the published schedule" in preview.output
+    assert "Fairness over the published schedule (2026-05-04 to 2027-02-28)" in preview.output
+    check = run("check", *TODAY)
+    assert "Fair hours" in check.output and "hours (limit: one shift, 3 hours)" in check.output
