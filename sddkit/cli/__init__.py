@@ -30,7 +30,7 @@ SUBCOMMANDS = {
 SHORT_HELP = {
     "demo": "Run the whole job on bundled demo data.",
     "rotation": "Plan fair support rotations; who is on; calendars.",
-    "tickets": "Import helpdesk exports into the store; statistics.",
+    "tickets": "Import helpdesk exports or pull from a helpdesk; statistics.",
     "themes": "Find repeated themes in tickets.",
     "triage": "Suggest and file theme issues in GitHub or Jira.",
     "report": "Write the team report: complaints traced to fixes.",

@@ -26,7 +26,7 @@ MAX_BAD_SHOWN = 50
 
 @click.group()
 def tickets() -> None:
-    """Import helpdesk exports into the store; statistics."""
+    """Import helpdesk exports or pull from a helpdesk into the store; statistics."""
 
 
 tickets.add_command(pull_command)
