@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sddkit.errors import SddkitError
 from sddkit.report.fix_next import fix_next
 from sddkit.report.fixes import group_fixes
+from sddkit.report.history import read_tickets
 from sddkit.report.metrics import support_health
 from sddkit.report.model import Report, ReportOptions
 from sddkit.report.participation import participation, todo
@@ -38,18 +39,16 @@ def build_report(
     rotation members; without it assignees are shown as written.
     """
     from sddkit.themes.store import load_themes
-    from sddkit.tickets.store import get_tickets, iter_tickets
 
     start, end = period(since, until)
+    options = options or ReportOptions()
     themes = load_themes(conn)
-    period_tickets = list(iter_tickets(conn, since=start, until=end))
-    theme_keys = sorted({key for theme in themes for key in theme.ticket_keys})
-    known = {t.key: t for t in period_tickets}
-    missing = [key for key in theme_keys if key not in known]
-    theme_tickets = get_tickets(conn, missing, visible_only=True) if missing else []
+    in_period, outside = read_tickets(
+        conn, themes, filed, start=start, end=end, first_k=options.surfaced_first_k
+    )
     return assemble_report(
-        period_tickets=period_tickets,
-        other_tickets=theme_tickets,
+        period_tickets=in_period,
+        other_tickets=outside,
         themes=themes,
         filed=filed,
         shifts=shifts,
@@ -57,7 +56,7 @@ def build_report(
         since=start,
         until=end,
         now=now,
-        options=options or ReportOptions(),
+        options=options,
     )
 
 

@@ -3,6 +3,7 @@ themes that most need an issue). Definitions: docs/report.md."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,18 +95,22 @@ def _credit_themes(
     """A person fed a theme if they answered any of its tickets created in the period, and
     surfaced it if they answered one of the theme's first k tickets (ever), in the period."""
     for theme in themes:
-        tickets = sorted(
-            (tickets_by_key[k] for k in theme.ticket_keys if k in tickets_by_key),
-            key=lambda t: (t.created_at, t.key),
-        )
-        for rank, ticket in enumerate(tickets):
+        tickets = [tickets_by_key[k] for k in theme.ticket_keys if k in tickets_by_key]
+        first = {t.key for t in heapq.nsmallest(first_k, tickets, key=_age)}
+        for ticket in tickets:
+            if not since <= ticket.created_at < until:
+                continue
             name = people.name(ticket.assignee)
-            if not name or not since <= ticket.created_at < until:
+            if not name:
                 continue
             entry = tally.setdefault(name, _Tally(role="agent"))
             entry.fed.add(theme.id)
-            if rank < first_k:
+            if ticket.key in first:
                 entry.surfaced.add(theme.id)
+
+
+def _age(ticket: Ticket) -> tuple[datetime, str]:
+    return ticket.created_at, ticket.key
 
 
 def todo(

@@ -17,6 +17,7 @@ class People:
     def __init__(self, people: Iterable[Person] = ()) -> None:
         self.people = list(people)
         self._by_alias: dict[str, Person] = {}
+        self._names: dict[str, str | None] = {}
         for person in self.people:
             self._by_alias[person.email.strip().lower()] = person
             self._by_alias[person.name.strip().lower()] = person
@@ -28,7 +29,9 @@ class People:
 
     def name(self, assignee: str | None) -> str | None:
         """The person's name for a known assignee, the assignee itself otherwise."""
-        if not assignee or not assignee.strip():
+        if not assignee:
             return None
-        person = self.person(assignee)
-        return person.name if person else assignee.strip()
+        if assignee not in self._names:  # a report asks about the same few people often
+            person = self.person(assignee)
+            self._names[assignee] = (person.name if person else assignee.strip()) or None
+        return self._names[assignee]

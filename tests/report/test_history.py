@@ -1,0 +1,79 @@
+"""The report read from a real SQLite store gives the same figures as the report over the
+whole history in memory, although it reads only part of the tickets outside the period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sddkit.report.build import build_report
+from sddkit.report.history import read_tickets
+from sddkit.report.render import report_data
+from sddkit.store import open_store, transaction
+from sddkit.themes.store import StoredTheme, ensure_schema, save_run
+from sddkit.tickets.store import upsert_tickets
+from tests.report.conftest import SINCE, UNTIL
+
+
+def store_of(sample: Any, path: Path) -> Any:
+    conn = open_store(path)
+    upsert_tickets(conn, sample.tickets)
+    ensure_schema(conn)
+    members = [(k, t.id, 1.0) for t in sample.themes for k in t.ticket_keys]
+    with transaction(conn):
+        save_run(
+            conn,
+            now=SINCE,
+            mode="full",
+            since=None,
+            min_size=2,
+            backend="tfidf",
+            model_state=None,
+            model_run=None,
+            ticket_count=len(sample.tickets),
+            themes=[StoredTheme(t, np.zeros((1, 4), dtype=np.float32)) for t in sample.themes],
+            members=members,
+        )
+    return conn
+
+
+def test_store_report_equals_the_report_over_all_tickets(sample: Any, tmp_path: Path) -> None:
+    conn = store_of(sample, tmp_path / "store.db")
+    from_store = build_report(
+        conn,
+        since=SINCE,
+        until=UNTIL,
+        filed=sample.filed,
+        shifts=sample.shifts,
+        now=sample.now,
+        people=sample.people,
+        options=sample.options,
+    )
+    assert report_data(from_store) == report_data(sample.report())
+
+
+def test_only_the_tickets_a_figure_needs_are_read(sample: Any, tmp_path: Path) -> None:
+    conn = store_of(sample, tmp_path / "store.db")
+    in_period, outside = read_tickets(
+        conn, sample.themes, sample.filed, start=SINCE, end=UNTIL, first_k=1
+    )
+    assert len(in_period) == 13
+    # L1 and L7 (login, covered by acme/app#1), I1 (invoice, acme/app#3); the SSO family has
+    # two themes: all of S1-S5. Dark mode has no ticket outside the period.
+    assert sorted(t.external_id for t in outside) == [
+        "I1",
+        "L1",
+        "L7",
+        "S1",
+        "S2",
+        "S3",
+        "S4",
+        "S5",
+    ]
+    # A theme alone, with no issue and its languages stored: only its first k=1 ticket
+    # before the period is read.
+    alone = [t for t in sample.themes if t.id not in ("T-sso", "T-sso-pl")]
+    _, outside = read_tickets(conn, alone, [], start=SINCE, end=UNTIL, first_k=1)
+    assert sorted(t.external_id for t in outside) == ["I1", "L1"]
