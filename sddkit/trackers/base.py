@@ -181,6 +181,10 @@ class Tracker(Protocol):
 
     def update(self, issue: FiledIssue, draft: IssueDraft) -> FiledIssue: ...
 
+    def find(self, key: str) -> FiledIssue | None:
+        """The issue with this key if it exists and carries an sddkit marker (read by key)."""
+        ...
+
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         """The issue as the tracker has it now (read again, not from any cache)."""
         ...

@@ -58,6 +58,17 @@ def save_filed(conn: sqlite3.Connection, tracker: str, issues: Iterable[FiledIss
         )
 
 
+def remember_filed(conn: sqlite3.Connection, tracker: str, issue: FiledIssue) -> None:
+    """Record one issue right after it was written (its key comes from the create answer),
+    so a later run reads it by key even while the tracker's search has not indexed it."""
+    ensure_schema(conn)
+    with transaction(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            _row(tracker, issue),
+        )
+
+
 def load_filed(conn: sqlite3.Connection, tracker: str | None = None) -> list[FiledIssue]:
     ensure_schema(conn)
     sql = "SELECT * FROM tracker_issues"

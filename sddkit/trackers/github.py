@@ -121,6 +121,20 @@ class GitHubTracker:
         self._call(f"update {issue.key}", lambda: target.edit(body=draft.body))
         return self._require(target)
 
+    def find(self, key: str) -> FiledIssue | None:
+        number = int(key.rsplit("#", 1)[1])
+
+        def fetch() -> Issue | None:
+            try:
+                return self._repo.get_issue(number)
+            except GithubException as error:
+                if error.status in (404, 410):  # deleted or transferred
+                    return None
+                raise
+
+        found = self._call(f"get {key}", fetch)
+        return self._filed(found) if found is not None else None
+
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         number = int(issue.key.rsplit("#", 1)[1])
         fresh = self._call(f"get {issue.key}", lambda: self._repo.get_issue(number))

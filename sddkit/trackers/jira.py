@@ -1,7 +1,10 @@
 """Jira (Cloud or Server/Data Center) as the tracker, through the `jira` package.
 
 Earlier issues are found with JQL: the ``sddkit`` label, or the marker text in the
-description (for issues whose label someone removed; Jira's text index finds them). Jira wiki
+description (for issues whose label someone removed; Jira's text index finds them). Jira's
+search is eventually consistent, so the issues numbered after the newest one search returns
+are also read by key (consistent): an issue created seconds ago, or whose create answer was
+lost (502), is found and never filed again. Jira wiki
 markup has no hidden comments, so the marker sits visibly in a small ``{noformat}`` footer, and
 each comment sddkit posts ends with a grey ``sddkit:comment theme=… event=… count=…`` line:
 a comment with that mark already on the issue is never posted again.
@@ -51,6 +54,7 @@ from sddkit.trackers.suggest import BODY_LIMITS
 T = TypeVar("T")
 PULL_URL_RE = re.compile(r"^https?://[^/]+/([\w.-]+/[\w.-]+)/pull/(\d+)/?$")
 COMMENT_PAGE = 100
+PROBE_MISSES = 3  # issue numbers in a row that must not exist before probing stops
 FIELDS = ["summary", "description", "status", "labels", "created", "resolutiondate", "resolution"]
 
 
@@ -86,8 +90,11 @@ class JiraTracker:
             f'project = "{project}" AND (labels = {SDDKIT_LABEL} OR text ~ "\\"sddkit:theme\\"")'
             " ORDER BY created ASC"
         )
-        found = self._search(jql)
-        return [filed for filed in map(self._filed, found) if filed is not None]
+        found = {issue.key: issue for issue in self._search(jql)}
+        for issue in self._newer_than_search():
+            found.setdefault(issue.key, issue)
+        filed = [item for item in map(self._filed, found.values()) if item is not None]
+        return sorted(filed, key=lambda item: (item.created_at, _number(item.key)))
 
     def create(self, draft: IssueDraft) -> FiledIssue:
         fields = {
@@ -102,8 +109,10 @@ class JiraTracker:
             return self._require(self.client.create_issue(fields=fields))
 
         def created_meanwhile() -> FiledIssue | None:
+            # The create may have landed although its answer was lost. Search lags behind
+            # writes, so the issues numbered after the newest one search knows are read by key.
             jql = f'project = "{self._settings.project}" AND labels = {SDDKIT_LABEL}'
-            for issue in self._search(jql):
+            for issue in [*self._newer_than_search(), *self._search(jql)]:
                 if theme_id_in(issue.raw["fields"].get("description")) == draft.theme_id:
                     return self._require(issue)
             return None
@@ -125,6 +134,10 @@ class JiraTracker:
 
         self._call(f"update {issue.key}", write)
         return self._require(target)
+
+    def find(self, key: str) -> FiledIssue | None:
+        found = self._get_if_exists(key)
+        return self._filed(found) if found is not None else None
 
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         self._raw.pop(issue.key, None)
@@ -209,6 +222,37 @@ class JiraTracker:
             )
         )
 
+    def _newer_than_search(self) -> list[Any]:
+        """Issues of the project numbered after the newest one search returns, read by key
+        until `PROBE_MISSES` numbers in a row do not exist. Jira's search is eventually
+        consistent (an issue created seconds ago may be missing); reading by key is not."""
+        project = self._settings.project
+        jql = f'project = "{project}" ORDER BY created DESC'
+        newest = self._call(
+            "search newest",
+            lambda: self.client.search_issues(jql, maxResults=1, fields=["created"]),
+        )
+        known = [_number(i.key) for i in newest] + [_number(k) for k in self._raw]
+        number, misses, found = max(known, default=0), 0, []
+        while misses < PROBE_MISSES:
+            number += 1
+            issue = self._get_if_exists(f"{project}-{number}")
+            misses = misses + 1 if issue is None else 0
+            if issue is not None:
+                found.append(issue)
+        return found
+
+    def _get_if_exists(self, key: str) -> Any | None:
+        def fetch() -> Any | None:
+            try:
+                return self.client.issue(key, fields=",".join(FIELDS))
+            except JIRAError as error:
+                if error.status_code == 404:
+                    return None
+                raise
+
+        return self._call(f"get {key}", fetch)
+
     def _issue(self, key: str) -> Any:
         if key not in self._raw:
             self._raw[key] = self._call(
@@ -266,6 +310,12 @@ class JiraTracker:
             failure = malformed("Jira", error)
             return Failure(None, {}, self._scrub(failure.message))
         return None
+
+
+def _number(key: str) -> int:
+    """The number of an issue key ("SUP-12" → 12; 0 for anything else)."""
+    tail = key.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 def _time(value: str | None) -> datetime | None:

@@ -25,7 +25,7 @@ When sddkit last commented comes from the marks on its comments (`CommentMark`),
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -339,10 +339,15 @@ def _note(action: Action, text: str) -> Action:
     )
 
 
-def apply_plan(tracker: Tracker, actions: Sequence[Action]) -> ApplyResult:
+def apply_plan(
+    tracker: Tracker,
+    actions: Sequence[Action],
+    on_written: Callable[[FiledIssue], None] | None = None,
+) -> ApplyResult:
     """Perform the actions in order. A failed action is recorded with the tracker's reason
     and the others still run (one theme's oversized body or rejected field never blocks the
     rest); only a rate limit that resets too late stops the run, leaving the rest `remaining`.
+    `on_written` gets each issue as soon as it is written (the store records its key first).
 
     For growth/regression the comment is posted before the body is rewritten: if the run
     dies in between, the next run still sees the old counts in the body and plans the same
@@ -353,7 +358,7 @@ def apply_plan(tracker: Tracker, actions: Sequence[Action]) -> ApplyResult:
     pending = [a for a in actions if a.writes]
     for index, action in enumerate(pending):
         try:
-            result.done.append(Outcome(action, _perform(tracker, action)))
+            issue = _perform(tracker, action)
         except RateLimited as error:
             result.failed.append((action, str(error)))
             result.stopped = str(error)
@@ -361,6 +366,10 @@ def apply_plan(tracker: Tracker, actions: Sequence[Action]) -> ApplyResult:
             break
         except TrackerError as error:
             result.failed.append((action, str(error)))
+            continue
+        if on_written is not None:
+            on_written(issue)
+        result.done.append(Outcome(action, issue))
     return result
 
 

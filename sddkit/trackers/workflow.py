@@ -12,7 +12,7 @@ from sddkit.themes.store import load_themes
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import get_tickets
 from sddkit.trackers.base import FiledIssue, Tracker
-from sddkit.trackers.cache import load_filed, save_filed
+from sddkit.trackers.cache import load_filed, remember_filed, save_filed
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.triage import Action, ApplyResult, apply_plan, needs_marks, plan_triage
 
@@ -42,7 +42,8 @@ def plan_run(
         filed = load_filed(conn, cache_name)
         actions = plan_triage(themes, filed, tickets, settings, tracker=kind, now=now)
         return TriageRun(cache_name, actions)
-    actions = plan_against(tracker, themes, tickets, settings, kind=kind, now=now)
+    known = [issue.key for issue in load_filed(conn, tracker.name)]
+    actions = plan_against(tracker, themes, tickets, settings, kind=kind, now=now, known=known)
     return TriageRun(tracker.name, actions)
 
 
@@ -54,11 +55,21 @@ def plan_against(
     *,
     kind: str,
     now: datetime,
+    known: Sequence[str] = (),
 ) -> list[Action]:
     """The plan from the tracker's issues and, for those that may get a comment, the marks
     of sddkit's comments on them: a comment posted by an earlier (perhaps crashed) run is
-    known. Offline plans (from the cache) go without marks."""
+    known. Offline plans (from the cache) go without marks.
+
+    `known` are keys the store recorded as written: any the tracker's listing missed (its
+    search lags) is read by key."""
     filed = tracker.filed_issues()
+    listed = {issue.key for issue in filed}
+    for key in known:
+        if key not in listed:
+            issue = tracker.find(key)
+            if issue is not None:
+                filed.append(issue)
     marks = {
         issue.key: tracker.comment_marks(issue)
         for issue in needs_marks(themes, filed, tickets, settings)
@@ -69,7 +80,9 @@ def plan_against(
 def apply_run(conn: sqlite3.Connection, run: TriageRun, tracker: Tracker) -> TriageRun:
     """Perform the plan; unless a rate limit stopped it, cache the tracker's issues (with
     their fixes), also after some actions failed."""
-    run.result = apply_plan(tracker, run.actions)
+    run.result = apply_plan(
+        tracker, run.actions, lambda issue: remember_filed(conn, tracker.name, issue)
+    )
     if run.result.stopped is None:
         issues = refresh_cache(conn, tracker)
         run.cached = len(issues)

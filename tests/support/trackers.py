@@ -374,6 +374,7 @@ class FakeJira(FakeServer):
         self.remote_links: dict[str, list[dict[str, Any]]] = {}
         self.indexed: set[str] = set()
         self.admin = True  # Server/DC: only admins may update with notifyUsers=false
+        self.lag = False  # search sees only `indexed` issues (Jira's index lags behind writes)
 
     def authorized(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
@@ -523,13 +524,16 @@ class FakeJira(FakeServer):
         jql = request.args["jql"]
         project = re.search(r'project = "([A-Z]+)"', jql)
         by_text = "text ~" in jql
+        everything = "labels" not in jql and not by_text
         hits = [
             issue
             for key, issue in self.issues.items()
             if project
             and issue["fields"]["project"]["key"] == project.group(1)
+            and (key in self.indexed or not self.lag)
             and (
-                "sddkit" in issue["fields"]["labels"]
+                everything
+                or "sddkit" in issue["fields"]["labels"]
                 or (
                     by_text
                     and key in self.indexed
@@ -537,6 +541,8 @@ class FakeJira(FakeServer):
                 )
             )
         ]
+        if "DESC" in jql:
+            hits.reverse()
         if cloud_endpoint:
             return _json({"issues": hits, "isLast": True})
         start = int(request.args.get("startAt", 0))

@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
+from sddkit.store import open_store
 from sddkit.trackers.base import IssueDraft, marker
+from sddkit.trackers.cache import load_filed
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.retry import RateLimited, RetryPolicy, TrackerError
 from sddkit.trackers.settings import GitHubSettings, TriageSettings
 from sddkit.trackers.triage import apply_plan
-from sddkit.trackers.workflow import plan_against
+from sddkit.trackers.workflow import TriageRun, apply_run, plan_against
 from tests.support import trackers as fakes
 
 NOW = fakes.NOW
@@ -394,3 +396,35 @@ def test_dropped_labels_never_make_a_duplicate(fake_github: Any, policy: Any) ->
     actions, result = run(fake_github, policy, [fakes.theme("T-a", list(tickets))], tickets)
     assert [a.kind for a in actions] == ["nothing"]
     assert len(fake_github.issues) == 1
+
+
+def test_each_written_issue_is_in_the_store_at_once_and_read_by_key_later(
+    fake_github: Any, policy: Any, tmp_path: Any
+) -> None:
+    conn = open_store(tmp_path / "sddkit.db")
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 5)
+    themes = [
+        fakes.theme("T-a", [k for k in tickets if ":a" in k]),
+        fakes.theme("T-b", [k for k in tickets if ":b" in k]),
+    ]
+    gh = tracker(fake_github, policy)
+    settings = TriageSettings(min_tickets=3, min_customers=2)
+    actions = plan_against(gh, themes, tickets, settings, kind="github", now=NOW)
+    # T-b's create is rate limited far into the future: the run stops after T-a.
+    reset = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(NOW.timestamp()) + 10**6)}
+    fake_github.faults.append(
+        fakes.Fault("POST", "/repos/acme/app/issues", 403, headers=reset, skip=1)
+    )
+    run = apply_run(conn, TriageRun(gh.name, actions), gh)
+    assert run.result is not None and run.result.stopped is not None
+    assert [i.key for i in load_filed(conn, gh.name)] == ["acme/app#1"]
+    # The issue lost its label and search has not indexed it: the store's key finds it.
+    fake_github.issues[1]["labels"] = []
+    for n in range(100):  # and is no longer among the newest issues
+        fake_github.add_issue(f"Someone's {n}", "text", [])
+    without = plan_against(gh, themes, tickets, settings, kind="github", now=NOW)
+    assert [a.kind for a in without] == ["create", "create"]
+    with_known = plan_against(
+        gh, themes, tickets, settings, kind="github", now=NOW, known=["acme/app#1"]
+    )
+    assert [a.kind for a in with_known] == ["nothing", "create"]

@@ -234,3 +234,26 @@ def test_an_oversized_description_fails_alone_with_jiras_reason(
     huge = IssueDraft("T-x", "Bug", "x" * 40_000 + marker("T-x"), ("sddkit",))
     with pytest.raises(TrackerError, match="exceeds the allowed limit of 32,767"):
         tracker(fake_jira_cloud, policy).create(huge)
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "server"])
+def test_lost_creates_and_search_lag_never_make_duplicates(
+    deployment: str, request: pytest.FixtureRequest, policy: Any
+) -> None:
+    server = request.getfixturevalue(f"fake_jira_{deployment}")
+    server.lag = True  # nothing sddkit files is searchable during this test
+    server.add_issue(  # someone else's issue, already indexed
+        {"project": {"key": "SUP"}, "summary": "Other", "issuetype": {"name": "Task"}}
+    )
+    server.indexed.add("SUP-1")
+    server.faults.append(fakes.Fault("POST", "/rest/api/2/issue", 502, after=True, times=3))
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 5)
+    themes = [
+        fakes.theme("T-a", [k for k in tickets if ":a" in k]),
+        fakes.theme("T-b", [k for k in tickets if ":b" in k]),
+    ]
+    actions, result = run(server, policy, themes, tickets)
+    assert [a.kind for a in actions] == ["create", "create"] and result.complete
+    again, result = run(server, policy, themes, tickets)  # a re-run within the lag
+    assert [a.kind for a in again] == ["nothing", "nothing"] and result.complete
+    assert sorted(server.issues) == ["SUP-1", "SUP-2", "SUP-3"]
