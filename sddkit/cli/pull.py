@@ -36,6 +36,7 @@ FIRST_PULL_DAYS = 30
     show_default=True,
     help="Languages to detect among, comma-separated.",
 )
+@click.option("--no-detect-language", is_flag=True, help="Do not detect missing languages.")
 @now_option("the first pull starts 30 days before it")
 @pass_app
 def pull_command(
@@ -45,6 +46,7 @@ def pull_command(
     limit: int | None,
     dry_run: bool,
     languages: str,
+    no_detect_language: bool,
     now: datetime,
 ) -> None:
     """Pull new and changed tickets, with their conversations, from a helpdesk's API.
@@ -61,6 +63,7 @@ def pull_command(
         dry_run=dry_run,
         restart=since is not None,
         languages=tuple(code.strip() for code in languages.split(",") if code.strip()),
+        detect_languages=not no_detect_language,
     )
     result = pull(app.store(), source, settings, _progress if sys.stderr.isatty() else None)
     if sys.stderr.isatty():

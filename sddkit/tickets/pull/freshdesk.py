@@ -22,6 +22,7 @@ from typing import Any
 from sddkit.tickets.people import ORGANIZATION, PERSON, People
 from sddkit.tickets.pull import Page
 from sddkit.tickets.pull.http import HttpClient, PullError, RetryPolicy
+from sddkit.tickets.pull.keyset import Handed
 
 TICKETS = "/api/v2/tickets"
 CONVERSATIONS = "/api/v2/tickets/{id}/conversations"
@@ -44,12 +45,13 @@ class FreshdeskSource:
         state = _state(position, self.since)
         people = self._people()
         for stream in STREAMS:
-            seen: set[tuple[Any, Any]] = set()  # the previous page: the overlap to skip
+            handed = Handed(_key)
             while True:
                 batch, more = self._list(stream, state[stream])
-                fresh = [t for t in batch if (t.get("id"), t.get("updated_at")) not in seen]
-                seen = {(t.get("id"), t.get("updated_at")) for t in batch}
+                fresh = handed.fresh(batch)
                 state[stream] = _advance(state[stream], batch, more)
+                since = _time(state[stream]["since"])
+                handed.forget_before(since.timestamp() if since else 0.0)
                 last = not more and stream == STREAMS[-1]
                 records = [self._record(ticket) for ticket in fresh]
                 yield Page(records, json.dumps(state, sort_keys=True), last, people)
@@ -121,6 +123,11 @@ def _advance(keyset: dict[str, Any], batch: list[Mapping[str, Any]], more: bool)
     if current is None or newest > current:
         return {"since": newest.astimezone(UTC).strftime(_STAMP), "page": 1}
     return {**keyset, "page": keyset["page"] + 1} if more else {**keyset, "page": 1}
+
+
+def _key(ticket: Mapping[str, Any]) -> tuple[Any, float] | None:
+    moment = _time(ticket.get("updated_at"))
+    return (ticket.get("id"), moment.timestamp()) if moment else None
 
 
 def _time(value: Any) -> datetime | None:

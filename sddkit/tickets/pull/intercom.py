@@ -21,6 +21,7 @@ from typing import Any
 from sddkit.tickets.people import PERSON, People
 from sddkit.tickets.pull import Page
 from sddkit.tickets.pull.http import HttpClient, PullError, RetryPolicy
+from sddkit.tickets.pull.keyset import Handed
 
 SEARCH = "/conversations/search"
 CONVERSATION = "/conversations/{id}"
@@ -40,17 +41,17 @@ class IntercomSource:
     def pages(self, position: str | None) -> Iterator[Page]:
         state = _state(position, self.since)
         people = self._admins()
-        seen: set[tuple[Any, Any]] = set()
+        handed = Handed(_key)
         while True:
             batch, cursor = self._search(state)
-            fresh = [c for c in batch if (c.get("id"), c.get("updated_at")) not in seen]
-            seen = {(c.get("id"), c.get("updated_at")) for c in batch}
+            fresh = handed.fresh(batch)
             stamps = [c["updated_at"] for c in batch if isinstance(c.get("updated_at"), int)]
             newest = max(stamps, default=state["since"])
             if cursor is None or newest > state["since"]:
                 state = {"since": newest, "after": None}
             else:  # a whole page of one second: go on with the cursor
                 state = {"since": state["since"], "after": cursor}
+            handed.forget_before(state["since"])
             records = [self._conversation(c.get("id")) for c in fresh]
             last = cursor is None
             yield Page([r for r in records if r], json.dumps(state, sort_keys=True), last, people)
@@ -92,6 +93,11 @@ class IntercomSource:
             if isinstance(admin, Mapping):
                 people.add(PERSON, admin)
         return people
+
+
+def _key(conversation: Mapping[str, Any]) -> tuple[Any, float] | None:
+    stamp = conversation.get("updated_at")
+    return (conversation.get("id"), float(stamp)) if isinstance(stamp, int) else None
 
 
 def _state(position: str | None, since: datetime) -> dict[str, Any]:

@@ -32,6 +32,7 @@ class PullSettings:
     dry_run: bool = False  # fetch and convert, store nothing (the position is not moved)
     restart: bool = False  # ignore the saved position: start from the source's own start
     languages: Sequence[str] = DEFAULT_LANGUAGES
+    detect_languages: bool = True
 
 
 @dataclasses.dataclass
@@ -58,7 +59,7 @@ def pull(
     position = None if settings.restart else load_position(conn, source.name, source.account)
     result = PullResult(resumed=position is not None)
     for page in source.pages(position):
-        tickets = _convert(source, page, settings.languages)
+        tickets = _convert(source, page, settings.languages if settings.detect_languages else ())
         if settings.dry_run:
             result.would_store.extend(tickets)
         else:
@@ -88,6 +89,7 @@ def _store(
 
 
 def _convert(source: Source, page: Page, languages: Sequence[str]) -> list[Ticket]:
+    """The page's records as tickets; languages detected among `languages` (none: not)."""
     convert = FORMATS[source.format].convert
     options = Options(source=source.name)
     tickets = []
@@ -99,7 +101,7 @@ def _convert(source: Source, page: Page, languages: Sequence[str]) -> list[Ticke
             field = f" {problem.field}:" if problem.field else ""
             raise PullError(f"{where}:{field} {problem.message}") from None
     unknown = [ticket for ticket in tickets if ticket.language is None]
-    if unknown:
+    if unknown and languages:
         found = detect_languages([ticket.text for ticket in unknown], languages)
         detected = {id(t): language for t, language in zip(unknown, found, strict=True)}
         tickets = [
