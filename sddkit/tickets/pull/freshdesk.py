@@ -84,19 +84,21 @@ class FreshdeskSource:
         return people
 
     def _all(self, path: str) -> list[Any]:
-        """Every element of a paginated list (``Link: <…>; rel="next"``); [] on a 404."""
+        """Every element of a paginated list: pages 1, 2… while the response has a
+        ``Link: <…>; rel="next"`` header (counted here rather than followed, so a proxy or
+        custom domain in front of Freshdesk works too); [] on a 404."""
         items: list[Any] = []
-        url: str | None = path
-        params: dict[str, Any] | None = {"per_page": 100}
-        while url:
-            response = self.client.get(url, params)
+        page = 1
+        while True:
+            response = self.client.get(path, {"per_page": 100, "page": page})
             if response.status == 404:
                 return []
             if not isinstance(response.data, list):
                 raise PullError(f"freshdesk: GET {path}: unexpected response: not a list")
             items.extend(response.data)
-            url, params = response.next_link(), None
-        return items
+            if response.next_link() is None:
+                return items
+            page += 1
 
 
 def _state(position: str | None, since: datetime) -> dict[str, dict[str, Any]]:

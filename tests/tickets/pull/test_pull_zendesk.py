@@ -227,3 +227,15 @@ def test_limit_stops_after_the_page_that_reaches_it(
     assert (result.pages, result.tickets, result.complete) == (2, 4, False)
     rest = pull(conn, _source(zendesk), _settings())
     assert rest.tickets == 1 and count_tickets(conn) == 5
+
+
+def test_a_long_conversation_is_read_page_by_page(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    ticket = make_ticket(9, "2026-11-09T10:00:00Z")
+    zendesk.put(ticket, make_comments(ticket, replies=249))
+    pull(conn, _source(zendesk), _settings())
+    (nine,) = get_tickets(conn, ["zendesk:9"])
+    assert len(nine.messages) == 250
+    pages = [r for r in zendesk.requests if "/tickets/9/comments" in r]
+    assert len(pages) == 3 and "page%5Bafter%5D=" in pages[2]
