@@ -225,14 +225,30 @@ def cluster_vectors(
             break
     if cut is None:  # too few vectors to cluster
         cut = settings.threshold or 1.0
-    if texts is not None and total > 0:
-        rejected = incoherent_clusters(
-            texts, labels, total, settings.min_word_share, settings.coherence_sample, rng,
-            languages,
-        )  # fmt: skip
-        labels = np.where((labels >= 0) & ~rejected[np.maximum(labels, 0)], labels, -1)
+    # Coherence is checked before the merge pass, so an incoherent cluster cannot join a real
+    # theme, and after it: tiny clusters of one-offs pass alone (two texts share a word by
+    # chance) and can merge into a larger one that does not.
+    labels = _coherent(labels, total, texts, languages, settings, rng)
     labels = merge_fragments(vectors, labels, total, settings, rng, cut)
+    labels = _coherent(labels, total, texts, languages, settings, rng)
     return _finish(vectors, labels, total, min_size, cut)
+
+
+def _coherent(
+    labels: Labels,
+    count: int,
+    texts: Sequence[str] | None,
+    languages: Sequence[str | None] | None,
+    settings: ClusterSettings,
+    rng: np.random.Generator,
+) -> Labels:
+    """`labels` with the clusters whose members share no content word made noise."""
+    if texts is None or count == 0:
+        return labels
+    rejected = incoherent_clusters(
+        texts, labels, count, settings.min_word_share, settings.coherence_sample, rng, languages
+    )
+    return np.where((labels >= 0) & ~rejected[np.maximum(labels, 0)], labels, -1)
 
 
 def merge_fragments(

@@ -77,4 +77,10 @@ def _word_share(
     groups: dict[str | None, list[str]] = {}
     for i in rows:
         groups.setdefault(languages[i], []).append(texts[i])
-    return sum(top_word_share(group) * len(group) for group in groups.values()) / len(rows)
+    # A text alone in its language shares every word with itself: such texts are judged
+    # together, or three one-offs in three languages would pass as a theme.
+    alone = [group[0] for group in groups.values() if len(group) == 1]
+    judged = [group for group in groups.values() if len(group) > 1]
+    if alone:
+        judged.append(alone)
+    return sum(top_word_share(group) * len(group) for group in judged) / len(rows)

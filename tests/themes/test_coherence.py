@@ -64,3 +64,18 @@ def test_one_offs_that_char_ngrams_pull_together_end_as_noise() -> None:
     checked = cluster_vectors(vectors, 5, ClusterSettings(threshold=1.3), texts).labels
     assert (checked[30:] == -1).all()
     assert len(set(checked[:30])) == 1 and checked[0] >= 0
+
+
+def test_texts_alone_in_their_language_are_judged_together() -> None:
+    # Each text alone in its language shares all its words with itself; judged one language
+    # at a time, four unrelated one-offs in four languages would pass as a theme.
+    texts = ["zorblat quenchy mivvet", "пасторщина убычка", "krzywołap dżemowy", "vrtoglav šupak"]
+    rng = np.random.default_rng(0)
+    labels = np.zeros(4, dtype=np.int64)
+    assert incoherent_clusters(texts, labels, 1, 0.3, 200, rng, ["en", "ru", "pl", "sr"])[0]
+    # A real theme in one language with one translation keeps its language's share.
+    texts += ["export fails on save", "export fails again", "export fails"]
+    labels = np.array([-1, -1, 0, -1, 0, 0, 0])
+    assert not incoherent_clusters(
+        texts, labels, 1, 0.3, 200, rng, ["en", "ru", "pl", "sr", "en", "en", "en"]
+    )[0]
