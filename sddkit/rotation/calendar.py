@@ -8,10 +8,10 @@ carries the matching VTIMEZONE definitions, so clients show the right local time
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from sddkit import __version__
 from sddkit.rotation.model import Person, Shift
@@ -28,8 +28,10 @@ def shift_event(
     *,
     organizer: Person | None = None,
     duties: str = DEFAULT_DUTIES,
+    reminder_minutes: int = 0,
 ) -> Event:
-    """One seat of one shift as a VEVENT for `person` (its attendee)."""
+    """One seat of one shift as a VEVENT for `person` (its attendee), with a VALARM
+    `reminder_minutes` before it starts (none at 0)."""
     if dtstamp.tzinfo is None:
         raise ValueError("dtstamp must be timezone-aware")
     event = Event()
@@ -46,7 +48,27 @@ def shift_event(
     if organizer is not None:
         event.add("organizer", _address(organizer, role=None))
     event.add("attendee", _address(person, role="REQ-PARTICIPANT"))
+    if reminder_minutes > 0:
+        event.add_component(_alarm(shift, reminder_minutes))
     return event
+
+
+def _alarm(shift: Shift, minutes: int) -> Alarm:
+    alarm = Alarm()
+    alarm.add("uid", f"{shift.uid.removesuffix('@sddkit')}-reminder@sddkit")
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Support shift ({shift.rotation}) starts in {_lead(minutes)}")
+    alarm.add("trigger", -timedelta(minutes=minutes))
+    return alarm
+
+
+def _lead(minutes: int) -> str:
+    if minutes % (24 * 60) == 0:
+        days = minutes // (24 * 60)
+        return f"{days} day{'s' if days > 1 else ''}"
+    if minutes % 60 == 0:
+        return f"{minutes // 60} h"
+    return f"{minutes} min"
 
 
 def _description(shift: Shift, person: Person, duties: str) -> str:

@@ -54,6 +54,7 @@ def write_feeds(
             dtstamp,
             organizer=config.organizer,
             duties=config.rotation(shift.rotation).duties,
+            reminder_minutes=config.reminder_minutes,
         )
         team.append(event)
         events.setdefault(person.name, []).append(event)

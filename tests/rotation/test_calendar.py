@@ -108,3 +108,18 @@ def test_calendar_has_method_name_and_each_timezone_once() -> None:
         "Europe/Belgrade",
     ]
     assert len(calendar.walk("VEVENT")) == 3
+
+
+def test_a_reminder_alarm_comes_before_the_shift_when_asked_for() -> None:
+    zone = ZoneInfo("Europe/Belgrade")
+    start = datetime(2027, 3, 2, 9, tzinfo=zone)
+    shift = Shift("emea", start, start + timedelta(hours=3), "engineer", 0, ANA.name)
+    assert not shift_event(shift, ANA, 0, STAMP).walk("VALARM")
+    event = shift_event(shift, ANA, 0, STAMP, reminder_minutes=24 * 60)
+    calendar = Calendar.from_ical(build_calendar([event]).to_ical())
+    (alarm,) = calendar.walk("VALARM")
+    assert str(alarm["ACTION"]) == "DISPLAY"
+    assert alarm.decoded("TRIGGER") == -timedelta(days=1)
+    assert str(alarm["DESCRIPTION"]) == "Support shift (emea) starts in 1 day"
+    later = shift_event(shift, ANA, 0, STAMP, reminder_minutes=90)
+    assert later.walk("VALARM")[0].decoded("TRIGGER") == -timedelta(minutes=90)

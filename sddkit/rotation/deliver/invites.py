@@ -134,7 +134,11 @@ def pending_invitations(
     )
     duties = {rotation.name: rotation.duties for rotation in config.rotations}
     return [
-        replace(i, duties=duties[i.shift.rotation]) if i.shift.rotation in duties else i
+        replace(
+            i,
+            duties=duties.get(i.shift.rotation, i.duties),
+            reminder_minutes=config.reminder_minutes,
+        )
         for i in invitations
     ]
 

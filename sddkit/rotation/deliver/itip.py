@@ -43,6 +43,7 @@ class Invitation:
     sequence: int
     update: bool = False  # a REQUEST replacing one sent earlier
     duties: str = DEFAULT_DUTIES  # the rotation's, for the event description
+    reminder_minutes: int = 0  # VALARM lead time on a REQUEST
 
     @property
     def uid(self) -> str:
@@ -58,6 +59,7 @@ def itip_event(invitation: Invitation, organizer: Person, dtstamp: datetime) -> 
         dtstamp,
         organizer=organizer,
         duties=invitation.duties,
+        reminder_minutes=invitation.reminder_minutes if invitation.method != CANCEL else 0,
     )
     if invitation.method == CANCEL:
         event.pop("STATUS")

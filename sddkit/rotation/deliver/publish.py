@@ -51,9 +51,18 @@ def team_event(
     sequence: int,
     dtstamp: datetime,
     duties: str = DEFAULT_DUTIES,
+    reminder_minutes: int = 0,
 ) -> icalendar.Event:
     """The feed's event for `shift`, marked as this team's and as not to be scheduled."""
-    event = shift_event(shift, person, sequence, dtstamp, organizer=organizer, duties=duties)
+    event = shift_event(
+        shift,
+        person,
+        sequence,
+        dtstamp,
+        organizer=organizer,
+        duties=duties,
+        reminder_minutes=reminder_minutes,
+    )
     for name in ("ORGANIZER", "ATTENDEE"):
         event[name].params["SCHEDULE-AGENT"] = "CLIENT"
     event.add(TEAM_PROPERTY, team)
@@ -119,6 +128,7 @@ def pending_publication(
             sequence=sequences[shift.uid],
             dtstamp=now,
             duties=duties.get(shift.rotation, DEFAULT_DUTIES),
+            reminder_minutes=config.reminder_minutes,
         )
         for shift in shifts
         if shift.person is not None

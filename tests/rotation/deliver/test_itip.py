@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -111,3 +111,17 @@ def test_span_in_the_readers_zone_and_across_midnight() -> None:
         "Sam Carter",
     )
     assert span(night, "Europe/Belgrade") == "Mon 2 Nov 2026 22:00 – Tue 3 Nov 2026 02:00 CET"
+
+
+def test_a_request_carries_the_reminder_and_a_cancel_none() -> None:
+    def alarms(method: str) -> list[icalendar.cal.Component]:
+        invitation = Invitation(method, SHIFT, SAM, 1, reminder_minutes=60)
+        message = message_from_bytes(
+            compose(invitation, NINA, NOW).as_bytes(), policy=policy.default
+        )
+        part = message.get_payload()[0].get_payload()[1]  # type: ignore[index,union-attr]
+        return list(icalendar.Calendar.from_ical(part.get_content()).walk("VALARM"))
+
+    (alarm,) = alarms(REQUEST)
+    assert alarm.decoded("TRIGGER") == -timedelta(hours=1)
+    assert alarms(CANCEL) == []
