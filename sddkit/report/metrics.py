@@ -9,7 +9,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
+from typing import overload
 
+from sddkit.report.business_hours import BusinessHours
 from sddkit.report.model import Distribution, Health, ReportOptions, Satisfaction
 from sddkit.report.trace import distinct_customers
 from sddkit.tickets.model import Ticket
@@ -153,6 +155,24 @@ def frt_histogram(
     return (*((label, counts.get(label, 0)) for label, _ in buckets), (NO_REPLY, no_reply))
 
 
+@overload
+def response_hours(created: datetime, answered: datetime, clock: BusinessHours | None) -> float: ...
+@overload
+def response_hours(
+    created: datetime, answered: datetime | None, clock: BusinessHours | None
+) -> float | None: ...
+def response_hours(
+    created: datetime, answered: datetime | None, clock: BusinessHours | None
+) -> float | None:
+    """Hours from `created` to `answered`: business hours with a clock, else calendar hours
+    (a reply stamped before the ticket counts as 0 business hours, as in the helpdesk)."""
+    if answered is None:
+        return None
+    if clock is not None:
+        return clock.hours_between(created, answered)
+    return (answered - created).total_seconds() / 3600
+
+
 def satisfied_share(tickets: Iterable[Ticket]) -> tuple[float | None, int]:
     """(share satisfied, rated) over the tickets rated on a known scale: 7-10 of 10 (not a
     detractor), 4-5 of 5, good of good/bad. One figure for tickets rated on mixed scales."""
@@ -178,22 +198,25 @@ def support_health(
     """Health of the tickets created in [since, until); `theme_of` maps ticket key -> theme.
 
     A ticket with no first response counts against the target once it is older than the
-    target at `now` (when the report is made): a ticket nobody answered is the latest of all."""
+    target at `now` (when the report is made): a ticket nobody answered is the latest of all.
+    With `options.business_hours`, first responses and ages count business hours only."""
     target = options.frt_target_hours
-    frt = [h for t in tickets if (h := t.first_response_hours) is not None]
-    waiting = [t for t in tickets if t.first_response_hours is None]
-    no_reply = sum(1 for t in waiting if (now - t.created_at).total_seconds() / 3600 > target)
+    clock = options.business_hours
+    frt = [response_hours(t.created_at, t.first_response_at, clock) for t in tickets]
+    answered = [h for h in frt if h is not None]
+    waiting = [t for t, h in zip(tickets, frt, strict=True) if h is None]
+    no_reply = sum(1 for t in waiting if response_hours(t.created_at, now, clock) > target)
     resolution = [
         (t.solved_at - t.created_at).total_seconds() / 3600 for t in tickets if t.solved_at
     ]
     scores, unrated = satisfaction(tickets)
     pairs, repeated = repeat_contacts(tickets, theme_of, timedelta(days=options.repeat_window_days))
-    over = sum(1 for h in frt if h > target) + no_reply
-    judged = len(frt) + no_reply
+    over = sum(1 for h in answered if h > target) + no_reply
+    judged = len(answered) + no_reply
     return Health(
         tickets=len(tickets),
         customers=distinct_customers(tickets),
-        first_response=distribution(frt),
+        first_response=distribution(answered),
         over_target=over / judged if judged else None,
         over_target_count=over,
         unanswered=len(waiting),
@@ -207,5 +230,5 @@ def support_health(
         per_week=tuple(per_week(tickets, since, until)),
         per_channel=ranked(t.channel for t in tickets),
         per_language=ranked(t.language for t in tickets),
-        frt_histogram=frt_histogram(frt, target, no_reply),
+        frt_histogram=frt_histogram(answered, target, no_reply),
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from sddkit.report.business_hours import BusinessHours
+
 
 @dataclass(frozen=True)
 class ReportOptions:
@@ -24,6 +26,8 @@ class ReportOptions:
     min_window_tickets: int = 5
     # Complaints came back after a fix once this many arrive after it (triage's regression_min).
     regression_min: int = 3
+    # First responses measured in business hours against the target; None: calendar hours.
+    business_hours: BusinessHours | None = None
 
 
 @dataclass(frozen=True)

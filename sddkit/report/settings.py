@@ -9,6 +9,12 @@ surfaced_first_k = 3     # "surfaced a theme" = answered one of its first k tick
 min_after_days = 7       # a fix's change is shown once its after window is this long ...
 min_window_tickets = 5   # ... and its before + after windows hold this many tickets
 regression_min = 3       # tickets after a fix that mean its complaints came back
+
+[report.business_hours]  # optional: first responses in business hours against the target
+timezone = "Europe/Belgrade"
+hours = "09:00-17:00"
+days = ["mon", "tue", "wed", "thu", "fri"]
+holidays = "RS"          # or {country = "DE", subdivision = "BY"}, as in rotations.toml
 ```
 
 CLI options win over the file; the file wins over the built-in defaults.
@@ -19,14 +25,22 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import fields
+from datetime import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import available_timezones
+
+import holidays
 
 from sddkit.errors import ConfigError
+from sddkit.report.business_hours import DAY_NAMES, BusinessHours
 from sddkit.report.model import ReportOptions
+from sddkit.rotation.spec import HolidaySpec
 
-_NAMES = tuple(f.name for f in fields(ReportOptions))
+_HOURS = "business_hours"
+_NAMES = tuple(f.name for f in fields(ReportOptions) if f.name != _HOURS)
 _MINIMUM = {
     "weeks": 1,
     "frt_target_hours": 0,
@@ -50,7 +64,7 @@ def load_options(
     """Options from the `[report]` section of `path` (defaults when the file or section is
     missing), overridden by the keyword arguments that are not None. Errors name the file,
     the line and the field."""
-    values = _read(path)
+    values, hours = _read(path)
     given = {
         "weeks": weeks,
         "frt_target_hours": frt_target_hours,
@@ -63,12 +77,12 @@ def load_options(
         name: (int if name in _INTEGRAL else float)(values.get(name, getattr(default, name)))
         for name in _NAMES
     }
-    return ReportOptions(**chosen)
+    return ReportOptions(**chosen, business_hours=hours)
 
 
-def _read(path: Path) -> dict[str, int | float]:
+def _read(path: Path) -> tuple[dict[str, int | float], BusinessHours | None]:
     if not path.exists():
-        return {}
+        return {}, None
     text = path.read_text(encoding="utf-8")
     try:
         section = tomllib.loads(text).get("report", {})
@@ -77,14 +91,68 @@ def _read(path: Path) -> dict[str, int | float]:
     if not isinstance(section, dict):
         raise ConfigError(path, "must be a table", _line(text, None), "report")
     values = {}
+    hours = None
     for key, value in section.items():
         where = _line(text, key)
+        if key == _HOURS and isinstance(value, dict):
+            hours = _business_hours(path, text, value)
+            continue
         if key not in _NAMES:
             close = difflib.get_close_matches(key, _NAMES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(path, f"unknown key{hint}", where, f"report.{key}")
         values[key] = _checked(path, where, key, value)
-    return values
+    return values, hours
+
+
+def _business_hours(path: Path, text: str, table: dict[str, Any]) -> BusinessHours:
+    """`[report.business_hours]`: timezone (required), hours = "09:00-17:00", days = ["mon",
+    ..., "fri"], holidays = "RS" or {country = "DE", subdivision = "BY"} (as in rotations)."""
+
+    def fail(key: str, message: str) -> ConfigError:
+        line = _line(text, key, "[report.business_hours]")
+        return ConfigError(path, message, line, f"report.business_hours.{key}")
+
+    known = ("timezone", "hours", "days", "holidays")
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            raise fail(key, "unknown key" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    zone = table.get("timezone")
+    if not isinstance(zone, str) or zone not in available_timezones():
+        raise fail("timezone", f"must be a time zone such as 'Europe/Belgrade', not {zone!r}")
+    match = re.fullmatch(r"(\d\d):(\d\d)-(\d\d):(\d\d)", str(table.get("hours", "09:00-17:00")))
+    try:
+        assert match is not None
+        h1, m1, h2, m2 = (int(group) for group in match.groups())
+        start, end = time(h1, m1), time(h2, m2)
+        assert start < end
+    except (AssertionError, ValueError):
+        raise fail("hours", "must be HH:MM-HH:MM within one day, e.g. 09:00-17:00") from None
+    days = table.get("days", ["mon", "tue", "wed", "thu", "fri"])
+    if not isinstance(days, list) or not days or any(d not in DAY_NAMES for d in days):
+        raise fail("days", f"must be a list of {', '.join(DAY_NAMES)}, not {days!r}")
+    return BusinessHours(
+        zone, start, end, tuple(sorted({DAY_NAMES.index(d) for d in days})), _holidays(table, fail)
+    )
+
+
+def _holidays(table: dict[str, Any], fail: Callable[[str, str], ConfigError]) -> HolidaySpec | None:
+    value = table.get("holidays")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        spec = HolidaySpec(value.strip().upper())
+    elif isinstance(value, dict) and isinstance(value.get("country"), str):
+        subdivision = value.get("subdivision")
+        spec = HolidaySpec(value["country"].upper(), str(subdivision) if subdivision else None)
+    else:
+        raise fail("holidays", 'must be a country code or {country = "..", subdivision = ".."}')
+    try:
+        holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=[2000])
+    except NotImplementedError:
+        raise fail("holidays", f"no public holidays known for {spec.country}") from None
+    return spec
 
 
 def _checked(path: Path, line: int | None, key: str, value: Any) -> int | float:
@@ -100,13 +168,13 @@ def _checked(path: Path, line: int | None, key: str, value: Any) -> int | float:
     return value if integral else float(value)
 
 
-def _line(text: str, key: str | None) -> int | None:
-    """Line of `key` inside the [report] table (or of the table itself)."""
+def _line(text: str, key: str | None, table: str = "[report]") -> int | None:
+    """Line of `key` inside `table` (or of the table itself)."""
     inside = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if line.startswith("["):
-            inside = line.split("#")[0].strip() == "[report]"
+            inside = line.split("#")[0].strip() == table
             if inside and key is None:
                 return number
             continue
