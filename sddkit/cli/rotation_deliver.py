@@ -1,9 +1,12 @@
-"""`sddkit rotation invite` and `sddkit rotation publish`: shifts into people's calendars."""
+"""`sddkit rotation invite`, `publish`, `remind` and `handoff`: shifts into people's calendars,
+reminders into their chat and mail."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -12,7 +15,9 @@ import click
 
 from sddkit.cli.context import AppContext, pass_app
 from sddkit.cli.options import now_option
+from sddkit.errors import SddkitError
 from sddkit.rotation.config import TeamConfig, load_config
+from sddkit.rotation.deliver.chat import WEBHOOK_ENV, WebhookSender
 from sddkit.rotation.deliver.invites import (
     DEFAULT_WEEKS,
     pending_invitations,
@@ -21,6 +26,8 @@ from sddkit.rotation.deliver.invites import (
 from sddkit.rotation.deliver.itip import CANCEL, Invitation, span
 from sddkit.rotation.deliver.settings import load_caldav_settings, load_smtp_settings
 from sddkit.rotation.deliver.smtp import SmtpSender
+from sddkit.rotation.remind import record_handoff, reminder_email, reminders
+from sddkit.rotation.schedule import published
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -151,3 +158,75 @@ def _count(invitations: Sequence[Invitation]) -> str:
         f"{len(invitations)} {noun} ({len(invitations) - cancels} invitations, {cancels}"
         f" cancellations) to {people} {'person' if people == 1 else 'people'}"
     )
+
+
+@click.command()
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Take this as today.")
+@click.option(
+    "--via",
+    type=click.Choice(["webhook", "email"]),
+    multiple=True,
+    default=("webhook",),
+    show_default=True,
+    help="Where to send: a Slack-compatible webhook ($SDDKIT_REMIND_WEBHOOK), e-mail ([smtp]).",
+)
+@now_option("the clock")
+@click.option("--send", is_flag=True, help="Send; without it, only show what would be sent.")
+@pass_app
+def remind(
+    app: AppContext, today: datetime | None, via: tuple[str, ...], now: datetime, send: bool
+) -> None:
+    """Tell tomorrow's people they are on support, with the last shift's handoff notes.
+
+    Meant for a daily CI or cron job: `sddkit rotation remind --send`. The webhook URL is a
+    secret read from $SDDKIT_REMIND_WEBHOOK; e-mail uses the [smtp] section and
+    $SDDKIT_SMTP_PASSWORD.
+    """
+    config = load_config(app.config_path)
+    day, moment = _clock(config, today, now)
+    with closing(app.store()) as conn:
+        plan, _ = published(conn, config, day)
+        found = reminders(conn, config, plan, day)
+    if not found:
+        click.echo(f"Nobody is on support on {day + timedelta(days=1)}: nothing to send.")
+        return
+    if not send:
+        for reminder in found:
+            click.echo(f"Would send ({', '.join(via)}) to {reminder.person.email}:")
+            click.echo("  " + reminder.text().replace("\n", "\n  "))
+        click.echo(f"Would send {len(found)} reminder(s). Run again with --send to send.")
+        return
+    if "webhook" in via:
+        url = os.environ.get(WEBHOOK_ENV)
+        if not url:
+            raise SddkitError(f"set ${WEBHOOK_ENV} to the incoming webhook URL to post reminders")
+        chat = WebhookSender(url)
+        for reminder in found:
+            chat.post(reminder.text())
+    if "email" in via:
+        settings = load_smtp_settings(app.config_path)
+        with SmtpSender(settings, settings.password()) as sender:
+            for reminder in found:
+                sender.send(reminder_email(reminder, config.organizer))
+    click.echo(f"Sent {len(found)} reminder(s) via {', '.join(via)} at {moment:%Y-%m-%d %H:%M}.")
+
+
+@click.command()
+@click.argument("note")
+@click.option("--rotation", "rotation_name", required=True, help="Rotation of the shift.")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Date of the shift (default: today)."
+)
+@now_option("stamped on the note")
+@pass_app
+def handoff(
+    app: AppContext, note: str, rotation_name: str, day: datetime | None, now: datetime
+) -> None:
+    """Leave handoff notes for the next shift (`remind` sends them with its reminder)."""
+    config = load_config(app.config_path)
+    config.rotation(rotation_name)
+    first_day, moment = _clock(config, day, now)
+    with closing(app.store()) as conn:
+        plan, _ = published(conn, config, first_day)
+        shift = record_handoff(conn, plan, rotation_name, first_day, note, moment)
+    click.echo(f"Handoff kept for the shift after {shift.rotation} {first_day}.")

@@ -44,6 +44,15 @@ MIGRATIONS = [
         details TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE rotation_handoffs (
+        rotation TEXT NOT NULL,
+        day TEXT NOT NULL,
+        note TEXT NOT NULL,
+        written_at TEXT NOT NULL,
+        PRIMARY KEY (rotation, day)
+    );
+    """,
 ]
 
 

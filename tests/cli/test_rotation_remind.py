@@ -1,0 +1,86 @@
+"""`sddkit rotation remind` and `handoff` against a local webhook (pytest-httpserver) and a
+local SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+
+from sddkit.cli import main
+from tests.support.servers import Mailbox, write_team
+
+TODAY = ["--today", "2026-11-02", "--now", "2026-11-02T15:00:00+0000"]
+NOTE = "Ticket 42 waits for billing <!channel> see <https://evil.test|the docs> & more"
+
+
+def run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner(env=env).invoke(
+        main,
+        ["--db", str(tmp_path / "sddkit.db"), "--config", str(tmp_path / "rotations.toml"), *args],
+    )
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def team(tmp_path: Path, mailbox: Mailbox) -> Path:
+    write_team(tmp_path / "rotations.toml", smtp_port=mailbox.port)
+    code, out = run(
+        tmp_path, "rotation", "handoff", "--rotation", "emea", "--date", "2026-11-02", NOTE,
+        "--now", "2026-11-02T11:00:00+0000",
+    )  # fmt: skip
+    assert code == 0, out
+    return tmp_path
+
+
+def test_dry_run_shows_the_reminder_and_sends_nothing(
+    team: Path, httpserver: HTTPServer, mailbox: Mailbox
+) -> None:
+    env = {"SDDKIT_REMIND_WEBHOOK": httpserver.url_for("/hooks/T000/SECRET")}
+    code, out = run(team, "rotation", "remind", *TODAY, "--via", "webhook", env=env)
+    assert code == 0, out
+    assert "you are on support tomorrow: emea (engineer), Tue 03 Nov 09:00-12:00" in out
+    assert "Handoff from " in out and "Ticket 42 waits for billing" in out
+    assert out.splitlines()[-1] == "Would send 1 reminder(s). Run again with --send to send."
+    assert httpserver.log == [] and mailbox.messages == []
+
+
+def test_send_posts_escaped_text_to_the_webhook(team: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/hooks/T000/SECRET", method="POST").respond_with_data("ok")
+    env = {"SDDKIT_REMIND_WEBHOOK": httpserver.url_for("/hooks/T000/SECRET")}
+    code, out = run(team, "rotation", "remind", *TODAY, "--send", env=env)
+    assert code == 0, out
+    assert "SECRET" not in out
+    ((request, _),) = httpserver.log
+    text = json.loads(request.get_data())["text"]
+    assert "you are on support tomorrow" in text
+    # The note can neither ping the channel nor disguise a link.
+    assert "&lt;!channel&gt;" in text and "<" not in text and "&amp; more" in text
+
+
+def test_send_by_email(team: Path, mailbox: Mailbox) -> None:
+    code, out = run(team, "rotation", "remind", *TODAY, "--via", "email", "--send")
+    assert code == 0, out
+    (message,) = mailbox.messages
+    assert message["From"].addresses[0].addr_spec == "nina@example.com"
+    assert message["Subject"] == "Support tomorrow: emea (engineer)"
+    body = message.get_content()
+    assert "you are on support tomorrow" in body and "Ticket 42 waits for billing" in body
+
+
+def test_webhook_errors_name_the_host_not_the_secret(team: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/hooks/T000/SECRET").respond_with_data("no", status=500)
+    env = {"SDDKIT_REMIND_WEBHOOK": httpserver.url_for("/hooks/T000/SECRET")}
+    code, out = run(team, "rotation", "remind", *TODAY, "--send", env=env)
+    assert code == 1
+    assert out == f"Error: the webhook at {httpserver.host}:{httpserver.port} refused: HTTP 500\n"
+    code, out = run(team, "rotation", "remind", *TODAY, "--send", env={"SDDKIT_REMIND_WEBHOOK": ""})
+    assert code == 1 and "set $SDDKIT_REMIND_WEBHOOK" in out
+
+
+def test_handoff_needs_a_shift_that_day(team: Path) -> None:
+    code, out = run(team, "rotation", "handoff", "--rotation", "emea", "--date", "2026-11-07", "x")
+    assert code == 1 and "no emea shift on 2026-11-07" in out
