@@ -168,6 +168,15 @@ class Participation:
     themes_fed: tuple[str, ...]  # themes with any ticket they answered
     themes_surfaced: tuple[str, ...]  # themes where they answered one of the first k tickets
     issues_fed: tuple[str, ...]  # filed issues of the themes they fed
+    # Quality (on_shift.py): of the tickets they answered, those first answered during their
+    # own shifts and the rest; first responses anyone got during their shifts; the median
+    # first response of their tickets (hours) and the share satisfied among the rated.
+    answered_on_shift: int = 0
+    answered_off_shift: int = 0
+    responses_on_shift: int = 0
+    first_response_median: float | None = None
+    satisfied: float | None = None
+    rated: int = 0
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,16 @@ themes that most need an issue). Definitions: docs/report.md."""
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sddkit.report.model import Participation, ReportOptions, TodoItem
+from sddkit.report.on_shift import OnShift, on_shift
 from sddkit.report.people import People
 from sddkit.report.trace import distinct_customers, issue_themes
 from sddkit.rotation.model import ROLES, Shift
@@ -46,6 +49,8 @@ def participation(
 ) -> list[Participation]:
     """Everyone in the config (even with nothing to show) plus anyone else who was on a shift
     or answered a ticket in the period; engineers first, then designers, then others."""
+    shifts = list(shifts)
+    quality = on_shift(shifts, period_tickets, people, options)
     tally: dict[str, _Tally] = {p.name: _Tally(role=p.role) for p in people.people}
     for shift in shifts:
         if shift.person and since <= shift.start < until:
@@ -71,9 +76,14 @@ def participation(
             themes_surfaced=tuple(sorted(entry.surfaced)),
             # An issue covering several themes they fed is one issue, listed once.
             issues_fed=tuple(sorted({k for theme in entry.fed for k in issues_by_theme[theme]})),
+            **_quality(quality.get(name)),
         )
         for name, entry in sorted(tally.items(), key=_role_then_name)
     ]
+
+
+def _quality(figures: OnShift | None) -> dict[str, Any]:
+    return {} if figures is None else dataclasses.asdict(figures)
 
 
 def _role_then_name(item: tuple[str, _Tally]) -> tuple[int, str, str]:
