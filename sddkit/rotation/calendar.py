@@ -15,6 +15,7 @@ from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
 from sddkit import __version__
 from sddkit.rotation.model import Person, Shift
+from sddkit.rotation.shadow import is_shadow
 from sddkit.rotation.spec import DEFAULT_DUTIES
 
 PRODID = f"-//sddkit//sddkit {__version__}//EN"
@@ -40,7 +41,8 @@ def shift_event(
     event.add("sequence", sequence)
     event.add("dtstart", shift.start)
     event.add("dtend", shift.end)
-    event.add("summary", f"Support: {shift.rotation} ({shift.role}) — {person.name}")
+    shadowing = " (shadowing)" if is_shadow(shift) else ""
+    event.add("summary", f"Support{shadowing}: {shift.rotation} ({shift.role}) — {person.name}")
     event.add("description", _description(shift, person, duties))
     event.add("categories", ["Support"])
     event.add("transp", "OPAQUE")
@@ -73,9 +75,10 @@ def _lead(minutes: int) -> str:
 
 def _description(shift: Shift, person: Person, duties: str) -> str:
     local = shift.start.astimezone(ZoneInfo(person.timezone))
+    shadowing = ", shadowing a regular: watch, ask and help" if is_shadow(shift) else ""
     return (
         f"{person.name} is on customer support for the {shift.rotation} rotation "
-        f"({shift.role}), {local:%a %d %b %H:%M} {person.timezone} time, "
+        f"({shift.role}{shadowing}), {local:%a %d %b %H:%M} {person.timezone} time, "
         f"{shift.hours:g} hours.\n\n"
         f"What to do: {' '.join(duties.split())}\n\n"
         "Can't make it? Swap with a teammate: sddkit rotation swap "

@@ -12,7 +12,7 @@ from icalendar import Event
 
 from sddkit.rotation.calendar import build_calendar, shift_event
 from sddkit.rotation.config import TeamConfig
-from sddkit.rotation.plan import Plan
+from sddkit.rotation.plan import Plan, shift_order
 from sddkit.rotation.sequence import assign_sequences
 
 
@@ -41,10 +41,11 @@ def write_feeds(
     conn: sqlite3.Connection, config: TeamConfig, plan: Plan, out_dir: Path, dtstamp: datetime
 ) -> list[Path]:
     """Write team.ics and <name>.ics per person into `out_dir`; returns the paths written."""
-    sequences = assign_sequences(conn, plan.shifts)
+    shifts = sorted([*plan.shifts, *plan.shadows], key=shift_order)
+    sequences = assign_sequences(conn, shifts)
     events: dict[str, list[Event]] = {name: [] for name in config.members}
     team: list[Event] = []
-    for shift in plan.shifts:
+    for shift in shifts:
         assert shift.person is not None
         person = config.person(shift.person)
         event = shift_event(

@@ -35,6 +35,7 @@ from sddkit.rotation.balance import rebalance
 from sddkit.rotation.board import Board, Seat
 from sddkit.rotation.model import ROLES, Shift
 from sddkit.rotation.optimise import hour_shares, optimise
+from sddkit.rotation.shadow import pick_shadows
 from sddkit.rotation.spec import Member, local_span
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class Plan:
     shares: dict[str, float] = field(default_factory=dict)  # fair share of shifts per person
     hour_shares: dict[str, float] = field(default_factory=dict)  # fair share in hours
     notes: list[str] = field(default_factory=list)  # spread rule relaxed, overrides off-rules
+    shadows: list[Shift] = field(default_factory=list)  # joiners beside a regular, not load
 
     def all_seats(self) -> list[Shift]:
         """Staffed and unstaffed seats together, in time order."""
@@ -93,6 +95,8 @@ def plan_rotations(
     still valid and fair. `exact=False` skips the exact optimiser (the greedy plan only).
     """
     seats, skipped = _seats(config, start, end)
+    shadows = pick_shadows(list(config.members.values()), seats, config.min_gap_days)
+    _share_out(config, seats)
     board = Board(config.members, seats, config.min_gap_days)
     notes: list[str] = []
     _pin_overrides(config, board, notes)
@@ -118,6 +122,7 @@ def plan_rotations(
         shares=shares,
         hour_shares=hour_shares(board),
         notes=notes,
+        shadows=shadows,
     )
 
 
@@ -139,7 +144,6 @@ def _seats(config: TeamConfig, first: date, last: date) -> tuple[list[Seat], lis
             begin, finish = rotation.window.on(day, rotation.zone)
             for role, count in rotation.seats():
                 eligible, unavailable = _availability(members, rotation.name, role, begin, finish)
-                shares = _water_fill(count, {n: config.members[n].person.weight for n in eligible})
                 for number in range(count):
                     seat = Seat(
                         len(seats),
@@ -152,13 +156,20 @@ def _seats(config: TeamConfig, first: date, last: date) -> tuple[list[Seat], lis
                         eligible,
                         unavailable,
                     )
-                    seat.share = {name: share / count for name, share in shares.items()}
                     seats.append(seat)
             day += timedelta(days=1)
     seats.sort(key=lambda s: (s.start, s.rotation.name, ROLES.index(s.role), s.seat))
     for index, seat in enumerate(seats):
         seat.index = index
     return seats, skipped
+
+
+def _share_out(config: TeamConfig, seats: list[Seat]) -> None:
+    """Each seat's fair share per eligible person (after shadows took joiners off seats)."""
+    for seat in seats:
+        count = dict(seat.rotation.seats())[seat.role]
+        weights = {name: config.members[name].person.weight for name in seat.eligible}
+        seat.share = {name: share / count for name, share in _water_fill(count, weights).items()}
 
 
 def _availability(

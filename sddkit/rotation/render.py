@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sddkit.rotation.fairness import Fairness
 from sddkit.rotation.model import Person, Shift
-from sddkit.rotation.plan import Plan
+from sddkit.rotation.plan import Plan, shift_order
+from sddkit.rotation.shadow import is_shadow
 from sddkit.rotation.stability import Changes, shift_record
 
 UNSTAFFED = "UNSTAFFED"
@@ -32,10 +33,10 @@ def plan_table(plan: Plan) -> str:
             f"{s.start:%a %Y-%m-%d}",
             f"{s.start:%H:%M}-{s.end:%H:%M} {s.start.tzname()}",
             s.rotation,
-            s.role,
+            f"{s.role} (shadow)" if is_shadow(s) else s.role,
             s.person or UNSTAFFED,
         ]
-        for s in plan.all_seats()
+        for s in sorted([*plan.all_seats(), *plan.shadows], key=shift_order)
     ]
     out = [table(["Date", "Time", "Rotation", "Role", "Person"], rows)]
     if plan.unstaffed:  # below the table: a long reason would widen the person column

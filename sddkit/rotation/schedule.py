@@ -29,6 +29,7 @@ from sddkit.rotation.config import OTHER_SECTIONS, TeamConfig
 from sddkit.rotation.model import Shift
 from sddkit.rotation.plan import Plan, Skipped, Unstaffed, plan_rotations, shift_order
 from sddkit.rotation.sequence import ensure_schema
+from sddkit.rotation.shadow import is_shadow
 from sddkit.rotation.stability import Changes, diff_plans, shift_record
 from sddkit.store import transaction
 
@@ -137,6 +138,7 @@ def window(plan: Plan, first: date, last: date) -> Plan:
         shares=plan.shares,
         hour_shares=plan.hour_shares,
         notes=plan.notes,
+        shadows=[s for s in plan.shadows if first <= s.start.date() <= last],
     )
 
 
@@ -150,7 +152,10 @@ def save(conn: sqlite3.Connection, plan: Plan, print_: str) -> None:
         "notes": plan.notes,
         "skipped": [[s.rotation, s.day.isoformat(), s.holiday] for s in plan.skipped],
     }
-    rows = [{**shift_record(shift), "reason": reasons.get(shift.uid)} for shift in plan.all_seats()]
+    rows = [
+        {**shift_record(shift), "reason": reasons.get(shift.uid)}
+        for shift in [*plan.all_seats(), *plan.shadows]
+    ]
     with transaction(conn):
         conn.execute("DELETE FROM rotation_plan")
         conn.executemany(
@@ -179,9 +184,12 @@ def load(conn: sqlite3.Connection, config: TeamConfig) -> tuple[Horizon, Plan] |
     zones = {rotation.name: rotation.zone for rotation in config.rotations}
     staffed: list[Shift] = []
     unstaffed: list[Unstaffed] = []
+    shadows: list[Shift] = []
     for record in conn.execute("SELECT * FROM rotation_plan"):
         shift = _shift(dict(record), zones)
-        if shift.person is None:
+        if is_shadow(shift):
+            shadows.append(shift)
+        elif shift.person is None:
             unstaffed.append(Unstaffed(shift, str(record["reason"] or "")))
         else:
             staffed.append(shift)
@@ -194,6 +202,7 @@ def load(conn: sqlite3.Connection, config: TeamConfig) -> tuple[Horizon, Plan] |
         shares=details["shares"],
         hour_shares=details["hour_shares"],
         notes=details["notes"],
+        shadows=sorted(shadows, key=shift_order),
     )
     return horizon, plan
 

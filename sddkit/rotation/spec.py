@@ -135,6 +135,7 @@ class Member:
     holidays: HolidaySpec | None = None
     joined: date | None = None
     left: date | None = None
+    shadow_shifts: int = 0  # shifts to shadow beside a regular before serving alone
     line: int | None = field(default=None, compare=False)
 
     @property

@@ -36,7 +36,7 @@ ROTATION_KEYS = (
 )  # fmt: skip
 PERSON_KEYS = (
     "name", "email", "role", "timezone", "weight", "max_shifts", "rotations", "leave",
-    "days_off", "working_hours", "holidays", "joined", "left",
+    "days_off", "working_hours", "holidays", "joined", "left", "shadow_shifts",
 )  # fmt: skip
 OVERRIDE_KEYS = ("rotation", "date", "role", "seat", "person", "reason")
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -268,6 +268,7 @@ def parse_member(fields: Fields, rotations: list[Rotation]) -> Member:
         holidays=fields.holidays("holidays"),
         joined=joined,
         left=left,
+        shadow_shifts=fields.integer("shadow_shifts", default=0, minimum=0),
         line=fields.line,
     )
     return _with_rotations(fields, member, rotations)

@@ -112,7 +112,9 @@ def planned_shifts(
     and their SEQUENCE from the shared ledger."""
     plan, _ = published(conn, config, window.start)
     last_day = window.end - timedelta(days=1)
-    shifts = [s for s in plan.shifts if window.start <= s.start.date() <= last_day]
+    shifts = [
+        s for s in [*plan.shifts, *plan.shadows] if window.start <= s.start.date() <= last_day
+    ]
     return shifts, assign_sequences(conn, shifts)
 
 
