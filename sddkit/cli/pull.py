@@ -76,13 +76,19 @@ def pull_command(
 
 
 def _progress(result: PullResult) -> None:
-    click.echo(f"\rPulling: {result.pages} pages, {result.tickets} tickets", err=True, nl=False)
+    click.echo(f"\rPulling: {_counts(result)}", err=True, nl=False)
 
 
 def _summary(name: str, account: str, result: PullResult, dry_run: bool) -> str:
-    head = f"{name} ({account}): {result.pages} pages, {result.tickets} tickets"
+    head = f"{name} ({account}): {_counts(result)}"
     if dry_run:
         return f"{head} (dry run: nothing stored)"
     summary = result.summary
     line = f"{head}: {summary.new} new, {summary.updated} updated, {summary.unchanged} unchanged"
     return line if result.complete else f"{line}; more to pull: run again"
+
+
+def _counts(result: PullResult) -> str:
+    tickets = "1 ticket" if result.tickets == 1 else f"{result.tickets} tickets"
+    pages = "1 page" if result.pages == 1 else f"{result.pages} pages"
+    return f"{tickets} in {pages}"

@@ -45,6 +45,7 @@ class FakeZendesk:
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)  # "GET /path?query", in order
     export_pages: int = 0  # export pages served (200)
+    page_size_cap: int = 1000  # the most tickets an export page holds
     url: str = ""
     _order: list[tuple[float, int]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -108,7 +109,7 @@ class FakeZendesk:
                 "application/json",
                 '{"error": "InvalidValue", "description": "start_time or cursor required"}',
             )
-        per_page = min(int(query.get("per_page", 1000)), 1000)
+        per_page = min(int(query.get("per_page", 1000)), self.page_size_cap)
         chosen = order[start : start + per_page]
         end = (
             chosen[-1]

@@ -18,7 +18,7 @@ ORGANIZATIONS = {55: {"id": 55, "name": "Client d.o.o."}}
 @pytest.fixture
 def zendesk() -> Iterator[FakeZendesk]:
     """Five tickets changed on five days: #1 with a metric set, an organisation and three
-    comments (one private), #4 deleted, #5 spam-closed by merge."""
+    comments (one private), #4 deleted, #5 closed by a merge."""
     fake = FakeZendesk(users=dict(USERS), organizations=dict(ORGANIZATIONS))
     for number in range(1, 6):
         ticket = make_ticket(number, f"2026-11-0{number}T10:00:00Z")

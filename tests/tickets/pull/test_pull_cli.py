@@ -35,12 +35,12 @@ def test_pull_then_pull_again(zendesk: FakeZendesk, tmp_path: Path) -> None:
     account = zendesk.url.split("//")[1]
     assert (code, output) == (
         0,
-        f"zendesk ({account}): 1 pages, 5 tickets: 5 new, 0 updated, 0 unchanged\n",
+        f"zendesk ({account}): 5 tickets in 1 page: 5 new, 0 updated, 0 unchanged\n",
     )
     thirty_days_before = int(datetime(2026, 10, 29, 12, tzinfo=UTC).timestamp())
     assert f"start_time={thirty_days_before}&" in zendesk.requests[0]
     code, output = _run(zendesk, db, *args)
-    assert output.endswith(": 1 pages, 0 tickets: 0 new, 0 updated, 0 unchanged\n")
+    assert output.endswith(": 0 tickets in 1 page: 0 new, 0 updated, 0 unchanged\n")
     conn = open_store(db)
     assert count_tickets(conn) == 5
 
@@ -53,7 +53,7 @@ def test_dry_run_lists_what_would_be_stored(zendesk: FakeZendesk, tmp_path: Path
         "would store zendesk:4 [deleted]: Export 4 times out",
         "would store zendesk:5 [closed]: Export 5 times out",
     ]
-    assert lines[2].endswith("1 pages, 2 tickets (dry run: nothing stored)")
+    assert lines[2].endswith("2 tickets in 1 page (dry run: nothing stored)")
     assert count_tickets(open_store(tmp_path / "s.db")) == 0
 
 
@@ -80,3 +80,42 @@ def test_credential_errors_are_one_line(
     assert expected in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert "bad-token" not in result.output
+
+
+def test_limit_says_there_is_more_and_ci_gets_no_progress_line(
+    zendesk: FakeZendesk, tmp_path: Path
+) -> None:
+    zendesk.page_size_cap = 2
+    env = {
+        "SDDKIT_ZENDESK_URL": zendesk.url,
+        "SDDKIT_ZENDESK_EMAIL": zendesk.email,
+        "SDDKIT_ZENDESK_TOKEN": zendesk.token,
+    }
+    args = ["--db", str(tmp_path / "s.db"), "tickets", "pull", "--source", "zendesk",
+            "--now", "2026-11-28T12:00:00Z"]  # fmt: skip
+    result = CliRunner().invoke(main, [*args, "--limit", "1"], env=env)
+    assert result.exit_code == 0
+    assert result.stdout.endswith(
+        "2 tickets in 1 page: 2 new, 0 updated, 0 unchanged; more to pull: run again\n"
+    )
+    assert result.stderr == ""  # not a terminal: no progress line
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("freshdesk", "Error: freshdesk: set SDDKIT_FRESHDESK_DOMAIN (or SDDKIT_FRESHDESK_URL)"),
+        (
+            "helpscout",
+            "Error: helpscout: set SDDKIT_HELPSCOUT_APP_ID and SDDKIT_HELPSCOUT_APP_SECRET",
+        ),
+        ("intercom", "Error: intercom: set SDDKIT_INTERCOM_TOKEN"),
+    ],
+)
+def test_each_helpdesk_names_its_missing_variables(
+    tmp_path: Path, source: str, expected: str
+) -> None:
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "s.db"), "tickets", "pull", "--source", source]
+    )
+    assert (result.exit_code, result.output) == (1, expected + "\n")
