@@ -1,6 +1,7 @@
 """The one HTTP client every helpdesk pull goes through (stdlib `http.client`, kept alive).
 
-- 429: wait the ``Retry-After`` seconds (or the backoff when absent), up to `max_wait_s`.
+- 429: wait as long as the response says (``Retry-After``, ``X-RateLimit-Retry-After`` or
+  ``X-RateLimit-Reset``; the backoff when it says nothing), up to `max_wait_s`.
 - 5xx, timeouts, dropped connections: exponential backoff (`base_delay_s` doubling, capped at
   `max_delay_s`), `retries` times.
 - 401/403, other 4xx and a body that is not JSON end the pull with a one-line `PullError`.
@@ -18,6 +19,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -165,12 +167,9 @@ class HttpClient:
 
     def _delay(self, status: int, headers: Mapping[str, str], attempt: int, target: str) -> float:
         backoff = self.retry.backoff(attempt)
-        if status != 429 or "retry-after" not in headers:
+        after = _rate_limit_wait(headers) if status == 429 else None
+        if after is None:
             return backoff
-        try:
-            after = float(headers["retry-after"])
-        except ValueError:
-            after = backoff  # an HTTP date: rare for these APIs
         if after > self.retry.max_wait_s:
             raise PullError(
                 f"{self.vendor}: {_shown(target)}: rate limited for {after:.0f} s "
@@ -194,6 +193,23 @@ class HttpClient:
             kind = headers.get("content-type", "no content type").split(";")[0]
             raise PullError(f"{where}: the response is not JSON ({kind}, HTTP {status})") from None
         return Response(status, headers, data)
+
+
+def _rate_limit_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds a 429 asks us to wait: ``Retry-After`` (Zendesk, Freshdesk), Help Scout's
+    ``X-RateLimit-Retry-After``, or Intercom's ``X-RateLimit-Reset`` (epoch seconds, measured
+    against the response's own ``Date`` so our clock does not matter). None: not said."""
+    for name in ("retry-after", "x-ratelimit-retry-after"):
+        try:
+            return float(headers[name])
+        except (KeyError, ValueError):
+            continue
+    try:
+        reset = float(headers["x-ratelimit-reset"])
+        now = parsedate_to_datetime(headers["date"]).timestamp()
+    except (KeyError, ValueError, TypeError):
+        return None
+    return max(reset - now, 0.0)
 
 
 def _shown(target: str) -> str:

@@ -60,13 +60,35 @@ def test_backoff_is_capped(httpserver: HTTPServer) -> None:
     assert sleeps == [2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
 
 
-def test_a_lost_connection_is_retried(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/api/things").respond_with_json({"n": 1})
-    client = _client(httpserver, [])
+def test_a_lost_connection_is_retried() -> None:
+    server = HTTPServer()  # its own server: the shared one must keep running
+    server.start()
+    server.expect_request("/api/things").respond_with_json({"n": 1})
+    client = _client(server, [])
     assert client.get("things").data == {"n": 1}
-    httpserver.stop()  # the kept-alive connection is gone, and nothing listens
+    server.stop()  # the kept-alive connection is gone, and nothing listens
     sleeps: list[float] = []
     client.retry = RetryPolicy(retries=1, sleep=sleeps.append)
     with pytest.raises(PullError, match=r"acme: GET /api/things: \w+Error, gave up after 1"):
         client.get("things")
     assert sleeps == [2.0]
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Retry-After": "7"}, 7.0),  # Zendesk, Freshdesk
+        ({"X-RateLimit-Retry-After": "11"}, 11.0),  # Help Scout
+        # Intercom: the reset time, measured against the response's own Date
+        ({"X-RateLimit-Reset": "1793613630", "Date": "Mon, 02 Nov 2026 10:00:00 GMT"}, 30.0),
+        ({"Retry-After": "Mon, 02 Nov 2026 10:00:00 GMT"}, 2.0),  # a date: the backoff
+    ],
+)
+def test_each_vendors_rate_limit_header_is_honoured(
+    httpserver: HTTPServer, headers: dict[str, str], expected: float
+) -> None:
+    answers = iter([Response("", status=429, headers=headers), Response("{}")])
+    httpserver.expect_request("/api/things").respond_with_handler(lambda _: next(answers))
+    sleeps: list[float] = []
+    _client(httpserver, sleeps).get("things")
+    assert sleeps == [expected]
