@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from sddkit.errors import SddkitError
 from sddkit.report.fix_next import fix_next
 from sddkit.report.fixes import group_fixes
-from sddkit.report.history import read_tickets
+from sddkit.report.history import customers_first_seen, read_tickets
 from sddkit.report.metrics import support_health
 from sddkit.report.model import Report, ReportOptions
+from sddkit.report.onboarding import first_seen, onboarding
 from sddkit.report.participation import participation, todo
 from sddkit.report.people import People
 from sddkit.report.trace import issue_themes, trace_issues
@@ -46,6 +47,7 @@ def build_report(
     in_period, outside = read_tickets(
         conn, themes, filed, start=start, end=end, first_k=options.surfaced_first_k
     )
+    customers = {t.customer_id for t in in_period if t.customer_id}
     return assemble_report(
         period_tickets=in_period,
         other_tickets=outside,
@@ -57,6 +59,7 @@ def build_report(
         until=end,
         now=now,
         options=options,
+        started=customers_first_seen(conn, customers),
     )
 
 
@@ -89,10 +92,12 @@ def assemble_report(
     until: datetime,
     now: datetime,
     options: ReportOptions,
+    started: Mapping[str, datetime] | None = None,
 ) -> Report:
     """The whole report from plain data. `period_tickets` are those created in [since, until);
     `other_tickets` are theme tickets outside it (needed for first complaints and the weeks
-    before a fix)."""
+    before a fix). `started` maps customers to when the store first saw them (onboarding);
+    by default it is read off the tickets given."""
     in_period = [t for t in period_tickets if since <= t.created_at < until]
     tickets_by_key = {t.key: t for t in other_tickets}
     tickets_by_key.update({t.key: t for t in in_period})
@@ -130,6 +135,12 @@ def assemble_report(
         ),
         todo=tuple(todo(themes, filed, tickets_by_key, since=since, until=until)),
         notes=tuple(_notes(in_period, themes, filed)),
+        onboarding=onboarding(
+            in_period,
+            started if started is not None else first_seen(tickets_by_key.values()),
+            themes,
+            options.onboarding_days,
+        ),
     )
 
 

@@ -101,6 +101,18 @@ def read_tickets(
     return in_period, list(_tickets(conn.execute(_OUTSIDE, query)))
 
 
+def customers_first_seen(conn: sqlite3.Connection, customers: Iterable[str]) -> dict[str, datetime]:
+    """When the store first saw each of these customers (their earliest visible ticket)."""
+    # One pass over the tickets; SQLite returns min()'s own row for the bare created_at.
+    query = (
+        "SELECT customer_id, created_at, min(created_us) FROM tickets"
+        " WHERE hidden = 0 AND customer_id IN (SELECT value FROM json_each(?))"
+        " GROUP BY customer_id"
+    )
+    rows = conn.execute(query, (json.dumps(sorted(customers)),))
+    return {customer: datetime.fromisoformat(created) for customer, created, _ in rows}
+
+
 def _pair(key: str) -> tuple[str, str]:
     source, _, external_id = key.partition(":")
     return source, external_id

@@ -26,6 +26,7 @@ class ReportOptions:
     min_window_tickets: int = 5
     # Complaints came back after a fix once this many arrive after it (triage's regression_min).
     regression_min: int = 3
+    onboarding_days: float = 30.0  # a customer's first days, counted from when first seen
     # First responses measured in business hours against the target; None: calendar hours.
     business_hours: BusinessHours | None = None
 
@@ -223,6 +224,21 @@ class FixNextItem:
 
 
 @dataclass(frozen=True)
+class Onboarding:
+    """Tickets written in the customer's first `days` days (onboarding.py)."""
+
+    days: float
+    tickets: int
+    customers: int  # distinct new customers among them
+    share: float | None  # of the period's tickets with a customer id
+    themes: tuple[tuple[str, int], ...]  # theme families they met most: (title, tickets)
+    satisfied: float | None  # share satisfied among their rated tickets (satisfied_share)
+    rated: int
+    others_satisfied: float | None  # the same for the other tickets, to compare
+    others_rated: int
+
+
+@dataclass(frozen=True)
 class Report:
     since: datetime
     until: datetime  # exclusive
@@ -235,6 +251,7 @@ class Report:
     notes: tuple[str, ...] = field(default=())  # data caveats shown at the top of the report
     fixes: tuple[FixSummary, ...] = field(default=())  # fixed traces grouped by fix, by date
     fix_next: tuple[FixNextItem, ...] = field(default=())  # current pain, most first
+    onboarding: Onboarding | None = None
 
     def with_note(self, note: str) -> Report:
         return replace(self, notes=(*self.notes, note))

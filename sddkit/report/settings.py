@@ -9,6 +9,7 @@ surfaced_first_k = 3     # "surfaced a theme" = answered one of its first k tick
 min_after_days = 7       # a fix's change is shown once its after window is this long ...
 min_window_tickets = 5   # ... and its before + after windows hold this many tickets
 regression_min = 3       # tickets after a fix that mean its complaints came back
+onboarding_days = 30     # a customer's first days, from the first ticket the store saw
 
 [report.business_hours]  # optional: first responses in business hours against the target
 timezone = "Europe/Belgrade"
@@ -49,6 +50,7 @@ _MINIMUM = {
     "min_after_days": 0,
     "min_window_tickets": 1,
     "regression_min": 1,
+    "onboarding_days": 0,
 }
 _INTEGRAL = ("weeks", "surfaced_first_k", "min_window_tickets", "regression_min")
 
