@@ -126,7 +126,7 @@ class GitHubTracker:
 
         def fetch() -> Issue | None:
             try:
-                return self._repo.get_issue(number)
+                return self._fetch(number)
             except GithubException as error:
                 if error.status in (404, 410):  # deleted or transferred
                     return None
@@ -137,7 +137,7 @@ class GitHubTracker:
 
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         number = int(issue.key.rsplit("#", 1)[1])
-        fresh = self._call(f"get {issue.key}", lambda: self._repo.get_issue(number))
+        fresh = self._call(f"get {issue.key}", lambda: self._fetch(number))
         return self._require(fresh)
 
     def comment(self, issue: FiledIssue, text: str) -> bool:
@@ -216,14 +216,18 @@ class GitHubTracker:
     def _issue(self, issue: FiledIssue) -> Issue:
         if issue.key not in self._issues:
             number = int(issue.key.rsplit("#", 1)[1])
-            self._issues[issue.key] = self._call(
-                f"get {issue.key}", lambda: self._repo.get_issue(number)
-            )
+            self._issues[issue.key] = self._call(f"get {issue.key}", lambda: self._fetch(number))
         return self._issues[issue.key]
 
+    def _fetch(self, number: int) -> Issue:
+        """The issue, read now (the client is lazy: reading `raw_data` sends the request)."""
+        issue = self._repo.get_issue(number)
+        _ = issue.raw_data
+        return issue
+
     def _require(self, issue: Issue) -> FiledIssue:
-        if not isinstance(issue.raw_data.get("number"), int):
-            raise BadResponse(f"an issue without a number: {str(issue.raw_data)[:80]}")
+        if not isinstance(issue.number, int):
+            raise BadResponse("an issue without a number")
         filed = self._filed(issue)
         if filed is None:
             raise TrackerError(f"{self.name}#{issue.number} lost its sddkit marker")

@@ -127,7 +127,9 @@ class RetryPolicy:
             delay = self._delay(what, failure, attempt)
             attempt += 1
             self.wait(delay)
-            if before_retry is not None and failure.status not in (403, 429):
+            # Even after a rate limit: `fn` may be several requests (jira's create_issue
+            # reads the issue back after posting it), so an earlier one may have landed.
+            if before_retry is not None:
                 found = before_retry()
                 if found is not None:
                     return found

@@ -257,3 +257,16 @@ def test_lost_creates_and_search_lag_never_make_duplicates(
     again, result = run(server, policy, themes, tickets)  # a re-run within the lag
     assert [a.kind for a in again] == ["nothing", "nothing"] and result.complete
     assert sorted(server.issues) == ["SUP-1", "SUP-2", "SUP-3"]
+
+
+def test_rate_limit_on_the_read_back_after_a_create_does_not_file_twice(
+    fake_jira_server: Any, policy: Any
+) -> None:
+    # jira's create_issue posts, then reads the issue back: the post has landed by then.
+    fake_jira_server.faults.append(
+        fakes.Fault("GET", r"/rest/api/2/issue/SUP-1", 429, headers={"retry-after": "1"})
+    )
+    filed = tracker(fake_jira_server, policy).create(
+        IssueDraft("T-x", "Bug", f"b\n{marker('T-x')}", ("sddkit",))
+    )
+    assert filed.key == "SUP-1" and list(fake_jira_server.issues) == ["SUP-1"]
