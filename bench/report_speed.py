@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from sddkit.report.build import assemble_report, build_report, period
+from sddkit.report.history import customers_first_seen
 from sddkit.report.model import Report, ReportOptions
 from sddkit.report.render import report_data, write_report
 from sddkit.rotation.model import Person, Shift
@@ -133,9 +134,12 @@ def whole_ticket_read(conn: sqlite3.Connection, since: date, until: date, **inpu
     in_period = list(iter_tickets(conn, since=start, until=end))
     known = {t.key for t in in_period}
     missing = sorted({k for theme in themes for k in theme.ticket_keys} - known)
+    # Onboarding is new: both ways read when customers started the same way.
+    started = customers_first_seen(conn, {t.customer_id for t in in_period if t.customer_id})
     return assemble_report(
         period_tickets=in_period,
         other_tickets=get_tickets(conn, missing, visible_only=True),
+        started=started,
         themes=themes,
         since=start,
         until=end,
