@@ -8,7 +8,7 @@
 - ``GET /api/v2/tickets/{id}/comments.json``: cursor pagination (``page[size]`` ≤ 100,
   ``page[after]``, ``meta.has_more``, ``links.next``); 404 ``RecordNotFound`` for an unknown
   or deleted ticket.
-- Basic auth ``{email}/token:{token}``: anything else is 401.
+- Basic auth ``{email}/token:{token}``, or an OAuth ``Bearer`` token: anything else is 401.
 - `faults`: scripted answers (429 with Retry-After, 5xx, HTML) for requests whose path
   contains a given text, each used `times` times.
 
@@ -37,6 +37,7 @@ EXPORT = "/api/v2/incremental/tickets/cursor.json"
 class FakeZendesk:
     email: str = "bot@example.com"
     token: str = "zd-secret-token"
+    oauth_token: str = "zd-oauth-token"  # "Authorization: Bearer …" works too
     tickets: dict[int, dict[str, Any]] = field(default_factory=dict)
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     metric_sets: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -80,7 +81,8 @@ class FakeZendesk:
         fault = scripted(self.faults, parts.path)
         if fault is not None:
             return fault
-        if headers.get("Authorization") != self.authorization():
+        given = headers.get("Authorization")
+        if given not in (self.authorization(), f"Bearer {self.oauth_token}"):
             return 401, {}, "application/json", '{"error": "Couldn\'t authenticate you"}'
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         if parts.path == EXPORT:

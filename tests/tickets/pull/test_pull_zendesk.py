@@ -239,3 +239,11 @@ def test_a_long_conversation_is_read_page_by_page(
     assert len(nine.messages) == 250
     pages = [r for r in zendesk.requests if "/tickets/9/comments" in r]
     assert len(pages) == 3 and "page%5Bafter%5D=" in pages[2]
+
+
+def test_an_oauth_token_replaces_email_and_api_token(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    env = {"SDDKIT_ZENDESK_URL": zendesk.url, "SDDKIT_ZENDESK_OAUTH_TOKEN": zendesk.oauth_token}
+    result = pull(conn, from_env(env, SINCE, None), _settings())
+    assert result.summary.new == 5
