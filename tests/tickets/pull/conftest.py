@@ -1,7 +1,8 @@
-"""A fake Zendesk on loopback, filled like a small real account."""
+"""A fake Zendesk on loopback, filled like a small real account; no real credentials."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,15 @@ USERS = {
     1001: {"id": 1001, "name": "Ivan Sokolov", "email": "ivan@client.ru", "role": "end-user"},
 }
 ORGANIZATIONS = {55: {"id": 55, "name": "Client d.o.o."}}
+
+
+@pytest.fixture(autouse=True)
+def _no_helpdesk_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own helpdesk credentials must never reach a test (or leave the machine)."""
+    for name in list(os.environ):
+        if name.startswith(("SDDKIT_ZENDESK_", "SDDKIT_FRESHDESK_", "SDDKIT_HELPSCOUT_",
+                            "SDDKIT_INTERCOM_")):  # fmt: skip
+            monkeypatch.delenv(name)
 
 
 @pytest.fixture
