@@ -72,6 +72,8 @@ def pull_command(
         for ticket in result.would_store:
             status = f" [{ticket.status}]" if ticket.status else ""
             click.echo(f"would store {ticket.key}{status}: {ticket.subject[:60]}")
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(_summary(source_name, source.account, result, dry_run))
 
 

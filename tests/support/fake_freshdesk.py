@@ -36,6 +36,7 @@ class FakeFreshdesk:
     conversations: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     agents: list[dict[str, Any]] = field(default_factory=list)
     companies: list[dict[str, Any]] = field(default_factory=list)
+    filter_with_updated_since: bool = True  # False: 400 for filter= with updated_since=
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     url: str = ""
@@ -71,6 +72,8 @@ class FakeFreshdesk:
         if include - INCLUDES:
             return 400, {}, "application/json", '{"description": "Validation failed"}'
         kind = query.get("filter")
+        if kind and "updated_since" in query and not self.filter_with_updated_since:
+            return 400, {}, "application/json", '{"description": "Validation failed"}'
         chosen = [
             t for t in self.tickets.values()
             if (kind == "spam" and t.get("spam")) or (kind == "deleted" and t.get("deleted"))

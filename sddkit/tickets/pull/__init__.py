@@ -22,6 +22,7 @@ class Page:
     position: str  # where the next page starts (opaque to everyone but the source)
     last: bool  # nothing more to pull for now; `position` is where the next run starts
     people: People = field(default_factory=People)
+    notes: tuple[str, ...] = ()  # what the user should know (a list the helpdesk refused)
 
 
 class Source(Protocol):

@@ -47,29 +47,40 @@ class FreshdeskSource:
         for stream in STREAMS:
             handed = Handed(_key)
             while True:
-                batch, more = self._list(stream, state[stream])
+                batch, more, notes = self._list(stream, state[stream])
                 fresh = handed.fresh(batch)
                 state[stream] = _advance(state[stream], batch, more)
                 since = _time(state[stream]["since"])
                 handed.forget_before(since.timestamp() if since else 0.0)
                 last = not more and stream == STREAMS[-1]
                 records = [self._record(ticket) for ticket in fresh]
-                yield Page(records, json.dumps(state, sort_keys=True), last, people)
+                yield Page(records, json.dumps(state, sort_keys=True), last, people, notes)
                 if not more:
                     break
 
-    def _list(self, stream: str, keyset: dict[str, Any]) -> tuple[list[Mapping[str, Any]], bool]:
+    def _list(
+        self, stream: str, keyset: dict[str, Any]
+    ) -> tuple[list[Mapping[str, Any]], bool, tuple[str, ...]]:
+        """One page of a stream: (tickets, more to come, notes). A spam or deleted list the
+        helpdesk refuses (HTTP 400) is left out with a note rather than failing the pull."""
         params: dict[str, Any] = {
             "updated_since": keyset["since"], "order_by": "updated_at", "order_type": "asc",
             "per_page": self.per_page, "page": keyset["page"], "include": INCLUDE,
         }  # fmt: skip
+        allow: tuple[int, ...] = (404,)
         if stream != "all":
             params["filter"] = stream
-        response = self.client.get(TICKETS, params)
+            allow = (400, 404)
+        response = self.client.get(TICKETS, params, allow=allow)
+        if response.status == 400:
+            note = (
+                f"freshdesk: the {stream} list was refused (HTTP 400); {stream} tickets not pulled"
+            )
+            return [], False, (note,)
         if not isinstance(response.data, list):
             raise PullError(f"freshdesk: GET {TICKETS}: unexpected response: not a list")
         batch = [t for t in response.data if isinstance(t, Mapping)]
-        return batch, response.next_link() is not None
+        return batch, response.next_link() is not None, ()
 
     def _record(self, ticket: Mapping[str, Any]) -> Mapping[str, Any]:
         conversations = self._all(CONVERSATIONS.format(id=ticket.get("id")))

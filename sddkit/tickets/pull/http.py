@@ -87,8 +87,10 @@ class HttpClient:
         self.requests = 0
         self._conn: http.client.HTTPConnection | None = None
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Response:
-        return self.request("GET", path, params)
+    def get(
+        self, path: str, params: Mapping[str, Any] | None = None, allow: tuple[int, ...] = (404,)
+    ) -> Response:
+        return self.request("GET", path, params, allow=allow)
 
     def request(
         self,
@@ -97,8 +99,10 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         body: Any = None,
         content_type: str = "application/json",
+        allow: tuple[int, ...] = (404,),
     ) -> Response:
-        """`path` is relative to the base URL, or an absolute URL on the same host."""
+        """`path` is relative to the base URL, or an absolute URL on the same host. A 4xx
+        status in `allow` is returned for the caller to judge; any other one is an error."""
         target = self._target(path, params)
         payload: bytes | None = None
         if body is not None:
@@ -123,7 +127,7 @@ class HttpClient:
                 self.retry.wait(self._delay(status, headers, attempt, target))
                 attempt += 1
                 continue
-            return self._response(method, target, status, headers, raw)
+            return self._response(method, target, status, headers, raw, allow)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -178,14 +182,20 @@ class HttpClient:
         return max(after, 0.0)
 
     def _response(
-        self, method: str, target: str, status: int, headers: dict[str, str], raw: bytes
+        self,
+        method: str,
+        target: str,
+        status: int,
+        headers: dict[str, str],
+        raw: bytes,
+        allow: tuple[int, ...],
     ) -> Response:
         where = f"{self.vendor}: {method} {_shown(target)}"
         if status in (401, 403):
             raise PullError(
                 f"{where}: HTTP {status}: the credentials were refused; check {self.hint}"
             )
-        if status >= 400 and status != 404:
+        if status >= 400 and status not in allow:
             raise PullError(f"{where}: HTTP {status}{_detail(raw)}")
         try:
             data = json.loads(raw) if raw.strip() else None

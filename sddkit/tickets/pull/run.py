@@ -43,6 +43,7 @@ class PullResult:
     complete: bool = False  # reached the end of the stream (False: stopped by --limit)
     resumed: bool = False  # started from a saved position
     would_store: list[Ticket] = dataclasses.field(default_factory=list)  # dry run only
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 Progress = Callable[[PullResult], None]
@@ -67,6 +68,7 @@ def pull(
         result.pages += 1
         result.tickets += len(tickets)
         result.complete = page.last
+        result.notes.extend(page.notes)
         if progress is not None:
             progress(result)
         if settings.limit is not None and result.tickets >= settings.limit:

@@ -149,3 +149,15 @@ def test_a_refused_key_is_one_line_without_the_key(
         pull(conn, from_env(env, SINCE, None), SETTINGS)
     assert "HTTP 401" in str(caught.value) and "SDDKIT_FRESHDESK_API_KEY" in str(caught.value)
     assert "wrong-key" not in str(caught.value)
+
+
+def test_a_refused_spam_list_is_a_note_not_a_failure(
+    freshdesk: FakeFreshdesk, conn: sqlite3.Connection
+) -> None:
+    freshdesk.filter_with_updated_since = False
+    result = pull(conn, _source(freshdesk), SETTINGS)
+    assert result.complete and count_tickets(conn) == 4  # 1, 2, 5, 6
+    assert result.notes == [
+        "freshdesk: the spam list was refused (HTTP 400); spam tickets not pulled",
+        "freshdesk: the deleted list was refused (HTTP 400); deleted tickets not pulled",
+    ]
