@@ -76,7 +76,6 @@ def redact(text: str, identities: Iterable[str | None] = ()) -> str:
     """`text` with identifying details replaced or removed, made inert; whitespace collapsed."""
     text = _strip_signature(text)
     text = _GREETING.sub("", text, count=1)
-    text = _MARKDOWN_LINK.sub(_link_as_text, text)
     text = scrub(text)
     text = _URL.sub(_url_without_secrets, text)
     text = _INTRODUCTION.sub(_introduction, text)
@@ -86,7 +85,9 @@ def redact(text: str, identities: Iterable[str | None] = ()) -> str:
 
 
 def inert(text: str) -> str:
-    """`text` that pings nobody, links no issue and looks like none of sddkit's markers."""
+    """`text` that pings nobody, links no issue or image, and looks like none of sddkit's
+    markers."""
+    text = _MARKDOWN_LINK.sub(_link_as_text, text)
     text = _MENTION.sub("[mention]", text)
     text = _ISSUE_NUMBER.sub("＃", text)
     text = _ISSUE_KEY.sub("\\1\u2011", text)  # a non-breaking hyphen: reads the same, links nothing

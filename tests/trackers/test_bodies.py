@@ -106,3 +106,17 @@ def test_splice_into_a_broken_region_keeps_peoples_text_and_reads_the_new_counts
     spliced = splice(old, new)
     assert spliced.startswith(old.rstrip()) and spliced.endswith(new)
     assert recorded_counts(spliced) == Counts(9, 4)
+
+
+@pytest.mark.parametrize("tracker", ["github", "jira"])
+def test_titles_and_keywords_are_inert(tracker: str) -> None:
+    tickets = fakes.corpus("a", 4)
+    theme = replace(
+        fakes.theme("T-a", list(tickets), label="@octocat export #12 GH-4 sddkit:end"),
+        keywords=("@acme/team", "[x](https://t.example/p.gif)", "ana@firma.rs"),
+    )
+    [create] = plan_triage([theme], [], tickets, OPTIONS, tracker=tracker, now=NOW)
+    assert create.draft is not None
+    assert create.draft.title == "Bug: [mention] export ＃12 GH\u20114 sddkit：end"
+    for leak in ("@acme", "](https", "ana@", "firma.rs"):
+        assert leak not in create.draft.body
