@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from sddkit.errors import SddkitError
+from sddkit.report.canned import canned_replies
 from sddkit.report.fix_next import fix_next
 from sddkit.report.fixes import group_fixes
 from sddkit.report.history import customers_first_seen, read_tickets
@@ -40,6 +41,7 @@ def build_report(
     rotation members; without it assignees are shown as written.
     """
     from sddkit.themes.store import load_themes
+    from sddkit.tickets.store import iter_tickets
 
     start, end = period(since, until)
     options = options or ReportOptions()
@@ -47,6 +49,8 @@ def build_report(
     in_period, outside = read_tickets(
         conn, themes, filed, start=start, end=end, first_k=options.surfaced_first_k
     )
+    if options.canned_replies is not None:  # they need the tags, fields and messages
+        in_period = list(iter_tickets(conn, since=start, until=end))
     customers = {t.customer_id for t in in_period if t.customer_id}
     return assemble_report(
         period_tickets=in_period,
@@ -135,6 +139,9 @@ def assemble_report(
         ),
         todo=tuple(todo(themes, filed, tickets_by_key, since=since, until=until)),
         notes=tuple(_notes(in_period, themes, filed)),
+        canned_replies=tuple(canned_replies(in_period, options.canned_replies))
+        if options.canned_replies
+        else (),
         onboarding=onboarding(
             in_period,
             started if started is not None else first_seen(tickets_by_key.values()),

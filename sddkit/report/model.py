@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sddkit.report.business_hours import BusinessHours
+
+if TYPE_CHECKING:
+    from sddkit.report.canned import CannedReplySource
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class ReportOptions:
     onboarding_days: float = 30.0  # a customer's first days, counted from when first seen
     # First responses measured in business hours against the target; None: calendar hours.
     business_hours: BusinessHours | None = None
+    # Where the export names the canned reply an agent used; None: no such section.
+    canned_replies: CannedReplySource | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +245,17 @@ class Onboarding:
 
 
 @dataclass(frozen=True)
+class CannedReply:
+    """One canned reply (macro) and how often the customer wrote back after it (canned.py)."""
+
+    name: str
+    uses: int  # tickets of the period it was used on
+    follow_ups: int  # of those, where the customer wrote again within the window
+    rate: float
+    examples: tuple[tuple[str, str], ...]  # (ticket key, the follow-up's first words)
+
+
+@dataclass(frozen=True)
 class Report:
     since: datetime
     until: datetime  # exclusive
@@ -252,6 +269,7 @@ class Report:
     fixes: tuple[FixSummary, ...] = field(default=())  # fixed traces grouped by fix, by date
     fix_next: tuple[FixNextItem, ...] = field(default=())  # current pain, most first
     onboarding: Onboarding | None = None
+    canned_replies: tuple[CannedReply, ...] = ()  # with options.canned_replies set
 
     def with_note(self, note: str) -> Report:
         return replace(self, notes=(*self.notes, note))

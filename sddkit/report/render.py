@@ -22,6 +22,7 @@ from sddkit.report.charts.svg import before_after_chart, fix_chart, histogram_ch
 from sddkit.report.metrics import frt_buckets
 from sddkit.report.model import FixSummary, Report
 from sddkit.templating import environment
+from sddkit.trackers.suggest import markdown_escape
 
 FORMATS = ("html", "md", "json")
 NARROW = 360  # viewBox width of the phone variant of the weekly chart (CSS picks one)
@@ -166,6 +167,7 @@ def _render(
         hours=_hours,
         signed=_signed,
         short_issue=_short_issue,
+        literal=markdown_escape,
     )
     try:
         return env.get_template(name).render(r=report, charts=charts, one_week=timedelta(days=7))

@@ -16,6 +16,11 @@ timezone = "Europe/Belgrade"
 hours = "09:00-17:00"
 days = ["mon", "tue", "wed", "thu", "fri"]
 holidays = "RS"          # or {country = "DE", subdivision = "BY"}, as in rotations.toml
+
+[report.canned_replies]  # optional: which canned replies draw follow-up questions
+tag_prefix = "macro:"    # the export tags a ticket "macro:<name>" ... and/or
+field = "macro"          # ... a custom field names it
+follow_up_days = 3
 ```
 
 CLI options win over the file; the file wins over the built-in defaults.
@@ -37,11 +42,13 @@ import holidays
 
 from sddkit.errors import ConfigError
 from sddkit.report.business_hours import DAY_NAMES, BusinessHours
+from sddkit.report.canned import CannedReplySource
 from sddkit.report.model import ReportOptions
 from sddkit.rotation.spec import HolidaySpec
 
 _HOURS = "business_hours"
-_NAMES = tuple(f.name for f in fields(ReportOptions) if f.name != _HOURS)
+_CANNED = "canned_replies"
+_NAMES = tuple(f.name for f in fields(ReportOptions) if f.name not in (_HOURS, _CANNED))
 _MINIMUM = {
     "weeks": 1,
     "frt_target_hours": 0,
@@ -66,7 +73,7 @@ def load_options(
     """Options from the `[report]` section of `path` (defaults when the file or section is
     missing), overridden by the keyword arguments that are not None. Errors name the file,
     the line and the field."""
-    values, hours = _read(path)
+    values, tables = _read(path)
     given = {
         "weeks": weeks,
         "frt_target_hours": frt_target_hours,
@@ -79,12 +86,12 @@ def load_options(
         name: (int if name in _INTEGRAL else float)(values.get(name, getattr(default, name)))
         for name in _NAMES
     }
-    return ReportOptions(**chosen, business_hours=hours)
+    return ReportOptions(**chosen, **tables)
 
 
-def _read(path: Path) -> tuple[dict[str, int | float], BusinessHours | None]:
+def _read(path: Path) -> tuple[dict[str, int | float], dict[str, Any]]:
     if not path.exists():
-        return {}, None
+        return {}, {}
     text = path.read_text(encoding="utf-8")
     try:
         section = tomllib.loads(text).get("report", {})
@@ -93,18 +100,41 @@ def _read(path: Path) -> tuple[dict[str, int | float], BusinessHours | None]:
     if not isinstance(section, dict):
         raise ConfigError(path, "must be a table", _line(text, None), "report")
     values = {}
-    hours = None
+    tables: dict[str, Any] = {}
     for key, value in section.items():
         where = _line(text, key)
         if key == _HOURS and isinstance(value, dict):
-            hours = _business_hours(path, text, value)
+            tables[key] = _business_hours(path, text, value)
+            continue
+        if key == _CANNED and isinstance(value, dict):
+            tables[key] = _canned(path, text, value)
             continue
         if key not in _NAMES:
             close = difflib.get_close_matches(key, _NAMES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(path, f"unknown key{hint}", where, f"report.{key}")
         values[key] = _checked(path, where, key, value)
-    return values, hours
+    return values, tables
+
+
+def _canned(path: Path, text: str, table: dict[str, Any]) -> CannedReplySource:
+    """`[report.canned_replies]`: tag_prefix = "macro:" and/or field = "macro" (a custom
+    field), follow_up_days = 3."""
+    for key, value in table.items():
+        line = _line(text, key, "[report.canned_replies]")
+        where = f"report.canned_replies.{key}"
+        if key not in ("tag_prefix", "field", "follow_up_days"):
+            raise ConfigError(path, "unknown key", line, where)
+        if key == "follow_up_days":
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ConfigError(path, f"must be a number > 0, not {value!r}", line, where)
+        elif not isinstance(value, str) or not value.strip():
+            raise ConfigError(path, f"must be a non-empty string, not {value!r}", line, where)
+    return CannedReplySource(
+        tag_prefix=table.get("tag_prefix", "macro:" if "field" not in table else None),
+        field=table.get("field"),
+        follow_up_days=float(table.get("follow_up_days", 3)),
+    )
 
 
 def _business_hours(path: Path, text: str, table: dict[str, Any]) -> BusinessHours:
