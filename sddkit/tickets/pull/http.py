@@ -6,9 +6,10 @@
   `max_delay_s`), `retries` times.
 - 401/403, other 4xx and a body that is not JSON end the pull with a one-line `PullError`.
 
-Requests only ever go to the base URL's host: a "next page" URL naming another host is
-refused, so credentials are never sent elsewhere. Messages never contain the credentials (they
-travel in headers, which are never shown). The sleep is injected so tests do not wait.
+Requests only ever go to the base URL's host: callers pass paths, never the URLs a response
+names (pages are counted or walked by cursor), so credentials are never sent elsewhere.
+Messages never contain the credentials (they travel in headers, which are never shown). The
+sleep is injected so tests do not wait.
 """
 
 from __future__ import annotations
@@ -101,8 +102,8 @@ class HttpClient:
         content_type: str = "application/json",
         allow: tuple[int, ...] = (404,),
     ) -> Response:
-        """`path` is relative to the base URL, or an absolute URL on the same host. A 4xx
-        status in `allow` is returned for the caller to judge; any other one is an error."""
+        """`path` is relative to the base URL. A 4xx status in `allow` is returned for the
+        caller to judge; any other one is an error."""
         target = self._target(path, params)
         payload: bytes | None = None
         if body is not None:
@@ -135,17 +136,9 @@ class HttpClient:
             self._conn = None
 
     def _target(self, path: str, params: Mapping[str, Any] | None) -> str:
-        if "://" in path:
-            parts = urlsplit(path)
-            if (parts.scheme, parts.netloc) != (self.scheme, self.netloc):
-                raise PullError(
-                    f"{self.vendor}: refusing to follow a link to another host ({parts.netloc})"
-                )
-            target = parts.path + (f"?{parts.query}" if parts.query else "")
-        else:
-            target = self.prefix + "/" + path.lstrip("/")
+        target = self.prefix + "/" + path.lstrip("/")
         if params:
-            target += ("&" if "?" in target else "?") + urlencode(params)
+            target += "?" + urlencode(params)
         return target
 
     def _send(

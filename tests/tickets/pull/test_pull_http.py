@@ -17,17 +17,11 @@ def _client(server: HTTPServer, sleeps: list[float], **retry: float) -> HttpClie
     )  # fmt: skip
 
 
-def test_a_next_link_to_another_host_is_refused(httpserver: HTTPServer) -> None:
-    client = _client(httpserver, [])
-    with pytest.raises(PullError, match=r"refusing to follow a link to another host \(evil"):
-        client.get("https://evil.example.com/api/v2/tickets?page=2")
-
-
-def test_same_host_links_keep_the_base_and_send_the_headers(httpserver: HTTPServer) -> None:
+def test_paths_keep_the_base_and_send_the_headers(httpserver: HTTPServer) -> None:
     httpserver.expect_request(
         "/api/v2/tickets", query_string="page=2", headers={"Authorization": "Bearer s3cret"}
     ).respond_with_json({"ok": True}, headers={"Link": '<https://x/next?page=3>; rel="next"'})
-    response = _client(httpserver, []).get(httpserver.url_for("/api/v2/tickets?page=2"))
+    response = _client(httpserver, []).get("/v2/tickets", {"page": 2})
     assert response.data == {"ok": True}
     assert response.next_link() == "https://x/next?page=3"
 
