@@ -11,6 +11,7 @@ import click
 from sddkit.cli.context import AppContext, pass_app
 from sddkit.cli.options import MOMENT, now_option
 from sddkit.tickets.language import DEFAULT_LANGUAGES
+from sddkit.tickets.pull.http import RetryPolicy
 from sddkit.tickets.pull.run import PullResult, PullSettings, pull
 from sddkit.tickets.pull.sources import SOURCES, source_from_env
 
@@ -54,8 +55,9 @@ def pull_command(
     The position is saved in the store after every page, so a killed or failed pull resumes
     where it stopped and a skipped week loses nothing; pulling again is safe.
     """
+    retry = RetryPolicy()
     source = source_from_env(
-        source_name, os.environ, since or now - timedelta(days=FIRST_PULL_DAYS)
+        source_name, os.environ, since or now - timedelta(days=FIRST_PULL_DAYS), retry
     )
     settings = PullSettings(
         now=now,
@@ -74,6 +76,8 @@ def pull_command(
             click.echo(f"would store {ticket.key}{status}: {ticket.subject[:60]}")
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+    if retry.waited_s:
+        click.echo(f"waited {retry.waited_s:.0f} s for rate limits and retries", err=True)
     click.echo(_summary(source_name, source.account, result, dry_run))
 
 

@@ -40,7 +40,7 @@ class RetryPolicy:
     max_delay_s: float = 60.0
     max_wait_s: float = 600.0  # the longest single Retry-After we accept
     sleep: Callable[[float], None] = time.sleep
-    waited_s: float = field(default=0.0, init=False)
+    waited_s: float = field(default=0.0, init=False)  # in all, for the run's summary
 
     def backoff(self, attempt: int) -> float:
         return float(min(self.base_delay_s * 2**attempt, self.max_delay_s))
@@ -85,7 +85,6 @@ class HttpClient:
         self.vendor, self.hint = vendor, hint
         self.retry = retry or RetryPolicy()
         self.timeout_s = timeout_s
-        self.requests = 0
         self._conn: http.client.HTTPConnection | None = None
 
     def get(
@@ -154,7 +153,6 @@ class HttpClient:
         headers = dict(self.headers)
         if payload is not None:
             headers["Content-Type"] = content_type
-        self.requests += 1
         self._conn.request(method, target, body=payload, headers=headers)
         response = self._conn.getresponse()
         raw = response.read()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sddkit.cli import main
 from sddkit.store import open_store
 from sddkit.tickets.store import count_tickets
-from tests.support.fake_zendesk import FakeZendesk
+from tests.support.fake_zendesk import EXPORT, FakeZendesk, Fault
 
 
 def _run(fake: FakeZendesk, db: Path, *args: str, token: str | None = None) -> tuple[int, str]:
@@ -119,3 +119,20 @@ def test_each_helpdesk_names_its_missing_variables(
         main, ["--db", str(tmp_path / "s.db"), "tickets", "pull", "--source", source]
     )
     assert (result.exit_code, result.output) == (1, expected + "\n")
+
+
+def test_time_spent_waiting_on_rate_limits_is_reported(
+    zendesk: FakeZendesk, tmp_path: Path
+) -> None:
+    zendesk.faults.append(Fault(EXPORT, 429, {"Retry-After": "1"}))
+    env = {
+        "SDDKIT_ZENDESK_URL": zendesk.url,
+        "SDDKIT_ZENDESK_EMAIL": zendesk.email,
+        "SDDKIT_ZENDESK_TOKEN": zendesk.token,
+    }
+    args = ["--db", str(tmp_path / "s.db"), "tickets", "pull", "--source", "zendesk",
+            "--now", "2026-11-28T12:00:00Z"]  # fmt: skip
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 0
+    assert result.stderr == "waited 1 s for rate limits and retries\n"
+    assert "5 new" in result.stdout
