@@ -134,5 +134,9 @@ def report(
         f"(closing {issues} issue{'s' if issues != 1 else ''}), "
         f"{len(result.todo)} theme families need an issue."
     )
+    if result.fix_next:
+        top = result.fix_next[0]
+        who = f"{top.customers} customer{'s' if top.customers != 1 else ''}"
+        click.echo(f"Fix next: {top.label} ({top.status}, {who}).")
     for path in paths:
         click.echo(f"  {path}")

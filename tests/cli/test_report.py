@@ -147,6 +147,7 @@ def test_report_offline_writes_three_files(workspace: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = "4 tickets, 1 fix traced (closing 1 issue), 0 theme families need an issue"
     assert summary in result.output
+    assert "Fix next:" not in result.output  # one ticket after the fix: under regression_min
     data = json.loads((workspace / "report" / "report.json").read_text(encoding="utf-8"))
     trace = data["traces"][0]
     # Fix on day 10: tickets on days 0, 3, 8 behind it (customers c1, c2); day 15 after.
@@ -261,3 +262,12 @@ def test_bad_report_config_is_a_one_line_error(workspace: Path) -> None:
     assert result.exit_code == 1
     assert "rotations.toml:" in result.output and "report.weks: unknown key" in result.output
     assert not (workspace / "report").exists()
+
+
+def test_output_names_the_top_of_fix_next(workspace: Path) -> None:
+    config = workspace / "rotations.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[report]\nregression_min = 1\n")
+    result = CliRunner().invoke(main, [*ARGS, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    # Ticket 4 (c3, day 15) came after the fix on day 10: with regression_min 1 it came back.
+    assert "Fix next: Sync fails (came back after fix, 1 customer)." in result.output
