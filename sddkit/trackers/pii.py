@@ -48,16 +48,18 @@ _SECRETS: list[Rule] = [
 
 _EMAILS: list[Rule] = [
     (re.compile(r"(?i)\bmailto:"), ""),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
+    (re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[email]"),
     # Written out to dodge filters: "ana.kovac (at) firma.rs", "ana [at] firma [dot] rs",
     # "ana at firma dot rs", "ana(at)firma(dot)rs".
     (
         re.compile(
-            r"(?i)[\w.+-]+\s*(?:[(\[{<]\s*(?:at|@|et|эт|собака)\s*[)\]}>]|\s(?:at|@)\s)\s*"
-            r"[\w-]+(?:\s*(?:\.|[(\[{<]\s*(?:dot|точка|tačka|kropka)\s*[)\]}>]|\sdot\s)\s*[\w-]+)+"
+            r"(?i)(?<![\w.+-])[\w.+-]+\s*[(\[{<]\s*(?:at|@|et|эт|собака|malpa|małpa)\s*[)\]}>]\s*"
+            r"[\w-]+(?:\s*(?:\.|[(\[{<]\s*(?:dot|точка|tačka|kropka)\s*[)\]}>])\s*[\w-]+)+"
         ),
         "[email]",
     ),
+    # Spelled out in full ("ana at firma dot rs"); "look at app.json" is left alone.
+    (re.compile(r"(?i)(?<![\w.+-])[\w.+-]+\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)+"), "[email]"),
 ]
 
 _FINANCE: list[Rule] = [

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from sddkit.trackers.pii import NAME, scrub
 
 MAX_QUOTE = 200
+SOURCE_FACTOR = 20  # a quote is read from at most 20 × its length of ticket text
 SIGNATURE_WINDOW = 200  # a bare closing this close to the end starts the signature
 
 _URL = re.compile(
@@ -95,7 +96,12 @@ def inert(text: str) -> str:
 
 
 def quote(text: str, identities: Iterable[str | None] = (), limit: int = MAX_QUOTE) -> str:
-    """A redacted excerpt of at most `limit` characters, cut at a word boundary."""
+    """A redacted excerpt of at most `limit` characters, cut at a word boundary. Only the
+    first `SOURCE_FACTOR` × `limit` characters are read (cut at a space): the excerpt comes
+    from them, and a pasted log of megabytes costs no time."""
+    if len(text) > SOURCE_FACTOR * limit:
+        head = text[: SOURCE_FACTOR * limit]
+        text = head[: max(head.rfind(" "), head.rfind("\n"), 0) or len(head)]
     return trim(redact(text, identities), limit)
 
 

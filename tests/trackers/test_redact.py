@@ -143,3 +143,17 @@ def test_ordinary_words_and_numbers_are_kept() -> None:
     assert (
         redact(text) == "Export to CSV fails for 12 users on build 4512; UTF‑8 names, step 3 of 5"
     )
+
+
+def test_quotes_of_huge_or_pathological_texts_read_a_bounded_head() -> None:
+    # (Patterns that rescanned such runs from every position took minutes on these.)
+    for text in ("a" * 200_000, "a." * 100_000, "ab (at) " * 25_000, "x at y " * 30_000):
+        assert 0 < len(quote(text)) <= 200
+        assert len(redact(text[:20_000])) <= 20_000
+
+
+def test_spelled_out_at_is_an_address_only_with_dot_words() -> None:
+    assert redact("look at app.acme.com/export and settings.json") == (
+        "look at app.acme.com/export and settings.json"
+    )
+    assert redact("mail ana at firma dot rs") == "mail [email]"
