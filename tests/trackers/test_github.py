@@ -428,3 +428,15 @@ def test_each_written_issue_is_in_the_store_at_once_and_read_by_key_later(
         gh, themes, tickets, settings, kind="github", now=NOW, known=["acme/app#1"]
     )
     assert [a.kind for a in with_known] == ["nothing", "create"]
+
+
+def test_a_stored_key_whose_issue_was_deleted_is_skipped(fake_github: Any, policy: Any) -> None:
+    tickets = fakes.corpus("a", 6)
+    gh = tracker(fake_github, policy)
+    settings = TriageSettings(min_tickets=3, min_customers=2)
+    themes = [fakes.theme("T-a", list(tickets))]
+    actions = plan_against(
+        gh, themes, tickets, settings, kind="github", now=NOW, known=["acme/app#99"]
+    )
+    assert [a.kind for a in actions] == ["create"]
+    assert ("GET", "/repos/acme/app/issues/99") in fake_github.log
