@@ -307,3 +307,12 @@ def test_json_is_valid_and_stable(sample: Any) -> None:
     text = render_json(sample.report())
     assert render_json(sample.report()) == text
     assert json.loads(text)["format"] == 2
+
+
+def test_an_issue_fed_through_several_themes_is_listed_once(sample: Any) -> None:
+    # acme/app#1 covers login and export (one family's issue); Nina fed both themes.
+    login, *rest = sample.filed
+    family_issue = dataclasses.replace(login, theme_ids=("T-login", "T-export"))
+    data = report_data(sample.report(filed=[family_issue, *rest]))
+    nina = next(p for p in data["participation"] if p["name"] == "Nina Kovač")
+    assert nina["issues_fed"] == ["acme/app#1", "acme/app#2"]
