@@ -17,6 +17,8 @@ Themes are planned by family (`family.family_units`): one issue per family, thre
 the family's totals. An issue belongs to the family when its marker names any member (so
 issues filed before families existed are found, never duplicated); its own marker id is kept.
 If several earlier issues cover members of one family, each is updated and none is filed.
+A family no marker names takes the unclaimed issue whose ticket fingerprint its tickets cover
+(`identity.best_match`): after a lost store the same tickets come back under new theme ids.
 
 The title of an existing issue is never changed (people rename issues), nor its labels/state.
 When sddkit last commented comes from the marks on its comments (`CommentMark`), passed in as
