@@ -332,6 +332,10 @@ def _for_filed(
             f"counts {recorded.tickets}/{recorded.customers} → "
             f"{counts.tickets}/{counts.customers} (tickets/customers)",
         )
+    if not fingerprint_in(issue.body):  # filed before issues carried one
+        return rewrite(
+            "update", "adding the ticket fingerprint (finds the issue after a lost store)"
+        )
     return Action("nothing", theme, "up to date", issue=issue)
 
 

@@ -36,7 +36,7 @@ def plan(themes: list[Any], issues: list[FiledIssue], tickets: dict[str, Any]) -
 
 
 def old_issue(theme_id: str, counts: Counts, key: str = "acme/app#1") -> FiledIssue:
-    body = f"<!-- sddkit:theme={theme_id} -->\n{counts.block()}"
+    body = f"<!-- sddkit:theme={theme_id} -->\n<!-- sddkit:tickets 000000 -->\n{counts.block()}"
     return FiledIssue(key, theme_id, "Filed before families", "open", "u", NOW, body=body)
 
 

@@ -22,7 +22,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def filed(theme_id: str, counts: Counts, **extra: Any) -> FiledIssue:
-    body = f"<!-- sddkit:theme={theme_id} -->\n{counts.block()}"
+    body = f"<!-- sddkit:theme={theme_id} -->\n<!-- sddkit:tickets 000000 -->\n{counts.block()}"
     return FiledIssue("acme/app#1", theme_id, "Renamed", "open", "u", NOW, body=body, **extra)
 
 
@@ -184,3 +184,14 @@ def test_a_theme_under_a_new_id_finds_its_issue_by_the_ticket_fingerprint() -> N
     assert by_theme["T-new"].draft is not None
     assert "sddkit:theme=T-old" in by_theme["T-new"].draft.body  # the issue keeps its id
     assert by_theme["T-other"].kind == "create"
+
+
+def test_an_issue_filed_before_fingerprints_gets_one() -> None:
+    tickets = fakes.corpus("a", 5)
+    theme = fakes.theme("T-a", list(tickets))
+    old = replace(
+        filed("T-a", Counts(5, 5)), body=f"<!-- sddkit:theme=T-a -->\n{Counts(5, 5).block()}"
+    )
+    [action] = plan([theme], [old], tickets)
+    assert action.kind == "update" and "adding the ticket fingerprint" in action.reason
+    assert action.draft is not None and "sddkit:tickets " in action.draft.body
