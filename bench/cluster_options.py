@@ -21,6 +21,8 @@ def add_cluster_options(parser: argparse.ArgumentParser) -> None:
                         help="coherence floor (0: no check)")  # fmt: skip
     parser.add_argument("--graph-neighbours", type=int, default=ClusterSettings.graph_neighbours,
                         help="neighbourhood size (0: cluster raw cosines)")  # fmt: skip
+    parser.add_argument("--cross-language-reach", type=float,
+                        default=ClusterSettings.cross_language_reach)  # fmt: skip
     parser.add_argument("--graph-overlap", type=float, default=ClusterSettings.graph_overlap)
     parser.add_argument("--no-merge", action="store_true", help="skip the fragment merge pass")
 
@@ -34,6 +36,7 @@ def cluster_settings(args: argparse.Namespace) -> ClusterSettings:
         merge_neighbours=0 if args.no_merge else ClusterSettings.merge_neighbours,
         min_word_share=args.min_word_share,
         graph_neighbours=args.graph_neighbours,
+        cross_language_reach=args.cross_language_reach,
         graph_overlap=args.graph_overlap,
     )
 

@@ -175,8 +175,10 @@ def find_families(
 
 
 def _may_link(a: Theme, b: Theme, language: Mapping[str, frozenset[str]]) -> bool:
-    """Themes of different languages and agreeing kinds (an `unknown` kind agrees)."""
-    if not language[a.id] or language[a.id] & language[b.id]:
+    """Themes whose main languages differ (one brings a language the other lacks: themes
+    already cross languages, so a subject's English-and-Russian theme may meet its Russian
+    fragment) and whose kinds agree (an `unknown` kind agrees)."""
+    if not language[a.id] or language[a.id] == language[b.id]:
         return False
     return a.kind == b.kind or UNKNOWN in (a.kind, b.kind)
 
@@ -326,9 +328,8 @@ def _components(
         ga, gb = group[link.a], group[link.b]
         if ga == gb:
             continue
-        spoken_a = frozenset().union(*(language[m] for m in members[ga]))
-        if spoken_a & frozenset().union(*(language[m] for m in members[gb])):
-            continue  # never two themes of one language in a family
+        if any(language[m] == language[n] for m in members[ga] for n in members[gb]):
+            continue  # never two themes of the same languages in a family
         for m in members[gb]:
             group[m] = ga
         members[ga] += members.pop(gb)

@@ -3,18 +3,19 @@
 Average linkage on raw cosines needs one distance cut for the whole space, but a space is not
 equally dense everywhere: one subject's wordings sit tight, another's loose, and a language the
 encoder reads poorly (Czech, Serbian) sits apart from the rest even after centring. Here each
-text becomes the sparse unit row of cosines to its k nearest neighbours (and itself), made
-symmetric, and two texts are as close as those rows overlap: a rank-based measure that adapts
-to local density and to whatever space the backend makes (a model whose vectors all sit at
-cosine ≥ 0.7 and near-orthogonal n-grams alike).
+text becomes the sparse unit row of its similarities to its k nearest neighbours (and itself),
+made symmetric, and two texts are as close as those rows overlap: a rank-based measure that
+adapts to local density and to whatever space the backend makes.
 
-Neighbours are picked by a cosine scaled per language, after cross-domain similarity local
-scaling (CSLS, Conneau et al. 2018, "Word translation without parallel data"): the cosine of x
-and y less x's typical cosine to its r nearest texts in y's language. A Czech text's nearest
-neighbours by raw cosine are other Czech texts; after the scaling they include its subject in
-other languages, which is what puts one subject in one theme across languages. (CSLS also
-takes off y's typical cosine; that term made one-offs, whose typical cosine is low, each
-other's neighbours.) In a single language the scaling changes nothing.
+Similarities are adjusted per language, after cross-domain similarity local scaling (CSLS,
+Conneau et al. 2018, "Word translation without parallel data"): x's cosine to y, less x's
+typical cosine to its r nearest texts in y's language, plus x's typical cosine in its own
+language: the cosine x would have to y were y written in x's language. By raw cosine a Czech
+text's nearest neighbours are other Czech texts; adjusted, they include its subject in other
+languages, which is what puts one subject in one theme across languages. In a single language
+nothing changes. (CSLS also takes off y's typical cosine; that term made one-offs, whose
+typical cosine is low, each other's neighbours.) A neighbour whose adjusted similarity is
+below the raw cut's is no link, so a set of one-offs shares no neighbourhood.
 """
 
 from __future__ import annotations
@@ -36,26 +37,33 @@ def neighbourhood_vectors(
     k: int,
     min_similarity: float,
     languages: Sequence[str | None] | None = None,
+    across: float | None = None,
 ) -> sparse.csr_matrix:
-    """Unit rows, one per vector, of its cosines to its k nearest neighbours by CSLS and to
-    itself, symmetric (a neighbour of b makes b a neighbour of a); see the module docstring."""
+    """Unit rows, one per vector, of its cosines to its k nearest neighbours (by adjusted
+    similarity) and to itself, symmetric (a neighbour of b makes b a neighbour of a); see the
+    module docstring. A neighbour is no link below `min_similarity`, or below `across` when
+    it is in another language (the encoder puts languages apart: their cosines run lower)."""
     n = len(vectors)
     sims = vectors @ vectors.T
     groups = np.asarray([language_group(code) for code in languages or [None] * n])
     names, group = np.unique(groups, return_inverse=True)
     typical = _typical_similarity(sims, group, len(names))
+    own = typical[np.arange(n), group]
+    across = min_similarity if across is None else across
     k = min(k, n - 1)
     rows, cols, weights = [], [], []
     for part in batches(n, 1_000):
-        scaled = sims[part] - typical[part][:, group]
-        scaled[np.arange(part.stop - part.start), np.arange(part.start, part.stop)] = np.inf
-        nearest = np.argpartition(-scaled, k, axis=1)[:, : k + 1]
+        # x's cosine to y as if y were written in x's language
+        adjusted = sims[part] - typical[part][:, group] + own[part, None]
+        adjusted[np.arange(part.stop - part.start), np.arange(part.start, part.stop)] = np.inf
+        nearest = np.argpartition(-adjusted, k, axis=1)[:, : k + 1]
         rows.append(np.repeat(np.arange(part.start, part.stop), k + 1))
         cols.append(nearest.ravel())
-        weights.append(np.take_along_axis(sims[part], nearest, axis=1).ravel())
+        raw = np.take_along_axis(sims[part], nearest, axis=1)
+        floor = np.where(group[nearest] == group[part, None], min_similarity, across)
+        weights.append(np.where(raw >= floor, np.maximum(raw, 0.0), 0.0).ravel())
     row, col = np.concatenate(rows), np.concatenate(cols)
     weight = np.concatenate(weights).astype(np.float32)
-    weight[weight < min_similarity] = 0.0
     weight[row == col] = 1.0
     graph = sparse.csr_matrix((weight, (row, col)), shape=(n, n))
     graph = graph.maximum(graph.T).tocsr()
