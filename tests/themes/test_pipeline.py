@@ -157,3 +157,15 @@ def test_very_long_bodies(store_with) -> None:  # type: ignore[no-untyped-def]
 def test_naive_now_is_refused(store_with) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SddkitError, match="timezone-aware"):
         update_themes(store_with([]), now=NOW.replace(tzinfo=None))
+
+
+def test_an_incremental_run_after_a_run_without_noise(store_with) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with([t for t in themed_tickets() if not t.external_id.startswith("oneoff")])
+    first = update_themes(conn, now=NOW)
+    noise = conn.execute("SELECT count(*) FROM theme_members WHERE theme_id IS NULL")
+    assert noise.fetchone()[0] == 0  # every ticket in a theme: nothing left over to re-cluster
+    upsert_tickets(conn, themed_tickets(per_theme=1, seed=9, start=700))
+    second = update_themes(conn, now=NOW + timedelta(days=1))
+    mode = conn.execute("SELECT mode FROM theme_runs ORDER BY id DESC").fetchone()[0]
+    assert mode == "incremental"
+    assert {t.id for t in first} <= {t.id for t in second}
