@@ -187,7 +187,7 @@ def _within_limit(ticket: Ticket, where: str, warnings: list[str]) -> Ticket:
     if (
         len(ticket.body) <= FIELD_LIMIT
         and len(ticket.subject) <= FIELD_LIMIT
-        and all(len(message.body) <= FIELD_LIMIT for message in ticket.messages)
+        and (not ticket.messages or max(len(m.body) for m in ticket.messages) <= FIELD_LIMIT)
     ):
         return ticket
 

@@ -165,14 +165,19 @@ RECORD_PATHS: tuple[tuple[str, ...], ...] = (
 )
 
 
+def _wraps_records(value: Any) -> bool:
+    """Whether a JSON object is a page of tickets or conversations (a line of joined pages)."""
+    return isinstance(value, dict) and any(
+        isinstance(value.get(key), (list, dict)) for key in WRAPPERS
+    )
+
+
 def _is_page(value: Any) -> bool:
-    """Whether a JSON object is a page of an API response rather than one record: it wraps
-    a record array, or (an id-less object) holds an array of objects, like a comments or audits
-    response."""
-    if not isinstance(value, dict):
-        return False
-    if any(isinstance(value.get(key), (list, dict)) for key in WRAPPERS):
-        return True
+    """Whether the first object of a file without a telling name is a page of an API response
+    rather than one record: it wraps a record array, or (an id-less object) holds an array of
+    objects, like a comments or audits response."""
+    if not isinstance(value, dict) or _wraps_records(value):
+        return _wraps_records(value)
     return "id" not in value and any(
         isinstance(item, list) and item and isinstance(item[0], dict) for item in value.values()
     )
@@ -186,7 +191,7 @@ def records(export: Export, container: str) -> Iterator[tuple[tuple[str, ...], R
             yield (), record
     elif container == "jsonl":
         for record in _jsonl_records(export):
-            if _is_page(record.data):
+            if _wraps_records(record.data):
                 yield from _page_records(record)
             else:
                 yield (), record

@@ -101,7 +101,7 @@ def convert(record: Mapping[str, Any], options: Options) -> Ticket:
 
 def _merged(via: Mapping[str, Any]) -> bool:
     source = via.get("source")
-    return isinstance(source, Mapping) and source.get("rel") == "merge"
+    return type(source) is dict and source.get("rel") == "merge"  # decoded JSON: a dict
 
 
 def _custom_fields(value: Any) -> dict[str, Any]:
