@@ -309,10 +309,9 @@ def _incremental(
     labels[fresh_rows], similarity[fresh_rows] = near, sims
     # Leftovers: fresh tickets that fit no theme, plus earlier noise; cluster them alone.
     left_rows = np.concatenate([fresh_rows[near < 0], np.array(earlier_noise, dtype=np.int64)])
-    left_vectors = fresh_vectors[near < 0]
-    if earlier_noise:  # (the transform of no texts has no width to concatenate)
-        noise_vectors = space.transform(corpus.space_texts(earlier_noise))
-        left_vectors = np.concatenate([left_vectors, noise_vectors])
+    left_vectors = np.concatenate(
+        [fresh_vectors[near < 0], space.transform(corpus.space_texts(earlier_noise))]
+    )
     left_labels = _cluster_leftovers(corpus, left_rows, left_vectors, min_size, s, space, cut)
     new_centroids = centroids_of(left_vectors, left_labels, int(left_labels.max(initial=-1)) + 1)
     drafts = _old_drafts(old, labels, fresh_rows, fresh_vectors, near)

@@ -172,8 +172,10 @@ class ThemeSpace:
 
     def transform(self, texts: Texts, semantic: Vectors | None = None) -> Vectors:
         """Unit rows in the run's space; zero rows for texts with nothing to go on."""
-        parts = []
         weight = self.semantic_weight
+        if len(texts) == 0:  # no texts to encode, but the rows' width still counts
+            return np.zeros((0, self._width()), dtype=np.float32)
+        parts = []
         if weight > 0.0:
             vectors = self.semantic(texts) if semantic is None else semantic
             parts.append(np.sqrt(weight) * self.centred(vectors, texts.languages))
@@ -183,6 +185,14 @@ class ThemeSpace:
             # A text the n-gram model barely covers keeps only its semantic part.
             parts.append(np.sqrt(1.0 - weight) * covered_vectors(self.char, texts.cleaned))
         return np.hstack(parts).astype(np.float32)
+
+    def _width(self) -> int:
+        semantic = 0
+        if self.overall is not None:
+            semantic = len(self.overall)
+        elif self.semantic_weight > 0.0:  # not centred: ask the encoder its width
+            semantic = self.semantic(Texts([""], [""], [None])).shape[1]
+        return semantic + (self.char.components.shape[1] if self.char is not None else 0)
 
     def semantic_part(self, vectors: Vectors) -> Vectors | None:
         """The (centred) semantic columns of `transform`'s rows, or None without them."""
