@@ -276,9 +276,9 @@ def merge_fragments(
     group = np.arange(count)
     alive = sampled > 0
     merge_cosine = similarity_within(settings.merge_reach * cut)
+    centroids = normalize_rows(sums)
+    cosine = centroids @ centroids.T
     while True:
-        centroids = normalize_rows(sums)
-        cosine = centroids @ centroids.T
         share = edges / np.maximum(sampled[:, None] * settings.merge_neighbours, 1)
         share = np.maximum(share, share.T)
         ok = (share >= settings.merge_share) & (cosine >= merge_cosine)
@@ -294,6 +294,9 @@ def merge_fragments(
         edges[keep, keep] = 0
         edges[gone], edges[:, gone], sums[gone] = 0, 0, 0
         alive[gone] = False
+        # Only the kept cluster moved: its row and column of cosines are all that change.
+        centroids[keep] = normalize_rows(sums[keep : keep + 1])[0]
+        cosine[keep, :] = cosine[:, keep] = centroids @ centroids[keep]
         group[group == gone] = keep
     return np.where(labels >= 0, group[np.maximum(labels, 0)], -1)
 

@@ -77,12 +77,17 @@ def _typical_similarity(
     """typical[i, g]: the mean cosine of vector i to its nearest `HUB_NEIGHBOURS` in language
     group g (itself left out); a group too small to tell takes the mean over all vectors."""
     n = len(sims)
-    overall = _mean_top(sims, np.arange(n), min(HUB_NEIGHBOURS, n - 1))
+    overall: NDArray[np.float32] | None = None
     typical = np.empty((n, count), dtype=np.float32)
     for g in range(count):
         members = np.flatnonzero(group == g)
         r = min(HUB_NEIGHBOURS, len(members) - 1)
-        typical[:, g] = overall if r < 3 else _mean_top(sims, members, r)
+        if r >= 3:
+            typical[:, g] = _mean_top(sims, members, r)
+            continue
+        if overall is None:
+            overall = _mean_top(sims, np.arange(n), min(HUB_NEIGHBOURS, n - 1))
+        typical[:, g] = overall
     return typical
 
 
