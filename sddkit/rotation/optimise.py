@@ -82,7 +82,7 @@ def _best(
     holds: kept if that is as fair as the greedy plan."""
     greedy = _deviation(board, role, shares)
     for gap in (True, False):
-        problem = _Problem.build(board, role, shares, gap=gap)
+        problem = _Problem.build(board, role, shares, gap=gap, max_variables=max_variables)
         if problem.size == 0:
             return None, True
         if problem.size > max_variables:
@@ -116,7 +116,16 @@ class _Problem:
         return len(self.pairs)
 
     @classmethod
-    def build(cls, board: Board, role: str, shares: Mapping[str, float], *, gap: bool) -> _Problem:
+    def build(
+        cls,
+        board: Board,
+        role: str,
+        shares: Mapping[str, float],
+        *,
+        gap: bool,
+        max_variables: int = MAX_VARIABLES,
+    ) -> _Problem:
+        """The program for `role`'s free seats (only its pairs, if it has too many)."""
         fixed: dict[str, list[Seat]] = defaultdict(list)
         free: list[Seat] = []
         for seat in board.seats:
@@ -130,7 +139,7 @@ class _Problem:
             if _fits_pinned(board, name, seat, fixed[name], gap)
         ]
         problem = cls(pairs, gap=gap)
-        if pairs:
+        if pairs and len(pairs) <= max_variables:
             problem._constrain(board, free, fixed, shares)
         return problem
 
