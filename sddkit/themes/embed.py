@@ -99,8 +99,9 @@ class CharNgramEmbedder:
         words = self._words.transform(texts) * self.word_weight
         return sp.hstack([chars, words], format="csr")
 
-    def _weighted(self, texts: Sequence[str]) -> sp.csr_matrix:
-        counts = self._counts(texts)[:, self.columns]
+    def _weighted(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """Unit rows of sublinear tf-idf over the fitted columns, from `_counts`' matrix."""
+        counts = counts[:, self.columns]
         counts.data = np.log1p(counts.data)  # sublinear tf
         weighted = counts.multiply(self.idf).tocsr()
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
@@ -120,7 +121,7 @@ class CharNgramEmbedder:
         self.columns = seen.astype(np.int64)
         n = max(len(texts), 1)
         self.idf = (np.log((1 + n) / (1 + df[seen])) + 1).astype(np.float32)
-        weighted = self._weighted(texts)
+        weighted = self._weighted(counts)  # the fitted sample is counted once
         k = min(self.n_components, max(weighted.shape[0] - 1, 1), max(weighted.shape[1] - 1, 1))
         if weighted.shape[1] < 2 or weighted.shape[0] < 2:
             self.components = np.eye(weighted.shape[1], max(k, 1), dtype=np.float32)
@@ -129,7 +130,8 @@ class CharNgramEmbedder:
         with np.errstate(divide="ignore", invalid="ignore"):  # all-identical texts
             svd.fit(weighted)
         self.components = svd.components_.T.astype(np.float32)
-        self.typical_coverage = float(np.median(self.transform_with_coverage(texts)[1]))
+        coverage = np.linalg.norm(np.asarray(weighted @ self.components), axis=1)
+        self.typical_coverage = float(np.median(coverage))
 
     def transform(self, texts: Sequence[str]) -> Vectors:
         return self.transform_with_coverage(texts)[0]
@@ -139,7 +141,7 @@ class CharNgramEmbedder:
         text is mostly made of n-grams the model was not fitted on (a new subject)."""
         out = np.zeros((len(texts), self.components.shape[1]), dtype=np.float32)
         for part in batches(len(texts), 20_000):
-            out[part] = np.asarray(self._weighted(texts[part]) @ self.components)
+            out[part] = np.asarray(self._weighted(self._counts(texts[part])) @ self.components)
         return normalize_rows(out), np.linalg.norm(out, axis=1).astype(np.float32)
 
     def dumps(self) -> bytes:

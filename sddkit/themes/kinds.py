@@ -21,6 +21,8 @@ langid confuses and whose cues are largely shared): `unknown` too, rather than a
 
 from __future__ import annotations
 
+import functools
+
 import math
 import re
 from collections import Counter
@@ -237,6 +239,16 @@ def _matches(words: Cue, tokens: list[str], at: int) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=65_536)
+def _candidates(token: str) -> tuple[int, ...]:
+    """The cues that may start at this word: those whose first word it is or starts with
+    (a ticket set repeats a small vocabulary, so each word is looked up once)."""
+    found = list(_EXACT.get(token, ()))
+    for end in range(1, len(token) + 1):
+        found.extend(_STEMS.get(token[:end], ()))
+    return tuple(found)
+
+
 def cues_in(text: str) -> dict[str, set[str]]:
     """kind -> the cues found in one cleaned text (a stem "ошибк*" is shown as "ошибк…").
     Left to right, the longest cue starting at a word wins and the scan goes on after it."""
@@ -244,12 +256,8 @@ def cues_in(text: str) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     at = 0
     while at < len(tokens):
-        token = tokens[at]
-        candidates = list(_EXACT.get(token, ()))
-        for end in range(1, len(token) + 1):
-            candidates.extend(_STEMS.get(token[:end], ()))
         best: tuple[str, str, Cue] | None = None
-        for n in candidates:
+        for n in _candidates(tokens[at]):
             kind, cue, words = _CUES[n]
             longer = best is None or len(words) > len(best[2])
             if longer and _matches(words, tokens, at):

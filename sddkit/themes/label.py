@@ -92,7 +92,7 @@ def class_keywords(docs_per_theme: Sequence[Sequence[str]], top: int = 8) -> lis
         line = scores.getrow(row)
         order = np.argsort(-line.data, kind="stable")
         words = [str(vocab[line.indices[i]]) for i in order]
-        result.append(_drop_covered(words)[:top])
+        result.append(_drop_covered(words, top))
     return result
 
 
@@ -105,12 +105,14 @@ def same_stem(a: str, b: str) -> bool:
     return len(short) >= STEM_PREFIX and short[:STEM_PREFIX] == long[:STEM_PREFIX]
 
 
-def _drop_covered(words: list[str]) -> list[str]:
-    """Keep a keyword (unigram or bigram) only when none of its words is a form of a word
+def _drop_covered(words: list[str], top: int) -> list[str]:
+    """The first `top` keywords (unigrams or bigrams) none of whose words is a form of a word
     already kept: "dashboard · loading · load" keeps "dashboard · loading"."""
     kept: list[str] = []
     used: list[str] = []
     for keyword in words:
+        if len(kept) == top:
+            break
         parts = keyword.split()
         if any(same_stem(part, u) for part in parts for u in used):
             continue
