@@ -172,6 +172,8 @@ def _print_result(run: TriageRun) -> None:
         issue = outcome.issue
         where = f"{issue.key} {issue.url}" if issue else ""
         click.echo(f"done       {outcome.action.kind:<10} {outcome.action.theme.id}  {where}")
+        for note in outcome.notes:  # e.g. a person's edit overwritten by the write, restored
+            click.echo(f"warning: {note}")
         draft = outcome.action.draft
         if outcome.action.kind == "create" and issue and draft:
             missing = [label for label in draft.labels if label not in issue.labels]

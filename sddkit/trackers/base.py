@@ -157,6 +157,16 @@ class FiledIssue:
 
 
 @dataclass(frozen=True)
+class BodyEdit:
+    """One saved version of an issue's body, from the tracker's edit history."""
+
+    at: datetime
+    editor: str  # login / display name ("" when the tracker does not say)
+    before: str | None  # the body this edit replaced (None: not known)
+    after: str | None  # the body it saved (None: not known, e.g. a deleted history entry)
+
+
+@dataclass(frozen=True)
 class IssueDraft:
     """What sddkit wants an issue to say about a theme."""
 
@@ -187,6 +197,10 @@ class Tracker(Protocol):
 
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         """The issue as the tracker has it now (read again, not from any cache)."""
+        ...
+
+    def body_edits(self, issue: FiledIssue) -> list[BodyEdit]:
+        """The issue's recent body edits from its edit history, oldest first."""
         ...
 
     def comment(self, issue: FiledIssue, text: str) -> bool:

@@ -28,6 +28,7 @@ from github.Issue import Issue
 from sddkit.trackers.base import (
     DEFAULT_NOT_PLANNED,
     SDDKIT_LABEL,
+    BodyEdit,
     CommentMark,
     FiledIssue,
     Fix,
@@ -52,6 +53,16 @@ from sddkit.trackers.suggest import BODY_LIMITS
 T = TypeVar("T")
 FIX_WINDOW = timedelta(days=1)  # a PR merged this close to the issue's close is its fix
 RECENT = 100  # newest issues read on each run (one page)
+# The issue's newest body edits (the connection runs oldest to newest; `last` takes the end).
+EDITS_QUERY = """
+query($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    issue(number: $number) {
+      userContentEdits(last: 100) { nodes { editedAt diff editor { login } } }
+    }
+  }
+}
+"""
 
 
 class GitHubTracker:
@@ -139,6 +150,28 @@ class GitHubTracker:
         number = int(issue.key.rsplit("#", 1)[1])
         fresh = self._call(f"get {issue.key}", lambda: self._fetch(number))
         return self._require(fresh)
+
+    def body_edits(self, issue: FiledIssue) -> list[BodyEdit]:
+        """The GraphQL `userContentEdits` of the issue, by `editedAt`. GitHub documents a
+        node's `diff` only as "a summary of the changes"; it holds the whole body that edit
+        saved (the created version comes first once the body was edited), so each edit's
+        `before` is the previous node's text."""
+        owner, name = self._settings.repo.split("/", 1)
+        variables = {"owner": owner, "name": name, "number": int(issue.key.rsplit("#", 1)[1])}
+
+        def fetch() -> list[dict[str, Any]]:
+            _, data = self._github.requester.graphql_query(EDITS_QUERY, variables)
+            found = data["data"]["repository"]["issue"]["userContentEdits"]["nodes"]
+            return sorted((n for n in found if n), key=lambda n: str(n["editedAt"]))
+
+        nodes = self._call(f"edit history of {issue.key}", fetch)
+        edits: list[BodyEdit] = []
+        for node in nodes:
+            before = edits[-1].after if edits else None
+            editor = str((node.get("editor") or {}).get("login") or "")
+            when = datetime.fromisoformat(str(node["editedAt"]).replace("Z", "+00:00"))
+            edits.append(BodyEdit(when, editor, before, node.get("diff")))
+        return edits
 
     def comment(self, issue: FiledIssue, text: str) -> bool:
         target = self._issue(issue)

@@ -31,6 +31,7 @@ from jira import JIRA, JIRAError
 from sddkit.trackers.base import (
     DEFAULT_NOT_PLANNED,
     SDDKIT_LABEL,
+    BodyEdit,
     CommentMark,
     FiledIssue,
     Fix,
@@ -142,6 +143,27 @@ class JiraTracker:
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         self._raw.pop(issue.key, None)
         return self._require(self._issue(issue.key))
+
+    def body_edits(self, issue: FiledIssue) -> list[BodyEdit]:
+        """The `description` changes in the issue's changelog (`expand=changelog`: the
+        newest 100 histories), oldest first, each with `fromString` and `toString`."""
+
+        def fetch() -> list[Any]:
+            found = self.client.issue(issue.key, fields="description", expand="changelog")
+            histories = found.raw["changelog"]["histories"]
+            return sorted(histories, key=lambda h: _time(h["created"]) or datetime.min)
+
+        edits = []
+        for history in self._call(f"changelog of {issue.key}", fetch):
+            author = history.get("author") or {}
+            editor = str(author.get("displayName") or author.get("name") or "")
+            when = _time(history["created"])
+            for item in history.get("items") or []:
+                if item.get("field") == "description" and when is not None:
+                    edits.append(
+                        BodyEdit(when, editor, item.get("fromString"), item.get("toString"))
+                    )
+        return edits
 
     def comment(self, issue: FiledIssue, text: str) -> bool:
         return comment_once(

@@ -28,7 +28,7 @@ When sddkit last commented comes from the marks on its comments (`CommentMark`),
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sddkit.themes.model import Theme
@@ -43,6 +43,7 @@ from sddkit.trackers.base import (
 from sddkit.trackers.family import Unit, family_units
 from sddkit.trackers.identity import best_match, fingerprint_in
 from sddkit.trackers.retry import RateLimited, TrackerError
+from sddkit.trackers.rewrite import rewrite_body
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import (
     BODY_LIMITS,
@@ -76,6 +77,7 @@ class Action:
 class Outcome:
     action: Action
     issue: FiledIssue | None = None
+    notes: tuple[str, ...] = ()  # e.g. a person's edit that was overwritten and restored
 
 
 @dataclass
@@ -364,7 +366,7 @@ def apply_plan(
     pending = [a for a in actions if a.writes]
     for index, action in enumerate(pending):
         try:
-            issue = _perform(tracker, action)
+            outcome = _perform(tracker, action)
         except RateLimited as error:
             result.failed.append((action, str(error)))
             result.stopped = str(error)
@@ -373,27 +375,20 @@ def apply_plan(
         except TrackerError as error:
             result.failed.append((action, str(error)))
             continue
-        if on_written is not None:
-            on_written(issue)
-        result.done.append(Outcome(action, issue))
+        if on_written is not None and outcome.issue is not None:
+            on_written(outcome.issue)
+        result.done.append(outcome)
     return result
 
 
-def _perform(tracker: Tracker, action: Action) -> FiledIssue:
-    """One action. Before rewriting a body the issue is read again and the new generated
-    part spliced into what it says now, so an edit made since planning is kept."""
+def _perform(tracker: Tracker, action: Action) -> Outcome:
+    """One action. A body is rewritten into what the issue says at the time of the write, and
+    an edit saved during the write is restored (`rewrite.rewrite_body`)."""
     assert action.draft is not None
     if action.kind == "create":
-        return tracker.create(action.draft)
+        return Outcome(action, tracker.create(action.draft))
     assert action.issue is not None
     if action.comment:
         tracker.comment(action.issue, action.comment)
-    current = tracker.refresh(action.issue)
-    body = splice(current.body, action.draft.body)
-    if len(body) > tracker.body_limit:
-        raise TrackerError(
-            f"{current.key}: the body would be {len(body):,} characters, over the tracker's "
-            f"limit of {tracker.body_limit:,}: the text people added outside sddkit's part "
-            "leaves no room for it"
-        )
-    return tracker.update(current, replace(action.draft, body=body))
+    written = rewrite_body(tracker, action.issue, action.draft)
+    return Outcome(action, written.issue, written.notes)

@@ -43,6 +43,12 @@ NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 TOO_LONG = "The entered text is too long. It exceeds the allowed limit of 32,767 characters."
 
 
+def _stamp(server: FakeServer) -> datetime:
+    """A moment for the next history entry: one second after the previous one."""
+    server.edit_count += 1
+    return NOW + timedelta(seconds=server.edit_count)
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
@@ -89,6 +95,10 @@ class FakeServer:
         self.faults: list[Fault] = []
         self.log: list[tuple[str, str]] = []
         self.seen_auth: list[str] = []
+        self.edit_count = 0  # history entries so far (their times are one second apart)
+        # Called with the issue's number/key when a body write arrives, before it is applied:
+        # a person's edit landing between sddkit's re-read and its write.
+        self.before_write: Callable[[Any], None] | None = None
 
     def writes(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p in self.log if m in ("POST", "PATCH", "PUT", "DELETE")]
@@ -139,6 +149,8 @@ class FakeGitHub(FakeServer):
         self.clock = NOW  # when comments are posted
         self.indexed: set[int] = set()  # what search sees; new issues are not indexed yet
         self.drop_labels = False  # a token without push access: labels on create are ignored
+        # GraphQL userContentEdits per issue, oldest first: {editedAt, diff, editor {login}}
+        self.edits: dict[int, list[dict[str, Any]]] = {}
 
     @property
     def api(self) -> str:
@@ -181,7 +193,31 @@ class FakeGitHub(FakeServer):
         self.comments[number] = []
         self.comment_times[number] = []
         self.timelines[number] = []
+        self.edits[number] = []
         return issue
+
+    def human_edit(self, number: int, body: str, login: str = "nina") -> None:
+        """A person saves a new body in the web UI (recorded in the edit history)."""
+        self._edit(number, body, login)
+
+    def _edit(self, number: int, body: str, login: str) -> None:
+        """Set the body and record the edit as GitHub does: the first edit also records
+        the created version (diff = the whole body each version had)."""
+        issue = self.issues[number]
+        if body == issue["body"]:
+            return
+        history = self.edits[number]
+        if not history:
+            author = issue["user"]["login"]
+            history.append(
+                {
+                    "editedAt": issue["created_at"],
+                    "diff": issue["body"],
+                    "editor": {"login": author},
+                }
+            )
+        history.append({"editedAt": _iso(_stamp(self)), "diff": body, "editor": {"login": login}})
+        issue["body"] = body
 
     def close(
         self,
@@ -299,6 +335,8 @@ class FakeGitHub(FakeServer):
             return _json(issue, 201)
         if path == "/search/issues":
             return self._search(request)
+        if path == "/api/graphql" and request.method == "POST":
+            return self._graphql(request)
         match = re.fullmatch(rf"{base}/(\d+)(/comments|/timeline)?", path)
         if not match or int(match.group(1)) not in self.issues:
             return _json({"message": "Not Found"}, 404)
@@ -306,7 +344,11 @@ class FakeGitHub(FakeServer):
         issue = self.issues[number]
         if tail is None and request.method == "PATCH":
             data = request.get_json()
-            issue.update({k: v for k, v in data.items() if k in ("title", "body", "state")})
+            if "body" in data:
+                if self.before_write is not None:
+                    self.before_write(number)
+                self._edit(number, data["body"], "sddkit-bot")
+            issue.update({k: v for k, v in data.items() if k in ("title", "state")})
             if "labels" in data:
                 self._set_labels(issue, data["labels"])
             return _json(issue)
@@ -321,6 +363,19 @@ class FakeGitHub(FakeServer):
         if tail == "/timeline":
             return _json(self.timelines[number])
         return _json(issue)
+
+    def _graphql(self, request: Request) -> Response:
+        """The one query sddkit sends: an issue's `userContentEdits(last: N)`."""
+        data = request.get_json()
+        query, variables = data["query"], data.get("variables") or {}
+        number = int(variables.get("number", 0))
+        if "userContentEdits" not in query or number not in self.issues:
+            error = {"type": "NOT_FOUND", "path": ["repository", "issue"], "message": "no issue"}
+            return _json({"data": {"repository": {"issue": None}}, "errors": [error]})
+        last = re.search(r"userContentEdits\(last:\s*(\d+)\)", query)
+        nodes = self.edits[number][-int(last.group(1)) :] if last else self.edits[number]
+        edits = {"totalCount": len(self.edits[number]), "nodes": nodes}
+        return _json({"data": {"repository": {"issue": {"userContentEdits": edits}}}})
 
     def _list(self, request: Request) -> Response:
         state = request.args.get("state", "open")
@@ -374,6 +429,7 @@ class FakeJira(FakeServer):
         self.remote_links: dict[str, list[dict[str, Any]]] = {}
         self.indexed: set[str] = set()
         self.admin = True  # Server/DC: only admins may update with notifyUsers=false
+        self.histories: dict[str, list[dict[str, Any]]] = {}  # changelog, oldest first
         self.lag = False  # search sees only `indexed` issues (Jira's index lags behind writes)
 
     def authorized(self, request: Request) -> bool:
@@ -405,7 +461,36 @@ class FakeJira(FakeServer):
         self.issues[key] = issue
         self.comments[key] = []
         self.remote_links[key] = []
+        self.histories[key] = []
         return issue
+
+    def human_edit(self, key: str, body: str, name: str = "nina") -> None:
+        """A person saves a new description (recorded in the changelog)."""
+        self._edit(key, body, name)
+
+    def _edit(self, key: str, body: str, name: str) -> None:
+        fields = self.issues[key]["fields"]
+        if body == fields["description"]:
+            return
+        history = self.histories[key]
+        history.append(
+            {
+                "id": str(30000 + self.edit_count),
+                "author": {"name": name, "key": name, "displayName": name.title()},
+                "created": _stamp(self).strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+                "items": [
+                    {
+                        "field": "description",
+                        "fieldtype": "jira",
+                        "from": None,
+                        "fromString": fields["description"],
+                        "to": None,
+                        "toString": body,
+                    }
+                ],
+            }
+        )
+        fields["description"] = body
 
     def link_pull(self, key: str, url: str, *, title: str, resolved: bool = True) -> None:
         """A remote link (REST v2 shape) from issue `key` to a GitHub pull request."""
@@ -488,8 +573,22 @@ class FakeJira(FakeServer):
             fields = request.get_json().get("fields", {})
             if len(fields.get("description") or "") > 32767:
                 return _json({"errorMessages": [], "errors": {"description": TOO_LONG}}, 400)
-            issue["fields"].update(fields)
+            if "description" in fields:
+                if self.before_write is not None:
+                    self.before_write(issue["key"])
+                self._edit(issue["key"], fields["description"], "sddkit")
+            issue["fields"].update({k: v for k, v in fields.items() if k != "description"})
             return Response(status=204)
+        if "changelog" in request.args.get("expand", ""):
+            # expand=changelog: the newest 100 histories, oldest first
+            histories = self.histories[issue["key"]][-100:]
+            changelog = {
+                "startAt": 0,
+                "maxResults": len(histories),
+                "total": len(self.histories[issue["key"]]),
+                "histories": histories,
+            }
+            return _json({**issue, "changelog": changelog})
         return _json(issue)
 
     def _comment(self, issue: dict[str, Any], index: int) -> dict[str, Any]:

@@ -1,0 +1,144 @@
+"""Rewriting an issue's body without losing what a person saved meanwhile.
+
+Neither GitHub nor Jira offers a conditional issue write. So sddkit reads the issue again,
+splices its part (between its exact ``sddkit:begin`` / ``sddkit:end`` lines) into what the
+issue says now, and writes; then it reads the issue's edit history (GitHub: the GraphQL
+``userContentEdits`` of the issue; Jira: the ``description`` items of its changelog). The
+version just before sddkit's write is the one the write replaced. If that is not the version
+sddkit read, someone saved an edit in between: sddkit splices its part into that person's
+text, writes again and checks again, at most `RETRIES` times, and says so.
+
+If the issue changed once more after sddkit's write (someone edited the version that lacks the
+overwritten edit), sddkit does not guess at merging two people's texts: the write fails with a
+reason naming the edit, which the issue's history still holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sddkit.trackers.base import BodyEdit, FiledIssue, IssueDraft, Tracker
+from sddkit.trackers.retry import RateLimited, TrackerError
+from sddkit.trackers.suggest import splice
+
+RETRIES = 2  # writes again after an overwritten edit, before giving up
+
+
+@dataclass(frozen=True)
+class Written:
+    issue: FiledIssue
+    notes: tuple[str, ...] = ()  # what the run output should say (a restored edit)
+
+
+def rewrite_body(tracker: Tracker, issue: FiledIssue, draft: IssueDraft) -> Written:
+    """Write `draft`'s part of the body into the issue as it is now; restore an edit that
+    landed between the re-read and the write (see the module docstring)."""
+    notes: list[str] = []
+    current = tracker.refresh(issue)
+    base = current.body  # the text sddkit's part goes into
+    for _ in range(RETRIES + 1):
+        body = splice(base, draft.body)
+        if len(body) > tracker.body_limit:
+            raise TrackerError(
+                f"{current.key}: the body would be {len(body):,} characters, over the "
+                f"tracker's limit of {tracker.body_limit:,}: the text people added outside "
+                "sddkit's part leaves no room for it"
+            )
+        if same(body, current.body):
+            return Written(current, tuple(notes))
+        written = tracker.update(current, replace(draft, body=body))
+        lost = _check(tracker, written, body, current.body, notes)
+        if lost is None:
+            return Written(written, tuple(notes))
+        what = _describe(lost)
+        notes.append(
+            f"{current.key}: {what}, saved while sddkit wrote, was overwritten; "
+            "sddkit's part is written into their text again"
+        )
+        current = tracker.refresh(issue)
+        if not same(current.body, body):
+            raise TrackerError(
+                f"{current.key}: {what} was overwritten by sddkit's write and the issue was "
+                "edited again since; restore it from the issue's edit history"
+            )
+        assert lost.after is not None
+        base = lost.after
+    raise TrackerError(
+        f"{issue.key}: edits kept landing while sddkit wrote ({RETRIES} retries); the last "
+        "one overwritten is in the issue's edit history"
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    """What the edit history says about one write."""
+
+    lost: BodyEdit | None = None  # the overwritten version (its `after`), who saved it, when
+    unknown: str | None = None  # why the history could not tell
+
+
+def overwritten(edits: Sequence[BodyEdit], written: str, read: str) -> Check:
+    """Whether sddkit's write of `written` replaced a version other than `read` (what sddkit
+    read just before writing): someone's edit saved in between.
+
+    Only a version saved after `read` counts as overwritten (one that descends from what
+    sddkit read); a history that does not show the write as its newest entry, or does not
+    show `read` before the replaced version, tells nothing, and nothing is restored from it.
+    """
+    if not edits or edits[-1].after is None or not same(edits[-1].after, written):
+        return Check(unknown="the edit history does not show sddkit's write as its newest edit")
+    ours = len(edits) - 1
+    before = edits[ours].before
+    if before is None and ours > 0:
+        before = edits[ours - 1].after
+    if before is None:
+        return Check(unknown="the edit history does not show what sddkit's write replaced")
+    if same(before, read):
+        return Check()
+    savers = [n for n in range(ours) if _saved(edits[n].after, before)]
+    if not savers:
+        return Check(unknown="the edit history does not show who saved the replaced version")
+    saver = edits[savers[-1]]
+    if not any(_saved(e.before, read) or _saved(e.after, read) for e in edits[: savers[-1] + 1]):
+        return Check(unknown="the edit history does not show the version sddkit read")
+    return Check(lost=BodyEdit(saver.at, saver.editor, saver.before, before))
+
+
+def _saved(text: str | None, body: str) -> bool:
+    return text is not None and same(text, body)
+
+
+def same(a: str, b: str) -> bool:
+    """Equal bodies, as trackers store them (line endings and outer blank space may change)."""
+    return _norm(a) == _norm(b)
+
+
+def _norm(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def _check(
+    tracker: Tracker, written: FiledIssue, body: str, read: str, notes: list[str]
+) -> BodyEdit | None:
+    """The overwritten version, if any. A history that cannot be read or cannot tell is
+    reported, not fatal: the write itself succeeded."""
+    try:
+        edits = tracker.body_edits(written)
+    except RateLimited:
+        raise
+    except TrackerError as error:
+        notes.append(f"{written.key}: could not check the edit history: {error}")
+        return None
+    check = overwritten(edits, body, read)
+    if check.unknown:
+        notes.append(
+            f"{written.key}: {check.unknown}; an edit saved while sddkit wrote could not be "
+            "checked (see the issue's history)"
+        )
+    return check.lost
+
+
+def _describe(edit: BodyEdit) -> str:
+    who = f"an edit by {edit.editor}" if edit.editor else "an edit"
+    return f"{who} ({edit.at:%Y-%m-%d %H:%M:%S %Z})".replace(" )", ")")

@@ -1,0 +1,138 @@
+"""A person's edit saved between sddkit's re-read and its write is restored (GitHub, Jira)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from sddkit.trackers.base import BodyEdit
+from sddkit.trackers.github import GitHubTracker
+from sddkit.trackers.jira import JiraTracker
+from sddkit.trackers.retry import RetryPolicy
+from sddkit.trackers.rewrite import overwritten
+from sddkit.trackers.settings import GitHubSettings, JiraSettings, TriageSettings
+from sddkit.trackers.triage import ApplyResult, apply_plan
+from sddkit.trackers.workflow import plan_against
+from tests.support import trackers as fakes
+
+NOTE = "Nina: the fix is in review."
+
+
+def github(server: Any, policy: RetryPolicy) -> GitHubTracker:
+    settings = GitHubSettings(repo="acme/app", url=server.api)
+    return GitHubTracker(settings, fakes.GH_TOKEN, policy=policy, write_interval_s=0)
+
+
+def jira(server: Any, policy: RetryPolicy) -> JiraTracker:
+    deployment = "cloud" if server.cloud else "server"
+    settings = JiraSettings(url=server.base, project="SUP", deployment=deployment)
+    email = "nina@example.com" if server.cloud else None
+    return JiraTracker(settings, fakes.JIRA_TOKEN, email=email, policy=policy)
+
+
+def triage(tracker: Any, kind: str, size: int) -> ApplyResult:
+    tickets = fakes.corpus("a", size)
+    themes = [fakes.theme("T-a", list(tickets), customers=size)]
+    settings = TriageSettings(min_tickets=3, min_customers=2)
+    actions = plan_against(tracker, themes, tickets, settings, kind=kind, now=fakes.NOW)
+    return apply_plan(tracker, actions)
+
+
+def body_of(server: Any, ident: Any) -> str:
+    if isinstance(ident, int):
+        return str(server.issues[ident]["body"])
+    return str(server.issues[ident]["fields"]["description"])
+
+
+def race(server: Any, ident: Any, note: str = NOTE) -> list[Any]:
+    """A person appends `note` once, when sddkit's first body write arrives."""
+    raced: list[Any] = []
+
+    def edit(target: Any) -> None:
+        if not raced:
+            raced.append(target)
+            server.human_edit(target, body_of(server, target) + f"\n\n{note}")
+
+    server.before_write = edit
+    return raced
+
+
+def test_github_edit_saved_during_the_write_is_restored(fake_github: Any, policy: Any) -> None:
+    assert triage(github(fake_github, policy), "github", 6).complete
+    raced = race(fake_github, 1)
+    result = triage(github(fake_github, policy), "github", 8)
+    assert raced == [1] and result.complete
+    body = fake_github.issues[1]["body"]
+    assert "8 support tickets" in body and body.endswith(NOTE)
+    [outcome] = result.done
+    assert any("an edit by nina" in note and "overwritten" in note for note in outcome.notes)
+    assert [e["editor"]["login"] for e in fake_github.edits[1]][-3:] == [
+        "nina",
+        "sddkit-bot",
+        "sddkit-bot",
+    ]
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "server"])
+def test_jira_edit_saved_during_the_write_is_restored(
+    deployment: str, request: pytest.FixtureRequest, policy: Any
+) -> None:
+    server = request.getfixturevalue(f"fake_jira_{deployment}")
+    assert triage(jira(server, policy), "jira", 6).complete
+    raced = race(server, "SUP-1")
+    result = triage(jira(server, policy), "jira", 8)
+    assert raced == ["SUP-1"] and result.complete
+    body = server.issues["SUP-1"]["fields"]["description"]
+    assert "8 support tickets" in body and body.endswith(NOTE)
+    [outcome] = result.done
+    assert any("an edit by Nina" in note for note in outcome.notes)
+
+
+def test_a_write_with_no_edit_in_between_is_checked_once_and_says_nothing(
+    fake_github: Any, policy: Any
+) -> None:
+    triage(github(fake_github, policy), "github", 6)
+    fake_github.human_edit(1, body_of(fake_github, 1) + f"\n\n{NOTE}")  # before the run
+    result = triage(github(fake_github, policy), "github", 8)
+    assert result.done[0].notes == ()
+    assert body_of(fake_github, 1).endswith(NOTE)
+    assert [p for m, p in fake_github.writes() if m == "PATCH"] == ["/repos/acme/app/issues/1"]
+
+
+def test_an_edit_after_the_overwrite_stops_with_the_reason(fake_github: Any, policy: Any) -> None:
+    """Someone edited the version that lacks the overwritten edit: no guessing, a failure."""
+    triage(github(fake_github, policy), "github", 6)
+    race(fake_github, 1)
+    gh = github(fake_github, policy)
+    original = gh.body_edits
+
+    def edits_then_another_edit(issue: Any) -> list[BodyEdit]:
+        found = original(issue)
+        fake_github.human_edit(1, body_of(fake_github, 1) + "\n\nMarko: me too.", "marko")
+        return found
+
+    gh.body_edits = edits_then_another_edit  # type: ignore[method-assign]
+    result = triage(gh, "github", 8)
+    [(_, reason)] = result.failed
+    assert "an edit by nina" in reason and "edited again since" in reason
+
+
+AT = fakes.NOW
+
+
+def edit(n: int, before: str | None, after: str | None, who: str = "sddkit") -> BodyEdit:
+    return BodyEdit(AT + timedelta(seconds=n), who, before, after)
+
+
+def test_only_a_version_saved_after_the_one_read_counts_as_overwritten() -> None:
+    history = [edit(0, None, "v1"), edit(1, "v1", "v2", "nina"), edit(2, "v2", "w")]
+    lost = overwritten(history, "w", "v1").lost
+    assert lost is not None and (lost.after, lost.editor) == ("v2", "nina")
+    assert overwritten(history, "w", "v2").lost is None  # nothing in between
+    # The body read is not in the history (changed without a trace): restore nothing.
+    check = overwritten([edit(0, None, "v1"), edit(1, "v1", "w")], "w", "v1 + notes")
+    assert check.lost is None and check.unknown
+    # The history does not show the write yet (it lags): it tells nothing.
+    assert overwritten(history[:2], "w", "v1").unknown
