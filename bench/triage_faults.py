@@ -8,19 +8,27 @@ again, with faults drawn at random per run:
 - labels dropped: GitHub ignores the labels of a token without push access;
 - search lag: nothing sddkit files is searchable (GitHub search; Jira JQL in "lag" runs);
 - rate limits: secondary (retry-after), primary (reset in 30 s), Jira 429;
-- a kill at a random request: the client process "dies" (a `Killed` BaseException raised
-  in the HTTP adapter, before the request is sent or after its answer arrived, so the write
-  landed); the next run starts with a fresh client, as after ``kill -9``;
+- kill -9 at a random request. In "process" runs (half of them, `--process-share`) the real
+  CLI, ``sddkit triage --apply``, runs as its own process over a store file
+  (bench/triage_cli.py) and the fake server sends it SIGKILL when that request arrives,
+  either before handling it or after applying it (the write landed, no answer came). In
+  in-process runs the kill is simulated: a `Killed` BaseException raised in the HTTP adapter
+  before the request is sent or after its answer arrived. The next attempt starts afresh;
 - the store deleted between the rounds and the themes re-clustered under new ids;
 - an oversized body: a person's notes leave no room for sddkit's part on one issue, and
   one theme too large for the limit unless its ticket list is trimmed;
-- a human edit at a random request (below the region of a random issue).
+- a human edit at a random request (below the region of a random issue), or racing sddkit:
+  saved when sddkit's next body write arrives, before the server applies it (between
+  sddkit's re-read and its write).
+
+Process runs draw no rate limits and fewer lost responses: their retries wait in real time.
 
 A round is repeated (fresh client, faults cleared, as the next scheduled run) until it
 completes. Then it prints, over all runs: duplicate issues, lost or duplicated comments, human
 edits lost, blocked themes (a theme left without up-to-date counts, other than the one whose
-issue cannot hold sddkit's part). Edits that land in the instant between sddkit's re-read and
-its write are counted apart: no GitHub or Jira API offers a conditional issue write.
+issue cannot hold sddkit's part). Edits that land between sddkit's re-read and its write are
+also counted apart: sddkit finds them in the issue's edit history after writing and restores
+them.
 """
 
 from __future__ import annotations
@@ -28,8 +36,9 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-import re
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -45,19 +54,27 @@ from werkzeug.serving import make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.triage_cli import (
+    Killer,
+    Spawner,
+    Zygote,
+    drop_store,
+    run_cli,
+    write_config,
+    write_store,
+)
+from bench.triage_tally import MARKER, Totals, bodies, evaluate, report
 from sddkit.store import open_store
-from sddkit.trackers.base import CommentMark
 from sddkit.trackers.cache import load_filed, remember_filed
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy, TrackerError
 from sddkit.trackers.settings import GitHubSettings, JiraSettings, TriageSettings
-from sddkit.trackers.suggest import BODY_LIMITS, recorded_counts
+from sddkit.trackers.suggest import BODY_LIMITS
 from sddkit.trackers.triage import apply_plan
 from sddkit.trackers.workflow import plan_against
 from tests.support import trackers as fakes
 
-MARKER = re.compile(r"sddkit:theme=T-(s\d+)-")
 MAX_ATTEMPTS = 6
 
 
@@ -67,18 +84,14 @@ class Killed(BaseException):
 
 @dataclass
 class Injector:
-    """Counts HTTP requests; kills the client or lets a person edit an issue at one of them."""
+    """Counts an in-process client's HTTP requests; "kills" the client at one of them."""
 
     count: int = 0
     kill_at: int | None = None
     kill_after: bool = False
-    edit_at: int | None = None
-    edit: Callable[[Any], None] | None = None
 
     def send(self, original: Callable[..., Any], adapter: Any, request: Any, **kw: Any) -> Any:
         self.count += 1
-        if self.edit_at == self.count and self.edit is not None:
-            self.edit(request)
         if self.kill_at == self.count and not self.kill_after:
             raise Killed
         response = original(adapter, request, **kw)
@@ -88,22 +101,18 @@ class Injector:
 
 
 @dataclass
-class Totals:
-    runs: int = 0
-    issues: int = 0
-    duplicates: int = 0
-    comments_lost: int = 0
-    comments_duplicated: int = 0
-    edits: int = 0
-    edits_lost: int = 0
-    edits_in_window: int = 0
-    edits_lost_in_window: int = 0
-    blocked: int = 0
-    kills: int = 0
-    attempts: int = 0
-    faults: Counter[str] = field(default_factory=Counter)
-    trackers: Counter[str] = field(default_factory=Counter)
-    verbose: bool = False
+class ServerSide:
+    """What happens at the fake server's request number `count`: a person's edit (before
+    the request is handled), a real SIGKILL of the CLI process (before handling the request,
+    or after applying it and before answering)."""
+
+    count: int = 0
+    edit_at: int | None = None
+    edit: Callable[[Request], None] | None = None
+    kill_at: int | None = None
+    kill_after: bool = False
+    killer: Killer = field(default_factory=Killer)
+    killed: int = 0
 
 
 class Mount:
@@ -111,12 +120,23 @@ class Mount:
 
     def __init__(self) -> None:
         self.fake: Any = None
+        self.side = ServerSide()
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.port}/"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def app(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        response: Response = self.fake.handle(Request(environ))
+        side, request = self.side, Request(environ)
+        side.count += 1
+        if side.edit_at == side.count and side.edit is not None:
+            side.edit(request)
+        kill = side.kill_at == side.count
+        if kill and not side.kill_after and side.killer.kill():
+            side.killed += 1
+            return Response("", 502)(environ, start_response)  # nobody is left to read it
+        response: Response = self.fake.handle(request)
+        if kill and side.kill_after and side.killer.kill():
+            side.killed += 1
         return response(environ, start_response)
 
 
@@ -130,37 +150,25 @@ def make_tracker(kind: str, fake: Any, sleeper: Any) -> Any:
     return JiraTracker(jira, fakes.JIRA_TOKEN, email=email, policy=policy)
 
 
-def bodies(kind: str, fake: Any) -> dict[Any, str]:
-    if kind == "github":
-        return {n: i["body"] or "" for n, i in fake.issues.items()}
-    return {k: i["fields"]["description"] or "" for k, i in fake.issues.items()}
-
-
-def set_body(kind: str, fake: Any, ident: Any, body: str) -> None:
-    if kind == "github":
-        fake.issues[ident]["body"] = body
-    else:
-        fake.issues[ident]["fields"]["description"] = body
-
-
-def comments(fake: Any, ident: Any) -> list[str]:
-    return list(fake.comments[ident])
-
-
-def add_faults(kind: str, fake: Any, rng: random.Random, sleeper: Any, used: Counter[str]) -> None:
+def add_faults(
+    kind: str, fake: Any, rng: random.Random, sleeper: Any, used: Counter[str], process: bool
+) -> None:
+    """Lost responses and rate limits. A process run waits for real: at most one lost
+    response, no rate limits."""
     github = kind == "github"
-    if rng.random() < 0.6:
+    if rng.random() < (0.3 if process else 0.6):
         used["lost responses"] += 1
         issue = r"/repos/acme/app/issues" if github else r"/rest/api/2/issue"
         one = r"/repos/acme/app/issues/\d+" if github else r"/rest/api/2/issue/[A-Z]+-\d+"
         comment = one + ("/comments" if github else "/comment")
         write = "PATCH" if github else "PUT"
-        for method, path in (("POST", issue), ("POST", comment), (write, one)):
-            if rng.random() < 0.6:
+        targets = [("POST", issue), ("POST", comment), (write, one)]
+        for method, path in [rng.choice(targets)] if process else targets:
+            if process or rng.random() < 0.6:
                 fault = fakes.Fault(method, path, 502, after=True, skip=rng.randint(0, 2))
-                fault.times = rng.randint(1, 2)
+                fault.times = 1 if process else rng.randint(1, 2)
                 fake.faults.append(fault)
-    if rng.random() < 0.4:
+    if not process and rng.random() < 0.4:
         used["rate limits"] += 1
         if not github:
             headers = {"retry-after": "1"}
@@ -178,177 +186,194 @@ def add_faults(kind: str, fake: Any, rng: random.Random, sleeper: Any, used: Cou
         )
 
 
-def scenario(seed: int, mount: Mount, injector: Injector, totals: Totals) -> None:
-    rng = random.Random(seed)
-    kind = rng.choice(["github", "jira-cloud", "jira-server"])
-    totals.trackers[kind] += 1
-    sleeper = fakes.Sleeper()
-    if kind == "github":
-        fake: Any = fakes.FakeGitHub(mount.url, fakes.GH_TOKEN)
-        if rng.random() < 0.4:
-            fake.drop_labels = True
-            totals.faults["labels dropped"] += 1
-    else:
+@dataclass
+class Run:
+    """One randomized run: a tracker, its faults, two rounds of triage, the human edits."""
+
+    seed: int
+    mount: Mount
+    injector: Injector
+    launcher: Zygote | Spawner
+    totals: Totals
+    process: bool = False
+    kind: str = ""
+    notes: list[tuple[Any, str, bool]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self.kind = self.rng.choice(["github", "jira-cloud", "jira-server"])
+        self.process = self.rng.random() < self.totals.process_share
+        self.sleeper = fakes.Sleeper()
+        self.store = open_store(":memory:")
+        self.workdir = Path(tempfile.mkdtemp(prefix="sddkit-triage-faults-"))
+
+    def fake(self) -> Any:
+        used = self.totals.faults
+        if self.kind == "github":
+            fake: Any = fakes.FakeGitHub(self.mount.url, fakes.GH_TOKEN)
+            if self.rng.random() < 0.4:
+                fake.drop_labels = True
+                used["labels dropped"] += 1
+            used["search lag"] += 1  # GitHub's search never sees new issues here
+            return fake
+        cloud = self.kind == "jira-cloud"
         fake = fakes.FakeJira(
-            mount.url, fakes.JIRA_TOKEN, cloud=kind == "jira-cloud", email="nina@example.com"
+            self.mount.url, fakes.JIRA_TOKEN, cloud=cloud, email="nina@example.com"
         )
-        fake.lag = rng.random() < 0.6
-        totals.faults["search lag"] += 1 if fake.lag else 0
-    if kind == "github":
-        totals.faults["search lag"] += 1  # GitHub's search never sees new issues here
-    mount.fake = fake
-    sizes = {f"s{n}": rng.randint(6, 12) for n in range(rng.randint(3, 5))}
-    huge = rng.random() < 0.3
-    if huge:
-        sizes["s9"] = 700 if kind == "github" else 400
-        totals.faults["oversized theme"] += 1
-    options = TriageSettings(
-        min_tickets=3,
-        min_customers=2,
-        max_ticket_refs=5000,
-        ticket_urls={"zendesk": "https://acme.zendesk.example/agent/tickets/{id}"},
-        jira=None if kind == "github" else JiraSettings(url=fake.base, project="SUP"),
-    )
-    store = open_store(":memory:")
-    ids = {s: f"T-{s}-a" for s in sizes}
-    notes: list[tuple[Any, str, bool]] = []
+        fake.lag = self.rng.random() < 0.6
+        used["search lag"] += 1 if fake.lag else 0
+        return fake
 
-    def edit(request: Any) -> None:
-        current = {i: b for i, b in bodies(kind, fake).items() if MARKER.search(b)}
-        if not current:
+    def human(self, fake: Any, ident: Any, window: bool) -> None:
+        note = f"Human note {len(self.notes)} of run {self.seed}."
+        fake.human_edit(ident, bodies(self.kind, fake)[ident] + f"\n\n{note}")
+        self.notes.append((ident, note, window))
+
+    def edit(self, fake: Any, request: Request) -> None:
+        """A person edits a random issue now, or the one sddkit writes next, just before
+        the write is applied (between sddkit's re-read and its write)."""
+        marked = sorted(i for i, b in bodies(self.kind, fake).items() if MARKER.search(b))
+        if not marked:
             return
-        ident = rng.choice(sorted(current))
-        note = f"Human note {len(notes)} of run {seed}."
-        set_body(kind, fake, ident, current[ident] + f"\n\n{note}")
-        target = f"/issues/{ident}" if kind == "github" else f"/issue/{ident}"
-        window = request.method in ("PATCH", "PUT") and request.path_url.split("?")[0].endswith(
-            target
+        if self.rng.random() < 0.4:
+
+            def racing(ident: Any) -> None:
+                fake.before_write = None
+                self.human(fake, ident, True)
+
+            fake.before_write = racing
+            return
+        ident = self.rng.choice(marked)
+        target = f"/issues/{ident}" if self.kind == "github" else f"/issue/{ident}"
+        window = request.method in ("PATCH", "PUT") and request.path.endswith(target)
+        self.human(fake, ident, window)
+
+    def arm(self, fake: Any) -> None:
+        """The first attempt of a round: faults, perhaps a kill, perhaps a human edit."""
+        side, totals = self.mount.side, self.totals
+        add_faults(self.kind, fake, self.rng, self.sleeper, totals.faults, self.process)
+        if self.rng.random() < (0.7 if self.process else 0.5):
+            at, after = self.rng.randint(1, 60), self.rng.random() < 0.5
+            if self.process:
+                side.kill_at, side.kill_after = side.count + at, after
+            else:
+                self.injector.kill_at = self.injector.count + at
+                self.injector.kill_after = after
+        if self.rng.random() < 0.7:
+            side.edit_at = side.count + self.rng.randint(1, 25)
+
+    def attempt(self, fake: Any, themes: list[Any], tickets: dict[str, Any]) -> set[str] | None:
+        """One triage run; the theme ids it left undone, None if it died or stopped early."""
+        self.totals.attempts += 1
+        if self.process:
+            env = write_config(self.workdir / "sddkit.toml", self.kind, fake)
+            result = run_cli(self.launcher, self.mount.side.killer, self.workdir, env)
+            if result.killed:
+                self.totals.kills += 1
+                self.totals.real_kills += 1
+            return result.not_done()
+        tracker = make_tracker(self.kind, fake, self.sleeper)
+        known = [i.key for i in load_filed(self.store, tracker.name)]
+        kind, options = self.kind.split("-")[0], self.options(fake)
+        try:
+            actions = plan_against(
+                tracker, themes, tickets, options, kind=kind, now=fakes.NOW, known=known
+            )
+            written = partial(remember_filed, self.store, tracker.name)
+            result = apply_plan(tracker, actions, written)
+        except Killed:
+            self.totals.kills += 1
+            return None
+        except TrackerError:
+            return None
+        return {a.theme.id for a in result.not_done}
+
+    def options(self, fake: Any) -> TriageSettings:
+        jira = None if self.kind == "github" else JiraSettings(url=fake.base, project="SUP")
+        urls = {"zendesk": "https://acme.zendesk.example/agent/tickets/{id}"}
+        return TriageSettings(
+            min_tickets=3, min_customers=2, max_ticket_refs=5000, ticket_urls=urls, jira=jira
         )
-        notes.append((ident, note, window))
 
-    injector.edit = edit
-
-    def round_(sizes: dict[str, int], oversized: str | None) -> None:
+    def round(
+        self, fake: Any, sizes: dict[str, int], ids: dict[str, str], oversized: str | None
+    ) -> None:
+        """Triage until a run completes (all but the theme whose issue has no room)."""
         tickets: dict[str, Any] = {}
         themes = []
         for subject, size in sizes.items():
             batch = fakes.corpus(f"{subject}-", size)
             tickets |= batch
             themes.append(fakes.theme(ids[subject], list(batch), customers=size))
+        if self.process:
+            write_store(self.workdir / "sddkit.db", tickets, themes)
+        side = self.mount.side
         for attempt in range(MAX_ATTEMPTS):
-            totals.attempts += 1
-            first = attempt == 0
             fake.faults.clear()
-            injector.kill_at = injector.edit_at = None
-            if first:
-                add_faults(kind, fake, rng, sleeper, totals.faults)
-                if rng.random() < 0.5:
-                    injector.kill_at = injector.count + rng.randint(1, 60)
-                    injector.kill_after = rng.random() < 0.5
-                if rng.random() < 0.7:
-                    injector.edit_at = injector.count + rng.randint(1, 25)
-            tracker = make_tracker(kind, fake, sleeper)
-            known = [i.key for i in load_filed(store, tracker.name)]
-            try:
-                actions = plan_against(
-                    tracker,
-                    themes,
-                    tickets,
-                    options,
-                    kind=kind.split("-")[0],
-                    now=fakes.NOW,
-                    known=known,
-                )
-                result = apply_plan(tracker, actions, partial(remember_filed, store, tracker.name))
-            except Killed:
-                totals.kills += 1
-                totals.faults["kills"] += 1
-                continue
-            except TrackerError:
-                continue
-            failed = {a.theme.id for a in result.not_done}
-            if not failed - ({ids[oversized]} if oversized else set()):
+            self.injector.kill_at = side.kill_at = side.edit_at = None
+            if attempt == 0:
+                self.arm(fake)
+            left = self.attempt(fake, themes, tickets)
+            if left is not None and not left - ({ids[oversized]} if oversized else set()):
                 return
 
-    round_(sizes, None)
-    grown = {s: n + rng.choice([0, 2, 6]) for s, n in sizes.items()}
-    if rng.random() < 0.5:
-        store = open_store(":memory:")
-        ids = {s: f"T-{s}-b{rng.randrange(10**6)}" for s in sizes}
-        totals.faults["store lost"] += 1
-    oversized = None
-    if rng.random() < 0.3:
+    def oversize(self, fake: Any) -> str | None:
+        """A person's notes leave no room for sddkit's part on one issue."""
         found: dict[str, Any] = {}
-        for ident, body in bodies(kind, fake).items():
+        for ident, body in bodies(self.kind, fake).items():
             match = MARKER.search(body)
             if match:
                 found.setdefault(match.group(1), ident)
         candidates = sorted(s for s in found if s != "s9")
-        if candidates:
-            oversized = rng.choice(candidates)
-            ident = found[oversized]
-            limit = BODY_LIMITS[kind.split("-")[0]]
-            set_body(kind, fake, ident, "Notes. " * (limit // 7) + "\n" + bodies(kind, fake)[ident])
-            totals.faults["oversized body"] += 1
-    round_(grown, oversized)
-    evaluate(kind, fake, sizes, grown, oversized, notes, totals)
-    store.close()
+        if not candidates:
+            return None
+        chosen = self.rng.choice(candidates)
+        limit = BODY_LIMITS[self.kind.split("-")[0]]
+        body = bodies(self.kind, fake)[found[chosen]]
+        fake.human_edit(found[chosen], "Notes. " * (limit // 7) + "\n" + body)
+        self.totals.faults["oversized body"] += 1
+        return chosen
 
-
-def evaluate(
-    kind: str,
-    fake: Any,
-    before: dict[str, int],
-    after: dict[str, int],
-    oversized: str | None,
-    notes: list[tuple[Any, str, bool]],
-    totals: Totals,
-) -> None:
-    totals.runs += 1
-    current = bodies(kind, fake)
-    by_subject: dict[str, list[Any]] = {}
-    for ident, body in current.items():
-        match = MARKER.search(body)
-        if match:
-            by_subject.setdefault(match.group(1), []).append(ident)
-    totals.issues += sum(len(v) for v in by_subject.values())
-    duplicates = sum(len(v) - 1 for v in by_subject.values())
-    totals.duplicates += duplicates
-    if duplicates and totals.verbose:
-        print(f"run {totals.runs}: {kind} duplicates {by_subject}")
-    for subject, size in after.items():
-        idents = by_subject.get(subject, [])
-        if not idents:
-            totals.blocked += 1
-            continue
-        ident = idents[0]
-        counts = recorded_counts(current[ident])
-        if subject != oversized and (counts is None or counts.tickets != size):
-            totals.blocked += 1
-        marks = [CommentMark.parse(c) for c in comments(fake, ident)]
-        idents_seen = Counter(m.ident for m in marks if m is not None)
-        totals.comments_duplicated += sum(n - 1 for n in idents_seen.values())
-        base, grew = before[subject], size - before[subject]
-        expected = grew > 0 and (grew >= 5 or 100 * grew / base >= 25)
-        if expected and not any(m[1] == "growth" and m[2] == size for m in idents_seen):
-            totals.comments_lost += 1
-    for ident, note, window in notes:
-        lost = note not in current.get(ident, "")
-        totals.edits += 1
-        totals.edits_in_window += window
-        if window:
-            totals.edits_lost_in_window += lost
-        else:
-            totals.edits_lost += lost
+    def play(self) -> None:
+        totals = self.totals
+        totals.trackers[self.kind] += 1
+        totals.process_runs += self.process
+        fake = self.fake()
+        self.mount.fake = fake
+        self.mount.side.edit = partial(self.edit, fake)
+        sizes = {f"s{n}": self.rng.randint(6, 12) for n in range(self.rng.randint(3, 5))}
+        if self.rng.random() < 0.3:
+            sizes["s9"] = 700 if self.kind == "github" else 400
+            totals.faults["oversized theme"] += 1
+        ids = {s: f"T-{s}-a" for s in sizes}
+        self.round(fake, sizes, ids, None)
+        grown = {s: n + self.rng.choice([0, 2, 6]) for s, n in sizes.items()}
+        if self.rng.random() < 0.5:
+            self.store = open_store(":memory:")
+            drop_store(self.workdir / "sddkit.db")
+            ids = {s: f"T-{s}-b{self.rng.randrange(10**6)}" for s in sizes}
+            totals.faults["store lost"] += 1
+        oversized = self.oversize(fake) if self.rng.random() < 0.3 else None
+        self.round(fake, grown, ids, oversized)
+        fake.before_write = None
+        evaluate(self.kind, fake, sizes, grown, oversized, self.notes, totals)
+        self.store.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--process-share", type=float, default=0.5, help="share of runs as CLI processes"
+    )
+    parser.add_argument(
+        "--spawn", action="store_true", help="start `sddkit` afresh (no zygote; slow)"
+    )
     parser.add_argument("--verbose", action="store_true", help="name each failing run")
     args = parser.parse_args()
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
     mount = Mount()
     injector = Injector()
     original = requests.adapters.HTTPAdapter.send
@@ -357,31 +382,15 @@ def main() -> None:
         return injector.send(original, adapter, request, **kw)
 
     setattr(requests.adapters.HTTPAdapter, "send", send)  # noqa: B010 (the kill switch)
-    totals = Totals(verbose=args.verbose)
+    totals = Totals(verbose=args.verbose, process_share=args.process_share)
+    launcher = Spawner() if args.spawn else Zygote()
     started = time.perf_counter()
     for n in range(args.runs):
-        scenario(args.seed * 100_000 + n, mount, injector, totals)
+        Run(args.seed * 100_000 + n, mount, injector, launcher, totals).play()
     elapsed = time.perf_counter() - started
+    launcher.close()
     mount.server.shutdown()
-    trackers = ", ".join(f"{k} {v}" for k, v in sorted(totals.trackers.items()))
-    faults = ", ".join(f"{k} {v}" for k, v in sorted(totals.faults.items()))
-    print(
-        f"runs {totals.runs} ({trackers}) in {elapsed:.0f} s; {totals.attempts} triage runs, "
-        f"{totals.kills} killed, {injector.count} requests"
-    )
-    print(f"faults drawn (times each): {faults}; human edits made {totals.edits}")
-    print(f"issues {totals.issues}")
-    print(f"duplicates {totals.duplicates}")
-    print(
-        f"lost or duplicated comments {totals.comments_lost + totals.comments_duplicated} "
-        f"(lost {totals.comments_lost}, duplicated {totals.comments_duplicated})"
-    )
-    print(
-        f"human edits lost {totals.edits_lost} (of {totals.edits - totals.edits_in_window}; "
-        f"{totals.edits_in_window} more landed between sddkit's re-read and its write, "
-        f"{totals.edits_lost_in_window} of those lost)"
-    )
-    print(f"blocked themes {totals.blocked}")
+    report(totals, elapsed, mount.side.count, "fresh processes" if args.spawn else "forked")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,233 @@
+"""The real `sddkit triage --apply` as its own process, for bench/triage_faults.py to kill -9.
+
+A run writes its tickets and themes into a SQLite store file (as `sddkit tickets import` and
+`sddkit themes` would), a config pointing at the local fake tracker, and starts the CLI with
+the tracker's token in its environment. The fake server sends SIGKILL to that process at a
+chosen request (see `Killer`); the next attempt is a new process on the same store.
+
+Starting a fresh interpreter costs seconds here (the themes store imports scikit-learn), so
+by default processes are forked from a *zygote*: one helper process that imported the CLI
+once, has no threads, and forks a child per attempt that runs `sddkit.cli.main` with the
+attempt's arguments (a real process, a real SIGKILL; only the interpreter start is shared).
+`--spawn` runs the installed `sddkit` executable instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sddkit.store import open_store, transaction
+from sddkit.themes.model import Theme
+from sddkit.themes.store import StoredTheme, ensure_schema, save_run
+from sddkit.tickets.model import Ticket
+from sddkit.tickets.store import upsert_tickets
+from tests.support import trackers as fakes
+
+NOT_DONE_RE = re.compile(r"not done: (.*?)\. Run again")
+
+
+def write_store(db: Path, tickets: dict[str, Ticket], themes: Sequence[Theme]) -> None:
+    """The tickets, and a themes run holding `themes` (their ids and memberships)."""
+    conn: sqlite3.Connection = open_store(db)
+    upsert_tickets(conn, tickets.values())
+    ensure_schema(conn)
+    with transaction(conn):
+        save_run(
+            conn,
+            now=fakes.NOW,
+            mode="full",
+            since=None,
+            min_size=3,
+            backend="bench",
+            model_state=None,
+            model_run=None,
+            ticket_count=len(tickets),
+            themes=[StoredTheme(t, np.zeros(4, dtype=np.float32)) for t in themes],
+            members=[(key, t.id, 1.0) for t in themes for key in t.ticket_keys],
+        )
+    conn.close()
+
+
+def drop_store(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def write_config(path: Path, kind: str, fake: Any) -> dict[str, str]:
+    """The config for `kind` ("github", "jira-cloud", "jira-server"); returns the env."""
+    tracker = kind.split("-")[0]
+    text = (
+        f'[triage]\ntracker = "{tracker}"\nmin_tickets = 3\nmin_customers = 2\n'
+        "max_ticket_refs = 5000\n\n[triage.ticket_urls]\n"
+        'zendesk = "https://acme.zendesk.example/agent/tickets/{id}"\n\n'
+    )
+    if tracker == "github":
+        text += f'[github]\nrepo = "acme/app"\nurl = "{fake.api}"\nwrite_interval_s = 0\n'
+        env = {"GITHUB_TOKEN": fakes.GH_TOKEN}
+    else:
+        deployment = kind.removeprefix("jira-")
+        text += f'[jira]\nurl = "{fake.base}"\nproject = "SUP"\ndeployment = "{deployment}"\n'
+        env = (
+            {"JIRA_EMAIL": "nina@example.com", "JIRA_API_TOKEN": fakes.JIRA_TOKEN}
+            if deployment == "cloud"
+            else {"JIRA_PAT": fakes.JIRA_TOKEN}
+        )
+    path.write_text(text, encoding="utf-8")
+    return env
+
+
+@dataclass
+class Attempt:
+    returncode: int  # -9: killed
+    output: str
+
+    @property
+    def killed(self) -> bool:
+        return self.returncode == -signal.SIGKILL
+
+    def not_done(self) -> set[str] | None:
+        """The theme ids left undone by a finished run; None if it did not get to the end."""
+        if self.returncode == 0:
+            return set()
+        match = NOT_DONE_RE.search(self.output)
+        if self.returncode != 1 or match is None:
+            return None
+        return {item.split()[-1] for item in match.group(1).split(", ")}
+
+
+class Zygote:
+    """A helper process that imported the CLI once and forks one child per attempt."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--zygote"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        assert self.process.stdout is not None and self.process.stdin is not None
+        self._in, self._out = self.process.stdin, self.process.stdout
+        if self._out.readline().strip() != "ready":
+            raise RuntimeError("the zygote did not start")
+
+    def start(self, argv: list[str], env: dict[str, str], log: Path) -> int:
+        self._in.write(json.dumps({"argv": argv, "env": env, "log": str(log)}) + "\n")
+        return int(self._out.readline())
+
+    def wait(self) -> int:
+        return int(self._out.readline())
+
+    def close(self) -> None:
+        self._in.close()
+        self.process.wait(timeout=30)
+
+
+class Spawner:
+    """A fresh `sddkit` process per attempt (slow: the interpreter starts each time)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, argv: list[str], env: dict[str, str], log: Path) -> int:
+        with log.open("wb") as out:
+            self.process = subprocess.Popen(
+                ["sddkit", *argv], env={**os.environ, **env}, stdout=out, stderr=out
+            )
+        return self.process.pid
+
+    def wait(self) -> int:
+        assert self.process is not None
+        return self.process.wait()
+
+    def close(self) -> None:
+        pass
+
+
+def run_cli(launcher: Zygote | Spawner, killer: Any, workdir: Path, env: dict[str, str]) -> Attempt:
+    """One `sddkit triage --apply` over the store and config in `workdir`."""
+    log = workdir / "output.txt"
+    argv = ["--db", str(workdir / "sddkit.db"), "--config", str(workdir / "sddkit.toml")]
+    argv += ["triage", "--apply", "--now", fakes.NOW.isoformat()]
+    killer.pid = launcher.start(argv, env, log)
+    try:
+        returncode = launcher.wait()
+    finally:
+        killer.pid = None
+    return Attempt(returncode, log.read_text(encoding="utf-8", errors="replace"))
+
+
+@dataclass
+class Killer:
+    """Sends SIGKILL to the CLI process from the fake server's request handler."""
+
+    pid: int | None = None
+
+    def kill(self) -> bool:
+        if self.pid is None:
+            return False
+        os.kill(self.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _alive(self.pid):
+            time.sleep(0.002)  # dead before any answer can reach it
+        return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def zygote() -> None:
+    """Serve fork requests on stdin: answer each with the child's pid, then its status."""
+    from sddkit.cli import main
+
+    for module in ("sddkit.cli.triage", "github", "jira"):
+        __import__(module)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                fd = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(fd, 1)
+                os.dup2(fd, 2)
+                os.environ.update(request["env"])
+                main(request["argv"], prog_name="sddkit")
+                code = 0
+            except SystemExit as done:
+                code = done.code if isinstance(done.code, int) else 1
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        print(pid, flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status), flush=True)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--zygote"]:
+    zygote()
