@@ -1,26 +1,36 @@
-"""Exact fairness in hours for team-sized plans: a mixed-integer program (scipy's `milp`, HiGHS).
+"""Exact fairness in hours for team-sized plans: integer programs (scipy's `milp`, HiGHS).
 
-Roles never share seats, so each role is solved on its own, in two steps:
-1. minimise z, the largest |hours served - fair share in hours| over the people the plan can
-   still move, under the hard rules: every seat the greedy filled stays filled by someone
-   eligible, nobody on two overlapping seats, at most one shift in any `min_gap_days` local
-   days (dropped when keeping it would leave the plan less fair than the greedy one, which
-   relaxes it the same way), `max_shifts` per calendar month;
-2. with z held at its optimum, keep as many seats as possible as in the reference (the
-   published schedule, or the greedy plan on a first plan), so a re-plan changes only what
-   fairness needs and shifts stay spread out as the greedy spread them.
+Roles never share seats, so each role is solved on its own: the smallest z such that every
+person the plan can still move gets hours within z of their fair share, and at that z the
+plan keeping as many seats as possible as in the reference (the published schedule, or the
+greedy plan on a first plan), so a re-plan changes only what fairness needs and shifts stay
+spread out as the greedy spread them. The hard rules are constraints: every seat the greedy
+filled stays filled by someone eligible, nobody on two overlapping seats, at most one shift
+in any `min_gap_days` local days (dropped when keeping it would leave the plan less fair
+than the greedy one, which relaxes it the same way), `max_shifts` per calendar month.
+
+Minimising z directly is slow: the relaxation reaches z = 0 (the fair shares are themselves
+a fractional plan), so the solver must branch its way up to the optimum; a 50-person,
+26-week plan stayed far from it within any reasonable limit. Instead each z is a question
+("is there a plan within z, and which keeps most seats?") asked of a program in which each
+person picks how many seats of each length they take among the counts within z of their
+share, a relaxation that is nearly integral. The z asked are the distances a person's total
+can actually have: the lowest one a cheap count argument allows first (usually the answer),
+then by bisection up to the greedy plan's.
 
 Pinned seats (history, overrides, the freeze window) are constants. When the problem is too
-large (`MAX_VARIABLES`), or no solution is found in time, or none keeps the spread rule, the
-greedy plan stays as it is.
+large (`MAX_VARIABLES`), or no solution is found within the limits, the greedy plan stays.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import cached_property
+from itertools import product
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -30,9 +40,9 @@ from sddkit.rotation.board import Board, Seat
 
 MAX_VARIABLES = 12_000  # (seat, person) pairs of one role; beyond it the greedy plan stays
 TIME_LIMIT_S = 10.0  # per solve: a safety net; NODE_LIMIT normally ends a long search
-MIP_GAP = 0.01  # stop within 1% of the proven optimum
 NODE_LIMIT = 2_000  # a limit in work, not time, so the same input gives the same plan
 _TOLERANCE = 1e-5
+_PATTERNS = 20_000  # count combinations listed per person; beyond, hours are bounded
 
 
 def seat_hours(seat: Seat) -> float:
@@ -87,8 +97,8 @@ def _best(
             return None, True
         if problem.size > max_variables:
             return None, False
-        found = problem.solve(reference, time_limit)
-        if found is not None and found[1] <= greedy + _TOLERANCE:
+        found = problem.solve(reference, time_limit, greedy)
+        if found is not None:
             return found[0], gap
     return None, False
 
@@ -103,13 +113,44 @@ def _deviation(board: Board, role: str, shares: Mapping[str, float]) -> float:
     return max((abs(hours[n] - shares.get(n, 0.0)) for n in names), default=0.0)
 
 
+@dataclass(frozen=True)
+class _Hours:
+    """One person on the free seats: the hours they should get there, and their variables
+    by seat length."""
+
+    target: float
+    lengths: dict[float, list[int]]
+
+    @cached_property
+    def sums(self) -> list[float] | None:
+        """Every total their eligible seats can make (None: too many to list)."""
+        return _sums([length for length, found in self.lengths.items() for _ in found])
+
+    def deviations(self) -> list[float]:
+        return [abs(total - self.target) for total in self.sums or ()]
+
+    def patterns(self, z: float) -> list[tuple[int, ...]] | None:
+        """Every number of seats of each length whose hours are within z of the target
+        (None: too many to list). Choosing one of these, rather than bounding the hours, is
+        what lets the solver decide each z quickly: its relaxation is nearly integral."""
+        low, high = self.target - z - _TOLERANCE, self.target + z + _TOLERANCE
+        sizes = [len(found) + 1 for found in self.lengths.values()]
+        if math.prod(sizes) > _PATTERNS:
+            return None
+        return [
+            counts
+            for counts in product(*map(range, sizes))
+            if low <= sum(k * h for k, h in zip(counts, self.lengths, strict=True)) <= high
+        ]
+
+
 @dataclass
 class _Problem:
     pairs: list[tuple[Seat, str]]
     gap: bool = True  # keep the spread rule (min_gap_days)
-    z_floor: float = 0.0  # no plan can do better: lets the solver stop once it gets there
+    z_floor: float = 0.0  # no plan can do better (cheap bound from the shift lengths)
     rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
-    z_rows: list[int] = field(default_factory=list)  # rows whose z coefficient is set
+    hours: list[_Hours] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -157,19 +198,15 @@ class _Problem:
             by_person[name].append(variable)
         for seat in free:  # a seat the greedy filled stays filled
             self.rows.append((dict.fromkeys(by_seat[seat.index], 1.0), 1.0, 1.0))
-        targets: dict[str, float] = {}
-        sums: dict[str, list[float] | None] = {}
         for name, variables in by_person.items():
             self._one_at_a_time(board, name, variables)
             self._monthly_cap(board, name, variables, fixed[name])
-            hours = {v: seat_hours(self.pairs[v][0]) for v in variables}
+            lengths: dict[float, list[int]] = defaultdict(list)
+            for variable in variables:
+                lengths[round(seat_hours(self.pairs[variable][0]), 6)].append(variable)
             target = shares.get(name, 0.0) - sum(seat_hours(s) for s in fixed[name])
-            targets[name], sums[name] = target, _sums(list(hours.values()))
-            self.z_rows.append(len(self.rows))  # hours - z <= target
-            self.rows.append((hours, -np.inf, target))
-            self.z_rows.append(len(self.rows))  # hours + z >= target
-            self.rows.append((dict(hours), target, np.inf))
-        self.z_floor = _floor(targets, sums, sum(seat_hours(seat) for seat in free))
+            self.hours.append(_Hours(target, dict(lengths)))
+        self.z_floor = _floor(self.hours, sum(seat_hours(seat) for seat in free))
 
     def _one_at_a_time(self, board: Board, name: str, variables: list[int]) -> None:
         """No two overlapping seats, and at most one seat within any min_gap_days local days."""
@@ -203,49 +240,80 @@ class _Problem:
             self.rows.append((dict.fromkeys(found, 1.0), -np.inf, float(max(cap - taken, 0))))
 
     def solve(
-        self, reference: Mapping[int, str], time_limit: float
+        self, reference: Mapping[int, str], time_limit: float, z_max: float
     ) -> tuple[list[tuple[Seat, str]], float] | None:
-        """Step 1 (min z), then step 2 (fewest changes at that z): the seats and z; None if
-        no solution was found in time."""
-        n = self.size
-        first = self._run(np.r_[np.zeros(n), 1.0], np.inf, time_limit)
-        if first is None:
-            return None
-        best = float(first[n])
+        """The smallest z at most `z_max` for which a plan exists, and at that z the plan
+        keeping most seats of `reference`: the seats and z; None if no plan within `z_max`
+        was found. The z tried are those a person's total can be off by: first the lowest
+        (often the optimum), then by bisection."""
         keep = np.array([reference.get(s.index) == name for s, name in self.pairs], dtype=float)
-        second = self._run(np.r_[-keep, 0.0], best + _TOLERANCE, time_limit)
-        values = second if second is not None else first
-        return [self.pairs[v] for v in range(n) if values[v] > 0.5], best
+        candidates = self._candidates(z_max)
+        found: tuple[float, np.ndarray] | None = None
+        low, high = 0, len(candidates) - 1
+        middle = low
+        while low <= high:
+            values = self._run(-keep, candidates[middle], time_limit)
+            if values is None:
+                low = middle + 1
+            else:
+                found, high = (candidates[middle], values), middle - 1
+            middle = (low + high) // 2
+        if found is None:
+            return None
+        z, values = found
+        return [self.pairs[v] for v in range(self.size) if values[v] > 0.5], z
 
-    def _run(self, cost: np.ndarray, z_max: float, time_limit: float) -> np.ndarray | None:
-        n = self.size
-        data, row_index, col_index = [], [], []
-        z_sign = {row: (-1.0 if self.rows[row][2] != np.inf else 1.0) for row in self.z_rows}
-        for number, (coefficients, _, _) in enumerate(self.rows):
-            for variable, value in coefficients.items():
-                data.append(value)
-                row_index.append(number)
-                col_index.append(variable)
-            if number in z_sign:
-                data.append(z_sign[number])
-                row_index.append(number)
-                col_index.append(n)
-        matrix = coo_array((data, (row_index, col_index)), shape=(len(self.rows), n + 1))
-        lower = np.array([row[1] for row in self.rows])
-        upper = np.array([row[2] for row in self.rows])
+    def _candidates(self, z_max: float) -> list[float]:
+        """Every z the optimum can be: some person's distance from their target, between the
+        floor and `z_max` (with z_max itself when a total cannot be listed)."""
+        found = {round(d, 6) for h in self.hours for d in h.deviations()}
+        if any(h.sums is None for h in self.hours):
+            found.add(round(z_max, 6))
+        return sorted(z for z in found if self.z_floor <= z <= z_max + _TOLERANCE)
+
+    def _run(self, cost: np.ndarray, z: float, time_limit: float) -> np.ndarray | None:
+        """A plan with every person's hours within z of their target, minimising `cost`
+        (None: there is none, or none was found within the limits). Past the seat variables
+        come one per person and pattern (`_Hours.patterns`): exactly one is chosen."""
+        rows = list(self.rows)
+        columns = self.size
+        for person in self.hours:
+            patterns = person.patterns(z)
+            if patterns is None:  # too many to list: bound the hours instead
+                hours = {v: h for h, found in person.lengths.items() for v in found}
+                rows.append((hours, person.target - z - _TOLERANCE, person.target + z + _TOLERANCE))
+                continue
+            if not patterns:
+                return None
+            chosen = range(columns, columns + len(patterns))
+            columns += len(patterns)
+            rows.append((dict.fromkeys(chosen, 1.0), 1.0, 1.0))
+            for at, found in enumerate(person.lengths.values()):
+                counts = {w: -float(k[at]) for w, k in zip(chosen, patterns, strict=True) if k[at]}
+                rows.append(({**dict.fromkeys(found, 1.0), **counts}, 0.0, 0.0))
+        data: list[float] = []
+        row_index: list[int] = []
+        col_index: list[int] = []
+        for number, (coefficients, _, _) in enumerate(rows):
+            data += coefficients.values()
+            row_index += [number] * len(coefficients)
+            col_index += coefficients.keys()
+        matrix = coo_array((data, (row_index, col_index)), shape=(len(rows), columns))
         result = milp(
-            cost,
-            constraints=LinearConstraint(matrix.tocsr(), lower, upper),
-            integrality=np.r_[np.ones(n), 0.0],
-            bounds=Bounds(np.r_[np.zeros(n), self.z_floor], np.r_[np.ones(n), z_max]),
+            np.r_[cost, np.zeros(columns - self.size)],
+            constraints=LinearConstraint(
+                matrix.tocsr(), np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
+            ),
+            integrality=np.ones(columns),
+            bounds=Bounds(0, 1),
             options={
                 "time_limit": time_limit,
                 "node_limit": NODE_LIMIT,
                 "disp": False,
-                "mip_rel_gap": MIP_GAP,
+                "mip_rel_gap": 0.0,  # fewest changes: a relative gap would allow a few more
             },
         )
-        return None if result.x is None else np.asarray(result.x)
+        return None if result.x is None else np.asarray(result.x)[: self.size]
 
 
 def _sums(lengths: list[float], limit: int = 20_000) -> list[float] | None:
@@ -258,25 +326,22 @@ def _sums(lengths: list[float], limit: int = 20_000) -> list[float] | None:
     return sorted(sums)
 
 
-def _floor(
-    targets: Mapping[str, float], sums: Mapping[str, list[float] | None], total: float
-) -> float:
+def _floor(people: list[_Hours], total: float) -> float:
     """A floor under z: the smallest z at which everyone can get a total within z of their
-    target and the totals can still add up to the hours to hand out. Telling the solver
-    lets it stop as soon as it meets it: a min-max bound otherwise closes slowly."""
-    listed = {name: found for name, found in sums.items() if found is not None}
+    target and the totals can still add up to the hours to hand out. The first z asked."""
+    listed = [person for person in people if person.sums is not None]
 
     def possible(z: float) -> bool:
         low = high = 0.0
-        for name, found in listed.items():
-            inside = [a for a in found if abs(a - targets[name]) <= z + 1e-9]
+        for person in listed:
+            inside = [a for a in person.sums or () if abs(a - person.target) <= z + 1e-9]
             if not inside:
                 return False
             low, high = low + inside[0], high + inside[-1]
-        unlisted = len(listed) < len(sums)  # anything goes for them: no upper limit known
+        unlisted = len(listed) < len(people)  # anything goes for them: no upper limit known
         return low <= total + 1e-6 and (unlisted or total <= high + 1e-6)
 
-    candidates = sorted({abs(a - targets[n]) for n, found in listed.items() for a in found})
+    candidates = sorted({d for person in listed for d in person.deviations()})
     low, high = 0, len(candidates) - 1
     if not candidates or not possible(candidates[high]):
         return 0.0
