@@ -48,20 +48,20 @@ def rewrite_body(tracker: Tracker, issue: FiledIssue, draft: IssueDraft) -> Writ
         if same(body, current.body):
             return Written(current, tuple(notes))
         written = tracker.update(current, replace(draft, body=body))
-        lost = _check(tracker, written, body, current.body, notes)
+        check = _check(tracker, written, body, current.body, notes)
+        lost = check.lost
         if lost is None:
             return Written(written, tuple(notes))
         what = _describe(lost)
+        if check.edited_since:
+            raise _edited_again(current.key, what)
         notes.append(
             f"{current.key}: {what}, saved while sddkit wrote, was overwritten; "
             "sddkit's part is written into their text again"
         )
         current = tracker.refresh(issue)
         if not same(current.body, body):
-            raise TrackerError(
-                f"{current.key}: {what} was overwritten by sddkit's write and the issue was "
-                "edited again since; restore it from the issue's edit history"
-            )
+            raise _edited_again(current.key, what)
         assert lost.after is not None
         base = lost.after
     raise TrackerError(
@@ -76,6 +76,7 @@ class Check:
 
     lost: BodyEdit | None = None  # the overwritten version (its `after`), who saved it, when
     unknown: str | None = None  # why the history could not tell
+    edited_since: bool = False  # the history has edits after sddkit's write
 
 
 def overwritten(edits: Sequence[BodyEdit], written: str, read: str) -> Check:
@@ -83,26 +84,29 @@ def overwritten(edits: Sequence[BodyEdit], written: str, read: str) -> Check:
     read just before writing): someone's edit saved in between.
 
     Only a version saved after `read` counts as overwritten (one that descends from what
-    sddkit read); a history that does not show the write as its newest entry, or does not
-    show `read` before the replaced version, tells nothing, and nothing is restored from it.
+    sddkit read); a history that does not show the write, or does not show `read` before the
+    replaced version, tells nothing. With edits after the write, `edited_since` is set: the
+    overwritten version is reported, never restored over them.
     """
-    if not edits or edits[-1].after is None or not same(edits[-1].after, written):
-        return Check(unknown="the edit history does not show sddkit's write as its newest edit")
-    ours = len(edits) - 1
+    written_at = [n for n, e in enumerate(edits) if _saved(e.after, written)]
+    if not written_at:
+        return Check(unknown="the edit history does not show sddkit's write")
+    ours = written_at[-1]
+    since = ours < len(edits) - 1
     before = edits[ours].before
     if before is None and ours > 0:
         before = edits[ours - 1].after
     if before is None:
         return Check(unknown="the edit history does not show what sddkit's write replaced")
     if same(before, read):
-        return Check()
+        return Check(edited_since=since)
     savers = [n for n in range(ours) if _saved(edits[n].after, before)]
     if not savers:
         return Check(unknown="the edit history does not show who saved the replaced version")
     saver = edits[savers[-1]]
     if not any(_saved(e.before, read) or _saved(e.after, read) for e in edits[: savers[-1] + 1]):
         return Check(unknown="the edit history does not show the version sddkit read")
-    return Check(lost=BodyEdit(saver.at, saver.editor, saver.before, before))
+    return Check(BodyEdit(saver.at, saver.editor, saver.before, before), edited_since=since)
 
 
 def _saved(text: str | None, body: str) -> bool:
@@ -118,9 +122,14 @@ def _norm(text: str) -> str:
     return text.replace("\r\n", "\n").strip()
 
 
-def _check(
-    tracker: Tracker, written: FiledIssue, body: str, read: str, notes: list[str]
-) -> BodyEdit | None:
+def _edited_again(key: str, what: str) -> TrackerError:
+    return TrackerError(
+        f"{key}: {what} was overwritten by sddkit's write and the issue was edited again "
+        "since; restore it from the issue's edit history"
+    )
+
+
+def _check(tracker: Tracker, written: FiledIssue, body: str, read: str, notes: list[str]) -> Check:
     """The overwritten version, if any. A history that cannot be read or cannot tell is
     reported, not fatal: the write itself succeeded."""
     try:
@@ -129,14 +138,14 @@ def _check(
         raise
     except TrackerError as error:
         notes.append(f"{written.key}: could not check the edit history: {error}")
-        return None
+        return Check(unknown=str(error))
     check = overwritten(edits, body, read)
     if check.unknown:
         notes.append(
             f"{written.key}: {check.unknown}; an edit saved while sddkit wrote could not be "
             "checked (see the issue's history)"
         )
-    return check.lost
+    return check
 
 
 def _describe(edit: BodyEdit) -> str:

@@ -99,6 +99,7 @@ class FakeServer:
         # Called with the number/key when a body write arrives, before it is applied:
         # a person's edit landing between sddkit's re-read and its write.
         self.before_write: Callable[[Any], None] | None = None
+        self.on_request: Callable[[str, str], None] | None = None  # (method, path), first
 
     def writes(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p in self.log if m in ("POST", "PATCH", "PUT", "DELETE")]
@@ -106,6 +107,8 @@ class FakeServer:
     def handle(self, request: Request) -> Response:
         path = request.path.removeprefix(self.prefix)
         self.log.append((request.method, path))
+        if self.on_request is not None:
+            self.on_request(request.method, path)
         self.seen_auth.append(request.headers.get("Authorization", ""))
         fault = self._fault(request.method, path)
         if fault and not fault.after:

@@ -105,18 +105,16 @@ def test_an_edit_after_the_overwrite_stops_with_the_reason(fake_github: Any, pol
     """Someone edited the version that lacks the overwritten edit: no guessing, a failure."""
     triage(github(fake_github, policy), "github", 6)
     race(fake_github, 1)
-    gh = github(fake_github, policy)
-    original = gh.body_edits
 
-    def edits_then_another_edit(issue: Any) -> list[BodyEdit]:
-        found = original(issue)
-        fake_github.human_edit(1, body_of(fake_github, 1) + "\n\nMarko: me too.", "marko")
-        return found
+    def marko_edits_before_the_history_is_read(method: str, path: str) -> None:
+        if path == "/api/graphql" and not body_of(fake_github, 1).endswith("me too."):
+            fake_github.human_edit(1, body_of(fake_github, 1) + "\n\nMarko: me too.", "marko")
 
-    gh.body_edits = edits_then_another_edit  # type: ignore[method-assign]
-    result = triage(gh, "github", 8)
+    fake_github.on_request = marko_edits_before_the_history_is_read
+    result = triage(github(fake_github, policy), "github", 8)
     [(_, reason)] = result.failed
     assert "an edit by nina" in reason and "edited again since" in reason
+    assert body_of(fake_github, 1).endswith("Marko: me too.")  # nothing of Marko's is undone
 
 
 AT = fakes.NOW
@@ -136,3 +134,6 @@ def test_only_a_version_saved_after_the_one_read_counts_as_overwritten() -> None
     assert check.lost is None and check.unknown
     # The history does not show the write yet (it lags): it tells nothing.
     assert overwritten(history[:2], "w", "v1").unknown
+    # Edited after the write: the overwritten version is reported, flagged.
+    later = overwritten([*history, edit(3, "w", "w2", "marko")], "w", "v1")
+    assert later.lost is not None and later.lost.after == "v2" and later.edited_since
