@@ -149,6 +149,7 @@ class _Problem:
     pairs: list[tuple[Seat, str]]
     gap: bool = True  # keep the spread rule (min_gap_days)
     z_floor: float = 0.0  # no plan can do better (cheap bound from the shift lengths)
+    settled: float = 0.0  # the largest distance of those with no seat to take: z is at least it
     rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
     hours: list[_Hours] = field(default_factory=list)
 
@@ -169,10 +170,13 @@ class _Problem:
         """The program for `role`'s free seats (only its pairs, if it has too many)."""
         fixed: dict[str, list[Seat]] = defaultdict(list)
         free: list[Seat] = []
+        names: set[str] = set()  # with a fair share of the role's seats
         for seat in board.seats:
-            if seat.role != role or seat.person is None:
+            if seat.role != role:
                 continue
-            (fixed[seat.person] if seat.pinned else free).append(seat)
+            names.update(seat.share)
+            if seat.person is not None:
+                (fixed[seat.person] if seat.pinned else free).append(seat)
         pairs = [
             (seat, name)
             for seat in free
@@ -182,6 +186,11 @@ class _Problem:
         problem = cls(pairs, gap=gap)
         if pairs and len(pairs) <= max_variables:
             problem._constrain(board, free, fixed, shares)
+            settled = names - {name for _, name in pairs}
+            problem.settled = max(
+                (abs(sum(map(seat_hours, fixed[n])) - shares.get(n, 0.0)) for n in settled),
+                default=0.0,
+            )
         return problem
 
     def _constrain(
@@ -265,11 +274,15 @@ class _Problem:
 
     def _candidates(self, z_max: float) -> list[float]:
         """Every z the optimum can be: some person's distance from their target, between the
-        floor and `z_max` (with z_max itself when a total cannot be listed)."""
+        floor and `z_max` (with z_max itself when a total cannot be listed). Someone who can
+        no longer move (they left, or all their seats are pinned) still counts: the plan
+        need not be fairer to the others than that, and so changes fewer seats."""
         found = {round(d, 6) for h in self.hours for d in h.deviations()}
+        found.add(round(self.settled, 6))
         if any(h.sums is None for h in self.hours):
             found.add(round(z_max, 6))
-        return sorted(z for z in found if self.z_floor <= z <= z_max + _TOLERANCE)
+        low = max(self.z_floor, self.settled - _TOLERANCE)
+        return sorted(z for z in found if low <= z <= z_max + _TOLERANCE)
 
     def _run(self, cost: np.ndarray, z: float, time_limit: float) -> np.ndarray | None:
         """A plan with every person's hours within z of their target, minimising `cost`
