@@ -9,11 +9,12 @@ the ones a figure needs:
 - every ticket of a family of several themes (its customers, counted once across them), and
   of a theme stored without its languages (the to-do list counts them from its tickets);
 - of any other theme, its first k tickets before the period: whether someone "surfaced" a
-  theme depends only on whether one of the theme's first k tickets is theirs.
-SQLite gets the keys wanted as JSON and joins them with the tickets itself (numbering a
-theme's first k there too): reading those few columns of those few tickets, instead of
-every theme ticket whole, looked up by key, is what keeps a 13-week report on a year of
-tickets fast (bench/report_speed.py).
+  theme depends only on whether one of the theme's first k tickets is theirs. They are found
+  by reading the store in creation order until every such theme has its k, which stops
+  early for themes that began well before the period, instead of looking up all their keys.
+SQLite gets the keys wanted whole as JSON and joins them with the tickets itself: reading
+those few columns of those few tickets, instead of every theme ticket whole, looked up by
+key, is what keeps a 13-week report on a year of tickets fast (bench/report_speed.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,25 +42,18 @@ _IN_PERIOD = (
     f"SELECT {_COLUMNS} FROM tickets WHERE hidden = 0 AND created_us >= ? AND created_us < ?"
     " ORDER BY created_us, source, external_id"
 )
-# Outside the period: the wanted tickets whole, and the first k before the period of the
-# themes read in part (numbered per theme in creation order). The keys come as JSON arrays
-# of [source, external_id(, theme)], unpacked by SQLite itself.
+# Outside the period, the wanted tickets of one source: their ids come as a JSON array that
+# SQLite unpacks itself (one index look-up each).
 _OUTSIDE = f"""
-WITH whole(source, external_id) AS (
-  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:whole)),
-part(source, external_id, theme) AS (
-  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-  FROM json_each(:part))
-SELECT {_COLUMNS} FROM whole CROSS JOIN tickets USING (source, external_id)
+SELECT {_COLUMNS} FROM json_each(:ids) AS wanted
+CROSS JOIN tickets ON source = :source AND external_id = wanted.value
 WHERE hidden = 0 AND (created_us < :start OR created_us >= :end)
-UNION ALL
-SELECT {_COLUMNS} FROM (
-  SELECT t.*, row_number() OVER (
-    PARTITION BY p.theme ORDER BY t.created_us, t.source, t.external_id) AS rank
-  FROM part AS p CROSS JOIN tickets AS t USING (source, external_id)
-  WHERE t.hidden = 0 AND t.created_us < :start)
-WHERE rank <= :k
 """
+# Before the period, oldest first: read until every theme read in part has its first k.
+_BEFORE = (
+    f"SELECT {_COLUMNS} FROM tickets WHERE hidden = 0 AND created_us < ?"
+    " ORDER BY created_us, source, external_id"
+)
 
 
 def read_tickets(
@@ -91,14 +85,46 @@ def read_tickets(
             whole.update(theme.ticket_keys)
         else:
             part.update(dict.fromkeys(theme.ticket_keys, theme.id))
-    query = {
-        "whole": json.dumps([_pair(key) for key in whole]),
-        "part": json.dumps([[*_pair(key), theme] for key, theme in part.items()]),
-        "start": bounds[0],
-        "end": bounds[1],
-        "k": first_k,
-    }
-    return in_period, list(_tickets(conn.execute(_OUTSIDE, query)))
+    whole.difference_update(t.key for t in in_period)
+    outside = _whole(conn, whole, bounds)
+    outside.extend(_first_before(conn, part, bounds[0], first_k))
+    return in_period, outside
+
+
+def _whole(conn: sqlite3.Connection, keys: Iterable[str], bounds: tuple[int, int]) -> list[Ticket]:
+    """The tickets with these keys created outside the period."""
+    by_source: dict[str, list[str]] = {}
+    for key in keys:
+        source, _, external_id = key.partition(":")
+        by_source.setdefault(source, []).append(external_id)
+    found: list[Ticket] = []
+    for source, ids in sorted(by_source.items()):
+        query = {"ids": json.dumps(ids), "source": source, "start": bounds[0], "end": bounds[1]}
+        found.extend(_tickets(conn.execute(_OUTSIDE, query)))
+    return found
+
+
+def _first_before(
+    conn: sqlite3.Connection, theme_of: Mapping[str, str], start: int, k: int
+) -> list[Ticket]:
+    """The first k tickets (oldest first) created before `start` of each theme in
+    `theme_of` (ticket key -> theme): the store is read in creation order until each theme
+    has them, which for themes that began before the period takes a small part of it."""
+    wanted = dict.fromkeys(theme_of.values(), k) if k > 0 else {}
+    found: list[Ticket] = []
+    if not wanted:
+        return found
+    for row in conn.execute(_BEFORE, (start,)):
+        theme = theme_of.get(f"{row[0]}:{row[1]}")
+        if theme is None or theme not in wanted:
+            continue
+        found.extend(_tickets((row,)))
+        wanted[theme] -= 1
+        if not wanted[theme]:
+            del wanted[theme]
+            if not wanted:
+                break
+    return found
 
 
 def customers_first_seen(conn: sqlite3.Connection, customers: Iterable[str]) -> dict[str, datetime]:
