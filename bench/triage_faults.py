@@ -65,7 +65,7 @@ from bench.triage_cli import (
 )
 from bench.triage_tally import MARKER, Totals, bodies, evaluate, report
 from sddkit.store import open_store
-from sddkit.trackers.cache import load_filed, remember_filed
+from sddkit.trackers.cache import PendingWrites, load_filed, remember_filed
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy, TrackerError
@@ -280,7 +280,8 @@ class Run:
                 tracker, themes, tickets, options, kind=kind, now=fakes.NOW, known=known
             )
             written = partial(remember_filed, self.store, tracker.name)
-            result = apply_plan(tracker, actions, written)
+            journal = PendingWrites(self.store, tracker.name)
+            result = apply_plan(tracker, actions, written, journal)
         except Killed:
             self.totals.kills += 1
             return None

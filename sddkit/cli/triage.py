@@ -168,6 +168,8 @@ def _line(action: Action) -> str:
 def _print_result(run: TriageRun) -> None:
     result = run.result
     assert result is not None
+    for note in result.notes:  # an earlier run's write, checked now
+        click.echo(f"warning: {note}")
     for outcome in result.done:
         issue = outcome.issue
         where = f"{issue.key} {issue.url}" if issue else ""

@@ -1,13 +1,15 @@
 """A local copy of the tracker's sddkit issues, kept in the store after each triage run.
 
 The tracker stays the ledger; this cache lets the report run offline (`--no-tracker`) and
-keeps the demo's simulated tracker state.
+keeps the demo's simulated tracker state. `PendingWrites` notes each body write until it was
+checked against the issue's edit history (`rewrite.Journal`), for a run killed in between.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sddkit.store import migrate, transaction
@@ -40,6 +42,16 @@ MIGRATIONS = [
     "ALTER TABLE tracker_issues ADD COLUMN close_reason TEXT",
     # The member themes of a family's issue, so the report traces all of them offline.
     "ALTER TABLE tracker_issues ADD COLUMN theme_ids TEXT NOT NULL DEFAULT ''",
+    # Body writes not yet checked against the edit history (a kill came in between).
+    """
+    CREATE TABLE tracker_pending_writes (
+        tracker TEXT NOT NULL,
+        key TEXT NOT NULL,
+        read TEXT NOT NULL,
+        written TEXT NOT NULL,
+        PRIMARY KEY (tracker, key)
+    )
+    """,
 ]
 
 
@@ -67,6 +79,38 @@ def remember_filed(conn: sqlite3.Connection, tracker: str, issue: FiledIssue) ->
             "INSERT OR REPLACE INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             _row(tracker, issue),
         )
+
+
+@dataclass
+class PendingWrites:
+    """The store's journal of body writes not yet checked (`rewrite.Journal`)."""
+
+    conn: sqlite3.Connection
+    tracker: str
+
+    def begin(self, key: str, read: str, written: str) -> None:
+        ensure_schema(self.conn)
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT OR REPLACE INTO tracker_pending_writes VALUES (?,?,?,?)",
+                (self.tracker, key, read, written),
+            )
+
+    def end(self, key: str) -> None:
+        ensure_schema(self.conn)
+        with transaction(self.conn):
+            self.conn.execute(
+                "DELETE FROM tracker_pending_writes WHERE tracker = ? AND key = ?",
+                (self.tracker, key),
+            )
+
+    def pending(self) -> list[tuple[str, str, str]]:
+        ensure_schema(self.conn)
+        rows = self.conn.execute(
+            "SELECT key, read, written FROM tracker_pending_writes WHERE tracker = ? ORDER BY key",
+            (self.tracker,),
+        )
+        return [(str(k), str(r), str(w)) for k, r, w in rows]
 
 
 def load_filed(conn: sqlite3.Connection, tracker: str | None = None) -> list[FiledIssue]:

@@ -11,12 +11,17 @@ text, writes again and checks again, at most `RETRIES` times, and says so.
 If the issue changed once more after sddkit's write (someone edited the version that lacks the
 overwritten edit), sddkit does not guess at merging two people's texts: the write fails with a
 reason naming the edit, which the issue's history still holds.
+
+A run killed between a write and its check would leave that check undone, so each write is
+noted in a `Journal` (the store) before it is sent and cleared once checked; the next run
+checks what is still noted (`settle_pending`) before anything else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from sddkit.trackers.base import BodyEdit, FiledIssue, IssueDraft, Tracker
 from sddkit.trackers.retry import RateLimited, TrackerError
@@ -31,12 +36,71 @@ class Written:
     notes: tuple[str, ...] = ()  # what the run output should say (a restored edit)
 
 
-def rewrite_body(tracker: Tracker, issue: FiledIssue, draft: IssueDraft) -> Written:
+class Journal(Protocol):
+    """Body writes noted before they are sent, cleared once checked against the history."""
+
+    def begin(self, key: str, read: str, written: str) -> None: ...
+
+    def end(self, key: str) -> None: ...
+
+    def pending(self) -> list[tuple[str, str, str]]:
+        """(key, the body read, the body written) of each write not checked yet."""
+        ...
+
+
+def rewrite_body(
+    tracker: Tracker, issue: FiledIssue, draft: IssueDraft, journal: Journal | None = None
+) -> Written:
     """Write `draft`'s part of the body into the issue as it is now; restore an edit that
     landed between the re-read and the write (see the module docstring)."""
-    notes: list[str] = []
     current = tracker.refresh(issue)
-    base = current.body  # the text sddkit's part goes into
+    return _write(tracker, current, current.body, draft, journal, [])
+
+
+def settle_pending(tracker: Tracker, journal: Journal) -> list[str]:
+    """Check the writes an earlier run noted but did not check (it was killed), restoring an
+    edit they overwrote; what was found, for the run output."""
+    notes: list[str] = []
+    for key, read, written in journal.pending():
+        try:
+            notes += _settle(tracker, key, read, written, journal)
+        except RateLimited as error:
+            notes.append(f"{key}: not checked yet: {error}")
+            break  # the rest stays noted for the next run
+        except TrackerError as error:
+            notes.append(str(error))
+        journal.end(key)
+    return notes
+
+
+def _settle(tracker: Tracker, key: str, read: str, written: str, journal: Journal) -> list[str]:
+    issue = tracker.find(key)
+    if issue is None:
+        return []
+    check = overwritten(tracker.body_edits(issue), written, read)
+    if check.lost is None or check.lost.after is None:
+        return []  # nothing overwritten, or the write never landed
+    what = _describe(check.lost)
+    if check.edited_since or not same(issue.body, written):
+        raise _edited_again(key, what)
+    notes = [
+        f"{key}: {what}, saved while an earlier run wrote (it stopped before checking), was "
+        "overwritten; sddkit's part is written into their text again"
+    ]
+    draft = IssueDraft(issue.theme_id, issue.title, written, issue.labels)
+    return list(_write(tracker, issue, check.lost.after, draft, journal, notes).notes)
+
+
+def _write(
+    tracker: Tracker,
+    current: FiledIssue,
+    base: str,
+    draft: IssueDraft,
+    journal: Journal | None,
+    notes: list[str],
+) -> Written:
+    """Splice `draft`'s part into `base` and write it over `current`; check, and restore an
+    overwritten edit, up to `RETRIES` times."""
     for _ in range(RETRIES + 1):
         body = splice(base, draft.body)
         if len(body) > tracker.body_limit:
@@ -47,10 +111,14 @@ def rewrite_body(tracker: Tracker, issue: FiledIssue, draft: IssueDraft) -> Writ
             )
         if same(body, current.body):
             return Written(current, tuple(notes))
+        if journal is not None:
+            journal.begin(current.key, current.body, body)
         written = tracker.update(current, replace(draft, body=body))
         check = _check(tracker, written, body, current.body, notes)
+        if journal is not None:
+            journal.end(current.key)
         lost = check.lost
-        if lost is None:
+        if lost is None or lost.after is None:
             return Written(written, tuple(notes))
         what = _describe(lost)
         if check.edited_since:
@@ -59,13 +127,12 @@ def rewrite_body(tracker: Tracker, issue: FiledIssue, draft: IssueDraft) -> Writ
             f"{current.key}: {what}, saved while sddkit wrote, was overwritten; "
             "sddkit's part is written into their text again"
         )
-        current = tracker.refresh(issue)
+        current = tracker.refresh(current)
         if not same(current.body, body):
             raise _edited_again(current.key, what)
-        assert lost.after is not None
         base = lost.after
     raise TrackerError(
-        f"{issue.key}: edits kept landing while sddkit wrote ({RETRIES} retries); the last "
+        f"{current.key}: edits kept landing while sddkit wrote ({RETRIES} retries); the last "
         "one overwritten is in the issue's edit history"
     )
 

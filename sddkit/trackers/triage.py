@@ -43,7 +43,7 @@ from sddkit.trackers.base import (
 from sddkit.trackers.family import Unit, family_units
 from sddkit.trackers.identity import best_match, fingerprint_in
 from sddkit.trackers.retry import RateLimited, TrackerError
-from sddkit.trackers.rewrite import rewrite_body
+from sddkit.trackers.rewrite import Journal, rewrite_body, settle_pending
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import (
     BODY_LIMITS,
@@ -86,6 +86,7 @@ class ApplyResult:
     failed: list[tuple[Action, str]] = field(default_factory=list)  # with the tracker's reason
     remaining: list[Action] = field(default_factory=list)  # never tried: the run stopped
     stopped: str | None = None  # why (a rate limit that resets too late)
+    notes: list[str] = field(default_factory=list)  # earlier runs' writes, checked now
 
     @property
     def complete(self) -> bool:
@@ -351,6 +352,7 @@ def apply_plan(
     tracker: Tracker,
     actions: Sequence[Action],
     on_written: Callable[[FiledIssue], None] | None = None,
+    journal: Journal | None = None,
 ) -> ApplyResult:
     """Perform the actions in order. A failed action is recorded with the tracker's reason
     and the others still run (one theme's oversized body or rejected field never blocks the
@@ -361,12 +363,15 @@ def apply_plan(
     dies in between, the next run still sees the old counts in the body and plans the same
     comment, which the tracker finds by its mark and does not post again; then it rewrites
     the body. (Body first would lose the comment: the next run would see the new counts.)
+    With a `journal`, body writes an earlier run did not check are checked first (`rewrite`).
     """
     result = ApplyResult()
+    if journal is not None:
+        result.notes = settle_pending(tracker, journal)
     pending = [a for a in actions if a.writes]
     for index, action in enumerate(pending):
         try:
-            outcome = _perform(tracker, action)
+            outcome = _perform(tracker, action, journal)
         except RateLimited as error:
             result.failed.append((action, str(error)))
             result.stopped = str(error)
@@ -381,7 +386,7 @@ def apply_plan(
     return result
 
 
-def _perform(tracker: Tracker, action: Action) -> Outcome:
+def _perform(tracker: Tracker, action: Action, journal: Journal | None) -> Outcome:
     """One action. A body is rewritten into what the issue says at the time of the write, and
     an edit saved during the write is restored (`rewrite.rewrite_body`)."""
     assert action.draft is not None
@@ -390,5 +395,5 @@ def _perform(tracker: Tracker, action: Action) -> Outcome:
     assert action.issue is not None
     if action.comment:
         tracker.comment(action.issue, action.comment)
-    written = rewrite_body(tracker, action.issue, action.draft)
+    written = rewrite_body(tracker, action.issue, action.draft, journal)
     return Outcome(action, written.issue, written.notes)

@@ -12,7 +12,7 @@ from sddkit.themes.store import load_themes
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import get_tickets
 from sddkit.trackers.base import FiledIssue, Tracker
-from sddkit.trackers.cache import load_filed, remember_filed, save_filed
+from sddkit.trackers.cache import PendingWrites, load_filed, remember_filed, save_filed
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.triage import Action, ApplyResult, apply_plan, needs_marks, plan_triage
 
@@ -81,7 +81,10 @@ def apply_run(conn: sqlite3.Connection, run: TriageRun, tracker: Tracker) -> Tri
     """Perform the plan; unless a rate limit stopped it, cache the tracker's issues (with
     their fixes), also after some actions failed."""
     run.result = apply_plan(
-        tracker, run.actions, lambda issue: remember_filed(conn, tracker.name, issue)
+        tracker,
+        run.actions,
+        lambda issue: remember_filed(conn, tracker.name, issue),
+        PendingWrites(conn, tracker.name),
     )
     if run.result.stopped is None:
         issues = refresh_cache(conn, tracker)

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from sddkit.store import open_store
 from sddkit.trackers.base import BodyEdit
+from sddkit.trackers.cache import PendingWrites
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy
@@ -137,3 +139,52 @@ def test_only_a_version_saved_after_the_one_read_counts_as_overwritten() -> None
     # Edited after the write: the overwritten version is reported, flagged.
     later = overwritten([*history, edit(3, "w", "w2", "marko")], "w", "v1")
     assert later.lost is not None and later.lost.after == "v2" and later.edited_since
+
+
+class Killed(BaseException):
+    """The process died (nothing in sddkit catches a BaseException)."""
+
+
+class DiesBeforeTheCheck:
+    """A tracker whose process is killed when it goes to read the edit history."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name, self.body_limit = inner.name, inner.body_limit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def body_edits(self, issue: Any) -> list[BodyEdit]:
+        raise Killed
+
+
+@pytest.mark.parametrize("kind", ["github", "jira"])
+def test_a_run_killed_before_its_check_has_the_next_run_restore_the_edit(
+    kind: str, request: pytest.FixtureRequest, policy: Any
+) -> None:
+    server = request.getfixturevalue("fake_github" if kind == "github" else "fake_jira_cloud")
+    gh = kind == "github"
+    connect, ident, key = (github, 1, "acme/app#1") if gh else (jira, "SUP-1", "SUP-1")
+    store = open_store(":memory:")
+    journal = PendingWrites(store, connect(server, policy).name)
+    tickets = fakes.corpus("a", 8)
+    themes = [fakes.theme("T-a", list(tickets), customers=8)]
+    settings = TriageSettings(min_tickets=3, min_customers=2)
+
+    def run(tracker: Any, size: int) -> ApplyResult:
+        grown = dict(list(tickets.items())[:size])
+        themes[0] = fakes.theme("T-a", list(grown), customers=size)
+        actions = plan_against(tracker, themes, grown, settings, kind=kind, now=fakes.NOW)
+        return apply_plan(tracker, actions, journal=journal)
+
+    run(connect(server, policy), 6)
+    race(server, ident)
+    with pytest.raises(Killed):
+        run(DiesBeforeTheCheck(connect(server, policy)), 8)
+    assert not body_of(server, ident).endswith(NOTE)  # overwritten, the check never ran
+    assert [noted for noted, _, _ in journal.pending()] == [key]
+    result = run(connect(server, policy), 8)
+    assert body_of(server, ident).endswith(NOTE) and "8 support tickets" in body_of(server, ident)
+    assert any("an earlier run" in note for note in result.notes)
+    assert journal.pending() == []
