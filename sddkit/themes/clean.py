@@ -22,7 +22,9 @@ _QUOTE_HEADER = re.compile(
     r"on\s.{0,200}\swrote:?"  # On Mon, 3 Feb 2025, Ana <a@b> wrote:
     r"|-{2,}\s*(?:original message|forwarded message|исходное сообщение|oryginalna wiadomość"
     r"|originalna poruka|оригинална порука)\s*-{2,}"
-    r"|(?:from|от|od|šalje|шаље|sent|отправлено|wysłano):\s.+"
+    r"|-{2,}\s*ursprüngliche nachricht\s*-{2,}"
+    r"|(?:from|от|od|šalje|шаље|sent|отправлено|wysłano|von|gesendet):\s.+"
+    r"|am\s.{0,200}\sschrieb.{0,100}:"
     r"|.{0,200}\s(?:пишет|написал|написала|napisał|napisała|napisał\(a\)|je napisao"
     r"|je napisala|је написао|је написала|написао|написала):"
     r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}.{0,100}(?:wrote|пишет|napisał|написао|napisao).{0,50}"
@@ -37,7 +39,9 @@ _SIGNATURE = re.compile(
     r"|с уважением,?.*|спасибо[,!.]?|с наилучшими пожеланиями,?.*|отправлено с .+"
     r"|pozdrawiam,?.*|z poważaniem,?.*|dziękuję[,!.]?|wysłane z .+"
     r"|srdačan pozdrav,?.*|срдачан поздрав,?.*|pozdrav,?.*|поздрав,?.*|hvala[,!.]?|хвала[,!.]?"
-    r"|s poštovanjem,?.*|с поштовањем,?.*|lp,?)\s*$",
+    r"|s poštovanjem,?.*|с поштовањем,?.*|lp,?"
+    r"|mit freundlichen grüßen,?.*|(?:viele|beste|liebe) grüße,?.*|vielen dank[,!.]?"
+    r"|danke(?: im voraus)?[,!.]?|gesendet von meinem .+)\s*$",
     re.IGNORECASE,
 )
 # A greeting at the start of a line (only the greeting words are removed).
@@ -45,7 +49,8 @@ _GREETING = re.compile(
     r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)"
     r"|здравствуйте|привет|добрый день|добрый вечер|доброе утро|уважаемые?"
     r"|dzień dobry|witam|witajcie|cześć|szanowni państwo|szanowny panie|szanowna pani"
-    r"|zdravo|pozdrav|dobar dan|poštovani|poštovana|ćao|здраво|добар дан|поштовани|поштована)"
+    r"|zdravo|pozdrav|dobar dan|poštovani|poštovana|ćao|здраво|добар дан|поштовани|поштована"
+    r"|hallo|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?)"
     r"\b[^\n,.!:]{0,40}[,.!:]?",
     re.IGNORECASE | re.MULTILINE,
 )

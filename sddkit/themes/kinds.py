@@ -22,7 +22,6 @@ langid confuses and whose cues are largely shared): `unknown` too, rather than a
 from __future__ import annotations
 
 import functools
-
 import math
 import re
 from collections import Counter

@@ -62,6 +62,17 @@ STOPWORDS = _words(
     " sam si bi bio bila bilo biti što šta koji koja koje kad kada gde gdje ovo ono taj ta"
     " već još samo li nije jer iz do po kod mogu može moj moja moje molim hvala nam vam"
     " bez preko pre posle kako"
+    # German (the encoder's languages reach beyond the four cue languages)
+    " der die das den dem des ein eine einen einem einer und oder aber nicht kein keine ich du"
+    " er sie es wir ihr mein meine unser unsere ist sind war waren bin bist sein haben hat habe"
+    " hatte wird werden kann können muss soll zu im in am an auf aus bei mit nach von vor für"
+    " über um wie was wo wann warum wer wenn dass auch noch schon nur sehr so da hier bitte"
+    " danke hallo mir mich uns ihm ihn ihnen man sich dieser diese dieses jetzt immer mehr"
+    # Czech and Ukrainian (SIB-200's other Slavic languages)
+    " a i v ve na je se to že s z do o k ke u za by byl byla bylo jsem jsme jste jsou není"
+    " ale nebo jak co kde kdy proč jeho její jejich můj moje náš tento tato toto také jen už"
+    " і й в у на не що з до за як та але або це цей ця ці його її їх мій моя ми ви він вона"
+    " вони є був була було бути вже ще тільки де коли чому для від по при про після дуже"
 )
 
 

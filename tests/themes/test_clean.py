@@ -27,6 +27,19 @@ def test_russian_polish_serbian_signatures_and_quotes() -> None:
     assert clean_text("Извоз не ради", "sr") == "izvoz ne radi"
 
 
+def test_german_greetings_signatures_and_quotes() -> None:
+    text = (
+        "Hallo zusammen,\nDer Export bricht ab.\nMit freundlichen Grüßen\nAnna Schmidt\n\n"
+        "Am 03.02.2025 um 10:00 schrieb Support <s@x.de>:\n> alter Text"
+    )
+    assert clean_text(text, "de") == "der export bricht ab"
+    forwarded = "Guten Tag, bitte prüfen.\n-----Ursprüngliche Nachricht-----\nVon: Bob\nalt"
+    assert clean_text(forwarded, "de") == "bitte prüfen"
+    assert clean_text("Login geht nicht.\nViele Grüße, Jan\nGesendet von meinem iPhone") == (
+        "login geht nicht"
+    )
+
+
 def test_serbian_scripts_meet() -> None:
     assert clean_text("Не могу да нађем фактуру") == clean_text("Ne mogu da nađem fakturu")
 
