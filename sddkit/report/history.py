@@ -23,7 +23,7 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sddkit.report.trace import issue_themes
@@ -128,20 +128,19 @@ def _first_before(
 
 
 def customers_first_seen(conn: sqlite3.Connection, customers: Iterable[str]) -> dict[str, datetime]:
-    """When the store first saw each of these customers (their earliest visible ticket)."""
-    # One pass over the tickets; SQLite returns min()'s own row for the bare created_at.
+    """When the store first saw each of these customers (their earliest visible ticket), in
+    UTC: one look-up each in the store's index of visible tickets by customer."""
+    from sddkit.tickets.store import ensure_schema
+
+    ensure_schema(conn)
     query = (
-        "SELECT customer_id, created_at, min(created_us) FROM tickets"
-        " WHERE hidden = 0 AND customer_id IN (SELECT value FROM json_each(?))"
-        " GROUP BY customer_id"
+        "SELECT value, (SELECT min(created_us) FROM tickets"
+        " WHERE hidden = 0 AND customer_id = value) FROM json_each(?)"
     )
     rows = conn.execute(query, (json.dumps(sorted(customers)),))
-    return {customer: datetime.fromisoformat(created) for customer, created, _ in rows}
-
-
-def _pair(key: str) -> tuple[str, str]:
-    source, _, external_id = key.partition(":")
-    return source, external_id
+    return {
+        customer: _EPOCH + timedelta(microseconds=us) for customer, us in rows if us is not None
+    }
 
 
 def _tickets(rows: Iterable[Any]) -> Iterator[Ticket]:

@@ -81,6 +81,9 @@ MIGRATIONS = [
         PRIMARY KEY (source, kind, id)
     ) WITHOUT ROWID;
     """,
+    # When the store first saw a customer (the report's onboarding): one look-up per
+    # customer instead of a pass over every ticket.
+    "CREATE INDEX tickets_customer ON tickets(customer_id, created_us) WHERE hidden = 0;",
 ]
 
 _FIELDS = (

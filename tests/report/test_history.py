@@ -3,16 +3,18 @@ whole history in memory, although it reads only part of the tickets outside the 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from sddkit.report.build import build_report
-from sddkit.report.history import read_tickets
+from sddkit.report.history import customers_first_seen, read_tickets
 from sddkit.report.render import report_data
 from sddkit.store import open_store, transaction
 from sddkit.themes.store import StoredTheme, ensure_schema, save_run
+from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import upsert_tickets
 from tests.report.conftest import SINCE, UNTIL
 
@@ -77,3 +79,31 @@ def test_only_the_tickets_a_figure_needs_are_read(sample: Any, tmp_path: Path) -
     alone = [t for t in sample.themes if t.id not in ("T-sso", "T-sso-pl")]
     _, outside = read_tickets(conn, alone, [], start=SINCE, end=UNTIL, first_k=1)
     assert sorted(t.external_id for t in outside) == ["I1", "L1"]
+
+
+def test_customers_first_seen_is_their_earliest_visible_ticket(tmp_path: Path) -> None:
+    def ticket(ext: str, day: int, customer: str, status: str | None = None) -> Ticket:
+        return Ticket(
+            "zendesk",
+            ext,
+            datetime(2024, 3, day, 9, tzinfo=UTC),
+            customer_id=customer,
+            status=status,
+        )
+
+    conn = open_store(tmp_path / "store.db")
+    upsert_tickets(
+        conn,
+        [
+            ticket("1", 20, "ann"),
+            ticket("2", 5, "ann"),
+            ticket("3", 2, "bob", status="spam"),  # no complaint: not when bob started
+            ticket("4", 12, "bob"),
+            ticket("5", 1, "cy"),  # not asked about
+        ],
+    )
+    seen = customers_first_seen(conn, ["ann", "bob", "dee"])
+    assert seen == {
+        "ann": datetime(2024, 3, 5, 9, tzinfo=UTC),
+        "bob": datetime(2024, 3, 12, 9, tzinfo=UTC),
+    }
