@@ -1,6 +1,6 @@
 """Triage settings: the `[triage]`, `[github]` and `[jira]` sections of the config file.
 
-Parsed here (not in sddkit.config) so the tracker part owns its own keys. Unknown keys are
+Parsed here (not in sddkit.rotation.config) so the tracker part owns its own keys. Unknown keys are
 rejected with a "did you mean" hint; every error names the file, the line and the field.
 """
 
