@@ -91,3 +91,75 @@ def test_the_greedy_alone_is_less_fair_in_hours_on_mixed_lengths() -> None:
     exact = fairness(plan_rotations(config, START, end), config.people)
     greedy = fairness(plan_rotations(config, START, end, exact=False), config.people)
     assert exact.max_hours_deviation < greedy.max_hours_deviation
+
+
+MID_ROTATIONS = """
+[[rotations]]
+name = "emea"
+timezone = "Europe/Belgrade"
+window = "09:00-13:00"
+days = "weekdays"
+start = {start}
+engineers = 1
+[[rotations]]
+name = "americas"
+timezone = "America/New_York"
+window = "10:00-13:00"
+days = ["tue", "thu"]
+start = {start}
+engineers = 1
+[[rotations]]
+name = "design"
+timezone = "Europe/Berlin"
+window = "14:00-17:00"
+days = ["wed"]
+start = {start}
+engineers = 1
+designers = 1
+"""
+
+
+def mid_team(engineers: int, designers: int, weeks: int) -> str:
+    """Three zones (New York only fits the 3 h shifts), every seventh person on leave."""
+    zones = ("Europe/Belgrade", "Europe/Warsaw", "America/New_York")
+    lines = [
+        f"[team]\nmin_gap_days = 2\nhorizon_weeks = {weeks}",
+        MID_ROTATIONS.format(start=START),
+    ]
+    for index in range(engineers + designers):
+        role = "engineer" if index < engineers else "designer"
+        lines.append(
+            f'[[people]]\nname = "P{index:02}"\nemail = "p{index}@x.test"\nrole = "{role}"\n'
+            f'timezone = "{zones[index % 3]}"\nworking_hours = "07:00-20:00"'
+        )
+        if index % 7 == 3:
+            first = START + timedelta(days=(index * 11) % (7 * weeks - 14))
+            lines.append(f'leave = ["{first}..{first + timedelta(days=5 + index % 9)}"]')
+    return "\n".join(lines) + "\n"
+
+
+def nearest_total(config: TeamConfig, plan: Plan, name: str) -> float:
+    """How close `name` can get to their fair share in hours with any set of the seats they
+    could take: no plan puts them closer."""
+    member = config.member(name)
+    totals = {0.0}
+    for seat in plan.all_seats():
+        if (
+            seat.role == member.person.role
+            and seat.rotation in member.rotations
+            and member.unavailable(seat.start, seat.end) is None
+        ):
+            totals |= {round(total + seat.hours, 6) for total in totals}
+    return min(abs(total - plan.hour_shares[name]) for total in totals)
+
+
+def test_a_mid_sized_team_is_planned_at_the_optimum() -> None:
+    """38 people over 13 weeks, where minimising the largest distance directly stopped far
+    from the optimum (1.34 h against 0.61 h for the engineers). Here the engineers' optimum is
+    the bound no plan can beat, the person furthest from any total they could make, so the
+    plan must reach it."""
+    config = parse_config(mid_team(33, 5, 13), Path("t.toml"))
+    plan = plan_rotations(config, START, START + timedelta(weeks=13, days=-1))
+    engineers = [p for p in fairness(plan, config.people).people if p.role == "engineer"]
+    bound = max(nearest_total(config, plan, p.name) for p in engineers)
+    assert max(abs(p.hours_deviation) for p in engineers) <= bound + 1e-4
