@@ -6,7 +6,9 @@ issue says now, and writes; then it reads the issue's edit history (GitHub: the 
 ``userContentEdits`` of the issue; Jira: the ``description`` items of its changelog). The
 version just before sddkit's write is the one the write replaced. If that is not the version
 sddkit read, someone saved an edit in between: sddkit splices its part into that person's
-text, writes again and checks again, at most `RETRIES` times, and says so.
+text, writes again and checks again, at most `RETRIES` times, and says so. If an edit lands
+while that restoring write is made, it was made on the version without the restored edit: the
+two are merged line by line (`merge3`), or the write fails where they change the same lines.
 
 If the issue changed once more after sddkit's write (someone edited the version that lacks the
 overwritten edit), sddkit does not guess at merging two people's texts: the write fails with a
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from typing import Protocol
 
 from sddkit.trackers.base import BodyEdit, FiledIssue, IssueDraft, Tracker
@@ -127,10 +130,21 @@ def _write(
             f"{current.key}: {what}, saved while sddkit wrote, was overwritten; "
             "sddkit's part is written into their text again"
         )
-        current = tracker.refresh(current)
+        read, current = current.body, tracker.refresh(current)
         if not same(current.body, body):
             raise _edited_again(current.key, what)
-        base = lost.after
+        if same(base, read):
+            base = lost.after
+            continue
+        # This write restored an earlier edit, and the person edited the version without it:
+        # keep both edits where they touch different lines.
+        merged = merge3(read, body, lost.after)
+        if merged is None:
+            raise TrackerError(
+                f"{current.key}: {what} and an edit sddkit restored changed the same lines; "
+                "the overwritten text is in the issue's edit history"
+            )
+        base = merged
     raise TrackerError(
         f"{current.key}: edits kept landing while sddkit wrote ({RETRIES} retries); the last "
         "one overwritten is in the issue's edit history"
@@ -178,6 +192,46 @@ def overwritten(edits: Sequence[BodyEdit], written: str, read: str) -> Check:
 
 def _saved(text: str | None, body: str) -> bool:
     return text is not None and same(text, body)
+
+
+def merge3(base: str, ours: str, theirs: str) -> str | None:
+    """Both sides' changes to `base`, line by line; None where they change the same lines.
+    Insertions at the same place are both kept, ours first."""
+    lines = _lines(base)
+    hunks: list[tuple[int, int, int, list[str]]] = []  # base start, base end, side, new lines
+    for side, text in enumerate((ours, theirs)):
+        new = _lines(text)
+        matcher = SequenceMatcher(None, lines, new, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                hunks.append((i1, i2, side, new[j1:j2]))
+    hunks.sort(key=lambda h: (h[0], h[1], h[2]))
+    mine = [h for h in hunks if h[2] == 0]
+    for a in mine:
+        for b in hunks:
+            if b[2] == 1 and (a[:2], a[3]) != (b[:2], b[3]) and _clash(a[:2], b[:2]):
+                return None
+    out: list[str] = []
+    pos = 0
+    for start, end, side, new in hunks:
+        if side == 1 and (start, end, 0, new) in hunks:
+            continue  # the same change on both sides
+        out += lines[pos:start] + new
+        pos = max(pos, end)
+    merged = "".join(out + lines[pos:])
+    return merged if ours.endswith("\n") or theirs.endswith("\n") else merged[:-1]
+
+
+def _lines(text: str) -> list[str]:
+    return (text if text.endswith("\n") else text + "\n").splitlines(keepends=True)
+
+
+def _clash(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two changed base ranges overlap (an insertion is an empty range)."""
+    if a[0] == a[1] or b[0] == b[1]:  # an insertion clashes only inside the other's range
+        point, (lo, hi) = (a[0], b) if a[0] == a[1] else (b[0], a)
+        return lo < point < hi
+    return max(a[0], b[0]) < min(a[1], b[1])
 
 
 def same(a: str, b: str) -> bool:

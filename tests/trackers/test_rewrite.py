@@ -13,7 +13,7 @@ from sddkit.trackers.cache import PendingWrites
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy
-from sddkit.trackers.rewrite import overwritten
+from sddkit.trackers.rewrite import merge3, overwritten
 from sddkit.trackers.settings import GitHubSettings, JiraSettings, TriageSettings
 from sddkit.trackers.triage import ApplyResult, apply_plan
 from sddkit.trackers.workflow import plan_against
@@ -188,3 +188,37 @@ def test_a_run_killed_before_its_check_has_the_next_run_restore_the_edit(
     assert body_of(server, ident).endswith(NOTE) and "8 support tickets" in body_of(server, ident)
     assert any("an earlier run" in note for note in result.notes)
     assert journal.pending() == []
+
+
+@pytest.mark.parametrize("kind", ["github", "jira"])
+def test_an_edit_racing_the_restoring_write_is_merged_with_the_restored_one(
+    kind: str, request: pytest.FixtureRequest, policy: Any
+) -> None:
+    """Nina's edit is overwritten; while sddkit restores it, Marko edits the version without
+    Nina's note: both notes end up in the issue."""
+    server = request.getfixturevalue("fake_github" if kind == "github" else "fake_jira_server")
+    connect, ident = (github, 1) if kind == "github" else (jira, "SUP-1")
+    assert triage(connect(server, policy), kind, 6).complete
+    notes = [NOTE, "Marko: me too."]
+
+    def edit(target: Any) -> None:
+        if notes:
+            server.human_edit(target, body_of(server, target) + f"\n\n{notes.pop(0)}")
+
+    server.before_write = edit
+    result = triage(connect(server, policy), kind, 8)
+    assert not notes and result.complete, result.failed
+    body = body_of(server, ident)
+    assert NOTE in body and body.endswith("Marko: me too.") and "8 support tickets" in body
+    assert len([n for n in result.done[0].notes if "overwritten" in n]) == 2
+
+
+def test_merge_keeps_both_sides_unless_they_change_the_same_lines() -> None:
+    base = "intro\nsddkit part\nend\n"
+    ours = "intro\nsddkit part\nend\n\nNina's note"
+    theirs = "Intro, reworded\nsddkit part\nend\n\nMarko's note\n"
+    assert merge3(base, ours, theirs) == (
+        "Intro, reworded\nsddkit part\nend\n\nNina's note\n\nMarko's note\n"
+    )
+    assert merge3(base, "intro\nours\nend\n", "intro\ntheirs\nend\n") is None
+    assert merge3(base, "intro\nsame\nend\n", "intro\nsame\nend\n") == "intro\nsame\nend\n"
