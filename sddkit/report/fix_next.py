@@ -11,10 +11,10 @@ A family whose fix held is not pain any more and is left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sddkit.report.metrics import repeat_contacts, satisfied_share
+from sddkit.report.metrics import repeated, satisfied_share
 from sddkit.report.model import FixNextItem, ReportOptions, Trace
 from sddkit.report.participation import TREND_WEIGHT
 from sddkit.report.trace import distinct_customers, issue_themes
@@ -73,7 +73,6 @@ def fix_next(
             members,
             list(covering.values()),
             tickets_by_family[family_id],
-            family_of,
             since=since,
             until=until,
             options=options,
@@ -88,7 +87,6 @@ def _row(
     members: list[Theme],
     traces: list[Trace],
     tickets: list[Ticket],
-    family_of: Mapping[str, str],
     *,
     since: datetime,
     until: datetime,
@@ -116,7 +114,12 @@ def _row(
     trend = max((m.trend for m in members), key=lambda t: TREND_WEIGHT.get(t, 1.0))
     customers = distinct_customers(pain)
     satisfied, rated = satisfied_share(pain)
-    pairs, repeated = repeat_contacts(pain, family_of, timedelta(days=options.repeat_window_days))
+    # Repeat contacts of the family: every ticket here is of it.
+    times: dict[str, list[datetime]] = defaultdict(list)
+    for ticket in pain:
+        if ticket.customer_id:
+            times[ticket.customer_id].append(ticket.created_at)
+    repeats = repeated(times.values(), timedelta(days=options.repeat_window_days))
     weeks = (until - start).total_seconds() / _WEEK
     return FixNextItem(
         family_id=family_id,
@@ -131,7 +134,7 @@ def _row(
         per_week=len(pain) / weeks if weeks > 0 else None,
         satisfied=satisfied,
         rated=rated,
-        repeat_rate=repeated / pairs if pairs else None,
+        repeat_rate=repeats / len(times) if times else None,
         issue_key=issue.issue_key if issue else None,
         issue_url=issue.issue_url if issue else None,
         days_open=(until - issue.filed_at).total_seconds() / 86400

@@ -3,6 +3,7 @@ volume per week, channel and language. Definitions: docs/report.md."""
 
 from __future__ import annotations
 
+import bisect
 import math
 import statistics
 from collections import Counter, defaultdict
@@ -110,15 +111,19 @@ def repeat_contacts(
     are left out: there is no pair to repeat."""
     times: dict[tuple[str, str], list[datetime]] = defaultdict(list)
     for ticket in tickets:
-        theme = theme_of.get(ticket.key)
-        if ticket.customer_id and theme:
+        if ticket.customer_id and (theme := theme_of.get(ticket.key)):
             times[(ticket.customer_id, theme)].append(ticket.created_at)
-    repeated = 0
-    for created in times.values():
+    return len(times), repeated(times.values(), window)
+
+
+def repeated(groups: Iterable[list[datetime]], window: timedelta) -> int:
+    """How many of these groups of times hold two within `window` of each other."""
+    count = 0
+    for created in groups:
         created.sort()
         if any(b - a <= window for a, b in pairwise(created)):
-            repeated += 1
-    return len(times), repeated
+            count += 1
+    return count
 
 
 def week_start(moment: datetime) -> date:
@@ -151,7 +156,9 @@ def frt_histogram(
     """Responded tickets per bar of `frt_buckets(target)`, then the unanswered tickets
     already past the target as a last bar (they are late too)."""
     buckets = frt_buckets(target)
-    counts = Counter(next(label for label, upper in buckets if h <= upper) for h in hours)
+    uppers = [upper for _, upper in buckets]
+    # The first bar whose upper bound is at least h.
+    counts = Counter(buckets[bisect.bisect_left(uppers, h)][0] for h in hours)
     return (*((label, counts.get(label, 0)) for label, _ in buckets), (NO_REPLY, no_reply))
 
 
@@ -173,16 +180,19 @@ def response_hours(
     return (answered - created).total_seconds() / 3600
 
 
+_SATISFIED_FROM = {"10": 7, "5": 4, "good_bad": 1}  # the least satisfied score of each scale
+
+
 def satisfied_share(tickets: Iterable[Ticket]) -> tuple[float | None, int]:
     """(share satisfied, rated) over the tickets rated on a known scale: 7-10 of 10 (not a
     detractor), 4-5 of 5, good of good/bad. One figure for tickets rated on mixed scales."""
     satisfied = rated = 0
     for ticket in tickets:
-        scale, score = _scale(ticket.satisfaction_scale), ticket.satisfaction
-        if score is None or scale == "unknown":
+        least = _SATISFIED_FROM.get(ticket.satisfaction_scale or "")
+        if ticket.satisfaction is None or least is None:
             continue
         rated += 1
-        satisfied += score >= {"10": 7, "5": 4, "good_bad": 1}[scale]
+        satisfied += ticket.satisfaction >= least
     return (satisfied / rated if rated else None), rated
 
 

@@ -105,18 +105,30 @@ def _credit_themes(
     """A person fed a theme if they answered any of its tickets created in the period, and
     surfaced it if they answered one of the theme's first k tickets (ever), in the period."""
     for theme in themes:
-        tickets = [tickets_by_key[k] for k in theme.ticket_keys if k in tickets_by_key]
-        first = {t.key for t in heapq.nsmallest(first_k, tickets, key=_age)}
-        for ticket in tickets:
-            if not since <= ticket.created_at < until:
-                continue
-            name = people.name(ticket.assignee)
-            if not name:
-                continue
+        tickets = [t for k in theme.ticket_keys if (t := tickets_by_key.get(k)) is not None]
+        answered = [
+            (ticket, name)
+            for ticket in tickets
+            if since <= ticket.created_at < until and (name := people.name(ticket.assignee))
+        ]
+        if not answered:
+            continue
+        first = _first(tickets, first_k)
+        for ticket, name in answered:
             entry = tally.setdefault(name, _Tally(role="agent"))
             entry.fed.add(theme.id)
             if ticket.key in first:
                 entry.surfaced.add(theme.id)
+
+
+def _first(tickets: list[Ticket], k: int) -> set[str]:
+    """The keys of the k oldest tickets (ties by key); only the tickets no later than the
+    k-th oldest time can be among them, so only those are ordered by key."""
+    times = heapq.nsmallest(k, [t.created_at for t in tickets])
+    if not times:
+        return set()
+    candidates = [t for t in tickets if t.created_at <= times[-1]]
+    return {t.key for t in heapq.nsmallest(k, candidates, key=_age)}
 
 
 def _age(ticket: Ticket) -> tuple[datetime, str]:
