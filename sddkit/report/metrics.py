@@ -128,13 +128,18 @@ def repeated(groups: Iterable[list[datetime]], window: timedelta) -> int:
 
 def week_start(moment: datetime) -> date:
     """Monday of the ISO week of `moment`, in UTC."""
-    day = moment.astimezone(UTC).date()
+    return _monday(moment.astimezone(UTC).date())
+
+
+def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
 def per_week(tickets: Iterable[Ticket], since: datetime, until: datetime) -> list[tuple[date, int]]:
     """Tickets per week for every week touching [since, until), empty weeks included."""
-    counts = Counter(week_start(t.created_at) for t in tickets)
+    counts: Counter[date] = Counter()
+    for day, n in Counter(t.created_at.astimezone(UTC).date() for t in tickets).items():
+        counts[_monday(day)] += n
     weeks = []
     monday = week_start(since)
     last = week_start(until - timedelta(microseconds=1)) if until > since else monday

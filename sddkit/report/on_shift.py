@@ -52,11 +52,11 @@ def on_shift(
     result = {}
     for name in {*mine, *starts}:
         own = mine.get(name, [])
+        spans = starts.get(name, [])
         on = sum(
             1
             for t in own
-            if t.first_response_at is not None
-            and _inside(starts.get(name, []), t.first_response_at)
+            if t.first_response_at is not None and _inside(spans, t.first_response_at)
         )
         hours = [
             h
