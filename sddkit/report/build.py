@@ -47,7 +47,13 @@ def build_report(
     options = options or ReportOptions()
     themes = load_themes(conn)
     in_period, outside = read_tickets(
-        conn, themes, filed, start=start, end=end, first_k=options.surfaced_first_k
+        conn,
+        themes,
+        filed,
+        start=start,
+        end=end,
+        first_k=options.surfaced_first_k,
+        custom_fields=options.segment_field is not None,
     )
     if options.canned_replies is not None:  # they need the tags, fields and messages
         in_period = list(iter_tickets(conn, since=start, until=end))

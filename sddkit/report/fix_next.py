@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sddkit.report.metrics import repeated, satisfied_share
 from sddkit.report.model import FixNextItem, ReportOptions, Trace
 from sddkit.report.participation import TREND_WEIGHT
+from sddkit.report.segments import segments
 from sddkit.report.trace import distinct_customers, issue_themes
 from sddkit.themes.label import family_title
 from sddkit.themes.model import Theme
@@ -143,6 +144,7 @@ def _row(
         fixed_at=issue.fix.fixed_at if issue and issue.fix else None,
         command=None if issue else FILE_COMMAND,
         score=(len(pain) + customers) * TREND_WEIGHT.get(trend, 1.0),
+        segments=segments(pain, options.segment_field) if options.segment_field else (),
     )
 
 

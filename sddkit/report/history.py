@@ -1,9 +1,9 @@
 """What the report reads from the store, and no more.
 
-No figure of the report looks at a ticket's text, messages, tags or custom fields, so only
-the columns below are read. Tickets created in the period are all read: every health
-figure, "Fix next" and the tickets per week come from them. Of those outside the period only
-the ones a figure needs:
+No figure of the report looks at a ticket's text, messages or tags, so only the columns
+below are read, and the period's custom fields only when `[report] segment_field` names
+one. Tickets created in the period are all read: every health figure, "Fix next" and the
+tickets per week come from them. Of those outside the period only the ones a figure needs:
 - every ticket of a theme that a filed issue covers (first complaint, tickets and customers
   behind the issue, the before/after windows, who handled them);
 - every ticket of a family of several themes (its customers, counted once across them), and
@@ -19,6 +19,7 @@ key, is what keeps a 13-week report on a year of tickets fast (bench/report_spee
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections import Counter
@@ -38,20 +39,21 @@ _COLUMNS = (
     "source, external_id, created_at, solved_at, customer_id, channel, assignee,"
     " first_response_at, satisfaction, satisfaction_scale, language"
 )
+# The period's tickets; their custom fields (JSON) only when a figure uses them.
 _IN_PERIOD = (
-    f"SELECT {_COLUMNS} FROM tickets WHERE hidden = 0 AND created_us >= ? AND created_us < ?"
-    " ORDER BY created_us, source, external_id"
+    f"SELECT {_COLUMNS}, %s FROM tickets WHERE hidden = 0 AND created_us >= ?"
+    " AND created_us < ? ORDER BY created_us, source, external_id"
 )
 # Outside the period, the wanted tickets of one source: their ids come as a JSON array that
 # SQLite unpacks itself (one index look-up each).
 _OUTSIDE = f"""
-SELECT {_COLUMNS} FROM json_each(:ids) AS wanted
+SELECT {_COLUMNS}, NULL FROM json_each(:ids) AS wanted
 CROSS JOIN tickets ON source = :source AND external_id = wanted.value
 WHERE hidden = 0 AND (created_us < :start OR created_us >= :end)
 """
 # Before the period, oldest first: read until every theme read in part has its first k.
 _BEFORE = (
-    f"SELECT {_COLUMNS} FROM tickets WHERE hidden = 0 AND created_us < ?"
+    f"SELECT {_COLUMNS}, NULL FROM tickets WHERE hidden = 0 AND created_us < ?"
     " ORDER BY created_us, source, external_id"
 )
 
@@ -64,13 +66,16 @@ def read_tickets(
     start: datetime,
     end: datetime,
     first_k: int,
+    custom_fields: bool = False,
 ) -> tuple[list[Ticket], list[Ticket]]:
-    """(tickets created in [start, end), the tickets outside it that a figure needs)."""
+    """(tickets created in [start, end), the tickets outside it that a figure needs); the
+    period's tickets carry their custom fields when `custom_fields`."""
     from sddkit.tickets.store import ensure_schema
 
     ensure_schema(conn)
     bounds = (_micros(start), _micros(end))
-    in_period = list(_tickets(conn.execute(_IN_PERIOD, bounds)))
+    read = _IN_PERIOD % ("custom_fields" if custom_fields else "NULL")
+    in_period = list(_tickets(conn.execute(read, bounds)))
     covered = {theme_id for issue in filed for theme_id in issue_themes(issue)}
     family_size = Counter(theme.family_id or theme.id for theme in themes)
     whole: set[str] = set()
@@ -144,10 +149,12 @@ def customers_first_seen(conn: sqlite3.Connection, customers: Iterable[str]) -> 
 
 
 def _tickets(rows: Iterable[Any]) -> Iterator[Ticket]:
-    """Tickets from rows of `_COLUMNS` (the other fields keep their empty defaults)."""
+    """Tickets from rows of `_COLUMNS` and the custom fields' JSON (NULL when not read); the
+    other fields keep their empty defaults."""
     parse = datetime.fromisoformat
-    for source, ext, created, solved, customer, channel, assignee, first, sat, scale, lang in rows:
-        yield Ticket(
+    for source, ext, created, solved, customer, channel, assignee, first, *rest in rows:
+        sat, scale, lang, custom = rest
+        ticket = Ticket(
             source,
             ext,
             parse(created),
@@ -160,6 +167,7 @@ def _tickets(rows: Iterable[Any]) -> Iterator[Ticket]:
             satisfaction_scale=scale,
             language=lang,
         )
+        yield dataclasses.replace(ticket, custom_fields=json.loads(custom)) if custom else ticket
 
 
 def _micros(moment: datetime) -> int:

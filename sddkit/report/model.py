@@ -35,6 +35,8 @@ class ReportOptions:
     business_hours: BusinessHours | None = None
     # Where the export names the canned reply an agent used; None: no such section.
     canned_replies: CannedReplySource | None = None
+    # A custom field (e.g. "plan") whose values break down the customers of "Fix next" rows.
+    segment_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,8 @@ class FixNextItem:
     fixed_at: datetime | None  # RETURNED: the fix the complaints came back after
     command: str | None  # no issue yet: the command that files one
     score: float  # (tickets + customers) x trend weight
+    # Customers per value of options.segment_field (segments.py); empty without one.
+    segments: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ min_after_days = 7       # a fix's change is shown once its after window is this
 min_window_tickets = 5   # ... and its before + after windows hold this many tickets
 regression_min = 3       # tickets after a fix that mean its complaints came back
 onboarding_days = 30     # a customer's first days, from the first ticket the store saw
+segment_field = "plan"   # optional: Fix next breaks customers down by this custom field
 
 [report.business_hours]  # optional: first responses in business hours against the target
 timezone = "Europe/Belgrade"
@@ -48,7 +49,8 @@ from sddkit.rotation.spec import HolidaySpec
 
 _HOURS = "business_hours"
 _CANNED = "canned_replies"
-_NAMES = tuple(f.name for f in fields(ReportOptions) if f.name not in (_HOURS, _CANNED))
+_SEGMENT = "segment_field"
+_NAMES = tuple(f.name for f in fields(ReportOptions) if f.name not in (_HOURS, _CANNED, _SEGMENT))
 _MINIMUM = {
     "weeks": 1,
     "frt_target_hours": 0,
@@ -108,6 +110,12 @@ def _read(path: Path) -> tuple[dict[str, int | float], dict[str, Any]]:
             continue
         if key == _CANNED and isinstance(value, dict):
             tables[key] = _canned(path, text, value)
+            continue
+        if key == _SEGMENT:
+            if not isinstance(value, str) or not value.strip():
+                message = f"must be a custom field's name, not {value!r}"
+                raise ConfigError(path, message, where, f"report.{key}")
+            tables[key] = value.strip()
             continue
         if key not in _NAMES:
             close = difflib.get_close_matches(key, _NAMES, n=1)

@@ -51,3 +51,10 @@ def test_invalid_toml(tmp_path: Path) -> None:
     path.write_text("[report\nweeks = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_options(path)
+
+
+def test_segment_field(tmp_path: Path) -> None:
+    path = _config(tmp_path, 'segment_field = "plan"')
+    assert load_options(path) == ReportOptions(segment_field="plan")
+    with pytest.raises(ConfigError, match=r":5: report\.segment_field: must be a custom field"):
+        load_options(_config(tmp_path, "segment_field = 3"))
