@@ -167,7 +167,8 @@ def _exact_role(
         if member.person.role == seats[0].role and name not in by_person
     ]
     values = {round(abs(t - share[name]), 6) for name in by_person for t in _totals(hours[name])}
-    values = sorted(z for z in values if z >= max(idle, default=0.0) - 1e-9)
+    least = round(max(idle, default=0.0), 6)
+    values = sorted(z for z in values | {least} if z >= least)
 
     def solve(cost: np.ndarray, z: float) -> np.ndarray | None:
         bounded = rows + [(hours[name], share[name] - z - 1e-6, share[name] + z + 1e-6)
