@@ -44,16 +44,23 @@ _IN_PERIOD = (
     f"SELECT {_COLUMNS}, %s FROM tickets WHERE hidden = 0 AND created_us >= ?"
     " AND created_us < ? ORDER BY created_us, source, external_id"
 )
-# Outside the period, the wanted tickets of one source: their ids come as a JSON array that
-# SQLite unpacks itself (one index look-up each).
+# Outside the period the figures only place a ticket in time and say whose it was (first
+# complaints, windows around a fix, customers, who handled or surfaced it, a theme's
+# languages): the other columns are left NULL.
+_WHO_AND_WHEN = (
+    "source, external_id, created_at, NULL, customer_id, NULL, assignee, NULL, NULL, NULL,"
+    " language, NULL"
+)
+# The wanted tickets of one source: their ids come as a JSON array that SQLite unpacks
+# itself (one index look-up each).
 _OUTSIDE = f"""
-SELECT {_COLUMNS}, NULL FROM json_each(:ids) AS wanted
+SELECT {_WHO_AND_WHEN} FROM json_each(:ids) AS wanted
 CROSS JOIN tickets ON source = :source AND external_id = wanted.value
 WHERE hidden = 0 AND (created_us < :start OR created_us >= :end)
 """
 # Before the period, oldest first: read until every theme read in part has its first k.
 _BEFORE = (
-    f"SELECT {_COLUMNS}, NULL FROM tickets WHERE hidden = 0 AND created_us < ?"
+    f"SELECT {_WHO_AND_WHEN} FROM tickets WHERE hidden = 0 AND created_us < ?"
     " ORDER BY created_us, source, external_id"
 )
 
