@@ -113,7 +113,8 @@ class CharNgramEmbedder:
         if len(texts) > self.sample_size:
             picked = np.sort(rng.choice(len(texts), self.sample_size, replace=False))
             texts = [texts[i] for i in picked]
-        counts = self._counts(texts)
+        distinct, rows = distinct_texts(texts)
+        counts = self._counts(distinct)[rows]
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         seen = np.flatnonzero(df >= 2) if len(texts) >= 20 else np.flatnonzero(df)
         if seen.size > self.max_features:
@@ -139,9 +140,11 @@ class CharNgramEmbedder:
     def transform_with_coverage(self, texts: Sequence[str]) -> tuple[Vectors, NDArray[np.float32]]:
         """Vectors plus each text's coverage: the norm of its projection (0..1), low when the
         text is mostly made of n-grams the model was not fitted on (a new subject)."""
-        out = np.zeros((len(texts), self.components.shape[1]), dtype=np.float32)
-        for part in batches(len(texts), 20_000):
-            out[part] = np.asarray(self._weighted(self._counts(texts[part])) @ self.components)
+        distinct, rows = distinct_texts(texts)
+        out = np.zeros((len(distinct), self.components.shape[1]), dtype=np.float32)
+        for part in batches(len(distinct), 20_000):
+            out[part] = np.asarray(self._weighted(self._counts(distinct[part])) @ self.components)
+        out = out[rows]
         return normalize_rows(out), np.linalg.norm(out, axis=1).astype(np.float32)
 
     def dumps(self) -> bytes:
@@ -149,7 +152,8 @@ class CharNgramEmbedder:
         params = np.array(
             [self.n_components, self.sample_size, self.max_features, self.seed], dtype=np.int64
         )
-        np.savez_compressed(
+        # Uncompressed (see `ThemeSpace.dumps`).
+        np.savez(
             buffer,
             params=params,
             word_weight=np.array([self.word_weight]),
@@ -170,6 +174,17 @@ class CharNgramEmbedder:
         embedder.components = data["components"]
         embedder.typical_coverage = float(data["typical_coverage"][0])
         return embedder
+
+
+def distinct_texts(texts: Sequence[str]) -> tuple[list[str], NDArray[np.int64]]:
+    """The distinct texts, and for each text its row among them. Support tickets repeat
+    themselves ("where is my order?"; of the speed bench's 100k cleaned texts 32% are
+    distinct), and the n-gram analysis, in Python, is the costliest step of a cached run."""
+    index: dict[str, int] = {}
+    rows = np.fromiter(
+        (index.setdefault(text, len(index)) for text in texts), dtype=np.int64, count=len(texts)
+    )
+    return list(index), rows
 
 
 UNCOVERED_SHARE = 0.3  # coverage below this share of the typical one: the text is noise

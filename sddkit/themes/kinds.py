@@ -304,8 +304,11 @@ def _cue_counts(
     """Per kind: how often each cue was seen, and how many tickets showed any."""
     hits: dict[str, Counter[str]] = {kind: Counter() for kind in CUES}
     tickets_with: Counter[str] = Counter()
+    analysed: dict[str, dict[str, set[str]]] = {}  # a theme's tickets often repeat a text
     for index, text in enumerate(texts):
-        found = cues_in(text)
+        if text not in analysed:
+            analysed[text] = cues_in(text)
+        found = {kind: set(cues) for kind, cues in analysed[text].items()}
         ticket_tags = {tag.lower().replace("-", "_") for tag in tags[index]} if tags else set()
         for kind in CUES:
             if kind in ticket_tags or f"{kind}_request" in ticket_tags:
