@@ -9,7 +9,14 @@ by key, as build_report did before commit aa7225b) and by build_report (a few co
 period's tickets; outside it only the tickets a figure needs), checks both give the same
 figures, and times rendering HTML, Markdown and JSON; prints the timings, peak memory and
 file sizes. Both ways compute the figures with today's code (assemble_report), so work that
-made the figures faster speeds up the old way too: the ratio understates, never overstates.
+made the figures faster speeds up the old way too: that ratio understates, never overstates.
+
+It also times, in the same rounds, the code as it was when the 2x target was set
+(`--against`, default THEN: the last commit before work on it began) building the same report
+on the same history in a second process (bench/report_then.py); that code computed fewer
+figures (no "Fix next", onboarding, per-person quality), so this ratio is the one a user
+sees: the report they had against the report they have. `--against ''` skips it (it needs
+the git history).
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import argparse
 import random
 import resource
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -41,6 +50,8 @@ from sddkit.trackers.base import FiledIssue, Fix
 from sddkit.trackers.cache import save_filed
 
 START = datetime(2025, 1, 6, tzinfo=UTC)
+THEN = "3c01641"  # main when the report's 2x speed target was set (issue 13)
+ROUNDS = 5
 PEOPLE = [
     Person(name, f"{name.split()[0].lower()}@example.com", role, "Europe/Berlin")
     for name, role in [
@@ -150,12 +161,65 @@ def whole_ticket_read(conn: sqlite3.Connection, since: date, until: date, **inpu
     )
 
 
+class _Then:
+    """The `--against` revision in its own process (bench/report_then.py), its store loaded
+    while this process loads its own; `time()` has it build the report once."""
+
+    def __init__(self, revision: str, tree: Path, args: argparse.Namespace) -> None:
+        archive = subprocess.run(
+            ["git", "archive", revision, "sddkit", "bench", "templates"],
+            cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True,
+        )
+        if archive.returncode:
+            raise SystemExit(f"--against {revision}: {archive.stderr.decode().strip()}")
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+        driver = str(Path(__file__).with_name("report_then.py"))
+        sizes = ["--tickets", str(args.tickets), "--themes", str(args.themes)]
+        self._process = subprocess.Popen(
+            [sys.executable, driver, str(tree), *sizes, "--issues", str(args.issues)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def ready(self) -> tuple[int, int]:
+        """(the period's tickets, traces) of that revision's report, once its store is loaded."""
+        assert self._process.stdout is not None
+        line = self._process.stdout.readline().split()
+        if not line or line[0] != "ready":
+            raise SystemExit("report_then.py did not start (see above)")
+        return int(line[1]), int(line[2])
+
+    def time(self) -> float:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write("go\n")
+        self._process.stdin.flush()
+        return float(self._process.stdout.readline())
+
+    def close(self) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--themes", type=int, default=200)
     parser.add_argument("--issues", type=int, default=60)
+    parser.add_argument("--against", default=THEN, help="git revision to time too ('' skips)")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tree:
+        then = _Then(args.against, Path(tree), args) if args.against else None
+        try:
+            run(args, then)
+        finally:
+            if then is not None:
+                then.close()
+
+
+def run(args: argparse.Namespace, then: _Then | None) -> None:
     rng = random.Random(7)
     tickets, themes, members, issues = synthetic(args.tickets, args.themes, args.issues, rng)
     shifts = [
@@ -190,10 +254,13 @@ def main() -> None:
         save_filed(conn, "github", issues)
         since, until = date(2025, 7, 7), date(2025, 10, 5)
         inputs = {"filed": issues, "shifts": shifts, "people": PEOPLE, "now": START}
-        # Both ways, alternating, five times each; the best of each (the machine's other
-        # work only ever adds time).
-        olds, news = [], []
-        for _ in range(5):
+        then_figures = then.ready() if then is not None else None
+        # Every way in turn, five rounds; the best of each (the machine's other work only ever
+        # adds time).
+        olds, news, thens = [], [], []
+        for _ in range(ROUNDS):
+            if then is not None:
+                thens.append(then.time())
             began = time.perf_counter()
             before = whole_ticket_read(conn, since, until, **inputs)
             olds.append(time.perf_counter() - began)
@@ -227,6 +294,12 @@ def main() -> None:
         f"build_report (store read + figures): {built:.2f} s (best of 5, {old / built:.1f}x faster)"
     )
     print(f"  same figures both ways: {same}")
+    if thens and then_figures is not None:
+        print(
+            f"build_report of {args.against} (when the 2x target was set; fewer figures):"
+            f" {min(thens):.2f} s (best of 5): today's is {min(thens) / built:.1f}x faster"
+        )
+        print(f"  its period and traces: {then_figures[0]} tickets, {then_figures[1]} traces")
     print(f"  of which figures alone (assemble_report on in-memory lists): {figures:.2f} s")
     print(f"render html+md+json: {rendered:.2f} s  ({sizes})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

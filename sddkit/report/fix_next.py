@@ -18,6 +18,7 @@ from sddkit.report.metrics import repeated, satisfied_share
 from sddkit.report.model import FixNextItem, ReportOptions, Trace
 from sddkit.report.participation import TREND_WEIGHT
 from sddkit.report.segments import segments
+from sddkit.report.theme_tickets import ThemeTickets
 from sddkit.report.trace import distinct_customers, issue_themes
 from sddkit.themes.label import family_title
 from sddkit.themes.model import Theme
@@ -32,7 +33,7 @@ _WEEK = 7 * 86400.0
 
 
 def fix_next(
-    themes: Sequence[Theme],
+    grouped: ThemeTickets,
     filed: Sequence[FiledIssue],
     traces: Sequence[Trace],
     period_tickets: Sequence[Ticket],
@@ -43,27 +44,19 @@ def fix_next(
 ) -> list[FixNextItem]:
     """The ranked list, highest score first: score = (tickets + customers) x trend weight,
     over the family's complaints that count as current pain (see the module docstring)."""
-    families: dict[str, list[Theme]] = defaultdict(list)
-    for theme in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
-        families[theme.family_id or theme.id].append(theme)
     traces_by_key = {t.issue_key: t for t in traces}
     issues_by_theme: dict[str, list[FiledIssue]] = defaultdict(list)
     for issue in filed:
         if issue.key in traces_by_key:
             for theme_id in issue_themes(issue):
                 issues_by_theme[theme_id].append(issue)
-    family_of = {
-        key: family_id
-        for family_id, members in families.items()
-        for member in members
-        for key in member.ticket_keys
-    }
     tickets_by_family: dict[str, list[Ticket]] = defaultdict(list)
     for ticket in period_tickets:
-        if (family := family_of.get(ticket.key)) is not None:
+        if (family := grouped.family_of(ticket)) is not None:
             tickets_by_family[family].append(ticket)
     items = []
-    for family_id, members in families.items():
+    for family_id in grouped.families:
+        members = grouped.members(family_id)
         covering = {
             issue.key: traces_by_key[issue.key]
             for member in members
@@ -110,8 +103,6 @@ def _row(
     pain = [t for t in tickets if start <= t.created_at < until]
     if not pain:
         return None
-    founder = next((m for m in members if m.id == family_id), members[0])
-    ordered = [founder, *(m for m in members if m is not founder)]
     trend = max((m.trend for m in members), key=lambda t: TREND_WEIGHT.get(t, 1.0))
     customers = distinct_customers(pain)
     satisfied, rated = satisfied_share(pain)
@@ -124,9 +115,9 @@ def _row(
     weeks = (until - start).total_seconds() / _WEEK
     return FixNextItem(
         family_id=family_id,
-        label=family_title(ordered),
+        label=family_title(members),
         status=status,
-        theme_ids=tuple(m.id for m in ordered),
+        theme_ids=tuple(m.id for m in members),
         languages=_languages(pain),
         tickets=len(pain),
         customers=customers,

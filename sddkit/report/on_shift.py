@@ -8,9 +8,9 @@ from __future__ import annotations
 import bisect
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sddkit.report.metrics import response_hours, satisfied_share
 from sddkit.report.model import ReportOptions
@@ -39,24 +39,21 @@ def on_shift(
     for shift in shifts:
         if shift.person:
             windows[shift.person].append((shift.start, shift.end))
-    starts = {name: sorted(spans) for name, spans in windows.items()}
-    watch = _Watch(shifts)
+    watches = {name: _merged(spans) for name, spans in windows.items()}
     mine: dict[str, list[Ticket]] = defaultdict(list)
-    responses: dict[str, int] = defaultdict(int)
     for ticket in tickets:
         if name := people.name(ticket.assignee):
             mine[name].append(ticket)
-        if ticket.first_response_at is not None:
-            for person in watch.on_duty(ticket.first_response_at):
-                responses[person] += 1
+    # Every first response in time order: those during someone's watch are counted by halving.
+    answered = sorted(t.first_response_at for t in tickets if t.first_response_at is not None)
     result = {}
-    for name in {*mine, *starts}:
+    for name in {*mine, *watches}:
         own = mine.get(name, [])
-        spans = starts.get(name, [])
+        watch = watches.get(name, ([], []))
         on = sum(
             1
             for t in own
-            if t.first_response_at is not None and _inside(spans, t.first_response_at)
+            if t.first_response_at is not None and _inside(watch, t.first_response_at)
         )
         hours = [
             h
@@ -68,7 +65,10 @@ def on_shift(
         result[name] = OnShift(
             answered_on_shift=on,
             answered_off_shift=len(own) - on,
-            responses_on_shift=responses.get(name, 0),
+            responses_on_shift=sum(
+                bisect.bisect_left(answered, end) - bisect.bisect_left(answered, start)
+                for start, end in zip(*watch, strict=True)
+            ),
             first_response_median=statistics.median(hours) if hours else None,
             satisfied=satisfied,
             rated=rated,
@@ -76,26 +76,24 @@ def on_shift(
     return result
 
 
-class _Watch:
-    """Who was on shift at a moment: the staffed shifts sorted by start, searched by halving."""
-
-    def __init__(self, shifts: Iterable[Shift]) -> None:
-        self._shifts = sorted((s.start, s.end, s.person) for s in shifts if s.person)
-        self._starts = [start for start, _, _ in self._shifts]
-        self._longest = max((end - start for start, end, _ in self._shifts), default=timedelta())
-
-    def on_duty(self, moment: datetime) -> set[str]:
-        found = set()
-        i = bisect.bisect_right(self._starts, moment) - 1
-        while i >= 0 and self._shifts[i][0] > moment - self._longest:
-            start, end, person = self._shifts[i]
-            if start <= moment < end and person:
-                found.add(person)
-            i -= 1
-        return found
+def _merged(spans: list[tuple[datetime, datetime]]) -> tuple[list[datetime], list[datetime]]:
+    """(starts, ends) of the union of the [start, end) spans, sorted and not overlapping: a
+    moment inside two of one person's shifts is one moment on their watch."""
+    starts: list[datetime] = []
+    ends: list[datetime] = []
+    for start, end in sorted(spans):
+        if end <= start:
+            continue
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
-def _inside(spans: list[tuple[datetime, datetime]], moment: datetime) -> bool:
-    """Whether `moment` falls in one of the sorted [start, end) spans."""
-    i = bisect.bisect_right(spans, (moment, moment))
-    return any(start <= moment < end for start, end in spans[max(i - 3, 0) : i + 1])
+def _inside(watch: tuple[list[datetime], list[datetime]], moment: datetime) -> bool:
+    """Whether `moment` falls in the union of spans `watch` (from `_merged`)."""
+    starts, ends = watch
+    i = bisect.bisect_right(starts, moment) - 1
+    return i >= 0 and moment < ends[i]

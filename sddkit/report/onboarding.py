@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from sddkit.report.metrics import satisfied_share
 from sddkit.report.model import Onboarding
+from sddkit.report.theme_tickets import ThemeTickets
 from sddkit.themes.label import family_title
-from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 
 TOP_THEMES = 5
@@ -31,7 +31,7 @@ def first_seen(tickets: Iterable[Ticket]) -> dict[str, datetime]:
 def onboarding(
     tickets: Sequence[Ticket],
     started: Mapping[str, datetime],
-    themes: Sequence[Theme],
+    grouped: ThemeTickets,
     days: float,
 ) -> Onboarding:
     """Figures of the period's tickets written in the customer's first `days` days (from
@@ -41,14 +41,9 @@ def onboarding(
     new = [t for t in known if t.created_at - started[t.customer_id or ""] < window]
     new_keys = {t.key for t in new}
     others = [t for t in known if t.key not in new_keys]
-    families: dict[str, list[Theme]] = {}
-    for theme in themes:
-        families.setdefault(theme.family_id or theme.id, []).append(theme)
-    family_of = {
-        key: fid for fid, members in families.items() for m in members for key in m.ticket_keys
-    }
-    met = Counter(family_of[t.key] for t in new if t.key in family_of)
-    ranked = sorted(met.items(), key=lambda item: (-item[1], family_title(families[item[0]])))
+    met = Counter(family for t in new if (family := grouped.family_of(t)) is not None)
+    titles = {family: family_title(grouped.members(family)) for family in met}
+    ranked = sorted(met.items(), key=lambda item: (-item[1], titles[item[0]]))
     satisfied, rated = satisfied_share(new)
     others_satisfied, others_rated = satisfied_share(others)
     return Onboarding(
@@ -56,7 +51,7 @@ def onboarding(
         tickets=len(new),
         customers=len({t.customer_id for t in new}),
         share=len(new) / len(known) if known else None,
-        themes=tuple((family_title(families[f]), n) for f, n in ranked[:TOP_THEMES]),
+        themes=tuple((titles[f], n) for f, n in ranked[:TOP_THEMES]),
         satisfied=satisfied,
         rated=rated,
         others_satisfied=others_satisfied,

@@ -4,9 +4,8 @@ themes that most need an issue). Definitions: docs/report.md."""
 from __future__ import annotations
 
 import dataclasses
-import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from sddkit.report.model import Participation, ReportOptions, TodoItem
 from sddkit.report.on_shift import OnShift, on_shift
 from sddkit.report.people import People
+from sddkit.report.theme_tickets import ThemeTickets
 from sddkit.report.trace import distinct_customers, issue_themes
 from sddkit.rotation.model import ROLES, Shift
 from sddkit.themes.kinds import family_kind
@@ -38,8 +38,7 @@ class _Tally:
 def participation(
     shifts: Iterable[Shift],
     period_tickets: Sequence[Ticket],
-    themes: Iterable[Theme],
-    tickets_by_key: Mapping[str, Ticket],
+    grouped: ThemeTickets,
     filed: Iterable[FiledIssue],
     *,
     since: datetime,
@@ -60,7 +59,7 @@ def participation(
     for ticket in period_tickets:
         if name := people.name(ticket.assignee):
             tally.setdefault(name, _Tally(role="agent")).answered += 1
-    _credit_themes(tally, themes, tickets_by_key, since, until, people, options.surfaced_first_k)
+    _credit_themes(tally, grouped, since, until, people, options.surfaced_first_k)
     issues_by_theme: dict[str, list[str]] = defaultdict(list)
     for issue in filed:
         for theme_id in issue_themes(issue):
@@ -95,8 +94,7 @@ def _role_then_name(item: tuple[str, _Tally]) -> tuple[int, str, str]:
 
 def _credit_themes(
     tally: dict[str, _Tally],
-    themes: Iterable[Theme],
-    tickets_by_key: Mapping[str, Ticket],
+    grouped: ThemeTickets,
     since: datetime,
     until: datetime,
     people: People,
@@ -104,41 +102,18 @@ def _credit_themes(
 ) -> None:
     """A person fed a theme if they answered any of its tickets created in the period, and
     surfaced it if they answered one of the theme's first k tickets (ever), in the period."""
-    for theme in themes:
-        tickets = [t for k in theme.ticket_keys if (t := tickets_by_key.get(k)) is not None]
-        answered = [
-            (ticket, name)
-            for ticket in tickets
-            if since <= ticket.created_at < until and (name := people.name(ticket.assignee))
-        ]
-        if not answered:
-            continue
-        first = _first(tickets, first_k)
-        for ticket, name in answered:
-            entry = tally.setdefault(name, _Tally(role="agent"))
-            entry.fed.add(theme.id)
-            if ticket.key in first:
-                entry.surfaced.add(theme.id)
-
-
-def _first(tickets: list[Ticket], k: int) -> set[str]:
-    """The keys of the k oldest tickets (ties by key); only the tickets no later than the
-    k-th oldest time can be among them, so only those are ordered by key."""
-    times = heapq.nsmallest(k, [t.created_at for t in tickets])
-    if not times:
-        return set()
-    candidates = [t for t in tickets if t.created_at <= times[-1]]
-    return {t.key for t in heapq.nsmallest(k, candidates, key=_age)}
-
-
-def _age(ticket: Ticket) -> tuple[datetime, str]:
-    return ticket.created_at, ticket.key
+    for theme_id, tickets in grouped.by_theme.items():
+        for rank, ticket in enumerate(tickets):  # oldest first, ties by key
+            if since <= ticket.created_at < until and (name := people.name(ticket.assignee)):
+                entry = tally.setdefault(name, _Tally(role="agent"))
+                entry.fed.add(theme_id)
+                if rank < first_k:
+                    entry.surfaced.add(theme_id)
 
 
 def todo(
-    themes: Iterable[Theme],
+    grouped: ThemeTickets,
     filed: Iterable[FiledIssue],
-    tickets_by_key: Mapping[str, Ticket],
     *,
     since: datetime,
     until: datetime,
@@ -151,52 +126,46 @@ def todo(
     over the family's members: many tickets from many customers, and still growing in any
     language, is what most needs an issue."""
     has_issue = {theme_id for issue in filed for theme_id in issue_themes(issue)}
-    families: dict[str, list[Theme]] = defaultdict(list)
-    for theme in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
-        families[theme.family_id or theme.id].append(theme)
     items = []
-    for family_id, members in families.items():
+    for family_id in grouped.families:
+        members = grouped.members(family_id)
         if family_id in has_issue or any(m.id in has_issue for m in members):
             continue
-        founder = next((m for m in members if m.id == family_id), members[0])
-        members = [founder, *(m for m in members if m is not founder)]
-        keys = [k for m in members for k in m.ticket_keys]
-        in_period = sum(
-            1 for k in keys if k in tickets_by_key and since <= tickets_by_key[k].created_at < until
-        )
+        size = sum(len(m.ticket_keys) for m in members)
+        in_period = sum(len(grouped.in_period(m.id, since, until)) for m in members)
         trend = max((m.trend for m in members), key=lambda t: TREND_WEIGHT.get(t, 1.0))
-        customers = _customers(members, tickets_by_key)
+        customers = _customers(members, grouped)
         items.append(
             TodoItem(
                 theme_id=family_id,
                 label=family_title(members),
                 kind=family_kind(members),
-                size=len(keys),
+                size=size,
                 customers=customers,
                 trend=trend,
                 tickets_in_period=in_period,
                 last_seen=max(m.last_seen for m in members),
-                score=(len(keys) + customers) * TREND_WEIGHT.get(trend, 1.0),
+                score=(size + customers) * TREND_WEIGHT.get(trend, 1.0),
                 theme_ids=tuple(m.id for m in members),
-                languages=_languages(members, tickets_by_key),
+                languages=_languages(members, grouped),
             )
         )
     return sorted(items, key=lambda item: (-item.score, -item.size, item.theme_id))
 
 
-def _customers(members: Sequence[Theme], tickets_by_key: Mapping[str, Ticket]) -> int:
+def _customers(members: Sequence[Theme], grouped: ThemeTickets) -> int:
     """Distinct customers across the members (one customer writing in two languages counts
     once, as in the family's issue; see `trace.distinct_customers`); the members' sum when
     some tickets are not at hand."""
     if len(members) == 1:
         return members[0].customer_count
-    keys = [k for m in members for k in m.ticket_keys]
-    if any(k not in tickets_by_key for k in keys):
+    tickets = [t for m in members for t in grouped.by_theme.get(m.id, ())]
+    if len(tickets) < sum(len(m.ticket_keys) for m in members):
         return sum(m.customer_count for m in members)
-    return distinct_customers(tickets_by_key[k] for k in keys)
+    return distinct_customers(tickets)
 
 
-def _languages(members: Sequence[Theme], tickets_by_key: Mapping[str, Ticket]) -> tuple[str, ...]:
+def _languages(members: Sequence[Theme], grouped: ThemeTickets) -> tuple[str, ...]:
     """The family's languages, most tickets first: the members' detected languages, or the
     tickets' own language field where a theme has none."""
     counts: Counter[str] = Counter()
@@ -204,9 +173,5 @@ def _languages(members: Sequence[Theme], tickets_by_key: Mapping[str, Ticket]) -
         if member.languages:
             counts.update(member.languages)
         else:
-            counts.update(
-                t.language
-                for k in member.ticket_keys
-                if (t := tickets_by_key.get(k)) is not None and t.language
-            )
+            counts.update(t.language for t in grouped.by_theme.get(member.id, ()) if t.language)
     return tuple(lang for lang, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

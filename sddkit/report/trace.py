@@ -6,12 +6,13 @@ Pure functions over plain lists, so every figure can be checked by hand (docs/re
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sddkit.report.model import FixInfo, Handler, ReportOptions, Trace
 from sddkit.report.people import People
+from sddkit.report.theme_tickets import ThemeTickets
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import FiledIssue, theme_ids_in
@@ -21,24 +22,23 @@ _DAY = 86400.0
 
 def trace_issues(
     filed: Iterable[FiledIssue],
-    themes: Iterable[Theme],
-    tickets_by_key: Mapping[str, Ticket],
+    grouped: ThemeTickets,
     *,
     until: datetime,
     options: ReportOptions,
     people: People,
 ) -> list[Trace]:
     """Trace every issue filed before `until`: fixed ones first (by fix date), then open ones."""
-    theme_by_id = {theme.id: theme for theme in themes}
     traces = []
     for issue in filed:
         if issue.created_at >= until:
             continue
         # A family's issue covers every member theme (the same subject in other languages).
-        covered = [theme_by_id[t] for t in issue_themes(issue) if t in theme_by_id]
-        theme = theme_by_id.get(issue.theme_id) or (covered[0] if covered else None)
-        keys = sorted({key for member in covered for key in member.ticket_keys})
-        tickets = [tickets_by_key[key] for key in keys if key in tickets_by_key]
+        covered = [t for t in issue_themes(issue) if t in grouped.themes]
+        theme = grouped.themes.get(issue.theme_id) or (
+            grouped.themes[covered[0]] if covered else None
+        )
+        tickets = grouped.of_themes(covered)
         traces.append(
             trace_issue(issue, theme, tickets, until=until, options=options, people=people)
         )
@@ -66,9 +66,10 @@ def trace_issue(
     people: People,
 ) -> Trace:
     """Follow one issue. A fix dated at or after `until` does not count yet: the report shows
-    the period as it was, so re-running it later for the same period gives the same figures."""
+    the period as it was, so re-running it later for the same period gives the same figures.
+    `theme_tickets` are oldest first, ties by key (`ThemeTickets.of_themes`)."""
     fix = issue.fix if issue.fix is not None and issue.fix.fixed_at < until else None
-    ordered = sorted(theme_tickets, key=lambda t: (t.created_at, t.key))
+    ordered = theme_tickets
     behind = [t for t in ordered if fix is None or t.created_at < fix.fixed_at]
     after = [t for t in ordered if fix is not None and fix.fixed_at <= t.created_at < until]
     first = ordered[0].created_at if ordered else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -100,9 +101,10 @@ class Ticket:
             language=language,
             messages=messages,
             custom_fields=custom_fields,
+            key=f"{source}:{external_id}",  # filled in here: read ever so often (reports)
         )
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Globally unique id of the ticket in the store: ``source:external_id``."""
         return f"{self.source}:{self.external_id}"

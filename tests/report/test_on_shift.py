@@ -48,3 +48,18 @@ def test_answers_on_and_off_shift_and_quality(sample: Any) -> None:
 def test_rotation_table_shows_the_figures(sample: Any) -> None:
     text = render_markdown(sample.report(shifts=SHIFTS))
     assert "| Nina Kovač | engineer | 2 | 16 | 4 | 1 / 3 | 2 | 4.5 h | 50% (2 rated) |" in text
+
+
+def test_overlapping_shifts_count_a_moment_once(sample: Any) -> None:
+    # Nina also holds a shadow seat 03-05 10:00-14:00 overlapping her 08:00-16:00 shift, and a
+    # second shift joined end to end with it (16:00-18:00): L2's answer (03-05 12:00) falls in
+    # two of her seats and is still one first response on her watch; L3 stays the only one
+    # of her own answered on shift.
+    shadow = [
+        shift(at(3, 5, 10), 4, "engineer", "Nina Kovač"),
+        shift(at(3, 5, 16), 2, "engineer", "Nina Kovač"),
+    ]
+    rows = {p.name: p for p in sample.report(shifts=SHIFTS + shadow).participation}
+    nina = rows["Nina Kovač"]
+    assert (nina.answered_on_shift, nina.answered_off_shift, nina.responses_on_shift) == (1, 3, 2)
+    assert nina.shifts == 4
