@@ -303,13 +303,17 @@ def _theme_row(run_id: int, stored: StoredTheme) -> tuple[object, ...]:
 
 
 def _themes_of(conn: sqlite3.Connection, run_id: int) -> list[StoredTheme]:
-    keys: dict[str, list[str]] = {}
-    for key, theme_id in conn.execute(
-        "SELECT ticket_key, theme_id FROM theme_members"
-        " WHERE run_id = ? AND theme_id IS NOT NULL ORDER BY ticket_key",
-        (run_id,),
-    ):
-        keys.setdefault(theme_id, []).append(key)
+    # Each theme's keys in order, gathered by SQLite into one JSON array per theme: a few
+    # hundred rows to read instead of one per ticket.
+    keys: dict[str, list[str]] = {
+        theme_id: json.loads(members)
+        for theme_id, members in conn.execute(
+            "SELECT theme_id, json_group_array(ticket_key) FROM (SELECT theme_id, ticket_key"
+            " FROM theme_members WHERE run_id = ? AND theme_id IS NOT NULL ORDER BY ticket_key)"
+            " GROUP BY theme_id",
+            (run_id,),
+        )
+    }
     rows = conn.execute(
         "SELECT * FROM themes WHERE run_id = ? ORDER BY size DESC, theme_id", (run_id,)
     )
