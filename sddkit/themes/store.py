@@ -258,7 +258,16 @@ def save_run(
                 json.dumps(list(f.theme_ids)),
                 json.dumps(
                     [
-                        [k.a, k.b, k.cosine, k.strength, list(k.tags), list(k.tokens), k.meaning]
+                        [
+                            k.a,
+                            k.b,
+                            k.cosine,
+                            k.strength,
+                            list(k.tags),
+                            list(k.tokens),
+                            k.meaning,
+                            k.title,
+                        ]
                         for k in f.links
                     ],
                     ensure_ascii=False,

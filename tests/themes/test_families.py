@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sddkit.themes.families import Profile, find_families, technical_tokens
+from sddkit.themes.families import (
+    FamilyLink,
+    Profile,
+    ThemeFamily,
+    find_families,
+    technical_tokens,
+)
 from sddkit.themes.model import Theme
 from sddkit.themes.pipeline import ThemeSettings, update_themes
 from sddkit.themes.space import SpaceSettings
-from sddkit.themes.store import load_families, load_themes
+from sddkit.themes.store import ensure_schema, load_families, load_themes, save_run
 from tests.themes.conftest import NOW, make_ticket
 
 
@@ -128,6 +135,35 @@ def test_the_family_id_of_a_previous_run_is_kept() -> None:
     assert find_families([*subject, *others], profiles, {"T-ru": "T-ru"})[0].id == "T-ru"
     # a previous family id that is no longer a member is not reused
     assert find_families([*subject, *others], profiles, {"T-ru": "T-gone"})[0].id == "T-en"
+
+
+def test_themes_titled_alike_are_one_family_even_in_the_same_languages() -> None:
+    # Clustering split one subject by wording: two English themes whose commonest subject line
+    # (their title) is the same; a third of another kind, and keyword labels, stay apart.
+    others, profiles = filler(4)
+    first = replace(theme("T-a", "en", 40), label="Dark theme contrast")
+    second = replace(theme("T-b", "en", 25), label="dark theme   CONTRAST")
+    other_kind = replace(theme("T-c", "en", 20, kind="question"), label="Dark theme contrast")
+    keywords = [replace(theme(t, "en", 15), label="bole · ima jako") for t in ("T-d", "T-e")]
+    themes = [first, second, other_kind, *keywords]
+    families = find_families([*themes, *others], profiles)
+    assert [f.theme_ids for f in families] == [("T-a", "T-b")]
+    (link,) = families[0].links
+    assert link.title == "Dark theme contrast"
+    assert "same title «Dark theme contrast»" in link.describe()
+
+
+def test_a_title_link_is_stored_and_read_back(store_with) -> None:  # type: ignore[no-untyped-def]
+    conn = store_with([])
+    ensure_schema(conn)
+    link = FamilyLink("T-a", "T-b", 0.0, 10.0, title="Dark theme contrast")
+    family = ThemeFamily("T-a", ("T-a", "T-b"), (link,))
+    save_run(
+        conn, now=NOW, mode="full", since=None, min_size=5, backend="char-ngram",
+        model_state=None, model_run=None, ticket_count=0, themes=[], members=[],
+        families=[family],
+    )  # fmt: skip
+    assert load_families(conn) == [family]
 
 
 @settings(max_examples=30, deadline=None)
