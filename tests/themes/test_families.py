@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import timedelta
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -151,6 +152,23 @@ def test_themes_titled_alike_are_one_family_even_in_the_same_languages() -> None
     (link,) = families[0].links
     assert link.title == "Dark theme contrast"
     assert "same title «Dark theme contrast»" in link.describe()
+
+
+def test_themes_crossing_languages_link_when_their_main_languages_differ() -> None:
+    # One subject found twice, each theme in both languages: mostly English (30 en, 12 ru)
+    # and mostly Russian (20 ru, 8 en). Their main languages differ, so meaning links them;
+    # a third theme mostly English like the first may not join (one theme per language).
+    english = replace(theme("T-en", "en", 42), languages={"en": 30, "ru": 12})
+    russian = replace(theme("T-ru", "ru", 28), languages={"ru": 20, "en": 8})
+    also_english = replace(theme("T-en2", "en", 20), languages={"en": 15, "ru": 5})
+    others, profiles = filler(4)
+    axis = np.eye(8, dtype=np.float32)
+    centroids = {"T-en": axis[0], "T-ru": axis[0] * 0.9 + axis[1] * 0.436, "T-en2": axis[2]}
+    families = find_families(
+        [english, russian, also_english, *others], profiles, centroids=centroids
+    )
+    assert [f.theme_ids for f in families] == [("T-en", "T-ru")]
+    assert families[0].links[0].meaning is not None
 
 
 def test_a_title_link_is_stored_and_read_back(store_with) -> None:  # type: ignore[no-untyped-def]
