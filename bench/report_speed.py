@@ -197,15 +197,21 @@ class _Builder:
         self._process.wait()
 
 
-def _checkout(revision: str, tree: Path) -> Path:
-    """The sddkit, bench and templates of `revision`, extracted into `tree`."""
+def _checkout(revision: str, tree: Path) -> Path | None:
+    """The sddkit, bench and templates of `revision`, extracted into `tree`; None (and why,
+    on stderr) when this checkout lacks it, e.g. a shallow clone."""
     archive = subprocess.run(
         ["git", "archive", revision, "sddkit", "bench", "templates"],
         cwd=ROOT,
         capture_output=True,
     )
     if archive.returncode:
-        raise SystemExit(f"--against {revision}: {archive.stderr.decode().strip()}")
+        why = archive.stderr.decode().strip().splitlines()[-1:] or ["git archive failed"]
+        print(
+            f"--against {revision} skipped: {why[0]} (a shallow clone? `git fetch --unshallow`)",
+            file=sys.stderr,
+        )
+        return None
     subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
     return tree
 
@@ -220,7 +226,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tree:
         builders = []
         if args.against:
-            builders = [_Builder(_checkout(args.against, Path(tree)), args), _Builder(ROOT, args)]
+            then = _checkout(args.against, Path(tree))
+            if then is not None:
+                builders = [_Builder(then, args), _Builder(ROOT, args)]
         try:
             run(args, builders)
         finally:
