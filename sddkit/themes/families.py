@@ -88,11 +88,11 @@ class FamilyLink:
     title: str | None = None  # the title both themes have: one subject's wordings split apart
 
     def describe(self) -> str:
+        if self.title is not None:  # no scores: the same title is the whole evidence
+            return f"{self.a} ~ {self.b}: same title «{self.title}»"
         shared = [f"tag {t}" for t in self.tags] + [f"token {t}" for t in self.tokens]
         if self.meaning is not None:
             shared.append(f"meaning {self.meaning:.2f}")
-        if self.title is not None:
-            shared.append(f"same title «{self.title}»")
         return (
             f"{self.a} ~ {self.b}: cosine {self.cosine:.2f}, strength {self.strength:.2f}"
             f" ({', '.join(shared)})"

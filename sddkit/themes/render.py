@@ -231,10 +231,11 @@ def _family_lines(theme: Theme, family: ThemeFamily, members: Sequence[Theme]) -
         f" {sum(m.size for m in present)} tickets,"
         f" languages {', '.join(f'{k} {v}' for k, v in languages.most_common())}",
     ]
+    others = [m for m in present if m.id != theme.id]
+    width = max([5, *(len(_languages(m) or "-") for m in others)])
     lines += [
-        f"  {other.id}  {_languages(other) or '-':<5} {other.size:>5}  {other.label}"
-        for other in present
-        if other.id != theme.id
+        f"  {other.id}  {_languages(other) or '-':<{width}} {other.size:>5}  {other.label}"
+        for other in others
     ]
     lines.append("links:")
     lines += [f"  {link.describe()}" for link in family.links]

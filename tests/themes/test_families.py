@@ -20,6 +20,7 @@ from sddkit.themes.families import (
 )
 from sddkit.themes.model import Theme
 from sddkit.themes.pipeline import ThemeSettings, update_themes
+from sddkit.themes.render import render_theme
 from sddkit.themes.space import SpaceSettings
 from sddkit.themes.store import ensure_schema, load_families, load_themes, save_run
 from tests.themes.conftest import NOW, make_ticket
@@ -151,7 +152,7 @@ def test_themes_titled_alike_are_one_family_even_in_the_same_languages() -> None
     assert [f.theme_ids for f in families] == [("T-a", "T-b")]
     (link,) = families[0].links
     assert link.title == "Dark theme contrast"
-    assert "same title «Dark theme contrast»" in link.describe()
+    assert link.describe() == "T-a ~ T-b: same title «Dark theme contrast»"
 
 
 def test_themes_crossing_languages_link_when_their_main_languages_differ() -> None:
@@ -272,3 +273,14 @@ def test_one_subject_in_two_languages_is_one_theme_or_family_without_tags(store_
     for subject in ("csv", "dark"):
         assert len({group[k] for k, s in subject_of.items() if s == subject}) == 1
     assert len(set(group.values())) == 2
+
+
+def test_show_lines_up_members_in_several_languages() -> None:
+    # `themes show`: a member written in three languages and one in one, columns aligned.
+    founder = replace(theme("T-a", "en", 40), label="Dark theme contrast")
+    wide = replace(theme("T-b", "en", 77), languages={"en": 50, "ru": 17, "pl": 10})
+    narrow = replace(theme("T-c", "sr", 11), label="Kontrast u tamnom režimu")
+    family = ThemeFamily("T-a", ("T-a", "T-b", "T-c"))
+    text = render_theme(founder, [], [], family, [founder, wide, narrow])
+    rows = [line for line in text.splitlines() if line.startswith(("  T-b", "  T-c"))]
+    assert rows == ["  T-b  en,ru,pl    77  T-b", "  T-c  sr          11  Kontrast u tamnom režimu"]
