@@ -23,6 +23,7 @@ from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.feeds import write_feeds
 from sddkit.rotation.plan import Plan, plan_rotations
 from sddkit.store import open_store, transaction
+from sddkit.themes.families import by_family, founder_first
 from sddkit.themes.model import Theme
 from sddkit.themes.pipeline import update_themes
 from sddkit.tickets.demo import DEMO_END, DEMO_START, DemoFix, demo_fixes, demo_tickets
@@ -107,13 +108,10 @@ def simulate_tracker(
     it with the fix's PR."""
     fix_by_slug = {fix.theme: fix for fix in fixes}
     issues: list[FiledIssue] = []
-    families: dict[str, list[Theme]] = {}
-    for member in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
-        families.setdefault(member.family_id or member.id, []).append(member)
     for family_id, members in sorted(
-        families.items(), key=lambda kv: (min(m.first_seen for m in kv[1]), kv[0])
+        by_family(themes).items(), key=lambda kv: (min(m.first_seen for m in kv[1]), kv[0])
     ):
-        theme = next((m for m in members if m.id == family_id), members[0])
+        theme = founder_first(family_id, members)[0]
         fix = fix_by_slug.get(_dominant_tag(conn, theme, fix_by_slug.keys()) or "")
         if fix is None:
             continue

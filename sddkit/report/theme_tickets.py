@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
 
+from sddkit.themes.families import by_family, founder_first
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 
@@ -38,9 +39,7 @@ class ThemeTickets:
     def members(self, family_id: str) -> list[Theme]:
         """The family's themes, its founder (the theme it is named after) first, then the
         others largest first: the order its title and theme list are taken in."""
-        members = self.families[family_id]
-        founder = next((m for m in members if m.id == family_id), members[0])
-        return [founder, *(m for m in members if m is not founder)]
+        return founder_first(family_id, self.families[family_id])
 
     def of_themes(self, theme_ids: Iterable[str]) -> list[Ticket]:
         """The tickets at hand of these themes, oldest first (ties by key), each once."""
@@ -58,9 +57,7 @@ def group_tickets(themes: Sequence[Theme], tickets: Iterable[Ticket]) -> ThemeTi
     """Group `tickets` (each key once; a later ticket with the same key replaces an earlier
     one) by the themes and families of `themes`."""
     by_key = {t.key: t for t in tickets}
-    families: dict[str, list[Theme]] = {}
-    for theme in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
-        families.setdefault(theme.family_id or theme.id, []).append(theme)
+    families = by_family(themes)
     by_theme: dict[str, list[Ticket]] = {}
     theme_of: dict[str, str] = {}
     for theme in themes:

@@ -38,7 +38,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -395,6 +395,22 @@ def _family_id(ordered: list[str], previous: Mapping[str, str], taken: set[str])
         if family_id not in taken:
             return family_id
     return next((m for m in ordered if m not in taken), ordered[0])
+
+
+def by_family(themes: Iterable[Theme]) -> dict[str, list[Theme]]:
+    """Family id -> its themes, largest first (then oldest, then by id), families in the
+    order of their largest member; a theme on its own is a family of one."""
+    groups: dict[str, list[Theme]] = {}
+    for theme in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
+        groups.setdefault(theme.family_id or theme.id, []).append(theme)
+    return groups
+
+
+def founder_first(family_id: str, members: Sequence[Theme]) -> list[Theme]:
+    """The family's themes with its founder (the theme it is named after) first, then the
+    others in the order given: the order its title, kind and theme list are taken in."""
+    founder = next((m for m in members if m.id == family_id), members[0])
+    return [founder, *(m for m in members if m is not founder)]
 
 
 def family_of(families: Sequence[ThemeFamily]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sddkit.themes.families import ThemeFamily
+from sddkit.themes.families import ThemeFamily, by_family, founder_first
 from sddkit.themes.kinds import family_kind
 from sddkit.themes.label import family_title
 from sddkit.themes.model import TRENDS, Theme
@@ -119,13 +119,9 @@ class FamilyRow:
 
 def family_rows(themes: Sequence[Theme]) -> list[FamilyRow]:
     """One row per family, most tickets first."""
-    groups: dict[str, list[Theme]] = {}
-    for theme in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
-        groups.setdefault(theme.family_id or theme.id, []).append(theme)
     rows = []
-    for family_id, members in groups.items():
-        founder = next((m for m in members if m.id == family_id), members[0])
-        members = [founder, *(m for m in members if m is not founder)]
+    for family_id, members in by_family(themes).items():
+        members = founder_first(family_id, members)
         languages: Counter[str] = Counter()
         for member in members:
             languages.update(member.languages)

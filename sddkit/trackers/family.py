@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import zip_longest
 
+from sddkit.themes.families import by_family
 from sddkit.themes.figures import trend
 from sddkit.themes.kinds import family_kind
 from sddkit.themes.label import family_title
@@ -42,9 +43,7 @@ def family_units(
 ) -> list[Unit]:
     """One unit per family (members largest first), largest units first. Without `now`
     a family's trend is its founder's."""
-    groups: dict[str, list[Theme]] = {}
-    for theme in sorted(themes, key=lambda t: (-t.size, t.first_seen, t.id)):
-        groups.setdefault(theme.family_id or theme.id, []).append(theme)
+    groups = by_family(themes)
     units = [
         Unit(members[0], (members[0],))
         if len(members) == 1
