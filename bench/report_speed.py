@@ -35,20 +35,18 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from report_then import PERIOD, rota, stored_history
 
 from sddkit.report.build import assemble_report, build_report, period
 from sddkit.report.history import customers_first_seen
 from sddkit.report.model import Report, ReportOptions
 from sddkit.report.render import report_data, write_report
-from sddkit.rotation.model import Person, Shift
-from sddkit.store import open_store, transaction
+from sddkit.rotation.model import Person
 from sddkit.themes.model import Theme
-from sddkit.themes.store import StoredTheme, ensure_schema, load_themes, save_run
+from sddkit.themes.store import load_themes
 from sddkit.tickets.model import Ticket
-from sddkit.tickets.store import get_tickets, iter_tickets, upsert_tickets
+from sddkit.tickets.store import get_tickets, iter_tickets
 from sddkit.trackers.base import FiledIssue, Fix
-from sddkit.trackers.cache import save_filed
 
 START = datetime(2025, 1, 6, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,37 +237,10 @@ def main() -> None:
 def run(args: argparse.Namespace, builders: list[_Builder]) -> None:
     rng = random.Random(7)
     tickets, themes, members, issues = synthetic(args.tickets, args.themes, args.issues, rng)
-    shifts = [
-        Shift(
-            "emea",
-            START + timedelta(days=d, hours=8),
-            START + timedelta(days=d, hours=11),
-            "engineer",
-            0,
-            PEOPLE[d % 8].name,
-        )
-        for d in range(365)
-    ]
+    shifts = rota(START, PEOPLE)
     with tempfile.TemporaryDirectory() as tmp:
-        conn = open_store(Path(tmp) / "bench.db")
-        upsert_tickets(conn, tickets)
-        ensure_schema(conn)
-        with transaction(conn):
-            save_run(
-                conn,
-                now=START,
-                mode="full",
-                since=None,
-                min_size=5,
-                backend="tfidf",
-                model_state=None,
-                model_run=None,
-                ticket_count=len(tickets),
-                themes=[StoredTheme(t, np.zeros((1, 4), dtype=np.float32)) for t in themes],
-                members=[(k, v, 1.0) for k, v in members.items()],
-            )
-        save_filed(conn, "github", issues)
-        since, until = date(2025, 7, 7), date(2025, 10, 5)
+        conn = stored_history(Path(tmp) / "bench.db", tickets, themes, members, issues, START)
+        since, until = PERIOD
         inputs = {"filed": issues, "shifts": shifts, "people": PEOPLE, "now": START}
         figures_of = [builder.ready() for builder in builders]
         # Every way in turn, five rounds; the best of each (the machine's other work only ever
