@@ -41,10 +41,10 @@ def store_of(sample: Any, path: Path) -> Any:
     return conn
 
 
-def test_store_report_equals_the_report_over_all_tickets(sample: Any, tmp_path: Path) -> None:
-    conn = store_of(sample, tmp_path / "store.db")
-    from_store = build_report(
-        conn,
+def report_from_store(sample: Any, path: Path) -> Any:
+    """The sample's report, built from a store at `path` holding its tickets and themes."""
+    return build_report(
+        store_of(sample, path),
         since=SINCE,
         until=UNTIL,
         filed=sample.filed,
@@ -53,6 +53,10 @@ def test_store_report_equals_the_report_over_all_tickets(sample: Any, tmp_path: 
         people=sample.people,
         options=sample.options,
     )
+
+
+def test_store_report_equals_the_report_over_all_tickets(sample: Any, tmp_path: Path) -> None:
+    from_store = report_from_store(sample, tmp_path / "store.db")
     assert report_data(from_store) == report_data(sample.report())
 
 

@@ -8,13 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sddkit.report.build import build_report
 from sddkit.report.model import Report
 from sddkit.report.render import render_html, render_markdown, report_data
 from sddkit.report.segments import segments
 from sddkit.tickets.model import Ticket
-from tests.report.conftest import SINCE, UNTIL
-from tests.report.test_history import store_of
+from tests.report.test_history import report_from_store
 
 
 def _ticket(ext: str, day: int, customer: str | None, **fields: Any) -> Ticket:
@@ -94,16 +92,6 @@ def test_without_the_setting_nothing_is_shown(sample: Any) -> None:
 
 def test_the_store_read_carries_the_custom_fields(sample: Any, tmp_path: Path) -> None:
     planned = _with_plans(sample)
-    conn = store_of(planned, tmp_path / "store.db")
-    from_store = build_report(
-        conn,
-        since=SINCE,
-        until=UNTIL,
-        filed=planned.filed,
-        shifts=planned.shifts,
-        now=planned.now,
-        people=planned.people,
-        options=planned.options,
-    )
+    from_store = report_from_store(planned, tmp_path / "store.db")
     assert report_data(from_store) == report_data(planned.report())
     assert any(row.segments != (("unknown", 1),) for row in from_store.fix_next)
