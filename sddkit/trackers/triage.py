@@ -10,15 +10,16 @@
 - ``regression``  the issue was closed as completed and at least `regression_min` tickets
                   arrived after it closed; repeated only when `comment_growth` more arrived
                   since the last regression comment (comment, then body);
+- ``link``        a further issue of a subject that already has one (two filed issues found to
+                  be one subject): one comment naming the issue that counts the subject, once;
 - ``nothing``     up to date, below the thresholds, a kind that is not filed, or closed as
                   not planned (won't do, duplicate…: new tickets there are not a regression).
 
-Themes are planned by family (`family.family_units`): one issue per family, thresholds on
-the family's totals. An issue belongs to the family when its marker names any member (so
-issues filed before families existed are found, never duplicated); its own marker id is kept.
-If several earlier issues cover members of one family, each is updated and none is filed.
-A family no marker names takes the unclaimed issue whose ticket fingerprint its tickets cover
-(`identity.best_match`): after a lost store the same tickets come back under new theme ids.
+Themes are planned by subject (`subjects.pair_subjects`): a family, joined with the units
+that share an issue with it by marker, by lineage (the tickets each issue was written for)
+or by ticket fingerprint (a lost store). One issue per subject, thresholds on its totals; an
+existing issue keeps its own marker id. A subject with several issues counts on its primary
+(oldest open) issue, links the others to it, and never files another.
 
 The title of an existing issue is never changed (people rename issues), nor its labels/state.
 When sddkit last commented comes from the marks on its comments (`CommentMark`), passed in as
@@ -40,11 +41,12 @@ from sddkit.trackers.base import (
     Tracker,
     closed_as_not_planned,
 )
-from sddkit.trackers.family import Unit, family_units
-from sddkit.trackers.identity import best_match, fingerprint_in
+from sddkit.trackers.family import Unit
+from sddkit.trackers.identity import fingerprint_in
 from sddkit.trackers.retry import RateLimited, TrackerError
 from sddkit.trackers.rewrite import Journal, rewrite_body, settle_pending
 from sddkit.trackers.settings import TriageSettings
+from sddkit.trackers.subjects import pair_subjects
 from sddkit.trackers.suggest import (
     BODY_LIMITS,
     Counts,
@@ -54,7 +56,7 @@ from sddkit.trackers.suggest import (
     splice,
 )
 
-ACTIONS = ("create", "update", "comment", "regression", "nothing")
+ACTIONS = ("create", "update", "comment", "regression", "link", "nothing")
 # Room left in a body for what people may add between planning and the write.
 EDIT_ROOM = 2_000
 
@@ -65,6 +67,7 @@ class Action:
     theme: Theme
     reason: str
     draft: IssueDraft | None = None  # create; update/comment/regression: the body to write
+    # (link: none, a comment only)
     issue: FiledIssue | None = None
     comment: str | None = None  # ends with the comment's CommentMark
 
@@ -111,44 +114,57 @@ def plan_triage(
     tracker: str,
     now: datetime,
     marks: Mapping[str, Sequence[CommentMark]] | None = None,
+    lineage: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Action]:
-    """One action per theme, largest themes first. Pure: reads nothing but the templates.
+    """One action per subject (`subjects.pair_subjects`), largest first, plus a link for each
+    further issue of a subject. Pure: reads nothing but the templates.
 
-    `marks` maps issue keys to the marks of sddkit's comments on them (see `needs_marks`).
+    `marks` maps issue keys to the marks of sddkit's comments on them (see `needs_marks`);
+    `lineage` issue keys to the tickets each was written for (`lineage.load`).
     """
     marks = marks or {}
     actions = []
-    for unit, issues in _pair(themes, filed, tickets, now):
-        if not issues:
+    for subject in pair_subjects(themes, filed, tickets, now, lineage):
+        unit, primary = subject.unit, subject.primary
+        if primary is None:
             actions.append(_for_new(unit, tickets, settings, tracker, now))
             continue
-        primary = _primary(issues)
-        for issue in primary:
-            action = _for_filed(
-                unit, issue, tickets, settings, tracker, now, marks.get(issue.key, ())
-            )
-            if not set(issue.covered) & set(unit.member_ids):
-                action = _note(action, f"; found by its tickets (filed as {issue.theme_id})")
-            others = [i.key for i in primary if i is not issue]
-            if others:
-                action = _note(
-                    action, f"; family {unit.theme.id} also has {', '.join(others)} (no new issue)"
-                )
-            extra = [i.key for i in issues if i not in primary and i.theme_id == issue.theme_id]
-            if extra:
-                action = _note(
-                    action, f"; also marked: {', '.join(extra)} (duplicates, left alone)"
-                )
-            actions.append(action)
+        action = _for_filed(
+            unit, primary, tickets, settings, tracker, now, marks.get(primary.key, ())
+        )
+        if primary.key in subject.by_tickets:
+            action = _note(action, f"; found by its tickets (filed as {primary.theme_id})")
+        others = subject.others
+        if others:
+            keys = ", ".join(i.key for i in others)
+            action = _note(action, f"; same subject as {keys} (linked; no new issue)")
+        actions.append(action)
+        actions.extend(_link(unit, o, primary, tracker, marks.get(o.key, ())) for o in others)
     return actions
 
 
-def _primary(issues: Sequence[FiledIssue]) -> list[FiledIssue]:
-    """The oldest issue per marker id: the others with the same marker are duplicates."""
-    first: dict[str, FiledIssue] = {}
-    for issue in issues:
-        first.setdefault(issue.theme_id, issue)
-    return list(first.values())
+def _link(
+    unit: Unit, issue: FiledIssue, primary: FiledIssue, tracker: str, marks: Sequence[CommentMark]
+) -> Action:
+    """A further issue of a subject: one comment pointing to the issue that counts it, then
+    left alone (its counts stop; a person may close it as a duplicate)."""
+    mark = CommentMark(issue.theme_id, "link", _number(primary.key))
+    if any(m.ident == mark.ident for m in marks):
+        return Action("nothing", unit.theme, f"same subject as {primary.key} (linked)", issue=issue)
+    text = (
+        f"Same subject as {primary.key}: its support tickets are counted there from now on, "
+        "and this issue is no longer updated. Reported by sddkit."
+    )
+    reason = f"same subject as {primary.key}: link it there"
+    return Action(
+        "link", unit.theme, reason, issue=issue, comment=f"{text}\n\n{mark.text(tracker)}"
+    )
+
+
+def _number(key: str) -> int:
+    """The number of an issue key ("acme/app#12", "SUP-12"), for a link's mark."""
+    digits = "".join(ch for ch in key.rsplit("#", 1)[-1].rsplit("-", 1)[-1] if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def needs_marks(
@@ -156,13 +172,16 @@ def needs_marks(
     filed: Sequence[FiledIssue],
     tickets: Mapping[str, Ticket],
     settings: TriageSettings,
+    lineage: Mapping[str, frozenset[str]] | None = None,
 ) -> list[FiledIssue]:
-    """The issues whose comment marks can change the plan: those that may get a comment."""
+    """The issues whose comment marks can change the plan: those that may get a comment
+    (growth, regression, or a link to the issue counting their subject)."""
     wanted = []
-    for unit, issues in _pair(themes, filed, tickets, None):
-        for issue in _primary(issues):
-            if _may_comment(unit.theme, issue, tickets, settings):
-                wanted.append(issue)
+    for subject in pair_subjects(themes, filed, tickets, None, lineage):
+        primary = subject.primary
+        if primary is not None and _may_comment(subject.unit.theme, primary, tickets, settings):
+            wanted.append(primary)
+        wanted.extend(subject.others)
     return wanted
 
 
@@ -175,34 +194,6 @@ def _may_comment(
         return _after_close(theme, issue, tickets) >= max(1, settings.regression_min)
     recorded = recorded_counts(issue.body)
     return recorded is not None and theme.size > recorded.tickets
-
-
-def _pair(
-    themes: Iterable[Theme],
-    filed: Sequence[FiledIssue],
-    tickets: Mapping[str, Ticket],
-    now: datetime | None,
-) -> list[tuple[Unit, list[FiledIssue]]]:
-    """Each family (largest first) with its issues, oldest first: those whose marker names
-    a member. An issue naming members of several families goes to the one holding its
-    marker's theme, else to the largest."""
-    units = family_units(list(themes), tickets, now)
-    home = {m: n for n, unit in enumerate(units) for m in unit.member_ids}
-    issues_of: list[list[FiledIssue]] = [[] for _ in units]
-    unclaimed: dict[str, FiledIssue] = {}
-    for issue in sorted(filed, key=lambda i: (i.created_at, i.key)):
-        found = [home[t] for t in issue.covered if t in home]
-        if found:
-            issues_of[found[0]].append(issue)
-        else:
-            unclaimed[issue.key] = issue
-    # A theme no marker names may still be an issue's subject under a new id (the store was
-    # lost and the tickets re-clustered): the issue's ticket fingerprint says so.
-    alone = [(str(n), units[n].theme.ticket_keys) for n, found in enumerate(issues_of) if not found]
-    hashes = {key: fingerprint_in(issue.body) for key, issue in unclaimed.items()}
-    for n, key in best_match(alone, hashes).items():
-        issues_of[int(n)].append(unclaimed[key])
-    return list(zip(units, issues_of, strict=True))
 
 
 def _after_close(theme: Theme, issue: FiledIssue, tickets: Mapping[str, Ticket]) -> int:
@@ -389,6 +380,10 @@ def apply_plan(
 def _perform(tracker: Tracker, action: Action, journal: Journal | None) -> Outcome:
     """One action. A body is rewritten into what the issue says at the time of the write, and
     an edit saved during the write is restored (`rewrite.rewrite_body`)."""
+    if action.kind == "link":
+        assert action.issue is not None and action.comment is not None
+        tracker.comment(action.issue, action.comment)
+        return Outcome(action, action.issue)
     assert action.draft is not None
     if action.kind == "create":
         return Outcome(action, tracker.create(action.draft))

@@ -11,6 +11,7 @@ from sddkit.themes.model import Theme
 from sddkit.themes.store import load_themes
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import get_tickets
+from sddkit.trackers import lineage
 from sddkit.trackers.base import FiledIssue, Tracker
 from sddkit.trackers.cache import PendingWrites, load_filed, remember_filed, save_filed
 from sddkit.trackers.settings import TriageSettings
@@ -40,10 +41,16 @@ def plan_run(
     tickets = {ticket.key: ticket for ticket in get_tickets(conn, keys, visible_only=True)}
     if tracker is None:
         filed = load_filed(conn, cache_name)
-        actions = plan_triage(themes, filed, tickets, settings, tracker=kind, now=now)
+        lines = lineage.load(conn, cache_name)
+        actions = plan_triage(
+            themes, filed, tickets, settings, tracker=kind, now=now, lineage=lines
+        )
         return TriageRun(cache_name, actions)
     known = [issue.key for issue in load_filed(conn, tracker.name)]
-    actions = plan_against(tracker, themes, tickets, settings, kind=kind, now=now, known=known)
+    lines = lineage.load(conn, tracker.name)
+    actions = plan_against(
+        tracker, themes, tickets, settings, kind=kind, now=now, known=known, lineage=lines
+    )
     return TriageRun(tracker.name, actions)
 
 
@@ -56,13 +63,14 @@ def plan_against(
     kind: str,
     now: datetime,
     known: Sequence[str] = (),
+    lineage: Mapping[str, frozenset[str]] | None = None,
 ) -> list[Action]:
     """The plan from the tracker's issues and, for those that may get a comment, the marks
     of sddkit's comments on them: a comment posted by an earlier (perhaps crashed) run is
     known. Offline plans (from the cache) go without marks.
 
     `known` are keys the store recorded as written: any the tracker's listing missed (its
-    search lags) is read by key."""
+    search lags) is read by key; `lineage`: the tickets each issue was written for."""
     filed = tracker.filed_issues()
     listed = {issue.key for issue in filed}
     for key in known:
@@ -72,20 +80,29 @@ def plan_against(
                 filed.append(issue)
     marks = {
         issue.key: tracker.comment_marks(issue)
-        for issue in needs_marks(themes, filed, tickets, settings)
+        for issue in needs_marks(themes, filed, tickets, settings, lineage)
     }
-    return plan_triage(themes, filed, tickets, settings, tracker=kind, now=now, marks=marks)
+    return plan_triage(
+        themes, filed, tickets, settings, tracker=kind, now=now, marks=marks, lineage=lineage
+    )
 
 
 def apply_run(conn: sqlite3.Connection, run: TriageRun, tracker: Tracker) -> TriageRun:
     """Perform the plan; unless a rate limit stopped it, cache the tracker's issues (with
-    their fixes), also after some actions failed."""
-    run.result = apply_plan(
-        tracker,
-        run.actions,
-        lambda issue: remember_filed(conn, tracker.name, issue),
-        PendingWrites(conn, tracker.name),
-    )
+    their fixes), also after some actions failed. Each issue written is recorded at once,
+    with the tickets it was written for (`lineage`)."""
+    tickets_of = {
+        (a.issue.key if a.issue else a.draft.theme_id if a.draft else ""): a.theme.ticket_keys
+        for a in run.actions
+        if a.kind not in ("nothing", "link")
+    }
+
+    def written(issue: FiledIssue) -> None:
+        remember_filed(conn, tracker.name, issue)
+        keys = tickets_of.get(issue.key) or tickets_of.get(issue.theme_id) or ()
+        lineage.record(conn, tracker.name, issue.key, keys)
+
+    run.result = apply_plan(tracker, run.actions, written, PendingWrites(conn, tracker.name))
     if run.result.stopped is None:
         issues = refresh_cache(conn, tracker)
         run.cached = len(issues)

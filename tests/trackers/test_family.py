@@ -71,15 +71,17 @@ def test_an_issue_filed_for_a_member_before_families_is_the_familys() -> None:
     assert "theme=T-b event=growth count=8" in (action.comment or "")
 
 
-def test_two_issues_for_members_of_one_family_are_both_updated_and_none_filed() -> None:
+def test_two_issues_for_members_of_one_family_count_on_one_link_the_other_file_none() -> None:
     themes, tickets = family()
     issues = [old_issue("T-a", Counts(8, 3)), old_issue("T-c", Counts(8, 3), key="acme/app#2")]
     actions = plan(themes, issues, tickets)
     assert [(a.kind, a.issue.key) for a in actions] == [
         ("update", "acme/app#1"),
-        ("update", "acme/app#2"),
+        ("link", "acme/app#2"),
     ]
-    assert "family T-a also has acme/app#2 (no new issue)" in actions[0].reason
+    assert "same subject as acme/app#2 (linked; no new issue)" in actions[0].reason
+    assert "Same subject as acme/app#1" in (actions[1].comment or "")
+    assert "theme=T-c event=link count=1" in (actions[1].comment or "")
 
 
 def test_an_issue_whose_themes_marker_names_a_member_is_found() -> None:

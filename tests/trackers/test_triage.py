@@ -68,10 +68,11 @@ def test_update_keeps_the_title_people_gave_and_marks_duplicates() -> None:
     tickets = fakes.corpus("a", 6)
     first = filed("T-a", Counts(5, 5))
     second = replace(first, key="acme/app#9", created_at=NOW.replace(year=2026))
-    [action] = plan([fakes.theme("T-a", list(tickets))], [second, first], tickets)
+    [action, link] = plan([fakes.theme("T-a", list(tickets))], [second, first], tickets)
     assert action.issue == first and action.draft is not None
     assert action.draft.title == "Renamed"
-    assert "also marked: acme/app#9" in action.reason
+    assert "same subject as acme/app#9 (linked; no new issue)" in action.reason
+    assert link.kind == "link" and link.issue == second and link.draft is None
 
 
 def test_counts_round_trip_and_splice_keeps_outside_text() -> None:

@@ -1,0 +1,160 @@
+"""Subjects as the tracker sees them: this run's units joined by the issues they share.
+
+A unit (a theme family, `family.family_units`) belongs to an issue
+- by its **marker**: the issue names one of the unit's themes (the unit holding the theme its
+  marker was filed for, when it names themes of several units);
+- by **lineage** (`lineage`): most of the unit's tickets that issues listed before were
+  listed by this one (at least `MIN_LINEAGE`): a subject re-clustered under a new id, or split
+  differently by a weekly run, is still the subject of the issue that listed its tickets;
+- by its ticket **fingerprint** when nothing else names it (a lost store: the same tickets
+  back under new theme ids, `identity.best_match`).
+
+Units that share an issue are one subject: merged into one unit (`family.merge`) and filed as
+one issue. A subject with several issues (two filed issues found to be one subject) counts on
+its primary issue (`Subject.primary`: the oldest open one); triage links the others to it.
+The report reads the same pairing, so both always name the same issue for a subject.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sddkit.themes.model import Theme
+from sddkit.tickets.model import Ticket
+from sddkit.trackers.base import FiledIssue
+from sddkit.trackers.family import Unit, family_units, merge
+from sddkit.trackers.identity import best_match, fingerprint_in
+
+MIN_LINEAGE = 2  # earlier-filed tickets a unit needs to follow an issue by lineage
+LINEAGE_SHARE = 0.5  # ... and the share of its earlier-filed tickets that issue listed
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One customer subject: its unit (members merged) and its issues, oldest first."""
+
+    unit: Unit
+    issues: tuple[FiledIssue, ...]
+    by_tickets: frozenset[str] = frozenset()  # issue keys found by lineage or fingerprint
+
+    @property
+    def primary(self) -> FiledIssue | None:
+        """The issue that counts the subject: the oldest open one, else the last closed."""
+        open_ = [i for i in self.issues if i.state != "closed"]
+        if open_:
+            return open_[0]
+        closed = sorted(self.issues, key=lambda i: (i.closed_at or i.created_at, i.key))
+        return closed[-1] if closed else None
+
+    @property
+    def others(self) -> tuple[FiledIssue, ...]:
+        """Issues of the same subject that are not its primary (linked to it)."""
+        return tuple(i for i in self.issues if i is not self.primary)
+
+
+def pair_subjects(
+    themes: Iterable[Theme],
+    filed: Sequence[FiledIssue],
+    tickets: Mapping[str, Ticket],
+    now: datetime | None,
+    lineage: Mapping[str, frozenset[str]] | None = None,
+) -> list[Subject]:
+    """This run's subjects, largest first, each with its issues (see the module docstring)."""
+    units = family_units(list(themes), tickets, now)
+    ordered = sorted(filed, key=lambda i: (i.created_at, i.key))
+    links: list[tuple[int, FiledIssue]] = []
+    home = {m: n for n, unit in enumerate(units) for m in unit.member_ids}
+    for issue in ordered:
+        found = [home[t] for t in issue.covered if t in home]
+        if found:
+            links.append((home.get(issue.theme_id, found[0]), issue))
+    found_by_tickets: set[str] = set()
+    by_key = {issue.key: issue for issue in ordered}
+    follow = _by_lineage(units, lineage or {}, by_key)
+    for n, key in follow.items():
+        links.append((n, by_key[key]))
+        found_by_tickets.add(key)
+    # Nothing names it: the issue whose fingerprint its tickets cover (a lost store).
+    linked = {n for n, _ in links}
+    claimed = {issue.key for _, issue in links}
+    alone = [(str(n), unit.theme.ticket_keys) for n, unit in enumerate(units) if n not in linked]
+    hashes = {i.key: fingerprint_in(i.body) for i in ordered if i.key not in claimed}
+    for unit_index, key in best_match(alone, hashes).items():
+        links.append((int(unit_index), by_key[key]))
+        found_by_tickets.add(key)
+    return _join(units, links, tickets, now, found_by_tickets)
+
+
+def _by_lineage(
+    units: Sequence[Unit], lineage: Mapping[str, frozenset[str]], issues: Mapping[str, FiledIssue]
+) -> dict[int, str]:
+    """Unit index -> the issue that listed most of its earlier-filed tickets."""
+    listed_by: dict[str, list[str]] = {}
+    for issue_key, keys in lineage.items():
+        if issue_key in issues:
+            for key in keys:
+                listed_by.setdefault(key, []).append(issue_key)
+    follow = {}
+    for n, unit in enumerate(units):
+        counts: Counter[str] = Counter()
+        earlier = 0
+        for key in unit.theme.ticket_keys:
+            listed = listed_by.get(key)
+            if listed:
+                earlier += 1
+                counts.update(listed)
+        if not counts:
+            continue
+        oldest = {k: (issues[k].created_at, k) for k in counts}
+        best = min(counts, key=lambda k: (-counts[k], oldest[k]))
+        if counts[best] >= max(MIN_LINEAGE, LINEAGE_SHARE * earlier):
+            follow[n] = best
+    return follow
+
+
+def _join(
+    units: Sequence[Unit],
+    links: Sequence[tuple[int, FiledIssue]],
+    tickets: Mapping[str, Ticket],
+    now: datetime | None,
+    by_tickets: set[str],
+) -> list[Subject]:
+    """Units that share an issue become one subject (union-find over the links)."""
+    parent = list(range(len(units)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    first_unit: dict[str, int] = {}
+    for n, issue in links:
+        if issue.key in first_unit:
+            a, b = root(n), root(first_unit[issue.key])
+            parent[max(a, b)] = min(a, b)  # units are largest first: the largest stays root
+        else:
+            first_unit[issue.key] = n
+    groups: dict[int, list[int]] = {}
+    for n in range(len(units)):
+        groups.setdefault(root(n), []).append(n)
+    issues_of: dict[int, dict[str, FiledIssue]] = {}
+    for n, issue in links:
+        issues_of.setdefault(root(n), {})[issue.key] = issue
+    subjects = []
+    for top, members in groups.items():
+        issues = sorted(issues_of.get(top, {}).values(), key=lambda i: (i.created_at, i.key))
+        unit = _merged([units[n] for n in members], tickets, now)
+        found = frozenset(i.key for i in issues if i.key in by_tickets)
+        subjects.append(Subject(unit, tuple(issues), found))
+    return sorted(subjects, key=lambda s: (-s.unit.theme.size, s.unit.theme.id))
+
+
+def _merged(units: Sequence[Unit], tickets: Mapping[str, Ticket], now: datetime | None) -> Unit:
+    if len(units) == 1:
+        return units[0]
+    members = tuple(m for unit in units for m in unit.members)
+    return Unit(merge(units[0].theme.id, members, tickets, now), members)
