@@ -38,6 +38,9 @@ BACKENDS = ("hybrid", "use-multilingual", "sentence-transformers", "char-ngram")
 @click.option("--model-path", type=click.Path(file_okay=False, exists=True, path_type=Path),
               envvar="SDDKIT_MODEL_PATH", help="Local model folder for --backend "
               "sentence-transformers (env: SDDKIT_MODEL_PATH); nothing is downloaded.")  # fmt: skip
+@click.option("--title-language", default="en", show_default=True, metavar="CODE",
+              help="The team's language (ISO 639-1): titles are taken from tickets in it "
+              "where a theme has any.")  # fmt: skip
 @click.pass_context
 def themes(
     ctx: click.Context,
@@ -51,6 +54,7 @@ def themes(
     backend: str,
     granularity: float,
     model_path: Path | None,
+    title_language: str,
 ) -> None:
     """Cluster the stored tickets into themes (ids stay stable across runs) and list them."""
     if ctx.invoked_subcommand is not None:
@@ -68,7 +72,11 @@ def themes(
         found = load_themes(conn)
     else:
         space = SpaceSettings(backend=backend, model_path=str(model_path) if model_path else None)
-        settings = ThemeSettings(space=space, cluster=ClusterSettings(granularity=granularity))
+        settings = ThemeSettings(
+            space=space,
+            cluster=ClusterSettings(granularity=granularity),
+            title_language=title_language.lower(),
+        )
         found = update_themes(
             conn, now=now, min_size=min_size, since=since, full=full or None, settings=settings
         )

@@ -16,6 +16,7 @@ from sddkit.themes.kinds import classify_kind
 from sddkit.themes.label import class_keywords, make_label, make_title
 from sddkit.themes.model import Theme
 from sddkit.themes.store import StoredTheme
+from sddkit.themes.title_words import identity_words
 
 KEYWORD_SAMPLE = 400  # texts per theme for keywords (the closest to the centroid)
 KIND_SAMPLE = 2_000  # texts per theme for the kind cues
@@ -35,14 +36,19 @@ class Draft:
 
 
 def describe(
-    corpus: Corpus, drafts: Sequence[Draft], similarity: NDArray[np.float32], now: datetime
+    corpus: Corpus,
+    drafts: Sequence[Draft],
+    similarity: NDArray[np.float32],
+    now: datetime,
+    team_language: str = "en",
 ) -> list[StoredTheme]:
-    """Describe every draft; `similarity[row]` is the member's cosine to its centroid."""
+    """Describe every draft; `similarity[row]` is the member's cosine to its centroid.
+    Titles are in `team_language` where the theme's tickets allow (`label.make_title`)."""
     ranked = [_by_closeness(d.rows, similarity, corpus.keys) for d in drafts]
     keywords = class_keywords([[corpus.texts[i] for i in rows[:KEYWORD_SAMPLE]] for rows in ranked])
     themes = []
     for draft, rows, words in zip(drafts, ranked, keywords, strict=True):
-        theme = _theme(corpus, draft.theme_id, rows, words, now)
+        theme = _theme(corpus, draft.theme_id, rows, words, now, team_language)
         themes.append(StoredTheme(theme, draft.centroid, draft.origin, draft.overlap, draft.cosine))
     themes.sort(key=lambda s: (-s.theme.size, s.theme.id))
     return themes
@@ -55,7 +61,12 @@ def _by_closeness(
 
 
 def _theme(
-    corpus: Corpus, theme_id: str, rows: list[int], words: list[str], now: datetime
+    corpus: Corpus,
+    theme_id: str,
+    rows: list[int],
+    words: list[str],
+    now: datetime,
+    team_language: str,
 ) -> Theme:
     created = [corpus.created[i] for i in rows]
     # The corpus already detected the languages its tickets came without; one it could not
@@ -72,9 +83,11 @@ def _theme(
     lines = [(corpus.subjects[i], language_of[i]) for i in rows[:TITLE_SAMPLE]]
     languages = tally(list(language_of.values()))
     main = next(iter(languages), None)
+    avoid = identity_words(customers, (corpus.organizations[i] for i in rows))
+    title = make_title(lines, words, keyword_label, main, team_language=team_language, avoid=avoid)
     return Theme(
         id=theme_id,
-        label=make_title(lines, words, fallback=keyword_label, language=main),
+        label=title,
         kind=kind,
         keywords=tuple(words),
         ticket_keys=tuple(sorted(corpus.keys[i] for i in rows)),

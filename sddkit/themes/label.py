@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sddkit.themes.clean import clean_text, strip_quoted_and_signature
+from sddkit.themes.title_words import fit_for_title, rare_words
 
 if TYPE_CHECKING:
     from sddkit.themes.model import Theme
@@ -191,33 +192,54 @@ def make_title(
     keywords: Sequence[str],
     fallback: str,
     language: str | None = None,
+    *,
+    team_language: str | None = None,
+    avoid: set[str] | None = None,
 ) -> str:
     """The theme's title from `lines` (`title_line` of its tickets, closest to the centroid
-    first, with each ticket's language): of the lines in `language` (the theme's main one;
-    by default the lines' commonest), the one sharing the most top keywords, then the most
-    used, the shortest, the closest; `fallback` when none shares any."""
-    usable = [(line, code) for line, code in lines if line]
+    first, with each ticket's language). Lines naming a person or organisation (`avoid`: see
+    `title_words.identity_words`) or swearing are never used. Of the rest, those in
+    `team_language` when at least two are (a team reads its tracker in its language), else
+    those in `language` (the theme's main one; by default the lines' commonest); among them
+    the one sharing the most top keywords, then with the fewest words no other line uses
+    (typos), then the most used, the shortest, the closest. `fallback` when none qualifies."""
+    usable = [(line, code) for line, code in lines if line and fit_for_title(line, avoid or set())]
     main = language or next(iter(Counter(c for _, c in usable if c).most_common(1)), ("",))[0]
+    in_team = [(line, code) for line, code in usable if team_language and code == team_language]
+    if len(in_team) >= 2 and team_language != main:
+        return _pick(in_team, keywords, require_keyword=False) or fallback
     if any(code == main for _, code in usable):
         usable = [(line, code) for line, code in usable if code == main]
+    return _pick(usable, keywords, require_keyword=True) or fallback
+
+
+def _pick(
+    usable: Sequence[tuple[str, str | None]], keywords: Sequence[str], *, require_keyword: bool
+) -> str:
+    """The best line as `make_title` ranks them ("" when none shares a keyword and one must);
+    lines of another language than the keywords' are also ranked by the words they share
+    with each other (the line most like the rest)."""
     stems = [w for k in keywords[:TITLE_KEYWORDS] for w in k.split()]
     used = Counter(line.lower() for line, _ in usable)
-    best: tuple[int, int, int, int] | None = None
+    rare = rare_words([line for line, _ in usable])
+    words_of = [clean_text(line, code).split() for line, code in usable]
+    seen = Counter(w for words in words_of for w in set(words))
+    best: tuple[int, ...] | None = None
     title = ""
-    for position, (line, code) in enumerate(usable):
-        words = clean_text(line, code).split()
+    for position, ((line, _), words) in enumerate(zip(usable, words_of, strict=True)):
         shared = sum(1 for stem in stems if any(same_stem(stem, w) for w in words))
-        score = (shared, used[line.lower()], -len(line), -position)
-        if shared and (best is None or score > best):
+        common = sum(seen[w] - 1 for w in set(words))
+        score = (shared, -rare[position], used[line.lower()], common, -len(line), -position)
+        if (shared or not require_keyword) and (best is None or score > best):
             best, title = score, line
-    return title[:1].upper() + title[1:] if title else fallback
+    return title[:1].upper() + title[1:] if title else ""
 
 
-def family_title(themes: Sequence[Theme]) -> str:
+def family_title(themes: Sequence[Theme], language: str = "en") -> str:
     """A family's title (its issue's): the label of its largest member whose tickets are
-    mostly English, so a family with an English member reads in English; otherwise the
-    label of `themes[0]`, the founding theme."""
-    english = [t for t in themes if t.languages and _main_language(t) == "en"]
+    mostly in the team's `language`, so a family with such a member reads in it; otherwise
+    the label of `themes[0]`, the founding theme."""
+    english = [t for t in themes if t.languages and _main_language(t) == language]
     if english:
         return max(english, key=lambda t: t.size).label
     return themes[0].label if themes else ""

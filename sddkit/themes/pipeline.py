@@ -51,6 +51,7 @@ class ThemeSettings:
     incremental_max_share: float = 0.25  # new tickets / tickets seen, above it: full run
     incremental_max_runs: int = 6  # runs since the model was fitted, above it: full run
     families: FamilySettings = field(default_factory=FamilySettings)
+    title_language: str = "en"  # titles in the team's language where tickets allow
 
 
 @dataclass
@@ -240,7 +241,7 @@ def _full(
         Draft(m.theme_id, g, clustering.centroids[c], m.origin, m.overlap, m.cosine)
         for c, (g, m) in enumerate(zip(groups, matches, strict=True))
     ]
-    themes = describe(corpus, drafts, clustering.similarity, now)
+    themes = describe(corpus, drafts, clustering.similarity, now, s.title_language)
     members = _memberships(corpus, clustering.labels, clustering.similarity, matches)
     return RunResult("full", themes, members, space.dumps(), None, space=space, vectors=vectors)
 
@@ -323,7 +324,8 @@ def _incremental(
         labels[rows] = len(drafts)
         similarity[rows] = left_vectors[left_labels == c] @ centroid
         drafts.append(Draft(theme_id, rows, centroid, "new"))
-    themes = describe(corpus, [d for d in drafts if len(d.rows)], similarity, now)
+    kept = [d for d in drafts if len(d.rows)]
+    themes = describe(corpus, kept, similarity, now, s.title_language)
     ids = [d.theme_id for d in drafts]
     members = [
         (key, ids[label] if label >= 0 else None, float(similarity[i]))

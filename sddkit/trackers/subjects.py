@@ -6,8 +6,9 @@ A unit (a theme family, `family.family_units`) belongs to an issue
 - by **lineage** (`lineage`): most of the unit's tickets that issues listed before were
   listed by this one (at least `MIN_LINEAGE`): a subject re-clustered under a new id, or split
   differently by a weekly run, is still the subject of the issue that listed its tickets;
-- by its ticket **fingerprint** when nothing else names it (a lost store: the same tickets
-  back under new theme ids, `identity.best_match`).
+- by its ticket **fingerprint** when nothing else names the issue: the unit holding at least
+  half of the issue's fingerprinted tickets (`identity`; a lost store brings the same tickets
+  back under new theme ids, and a subject filed twice comes back as one theme).
 
 Units that share an issue are one subject: merged into one unit (`family.merge`) and filed as
 one issue. A subject with several issues (two filed issues found to be one subject) counts on
@@ -26,7 +27,7 @@ from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import FiledIssue
 from sddkit.trackers.family import Unit, family_units, merge
-from sddkit.trackers.identity import best_match, fingerprint_in
+from sddkit.trackers.identity import MIN_SHARE, fingerprint_in, share
 
 MIN_LINEAGE = 2  # earlier-filed tickets a unit needs to follow an issue by lineage
 LINEAGE_SHARE = 0.5  # ... and the share of its earlier-filed tickets that issue listed
@@ -77,14 +78,18 @@ def pair_subjects(
     for n, key in follow.items():
         links.append((n, by_key[key]))
         found_by_tickets.add(key)
-    # Nothing names it: the issue whose fingerprint its tickets cover (a lost store).
-    linked = {n for n, _ in links}
+    # An issue nothing else names: the unit holding most of its fingerprinted tickets (a lost
+    # store; or a second issue of a subject whose tickets are now one theme).
     claimed = {issue.key for _, issue in links}
-    alone = [(str(n), unit.theme.ticket_keys) for n, unit in enumerate(units) if n not in linked]
-    hashes = {i.key: fingerprint_in(i.body) for i in ordered if i.key not in claimed}
-    for unit_index, key in best_match(alone, hashes).items():
-        links.append((int(unit_index), by_key[key]))
-        found_by_tickets.add(key)
+    for issue in ordered:
+        hashes = fingerprint_in(issue.body)
+        if issue.key in claimed or not hashes:
+            continue
+        shares = [share(unit.theme.ticket_keys, hashes) for unit in units]
+        best = max(range(len(units)), key=lambda n: (shares[n], -n), default=None)
+        if best is not None and shares[best] >= MIN_SHARE:
+            links.append((best, issue))
+            found_by_tickets.add(issue.key)
     return _join(units, links, tickets, now, found_by_tickets)
 
 

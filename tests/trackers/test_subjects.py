@@ -1,0 +1,146 @@
+"""One subject, one issue: units joined by the issues they share, lineage, links."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sddkit.store import open_store
+from sddkit.trackers import lineage
+from sddkit.trackers.base import FiledIssue
+from sddkit.trackers.identity import fingerprint
+from sddkit.trackers.settings import TriageSettings
+from sddkit.trackers.subjects import pair_subjects
+from sddkit.trackers.suggest import Counts
+from sddkit.trackers.triage import apply_plan, plan_triage
+from sddkit.trackers.workflow import TriageRun, apply_run, plan_against
+from tests.support import trackers as fakes
+from tests.trackers.test_github import tracker
+
+NOW = fakes.NOW
+OPTIONS = TriageSettings(min_tickets=3, min_customers=2)
+
+
+def issue(key: str, theme_id: str, counts: Counts, *, days: int = 0) -> FiledIssue:
+    body = f"<!-- sddkit:theme={theme_id} -->\n{counts.block()}"
+    created = NOW.replace(day=1 + days)
+    return FiledIssue(key, theme_id, f"Issue {key}", "open", "u", created, body=body)
+
+
+def test_a_theme_under_a_new_id_follows_the_issue_that_listed_its_tickets() -> None:
+    tickets = fakes.corpus("a", 8)
+    keys = sorted(tickets)
+    filed = [issue("acme/app#1", "T-old", Counts(5, 5))]
+    # a re-cluster gave the subject a new id; 5 of its 8 tickets were listed by #1
+    themes = [fakes.theme("T-new", keys, customers=8)]
+    lines = {"acme/app#1": frozenset(keys[:5])}
+    [action] = plan_triage(themes, filed, tickets, OPTIONS, tracker="github", now=NOW,
+                           lineage=lines)  # fmt: skip
+    assert action.kind == "comment" and action.issue is not None
+    assert action.issue.key == "acme/app#1"
+    assert "found by its tickets (filed as T-old)" in action.reason
+    # without lineage the same plan would file a second issue
+    [without] = plan_triage(themes, filed, tickets, OPTIONS, tracker="github", now=NOW)
+    assert without.kind == "create"
+
+
+def test_two_themes_whose_tickets_one_issue_listed_are_one_subject() -> None:
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
+    a = sorted(k for k in tickets if ":a" in k)
+    b = sorted(k for k in tickets if ":b" in k)
+    themes = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=6)]
+    filed = [issue("acme/app#1", "T-a", Counts(6, 6))]
+    lines = {"acme/app#1": frozenset(a + b[:3])}  # one subject, split by last week's run
+    [subject] = pair_subjects(themes, filed, tickets, NOW, lines)
+    assert subject.unit.member_ids == ("T-a", "T-b") and subject.unit.theme.size == 12
+    [action] = plan_triage(themes, filed, tickets, OPTIONS, tracker="github", now=NOW,
+                           lineage=lines)  # fmt: skip
+    assert action.issue is not None and action.issue.key == "acme/app#1"
+    assert action.kind == "comment"  # grew from 6 to 12
+
+
+def test_an_issue_no_marker_names_goes_to_the_theme_holding_most_of_its_tickets() -> None:
+    old_a = [f"zendesk:a{i}" for i in range(20)]
+    old_b = [f"zendesk:b{i}" for i in range(20)]
+    tickets = fakes.corpus("a", 20) | fakes.corpus("b", 20) | fakes.corpus("new", 2)
+    filed = [
+        replace(issue("acme/app#1", "T-gone-1", Counts(20, 20)), body=fingerprint(old_a)),
+        replace(issue("acme/app#2", "T-gone-2", Counts(20, 20)), body=fingerprint(old_b)),
+    ]
+    themes = [
+        fakes.theme("T-new-a", [*old_a[5:], "zendesk:new0"]),  # 75 % of #1's tickets
+        fakes.theme("T-half", old_b[:8]),  # 40 % of #2's: not enough
+        fakes.theme("T-new-b", old_b[6:]),  # 70 % of #2's
+    ]
+    found = {s.unit.theme.id: [i.key for i in s.issues] for s in pair_subjects(themes, filed,
+             tickets, NOW)}  # fmt: skip
+    assert found == {"T-new-a": ["acme/app#1"], "T-new-b": ["acme/app#2"], "T-half": []}
+
+
+def test_a_minority_of_earlier_tickets_is_no_lineage() -> None:
+    tickets = fakes.corpus("a", 8)
+    keys = sorted(tickets)
+    themes = [fakes.theme("T-new", keys, customers=8)]
+    filed = [issue("acme/app#1", "T-x", Counts(5, 5)), issue("acme/app#2", "T-y", Counts(5, 5))]
+    # 2 of its earlier-filed tickets from #1, 3 from #2: #2 listed most of them
+    lines = {"acme/app#1": frozenset(keys[:2]), "acme/app#2": frozenset(keys[2:5])}
+    [subject] = pair_subjects(themes, filed, tickets, NOW, lines)
+    assert [i.key for i in subject.issues] == ["acme/app#2"]
+    # one earlier ticket is not enough to follow an issue
+    [alone] = pair_subjects(themes, filed, tickets, NOW, {"acme/app#1": frozenset(keys[:1])})
+    assert alone.issues == ()
+
+
+def test_the_primary_is_the_oldest_open_issue() -> None:
+    tickets = fakes.corpus("a", 6)
+    keys = sorted(tickets)
+    themes = [fakes.theme("T-a", keys, customers=6)]
+    old = replace(issue("acme/app#1", "T-a", Counts(6, 6)), state="closed", closed_at=NOW)
+    new = issue("acme/app#2", "T-a", Counts(6, 6), days=3)
+    [subject] = pair_subjects(themes, [new, old], tickets, NOW)
+    assert subject.primary == new and subject.others == (old,)
+
+
+def test_two_issues_of_one_subject_are_linked_once_and_no_third_is_filed(
+    fake_github: Any, policy: Any
+) -> None:
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
+    a = sorted(k for k in tickets if ":a" in k)
+    b = sorted(k for k in tickets if ":b" in k)
+    gh = tracker(fake_github, policy)
+    split = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=6)]
+    first = plan_against(gh, split, tickets, OPTIONS, kind="github", now=NOW)
+    assert [x.kind for x in first] == ["create", "create"]  # last week: two themes, two issues
+    assert apply_plan(gh, first).complete
+    # this week the subject is one theme: both issues are its issues
+    joined = [fakes.theme("T-a", a + b, customers=12)]
+    for _ in range(3):
+        actions = plan_against(gh, joined, tickets, OPTIONS, kind="github", now=NOW)
+        assert all(x.kind != "create" for x in actions)
+        assert apply_plan(gh, actions).complete
+    assert len(fake_github.issues) == 2
+    links = [c for c in fake_github.comments[2] if "Same subject as acme/app#1" in c]
+    assert len(links) == 1 and not any("Same subject" in c for c in fake_github.comments[1])
+    final = plan_against(gh, joined, tickets, OPTIONS, kind="github", now=NOW)
+    assert [(x.kind, x.issue.key if x.issue else None) for x in final] == [
+        ("nothing", "acme/app#1"),
+        ("nothing", "acme/app#2"),
+    ]
+
+
+def test_apply_records_each_issues_tickets_and_the_next_run_follows_them(
+    fake_github: Any, policy: Any
+) -> None:
+    conn = open_store(":memory:")
+    tickets = fakes.corpus("a", 6)
+    keys = sorted(tickets)
+    gh = tracker(fake_github, policy)
+    themes = [fakes.theme("T-a", keys, customers=6)]
+    actions = plan_against(gh, themes, tickets, OPTIONS, kind="github", now=NOW)
+    apply_run(conn, TriageRun(gh.name, actions), gh)
+    assert lineage.load(conn, gh.name) == {"acme/app#1": frozenset(keys)}
+    # the store was re-clustered: a new id and no marker names it; lineage finds the issue
+    renamed = [fakes.theme("T-z", keys, customers=6)]
+    lines = lineage.load(conn, gh.name)
+    [again] = plan_against(gh, renamed, tickets, OPTIONS, kind="github", now=NOW, lineage=lines)
+    assert again.issue is not None and again.issue.key == "acme/app#1"
