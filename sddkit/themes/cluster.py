@@ -31,7 +31,7 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
 from sddkit.themes.coherence import incoherent_clusters
-from sddkit.themes.connect import join_connected, members_sample
+from sddkit.themes.connect import cluster_sums, join_connected, members_sample
 from sddkit.themes.embed import Vectors, batches, normalize_rows
 from sddkit.themes.neighbours import neighbourhood_vectors
 
@@ -130,17 +130,6 @@ def assign_to_centroids(
 
 def centroids_of(vectors: Vectors, labels: Labels, count: int) -> Vectors:
     return normalize_rows(cluster_sums(vectors, labels, count))
-
-
-def cluster_sums(vectors: Vectors, labels: Labels, count: int) -> NDArray[np.float64]:
-    """The sum of each cluster's vectors (noise, -1, left out), as one sparse product:
-    numpy's `add.at` took 20 s of a 100k-ticket run."""
-    members = np.flatnonzero(labels >= 0)
-    indicator = sparse.csr_matrix(
-        (np.ones(len(members), dtype=vectors.dtype), (labels[members], members)),
-        shape=(count, len(vectors)),
-    )
-    return np.asarray(indicator @ vectors, dtype=np.float64)
 
 
 def _agglomerate(

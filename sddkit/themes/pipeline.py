@@ -28,6 +28,7 @@ from sddkit.themes.cluster import (
     cluster_vectors,
     similarity_within,
 )
+from sddkit.themes.connect import join_connected, members_sample
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.describe import Draft, describe
 from sddkit.themes.embed import Vectors, normalize_rows
@@ -229,7 +230,8 @@ def _full(
     semantic = space.semantic(texts) if space.semantic_weight > 0 else None
     space.fit(texts, semantic)
     vectors = space.transform(texts, semantic)
-    clustering = cluster_vectors(vectors, min_size, s.cluster, corpus.texts, corpus.languages)
+    settings = _for_space(s.cluster, space)
+    clustering = cluster_vectors(vectors, min_size, settings, corpus.texts, corpus.languages)
     space.cut = clustering.cut
     groups = [np.flatnonzero(clustering.labels == c) for c in range(len(clustering.centroids))]
     new_members = [frozenset(corpus.keys[i] for i in g) for g in groups]
@@ -244,6 +246,12 @@ def _full(
     themes = describe(corpus, drafts, clustering.similarity, now, s.title_language)
     members = _memberships(corpus, clustering.labels, clustering.similarity, matches)
     return RunResult("full", themes, members, space.dumps(), None, space=space, vectors=vectors)
+
+
+def _for_space(settings: ClusterSettings, space: ThemeSpace) -> ClusterSettings:
+    """The subject-level join (`connect`) reads meaning: in a letters-only space (the
+    n-gram backend) two texts' nearest neighbours share spelling, not a subject."""
+    return settings if space.semantic_weight > 0 else replace(settings, connect_neighbours=0)
 
 
 def _previous_in_space(
@@ -315,9 +323,18 @@ def _incremental(
     )
     left_labels = _cluster_leftovers(corpus, left_rows, left_vectors, min_size, s, space, cut)
     new_centroids = centroids_of(left_vectors, left_labels, int(left_labels.max(initial=-1)) + 1)
+    left = (left_vectors, left_labels)
+    into_old = _join_to_old(corpus, space, labels, len(old), left, s)
+    for c, n in enumerate(into_old.tolist()):
+        if n >= 0:  # a new wording of an old theme's subject: it joins that theme
+            rows = left_rows[left_labels == c]
+            labels[rows] = n
+            similarity[rows] = left_vectors[left_labels == c] @ old[n].centroid
     drafts = _old_drafts(old, labels, fresh_rows, fresh_vectors, near)
     taken = {t.theme.id for t in previous.themes}
     for c, centroid in enumerate(new_centroids):
+        if into_old[c] >= 0:
+            continue
         rows = left_rows[left_labels == c]
         theme_id = mint_id({corpus.keys[i] for i in rows}, taken)
         taken.add(theme_id)
@@ -332,6 +349,45 @@ def _incremental(
         for i, (key, label) in enumerate(zip(corpus.keys, labels.tolist(), strict=True))
     ]
     return RunResult("incremental", themes, members, None, previous.model_run, space=space)
+
+
+def _join_to_old(
+    corpus: Corpus,
+    space: ThemeSpace,
+    labels: NDArray[np.int64],
+    old_count: int,
+    left: tuple[Vectors, NDArray[np.int64]],
+    s: ThemeSettings,
+) -> NDArray[np.int64]:
+    """For each new cluster of leftovers, the old theme it is one subject with by its links
+    (`connect.join_connected` over a sample of the old themes' members and the new
+    clusters), else -1: a subject's new wording joins its theme, as in a full run. `left`:
+    the leftovers' vectors and cluster labels."""
+    left_vectors, left_labels = left
+    new_count = int(left_labels.max(initial=-1)) + 1
+    into = np.full(new_count, -1, dtype=np.int64)
+    c = _for_space(s.cluster, space)
+    if new_count == 0 or old_count == 0 or c.connect_neighbours <= 0:
+        return into
+    rng = np.random.default_rng(c.seed)
+    rows = members_sample(labels, old_count, c.connect_members, rng)
+    new_rows = np.flatnonzero(left_labels >= 0)
+    vectors = np.concatenate([space.transform(corpus.space_texts(rows)), left_vectors[new_rows]])
+    both = np.concatenate([labels[rows], old_count + left_labels[new_rows]])
+    joined = join_connected(
+        vectors,
+        both,
+        old_count + new_count,
+        neighbours=c.connect_neighbours,
+        share=min(c.connect_share / c.granularity, 1.0),
+        members=c.connect_members,
+        rng=rng,
+    )
+    for cluster in range(new_count):
+        group = joined[len(rows) :][left_labels[new_rows] == cluster]
+        if len(group) and group[0] < old_count:
+            into[cluster] = group[0]
+    return into
 
 
 def _cluster_leftovers(
@@ -356,7 +412,7 @@ def _cluster_leftovers(
         local = ThemeSpace(space.settings, space.cache)
         local.fit(corpus.space_texts(np.union1d(rows, context)))
         vectors = local.transform(texts)
-    settings = replace(s.cluster, threshold=cut)
+    settings = replace(_for_space(s.cluster, space), threshold=cut)
     return cluster_vectors(vectors, min_size, settings, texts.cleaned, texts.languages).labels
 
 

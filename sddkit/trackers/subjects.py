@@ -4,7 +4,8 @@ A unit (a theme family, `family.family_units`) belongs to an issue
 - by its **marker**: the issue names one of the unit's themes (the unit holding the theme its
   marker was filed for, when it names themes of several units);
 - by **lineage** (`lineage`): most of the unit's tickets that issues listed before were
-  listed by this one (at least `MIN_LINEAGE`): a subject re-clustered under a new id, or split
+  listed by this one (at least `MIN_LINEAGE`), and the unit holds the most of that issue's
+  tickets (or `ISSUE_SHARE` of them): a subject re-clustered under a new id, or split
   differently by a weekly run, is still the subject of the issue that listed its tickets;
 - by its ticket **fingerprint** when nothing else names the issue: the unit holding at least
   half of the issue's fingerprinted tickets (`identity`; a lost store brings the same tickets
@@ -31,6 +32,7 @@ from sddkit.trackers.identity import MIN_SHARE, fingerprint_in, share
 
 MIN_LINEAGE = 2  # earlier-filed tickets a unit needs to follow an issue by lineage
 LINEAGE_SHARE = 0.5  # ... and the share of its earlier-filed tickets that issue listed
+ISSUE_SHARE = 0.3  # a unit holding less of an issue's tickets than another follows it from here
 
 
 @dataclass(frozen=True)
@@ -96,26 +98,43 @@ def pair_subjects(
 def _by_lineage(
     units: Sequence[Unit], lineage: Mapping[str, frozenset[str]], issues: Mapping[str, FiledIssue]
 ) -> dict[int, str]:
-    """Unit index -> the issue that listed most of its earlier-filed tickets."""
+    """Unit index -> the issue that listed most of its earlier-filed tickets, when the unit
+    also holds the most of that issue's tickets still in a theme, or `ISSUE_SHARE` of them: a
+    subject split in two follows its issue whole, while a theme that a broad early issue
+    covered in part (one of several subjects it listed) is a subject of its own."""
     listed_by: dict[str, list[str]] = {}
     for issue_key, keys in lineage.items():
         if issue_key in issues:
             for key in keys:
                 listed_by.setdefault(key, []).append(issue_key)
-    follow = {}
-    for n, unit in enumerate(units):
+    overlap: list[Counter[str]] = []
+    earlier: list[int] = []
+    for unit in units:
         counts: Counter[str] = Counter()
-        earlier = 0
+        found = 0
         for key in unit.theme.ticket_keys:
             listed = listed_by.get(key)
             if listed:
-                earlier += 1
+                found += 1
                 counts.update(listed)
+        overlap.append(counts)
+        earlier.append(found)
+    in_themes: Counter[str] = Counter()
+    most: Counter[str] = Counter()
+    for counts in overlap:
+        in_themes.update(counts)
+        for key, n in counts.items():
+            most[key] = max(most[key], n)
+    follow = {}
+    for n, counts in enumerate(overlap):
         if not counts:
             continue
         oldest = {k: (issues[k].created_at, k) for k in counts}
         best = min(counts, key=lambda k: (-counts[k], oldest[k]))
-        if counts[best] >= max(MIN_LINEAGE, LINEAGE_SHARE * earlier):
+        held = counts[best]
+        if held < max(MIN_LINEAGE, LINEAGE_SHARE * earlier[n]):
+            continue
+        if held == most[best] or held >= ISSUE_SHARE * in_themes[best]:
             follow[n] = best
     return follow
 

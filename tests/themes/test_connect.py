@@ -1,0 +1,75 @@
+"""Subject level: clusters joined by their links, whatever the subject's size."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sddkit.themes.cluster import ClusterSettings, cluster_vectors
+from sddkit.themes.connect import join_connected
+from sddkit.themes.embed import normalize_rows
+
+
+def blobs(centres: list[np.ndarray], sizes: list[int], spread: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    parts = [
+        c + spread * rng.standard_normal((n, len(c))) for c, n in zip(centres, sizes, strict=True)
+    ]
+    return normalize_rows(np.concatenate(parts).astype(np.float32))
+
+
+def subject_and_neighbour(per_part: int) -> tuple[np.ndarray, np.ndarray]:
+    """One subject cut in two halves (labels 0, 1: a continuous blob split down the middle)
+    and a neighbouring subject (label 2), each half `per_part` vectors."""
+    rng = np.random.default_rng(1)
+    dims = 24
+    a, b = rng.standard_normal(dims), rng.standard_normal(dims)
+    b = b - (b @ a) / (a @ a) * a  # orthogonal to a
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    subject = blobs([a], [2 * per_part], 0.12, seed=2)
+    # cut the subject down the middle along a direction inside it
+    direction = rng.standard_normal(dims)
+    order = np.argsort(subject @ direction)
+    halves = np.empty(2 * per_part, dtype=np.int64)
+    halves[order[:per_part]] = 0
+    halves[order[per_part:]] = 1
+    neighbour = blobs([0.6 * a + 0.8 * b], [per_part], 0.12, seed=3)
+    vectors = np.concatenate([subject, neighbour])
+    labels = np.concatenate([halves, np.full(per_part, 2)])
+    return vectors, labels
+
+
+@pytest.mark.parametrize("per_part", [15, 150])
+def test_a_subject_cut_in_two_is_joined_its_neighbour_is_not_at_any_size(per_part: int) -> None:
+    vectors, labels = subject_and_neighbour(per_part)
+    joined = join_connected(vectors, labels, 3, neighbours=10, share=0.25, members=40,
+                            rng=np.random.default_rng(0))  # fmt: skip
+    assert joined[labels == 0][0] == joined[labels == 1][0]
+    assert set(joined[labels == 2]) == {2}
+
+
+def test_noise_stays_noise_and_off_means_unchanged() -> None:
+    vectors, labels = subject_and_neighbour(15)
+    labels[:3] = -1
+    joined = join_connected(vectors, labels, 3, neighbours=10, share=0.25, members=40,
+                            rng=np.random.default_rng(0))  # fmt: skip
+    assert (joined[:3] == -1).all()
+    off = join_connected(vectors, labels, 3, neighbours=0, share=0.25, members=40,
+                         rng=np.random.default_rng(0))  # fmt: skip
+    assert (off == labels).all()
+
+
+def test_a_large_subject_is_one_theme_not_one_per_neighbourhood() -> None:
+    """Four subjects of 250 texts each: the agglomeration alone cuts each in several pieces
+    (a theme is a few neighbourhoods wide); the subject level joins them back."""
+    rng = np.random.default_rng(4)
+    centres = list(normalize_rows(rng.standard_normal((4, 32)).astype(np.float32)))
+    vectors = blobs(centres, [250] * 4, 0.1, seed=5)
+    truth = np.repeat(np.arange(4), 250)
+    pieces = cluster_vectors(vectors, 5, ClusterSettings(connect_neighbours=0))
+    found = cluster_vectors(vectors, 5, ClusterSettings())
+    assert pieces.labels.max() + 1 > 4  # the cut alone splits
+    assert found.labels.max() + 1 == 4
+    for subject in range(4):
+        members = found.labels[truth == subject]
+        assert np.bincount(members[members >= 0]).max() >= 0.9 * 250
