@@ -22,7 +22,7 @@ one. Tuned on CLINC150 val.csv together with the demo tickets (`bench/themes_dem
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from sddkit.themes.coherence import incoherent_clusters
+from sddkit.themes.coherence import incoherent_clusters, word_share
 from sddkit.themes.connect import cluster_sums, join_connected, members_sample
 from sddkit.themes.embed import Vectors, batches, normalize_rows
 from sddkit.themes.neighbours import neighbourhood_vectors
@@ -246,6 +246,7 @@ def cluster_vectors(
         share=min(settings.connect_share / settings.granularity, 1.0),
         members=settings.connect_members,
         rng=rng,
+        coherent=_shares_words(texts, languages, settings, rng),
     )
     return _finish(vectors, labels, total, min_size, cut)
 
@@ -265,6 +266,24 @@ def _coherent(
         texts, labels, count, settings.min_word_share, settings.coherence_sample, rng, languages
     )
     return np.where((labels >= 0) & ~rejected[np.maximum(labels, 0)], labels, -1)
+
+
+def _shares_words(
+    texts: Sequence[str] | None,
+    languages: Sequence[str | None] | None,
+    settings: ClusterSettings,
+    rng: np.random.Generator,
+) -> Callable[[NDArray[np.int64]], bool] | None:
+    """Whether the texts at some rows, as one theme, pass the coherence check (`coherence`)."""
+    if texts is None or settings.min_word_share <= 0:
+        return None
+
+    def check(rows: NDArray[np.int64]) -> bool:
+        if len(rows) > settings.coherence_sample:
+            rows = rng.choice(rows, settings.coherence_sample, replace=False)
+        return word_share(texts, rows, languages) >= settings.min_word_share
+
+    return check
 
 
 def merge_fragments(

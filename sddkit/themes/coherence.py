@@ -65,11 +65,11 @@ def incoherent_clusters(
             continue
         if len(rows) > sample:
             rows = rng.choice(rows, sample, replace=False)
-        rejected[cluster] = _word_share(texts, rows, languages) < min_share
+        rejected[cluster] = word_share(texts, rows, languages) < min_share
     return rejected
 
 
-def _word_share(
+def word_share(
     texts: Sequence[str], rows: NDArray[np.int64], languages: Sequence[str | None] | None
 ) -> float:
     if languages is None:

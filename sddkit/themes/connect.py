@@ -19,6 +19,8 @@ Neighbours are by plain cosine: the pipeline's vectors are centred per language
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
@@ -39,9 +41,12 @@ def join_connected(
     share: float,
     members: int,
     rng: np.random.Generator,
+    coherent: Callable[[NDArray[np.int64]], bool] | None = None,
 ) -> Labels:
     """`labels` with clusters joined as the module docstring says; cluster numbers stay in
-    0..count-1 (with gaps where clusters were joined away), noise (-1) stays noise."""
+    0..count-1 (with gaps where clusters were joined away), noise (-1) stays noise.
+    `coherent(rows)` says whether the members at `rows`, joined, still share words
+    (`coherence`): a join that would make a theme about nothing is not made."""
     if count < 2 or neighbours <= 0 or share <= 0:
         return labels
     per_cluster = min(members, max(MIN_MEMBERS, MAX_ROWS // count))
@@ -57,6 +62,11 @@ def join_connected(
         keep, gone = divmod(best, count)
         if conductance[keep, gone] < share:
             break
+        if coherent is not None:
+            joined = np.isin(labels, np.flatnonzero((group == keep) | (group == gone)))
+            if not coherent(np.flatnonzero(joined)):
+                conductance[keep, gone] = conductance[gone, keep] = 0.0
+                continue
         links[keep] += links[gone]
         links[:, keep] += links[:, gone]
         links[keep, keep] = 0.0
