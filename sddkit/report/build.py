@@ -11,7 +11,7 @@ from itertools import chain
 
 from sddkit.errors import SddkitError
 from sddkit.report.canned import canned_replies
-from sddkit.report.fix_next import fix_next
+from sddkit.report.fix_next import fix_next, in_fix_next_order
 from sddkit.report.fixes import group_fixes
 from sddkit.report.history import customers_first_seen, read_tickets
 from sddkit.report.metrics import support_health
@@ -135,6 +135,7 @@ def assemble_report(
     directory = People(people)
     traces = trace_issues(filed, grouped, until=until, options=options, people=directory)
     fixes = group_fixes(traces, grouped.by_key, since=since, until=until, options=options)
+    pain = fix_next(grouped, filed, traces, in_period, since=since, until=until, options=options)
     return Report(
         since=since,
         until=until,
@@ -142,9 +143,7 @@ def assemble_report(
         options=options,
         traces=tuple(traces),
         fixes=tuple(fixes),
-        fix_next=tuple(
-            fix_next(grouped, filed, traces, in_period, since=since, until=until, options=options)
-        ),
+        fix_next=tuple(pain),
         health=support_health(
             in_period, grouped.theme_of, since=since, until=until, now=now, options=options
         ),
@@ -160,7 +159,7 @@ def assemble_report(
                 options=options,
             )
         ),
-        todo=tuple(todo(grouped, filed, since=since, until=until)),
+        todo=tuple(in_fix_next_order(todo(grouped, filed, since=since, until=until), pain)),
         notes=tuple(_notes(in_period, themes, filed)),
         canned_replies=tuple(canned_replies(in_period, options.canned_replies))
         if options.canned_replies

@@ -11,9 +11,25 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sddkit.report.business_hours import BusinessHours
+from sddkit.trackers.settings import TriageSettings
 
 if TYPE_CHECKING:
     from sddkit.report.canned import CannedReplySource
+
+
+_TRIAGE = TriageSettings()
+
+
+@dataclass(frozen=True)
+class TriageRules:
+    """What triage files and how it reads a closed issue (the config's [triage]): the report
+    offers `sddkit triage --apply` only for a family triage would file, and reads "closed as
+    not planned" with the same close reasons."""
+
+    kinds: tuple[str, ...] = _TRIAGE.kinds
+    min_tickets: int = _TRIAGE.min_tickets
+    min_customers: int = _TRIAGE.min_customers
+    not_planned: tuple[str, ...] = _TRIAGE.not_planned
 
 
 @dataclass(frozen=True)
@@ -28,7 +44,10 @@ class ReportOptions:
     # windows hold this many tickets; until then the fix is "too early to tell".
     min_after_days: float = 7.0
     min_window_tickets: int = 5
-    # Complaints came back after a fix once this many arrive after it (triage's regression_min).
+    # Complaints came back after a fix when the rate since it is, with this confidence, above
+    # this share of the rate before it (came_back.py), and at least regression_min arrived.
+    regression_share: float = 0.25
+    regression_confidence: float = 0.9
     regression_min: int = 3
     onboarding_days: float = 30.0  # a customer's first days, counted from when first seen
     # First responses measured in business hours against the target; None: calendar hours.
@@ -37,6 +56,7 @@ class ReportOptions:
     canned_replies: CannedReplySource | None = None
     # A custom field (e.g. "plan") whose values break down the customers of "Fix next" rows.
     segment_field: str | None = None
+    triage: TriageRules = TriageRules()  # from the config's [triage], not [report]
 
 
 @dataclass(frozen=True)
@@ -64,12 +84,14 @@ class Trace:
     issue_title: str
     issue_url: str
     issue_state: str  # state as the tracker reports it now
+    state: str  # at the end of the period: trace.OPEN, FIXED or NO_FIX (closed, no fix)
     theme_id: str
     theme_label: str | None  # None when the theme is no longer in the latest run
     tickets: int  # tickets behind the issue: the theme's tickets up to the fix (all if unfixed)
     customers: int  # distinct customers among those tickets
     first_complaint: datetime | None
     filed_at: datetime
+    closed_at: datetime | None  # when the tracker closed it, if before the end of the period
     fix: FixInfo | None  # None when not fixed by the end of the period
     days_to_fix: float | None  # first complaint -> fix, in days
     days_to_file: float | None  # first complaint -> filed, in days
@@ -82,7 +104,8 @@ class Trace:
     verdict: str | None  # why there is no change yet: TOO_EARLY / TOO_FEW (see trace.py)
     since_fix: int | None  # theme tickets from the fix to the end of the period
     after_window: int | None  # of those, created after the `weeks` window
-    returned: bool  # complaints came back: since_fix >= options.regression_min
+    returned: bool  # complaints came back (came_back.py)
+    returned_confidence: float | None  # how sure: 1 - p of the test; None without a fix
     handlers: tuple[Handler, ...]  # who answered the tickets behind the issue
     ticket_keys: tuple[str, ...]  # tickets behind the issue
     after_keys: tuple[str, ...]  # theme tickets from the fix to the end of the period
@@ -116,7 +139,8 @@ class FixSummary:
     verdict: str | None  # why there is no change yet: TOO_EARLY / TOO_FEW (see trace.py)
     since_fix: int  # its themes' tickets from the fix to the end of the period
     after_window: int  # of those, created after the `weeks` window
-    returned: bool  # complaints came back: since_fix >= options.regression_min
+    returned: bool  # complaints came back (came_back.py)
+    returned_confidence: float  # how sure: 1 - p of the test
     per_week: tuple[tuple[date, int], ...]  # its themes' tickets per week of the period
     per_week_after: tuple[int, ...]  # of each week's, created at or after the fix
 
@@ -227,10 +251,13 @@ class FixNextItem:
     issue_url: str | None
     days_open: float | None  # open issues: filed -> end of the period, in days
     fixed_at: datetime | None  # RETURNED: the fix the complaints came back after
-    command: str | None  # no issue yet: the command that files one
+    command: str | None  # no issue yet, and triage would file one: the command that does
     score: float  # (tickets + customers) x trend weight
     # Customers per value of options.segment_field (segments.py); empty without one.
     segments: tuple[tuple[str, int], ...] = ()
+    confidence: float | None = None  # RETURNED: how sure they came back (came_back.py)
+    closed_at: datetime | None = None  # CLOSED: when its issue was closed without a fix
+    not_filed: str | None = None  # no issue yet, and triage would not file one: why
 
 
 @dataclass(frozen=True)
@@ -289,4 +316,9 @@ class Report:
 
     @property
     def unfixed(self) -> tuple[Trace, ...]:
+        """Open issues and those closed with no fix."""
         return tuple(t for t in self.traces if t.fix is None)
+
+    @property
+    def open_issues(self) -> tuple[Trace, ...]:
+        return tuple(t for t in self.traces if t.state == "open")

@@ -266,8 +266,12 @@ def test_bad_report_config_is_a_one_line_error(workspace: Path) -> None:
 
 def test_output_names_the_top_of_fix_next(workspace: Path) -> None:
     config = workspace / "rotations.toml"
-    config.write_text(config.read_text(encoding="utf-8") + "\n[report]\nregression_min = 1\n")
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "\n[report]\nregression_min = 1\nregression_confidence = 0.5\n"
+    )
     result = CliRunner().invoke(main, [*ARGS, "--format", "json"])
     assert result.exit_code == 0, result.output
-    # Ticket 4 (c3, day 15) came after the fix on day 10: with regression_min 1 it came back.
+    # Ticket 4 (c3, day 15) came after the fix on day 10, 3 before it in 4 weeks: one in the
+    # 2.5 weeks since is 56 % sure to be above a quarter of the rate before, enough at 0.5.
     assert "Fix next: Sync fails (came back after fix, 1 customer)." in result.output
