@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sddkit.report.business_hours import BusinessHours
+from sddkit.tickets.satisfaction import SCALES
 from sddkit.trackers.settings import TriageSettings
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ class Satisfaction:
 class Health:
     tickets: int
     customers: int
-    first_response: Distribution  # hours, over tickets that got a response
+    first_response: Distribution  # hours, over tickets that got a response (but those below)
     over_target: float | None  # late / judged: FRT > target, or no reply and older than it
     over_target_count: int  # the late tickets (answered late + unanswered past the target)
     unanswered: int  # tickets with no first response recorded
@@ -187,6 +188,8 @@ class Health:
     per_channel: tuple[tuple[str, int], ...]  # most first
     per_language: tuple[tuple[str, int], ...]  # most first
     frt_histogram: tuple[tuple[str, int], ...]  # bar label -> tickets; last: no reply, late
+    # Business hours: answered while closed, no business hour waited (not in first_response).
+    answered_off_hours: int = 0
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,10 @@ class Onboarding:
     rated: int
     others_satisfied: float | None  # the same for the other tickets, to compare
     others_rated: int
+    # Left out: tickets within `days` of a customer's first sight, when that sight falls in
+    # the first `days` of the store's history (they may have been customers long before).
+    unsure: int = 0
+    unsure_customers: int = 0
 
 
 @dataclass(frozen=True)
@@ -301,6 +308,7 @@ class Report:
     fix_next: tuple[FixNextItem, ...] = field(default=())  # current pain, most first
     onboarding: Onboarding | None = None
     canned_replies: tuple[CannedReply, ...] = ()  # with options.canned_replies set
+    history_start: datetime | None = None  # the store's earliest ticket
 
     def with_note(self, note: str) -> Report:
         return replace(self, notes=(*self.notes, note))
@@ -318,6 +326,12 @@ class Report:
     def unfixed(self) -> tuple[Trace, ...]:
         """Open issues and those closed with no fix."""
         return tuple(t for t in self.traces if t.fix is None)
+
+    @property
+    def scale(self) -> str | None:
+        """The helpdesk's satisfaction scale, when the period's scores are all on one."""
+        known = {s.scale for s in self.health.satisfaction if s.scale in SCALES}
+        return known.pop() if len(known) == 1 else None
 
     @property
     def open_issues(self) -> tuple[Trace, ...]:

@@ -22,6 +22,7 @@ from sddkit.report.charts.svg import before_after_chart, fix_chart, histogram_ch
 from sddkit.report.metrics import frt_buckets
 from sddkit.report.model import FixSummary, Report
 from sddkit.templating import environment
+from sddkit.tickets.satisfaction import satisfied_rule
 from sddkit.trackers.suggest import markdown_escape
 
 FORMATS = ("html", "md", "json")
@@ -120,6 +121,7 @@ def charts(report: Report) -> dict[str, Any]:
                 for f in report.fixes
             ],
             report.options.weeks,
+            verdicts=[f.verdict for f in report.fixes],
         ),
         "frt": histogram_chart(
             report.health.frt_histogram, [low >= target for low in lower_bounds]
@@ -168,6 +170,7 @@ def _render(
         signed=_signed,
         short_issue=_short_issue,
         literal=markdown_escape,
+        satisfied_rule=satisfied_rule,
     )
     try:
         return env.get_template(name).render(r=report, charts=charts, one_week=timedelta(days=7))

@@ -7,9 +7,9 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sddkit.report.fix_next import CLOSED
 from sddkit.report.model import ReportOptions
 from sddkit.report.people import People
-from sddkit.report.fix_next import CLOSED
 from sddkit.report.render import render_html, render_markdown
 from sddkit.report.trace import (
     FIXED,
