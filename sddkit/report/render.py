@@ -160,6 +160,10 @@ def _render(
     charts: dict[str, Any],
 ) -> str:
     env = environment(template_dir, autoescape=autoescape)
+    # Compiling the two report templates costs more than building a month's report; Jinja's
+    # own cache (a private folder per user in the temp dir, keyed by the template's source)
+    # keeps the compiled code between runs. An edited or overriding template compiles anew.
+    env.bytecode_cache = _BYTECODE
     env.filters.update(
         day=_day,
         moment=_moment,
@@ -177,6 +181,9 @@ def _render(
     except jinja2.TemplateError as error:
         where, line = _template_position(error, name)
         raise SddkitError(f"{where}:{line or '?'}: template error: {error}") from error
+
+
+_BYTECODE = jinja2.FileSystemBytecodeCache()
 
 
 def _template_position(error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:
