@@ -23,7 +23,6 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sklearn", "scipy.optimize", "scipy.sparse", "github", "jira", "numpy", "jinja2")
 TARGET = 3.0
 
@@ -49,7 +48,9 @@ def commands(store: Path, config: Path) -> dict[str, list[str]]:
 
 
 def run(args: list[str], importtime: bool = False) -> tuple[float, str]:
-    """Wall seconds of `sddkit ARGS` in a fresh interpreter, and its stderr."""
+    """Wall seconds of `sddkit ARGS` in a fresh interpreter, and its stderr. It runs in the
+    temp dir, so the sddkit imported is the one on PYTHONPATH (another checkout's, to
+    compare: `PYTHONPATH=../old python bench/startup.py`)."""
     flags = ["-X", "importtime"] if importtime else []
     code = "import sys; from sddkit.cli import main; sys.argv[0] = 'sddkit'; main()"
     start = time.perf_counter()
@@ -58,7 +59,7 @@ def run(args: list[str], importtime: bool = False) -> tuple[float, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=ROOT,
+        cwd=tempfile.gettempdir(),
     )
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
