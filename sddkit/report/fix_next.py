@@ -108,7 +108,7 @@ def _row(
 ) -> FixNextItem | None:
     open_ = sorted((t for t in traces if t.state == OPEN_STATE), key=lambda t: t.filed_at)
     returned = [t for t in traces if t.fix is not None and t.returned]
-    closed = [t for t in traces if t.state == NO_FIX and t.closed_at is not None]
+    closed = [t for t in traces if t.state == NO_FIX]
     issue: Trace | None = None
     if not traces:
         status, start = NO_ISSUE, since
@@ -120,8 +120,9 @@ def _row(
         issue = max(returned, key=lambda t: t.fix.fixed_at if t.fix else since)
         status, start = RETURNED, max(since, issue.fix.fixed_at if issue.fix else since)
     elif closed and len(closed) == len(traces):
-        issue = max(closed, key=lambda t: t.closed_at or since)
-        status, start = CLOSED, max(since, issue.closed_at or since)
+        # From the latest close (its filing when the tracker gave no close date).
+        issue = max(closed, key=lambda t: t.closed_at or t.filed_at)
+        status, start = CLOSED, max(since, issue.closed_at or issue.filed_at)
     else:
         return None
     pain = [t for t in tickets if start <= t.created_at < until]
