@@ -27,7 +27,9 @@ from sddkit.trackers.suggest import markdown_escape
 
 FORMATS = ("html", "md", "json")
 NARROW = 360  # viewBox width of the phone variant of the weekly chart (CSS picks one)
-JSON_FORMAT_VERSION = 2  # 2: fix_next, verdicts, no-reply bar, over target with unanswered
+# 2: fix_next, verdicts, no-reply bar, over target with unanswered; 3: issue states, the
+# came-back test and its confidence, history start, onboarding's left-out, off-hours answers
+JSON_FORMAT_VERSION = 3
 
 
 def write_report(

@@ -309,7 +309,7 @@ def test_period_rejects_reversed_and_naive() -> None:
 def test_json_is_valid_and_stable(sample: Any) -> None:
     text = render_json(sample.report())
     assert render_json(sample.report()) == text
-    assert json.loads(text)["format"] == 2
+    assert json.loads(text)["format"] == 3
 
 
 def test_an_issue_fed_through_several_themes_is_listed_once(sample: Any) -> None:
