@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sddkit.cli.options import now_option
 from sddkit.report.build import build_report, period
 from sddkit.report.render import FORMATS, write_report
 from sddkit.report.settings import load_options
-from sddkit.report.sources import configured_tracker, live_filed, team
+from sddkit.report.sources import configured_tracker, live_filed, team, triage_rules
 from sddkit.trackers.cache import load_filed, save_filed
 
 DEFAULT_DAYS = 28
@@ -106,6 +107,7 @@ def report(
         repeat_window_days=repeat_window,
         surfaced_first_k=surfaced_first,
     )
+    options = dataclasses.replace(options, triage=triage_rules(app.config_path))
     conn = app.store()
     people, shifts, note = team(app.config_path, first, last, conn, now.date())
     if no_tracker:

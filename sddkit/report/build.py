@@ -11,9 +11,9 @@ from itertools import chain
 
 from sddkit.errors import SddkitError
 from sddkit.report.canned import canned_replies
-from sddkit.report.fix_next import fix_next
+from sddkit.report.fix_next import fix_next, in_fix_next_order
 from sddkit.report.fixes import group_fixes
-from sddkit.report.history import customers_first_seen, read_tickets
+from sddkit.report.history import customers_first_seen, history_start, read_tickets
 from sddkit.report.metrics import support_health
 from sddkit.report.model import Report, ReportOptions
 from sddkit.report.onboarding import first_seen, onboarding
@@ -75,6 +75,7 @@ def build_report(
             now=now,
             options=options,
             started=customers_first_seen(conn, customers),
+            history_from=history_start(conn),
         )
 
 
@@ -125,16 +126,21 @@ def assemble_report(
     now: datetime,
     options: ReportOptions,
     started: Mapping[str, datetime] | None = None,
+    history_from: datetime | None = None,
 ) -> Report:
     """The whole report from plain data. `period_tickets` are those created in [since, until);
     `other_tickets` are theme tickets outside it (needed for first complaints and the weeks
-    before a fix). `started` maps customers to when the store first saw them (onboarding);
-    by default it is read off the tickets given."""
+    before a fix). `started` maps customers to when the store first saw them (onboarding),
+    `history_from` when the store's history starts; by default both are read off the
+    tickets given."""
     in_period = [t for t in period_tickets if since <= t.created_at < until]
     grouped = group_tickets(themes, chain(other_tickets, in_period))
+    if history_from is None:
+        history_from = min((t.created_at for t in grouped.by_key.values()), default=None)
     directory = People(people)
     traces = trace_issues(filed, grouped, until=until, options=options, people=directory)
     fixes = group_fixes(traces, grouped.by_key, since=since, until=until, options=options)
+    pain = fix_next(grouped, filed, traces, in_period, since=since, until=until, options=options)
     return Report(
         since=since,
         until=until,
@@ -142,9 +148,7 @@ def assemble_report(
         options=options,
         traces=tuple(traces),
         fixes=tuple(fixes),
-        fix_next=tuple(
-            fix_next(grouped, filed, traces, in_period, since=since, until=until, options=options)
-        ),
+        fix_next=tuple(pain),
         health=support_health(
             in_period, grouped.theme_of, since=since, until=until, now=now, options=options
         ),
@@ -160,7 +164,7 @@ def assemble_report(
                 options=options,
             )
         ),
-        todo=tuple(todo(grouped, filed, since=since, until=until)),
+        todo=tuple(in_fix_next_order(todo(grouped, filed, since=since, until=until), pain)),
         notes=tuple(_notes(in_period, themes, filed)),
         canned_replies=tuple(canned_replies(in_period, options.canned_replies))
         if options.canned_replies
@@ -170,7 +174,9 @@ def assemble_report(
             started if started is not None else first_seen(grouped.by_key.values()),
             grouped,
             options.onboarding_days,
+            history_from,
         ),
+        history_start=history_from,
     )
 
 

@@ -42,6 +42,11 @@ class BusinessHours:
             day += timedelta(days=1)
         return total / 3600
 
+    def is_open_at(self, moment: datetime) -> bool:
+        """Whether the team is open at this moment (its local day and time of day)."""
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        return self.is_open_on(local.date()) and self.start <= local.time() < self.end
+
     def is_open_on(self, day: date) -> bool:
         if day.weekday() not in self.days:
             return False

@@ -84,6 +84,7 @@ def _summary(
         since_fix=window.since_fix,
         after_window=window.after_window,
         returned=window.returned,
+        returned_confidence=window.returned_confidence,
         per_week=tuple(weeks),
         per_week_after=tuple(after.get(monday, 0) for monday, _ in weeks),
     )

@@ -154,6 +154,16 @@ def customers_first_seen(conn: sqlite3.Connection, customers: Iterable[str]) -> 
     }
 
 
+def history_start(conn: sqlite3.Connection) -> datetime | None:
+    """When the store's history starts: its earliest visible ticket (None when empty). A
+    store filled from a first export knows nothing before it."""
+    from sddkit.tickets.store import ensure_schema
+
+    ensure_schema(conn)
+    (us,) = conn.execute("SELECT min(created_us) FROM tickets WHERE hidden = 0").fetchone()
+    return None if us is None else _EPOCH + timedelta(microseconds=us)
+
+
 def _tickets(rows: Iterable[Any]) -> Iterator[Ticket]:
     """Tickets from rows of `_COLUMNS` and the custom fields' JSON (NULL when not read); the
     other fields keep their empty defaults. Built with positional arguments (Ticket's field

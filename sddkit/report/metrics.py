@@ -16,6 +16,7 @@ from sddkit.report.business_hours import BusinessHours
 from sddkit.report.model import Distribution, Health, ReportOptions, Satisfaction
 from sddkit.report.trace import distinct_customers
 from sddkit.tickets.model import Ticket
+from sddkit.tickets.satisfaction import SATISFIED_FROM
 from sddkit.tickets.stats import percentile as nearest_rank
 
 # Edges of the first-response histogram in hours; the target is added as one more edge, so
@@ -185,7 +186,17 @@ def response_hours(
     return (answered - created).total_seconds() / 3600
 
 
-_SATISFIED_FROM = {"10": 7, "5": 4, "good_bad": 1}  # the least satisfied score of each scale
+def _off_hours(
+    tickets: Sequence[Ticket], frt: Sequence[float | None], clock: BusinessHours | None
+) -> set[str]:
+    """Keys of the tickets answered outside business hours with no business hour waited."""
+    if clock is None:
+        return set()
+    return {
+        t.key
+        for t, h in zip(tickets, frt, strict=True)
+        if h == 0 and t.first_response_at is not None and not clock.is_open_at(t.first_response_at)
+    }
 
 
 def satisfied_share(tickets: Iterable[Ticket]) -> tuple[float | None, int]:
@@ -193,7 +204,7 @@ def satisfied_share(tickets: Iterable[Ticket]) -> tuple[float | None, int]:
     detractor), 4-5 of 5, good of good/bad. One figure for tickets rated on mixed scales."""
     satisfied = rated = 0
     for ticket in tickets:
-        least = _SATISFIED_FROM.get(ticket.satisfaction_scale or "")
+        least = SATISFIED_FROM.get(ticket.satisfaction_scale or "")
         if ticket.satisfaction is None or least is None:
             continue
         rated += 1
@@ -214,11 +225,15 @@ def support_health(
 
     A ticket with no first response counts against the target once it is older than the
     target at `now` (when the report is made): a ticket nobody answered is the latest of all.
-    With `options.business_hours`, first responses and ages count business hours only."""
+    With `options.business_hours`, first responses and ages count business hours only; an
+    answer given while the team was closed to a ticket that came in while it was closed
+    waited no business hour: those are counted apart and left out of the median and p90
+    (else a team answering at night reads "0 min"), and are on target."""
     target = options.frt_target_hours
     clock = options.business_hours
     frt = [response_hours(t.created_at, t.first_response_at, clock) for t in tickets]
     answered = [h for h in frt if h is not None]
+    off_hours = _off_hours(tickets, frt, clock)
     waiting = [t for t, h in zip(tickets, frt, strict=True) if h is None]
     no_reply = sum(1 for t in waiting if response_hours(t.created_at, now, clock) > target)
     resolution = [
@@ -231,7 +246,14 @@ def support_health(
     return Health(
         tickets=len(tickets),
         customers=distinct_customers(tickets),
-        first_response=distribution(answered),
+        first_response=distribution(
+            [
+                h
+                for t, h in zip(tickets, frt, strict=True)
+                if h is not None and t.key not in off_hours
+            ]
+        ),
+        answered_off_hours=len(off_hours),
         over_target=over / judged if judged else None,
         over_target_count=over,
         unanswered=len(waiting),

@@ -11,9 +11,26 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sddkit.report.business_hours import BusinessHours
+from sddkit.tickets.satisfaction import SCALES
+from sddkit.trackers.settings import TriageSettings
 
 if TYPE_CHECKING:
     from sddkit.report.canned import CannedReplySource
+
+
+_TRIAGE = TriageSettings()
+
+
+@dataclass(frozen=True)
+class TriageRules:
+    """What triage files and how it reads a closed issue (the config's [triage]): the report
+    offers `sddkit triage --apply` only for a family triage would file, and reads "closed as
+    not planned" with the same close reasons."""
+
+    kinds: tuple[str, ...] = _TRIAGE.kinds
+    min_tickets: int = _TRIAGE.min_tickets
+    min_customers: int = _TRIAGE.min_customers
+    not_planned: tuple[str, ...] = _TRIAGE.not_planned
 
 
 @dataclass(frozen=True)
@@ -28,7 +45,10 @@ class ReportOptions:
     # windows hold this many tickets; until then the fix is "too early to tell".
     min_after_days: float = 7.0
     min_window_tickets: int = 5
-    # Complaints came back after a fix once this many arrive after it (triage's regression_min).
+    # Complaints came back after a fix when the rate since it is, with this confidence, above
+    # this share of the rate before it (came_back.py), and at least regression_min arrived.
+    regression_share: float = 0.25
+    regression_confidence: float = 0.9
     regression_min: int = 3
     onboarding_days: float = 30.0  # a customer's first days, counted from when first seen
     # First responses measured in business hours against the target; None: calendar hours.
@@ -37,6 +57,7 @@ class ReportOptions:
     canned_replies: CannedReplySource | None = None
     # A custom field (e.g. "plan") whose values break down the customers of "Fix next" rows.
     segment_field: str | None = None
+    triage: TriageRules = TriageRules()  # from the config's [triage], not [report]
 
 
 @dataclass(frozen=True)
@@ -64,12 +85,14 @@ class Trace:
     issue_title: str
     issue_url: str
     issue_state: str  # state as the tracker reports it now
+    state: str  # at the end of the period: trace.OPEN, FIXED or NO_FIX (closed, no fix)
     theme_id: str
     theme_label: str | None  # None when the theme is no longer in the latest run
     tickets: int  # tickets behind the issue: the theme's tickets up to the fix (all if unfixed)
     customers: int  # distinct customers among those tickets
     first_complaint: datetime | None
     filed_at: datetime
+    closed_at: datetime | None  # when the tracker closed it, if before the end of the period
     fix: FixInfo | None  # None when not fixed by the end of the period
     days_to_fix: float | None  # first complaint -> fix, in days
     days_to_file: float | None  # first complaint -> filed, in days
@@ -82,7 +105,8 @@ class Trace:
     verdict: str | None  # why there is no change yet: TOO_EARLY / TOO_FEW (see trace.py)
     since_fix: int | None  # theme tickets from the fix to the end of the period
     after_window: int | None  # of those, created after the `weeks` window
-    returned: bool  # complaints came back: since_fix >= options.regression_min
+    returned: bool  # complaints came back (came_back.py)
+    returned_confidence: float | None  # how sure: 1 - p of the test; None without a fix
     handlers: tuple[Handler, ...]  # who answered the tickets behind the issue
     ticket_keys: tuple[str, ...]  # tickets behind the issue
     after_keys: tuple[str, ...]  # theme tickets from the fix to the end of the period
@@ -116,7 +140,8 @@ class FixSummary:
     verdict: str | None  # why there is no change yet: TOO_EARLY / TOO_FEW (see trace.py)
     since_fix: int  # its themes' tickets from the fix to the end of the period
     after_window: int  # of those, created after the `weeks` window
-    returned: bool  # complaints came back: since_fix >= options.regression_min
+    returned: bool  # complaints came back (came_back.py)
+    returned_confidence: float  # how sure: 1 - p of the test
     per_week: tuple[tuple[date, int], ...]  # its themes' tickets per week of the period
     per_week_after: tuple[int, ...]  # of each week's, created at or after the fix
 
@@ -148,7 +173,7 @@ class Satisfaction:
 class Health:
     tickets: int
     customers: int
-    first_response: Distribution  # hours, over tickets that got a response
+    first_response: Distribution  # hours, over tickets that got a response (but those below)
     over_target: float | None  # late / judged: FRT > target, or no reply and older than it
     over_target_count: int  # the late tickets (answered late + unanswered past the target)
     unanswered: int  # tickets with no first response recorded
@@ -163,6 +188,8 @@ class Health:
     per_channel: tuple[tuple[str, int], ...]  # most first
     per_language: tuple[tuple[str, int], ...]  # most first
     frt_histogram: tuple[tuple[str, int], ...]  # bar label -> tickets; last: no reply, late
+    # Business hours: answered while closed, no business hour waited (not in first_response).
+    answered_off_hours: int = 0
 
 
 @dataclass(frozen=True)
@@ -227,10 +254,13 @@ class FixNextItem:
     issue_url: str | None
     days_open: float | None  # open issues: filed -> end of the period, in days
     fixed_at: datetime | None  # RETURNED: the fix the complaints came back after
-    command: str | None  # no issue yet: the command that files one
+    command: str | None  # no issue yet, and triage would file one: the command that does
     score: float  # (tickets + customers) x trend weight
     # Customers per value of options.segment_field (segments.py); empty without one.
     segments: tuple[tuple[str, int], ...] = ()
+    confidence: float | None = None  # RETURNED: how sure they came back (came_back.py)
+    closed_at: datetime | None = None  # CLOSED: when its issue was closed without a fix
+    not_filed: str | None = None  # no issue yet, and triage would not file one: why
 
 
 @dataclass(frozen=True)
@@ -246,6 +276,10 @@ class Onboarding:
     rated: int
     others_satisfied: float | None  # the same for the other tickets, to compare
     others_rated: int
+    # Left out: tickets within `days` of a customer's first sight, when that sight falls in
+    # the first `days` of the store's history (they may have been customers long before).
+    unsure: int = 0
+    unsure_customers: int = 0
 
 
 @dataclass(frozen=True)
@@ -274,6 +308,7 @@ class Report:
     fix_next: tuple[FixNextItem, ...] = field(default=())  # current pain, most first
     onboarding: Onboarding | None = None
     canned_replies: tuple[CannedReply, ...] = ()  # with options.canned_replies set
+    history_start: datetime | None = None  # the store's earliest ticket
 
     def with_note(self, note: str) -> Report:
         return replace(self, notes=(*self.notes, note))
@@ -289,4 +324,15 @@ class Report:
 
     @property
     def unfixed(self) -> tuple[Trace, ...]:
+        """Open issues and those closed with no fix."""
         return tuple(t for t in self.traces if t.fix is None)
+
+    @property
+    def scale(self) -> str | None:
+        """The helpdesk's satisfaction scale, when the period's scores are all on one."""
+        known = {s.scale for s in self.health.satisfaction if s.scale in SCALES}
+        return known.pop() if len(known) == 1 else None
+
+    @property
+    def open_issues(self) -> tuple[Trace, ...]:
+        return tuple(t for t in self.traces if t.state == "open")

@@ -1,7 +1,11 @@
 """Onboarding: tickets from customers in their first days, where unhappiness often starts.
 
 A customer's start is the first time the store saw them (their earliest ticket), since the
-helpdesk exports sddkit reads carry no signup date. Definitions: docs/report.md."""
+helpdesk exports sddkit reads carry no signup date. When the store's history starts with a
+first export, everyone in it is "first seen" at its start: a customer first seen within the
+first `days` of the history may have been a customer for years, so their tickets of those
+first days are left out (counted, and said) rather than called new. Definitions:
+docs/report.md."""
 
 from __future__ import annotations
 
@@ -33,14 +37,23 @@ def onboarding(
     started: Mapping[str, datetime],
     grouped: ThemeTickets,
     days: float,
+    history_start: datetime | None = None,
 ) -> Onboarding:
     """Figures of the period's tickets written in the customer's first `days` days (from
-    `started`, customer -> first seen) against the other tickets with a customer id."""
+    `started`, customer -> first seen) against the other tickets with a customer id; the
+    early tickets of customers first seen within `days` of `history_start` are left out."""
     window = timedelta(days=days)
     known = [t for t in tickets if t.customer_id and t.customer_id in started]
-    new = [t for t in known if t.created_at - started[t.customer_id or ""] < window]
+    early = [t for t in known if t.created_at - started[t.customer_id or ""] < window]
+    unsure = [
+        t
+        for t in early
+        if history_start is not None and started[t.customer_id or ""] - history_start < window
+    ]
+    unsure_keys = {t.key for t in unsure}
+    new = [t for t in early if t.key not in unsure_keys]
     new_keys = {t.key for t in new}
-    others = [t for t in known if t.key not in new_keys]
+    others = [t for t in known if t.key not in new_keys and t.key not in unsure_keys]
     met = Counter(family for t in new if (family := grouped.family_of(t)) is not None)
     titles = {family: family_title(grouped.members(family)) for family in met}
     ranked = sorted(met.items(), key=lambda item: (-item[1], titles[item[0]]))
@@ -50,10 +63,12 @@ def onboarding(
         days=days,
         tickets=len(new),
         customers=len({t.customer_id for t in new}),
-        share=len(new) / len(known) if known else None,
+        share=len(new) / (len(new) + len(others)) if new or others else None,
         themes=tuple((titles[f], n) for f, n in ranked[:TOP_THEMES]),
         satisfied=satisfied,
         rated=rated,
         others_satisfied=others_satisfied,
         others_rated=others_rated,
+        unsure=len(unsure),
+        unsure_customers=len({t.customer_id for t in unsure}),
     )

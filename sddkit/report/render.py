@@ -22,11 +22,14 @@ from sddkit.report.charts.svg import before_after_chart, fix_chart, histogram_ch
 from sddkit.report.metrics import frt_buckets
 from sddkit.report.model import FixSummary, Report
 from sddkit.templating import environment
+from sddkit.tickets.satisfaction import satisfied_rule
 from sddkit.trackers.suggest import markdown_escape
 
 FORMATS = ("html", "md", "json")
 NARROW = 360  # viewBox width of the phone variant of the weekly chart (CSS picks one)
-JSON_FORMAT_VERSION = 2  # 2: fix_next, verdicts, no-reply bar, over target with unanswered
+# 2: fix_next, verdicts, no-reply bar, over target with unanswered; 3: issue states, the
+# came-back test and its confidence, history start, onboarding's left-out, off-hours answers
+JSON_FORMAT_VERSION = 3
 
 
 def write_report(
@@ -120,6 +123,7 @@ def charts(report: Report) -> dict[str, Any]:
                 for f in report.fixes
             ],
             report.options.weeks,
+            verdicts=[f.verdict for f in report.fixes],
         ),
         "frt": histogram_chart(
             report.health.frt_histogram, [low >= target for low in lower_bounds]
@@ -158,6 +162,10 @@ def _render(
     charts: dict[str, Any],
 ) -> str:
     env = environment(template_dir, autoescape=autoescape)
+    # Compiling the two report templates costs more than building a month's report; Jinja's
+    # own cache (a private folder per user in the temp dir, keyed by the template's source)
+    # keeps the compiled code between runs. An edited or overriding template compiles anew.
+    env.bytecode_cache = _BYTECODE
     env.filters.update(
         day=_day,
         moment=_moment,
@@ -168,12 +176,16 @@ def _render(
         signed=_signed,
         short_issue=_short_issue,
         literal=markdown_escape,
+        satisfied_rule=satisfied_rule,
     )
     try:
         return env.get_template(name).render(r=report, charts=charts, one_week=timedelta(days=7))
     except jinja2.TemplateError as error:
         where, line = _template_position(error, name)
         raise SddkitError(f"{where}:{line or '?'}: template error: {error}") from error
+
+
+_BYTECODE = jinja2.FileSystemBytecodeCache()
 
 
 def _template_position(error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:

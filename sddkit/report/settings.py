@@ -8,7 +8,9 @@ repeat_window_days = 7   # repeat contact window
 surfaced_first_k = 3     # "surfaced a theme" = answered one of its first k tickets
 min_after_days = 7       # a fix's change is shown once its after window is this long ...
 min_window_tickets = 5   # ... and its before + after windows hold this many tickets
-regression_min = 3       # tickets after a fix that mean its complaints came back
+regression_share = 0.25  # complaints came back: the rate since a fix is above this share
+regression_confidence = 0.9   # ... of the rate before it, this sure (an exact test) ...
+regression_min = 3       # ... and at least this many tickets arrived since the fix
 onboarding_days = 30     # a customer's first days, from the first ticket the store saw
 segment_field = "plan"   # optional: Fix next breaks customers down by this custom field
 
@@ -50,7 +52,10 @@ from sddkit.rotation.spec import HolidaySpec
 _HOURS = "business_hours"
 _CANNED = "canned_replies"
 _SEGMENT = "segment_field"
-_NAMES = tuple(f.name for f in fields(ReportOptions) if f.name not in (_HOURS, _CANNED, _SEGMENT))
+_TRIAGE = "triage"  # read from the [triage] section (cli: the tracker's rules)
+_NAMES = tuple(
+    f.name for f in fields(ReportOptions) if f.name not in (_HOURS, _CANNED, _SEGMENT, _TRIAGE)
+)
 _MINIMUM = {
     "weeks": 1,
     "frt_target_hours": 0,
@@ -58,9 +63,12 @@ _MINIMUM = {
     "surfaced_first_k": 1,
     "min_after_days": 0,
     "min_window_tickets": 1,
+    "regression_share": 0,
+    "regression_confidence": 0,
     "regression_min": 1,
     "onboarding_days": 0,
 }
+_MAXIMUM = {"regression_share": 1.0, "regression_confidence": 0.9999}
 _INTEGRAL = ("weeks", "surfaced_first_k", "min_window_tickets", "regression_min")
 
 
@@ -205,6 +213,9 @@ def _checked(path: Path, line: int | None, key: str, value: Any) -> int | float:
     if value < low or (value == low and not integral and key != "min_after_days"):
         bound = f">= {low}" if integral or key == "min_after_days" else f"> {low}"
         raise ConfigError(path, f"must be {bound}, not {value!r}", line, f"report.{key}")
+    if key in _MAXIMUM and value > _MAXIMUM[key]:
+        message = f"must be <= {_MAXIMUM[key]:g}, not {value!r}"
+        raise ConfigError(path, message, line, f"report.{key}")
     return value if integral else float(value)
 
 

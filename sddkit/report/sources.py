@@ -8,6 +8,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+from sddkit.report.model import TriageRules
 from sddkit.rotation.model import Person, Shift
 from sddkit.trackers.base import FiledIssue, Tracker
 
@@ -59,3 +60,17 @@ def configured_tracker(config_path: Path) -> tuple[str, Tracker]:
             "use --no-tracker to report from the issues cached by the last triage run"
         )
     return tracker_name(settings), tracker_from_settings(settings)
+
+
+def triage_rules(config_path: Path) -> TriageRules:
+    """What triage files and which close reasons mean "no fix", from the config's [triage]
+    (the defaults without a config): the report reads issues as triage does."""
+    from sddkit.trackers.settings import load_settings
+
+    settings = load_settings(config_path)
+    return TriageRules(
+        kinds=settings.kinds,
+        min_tickets=settings.min_tickets,
+        min_customers=settings.min_customers,
+        not_planned=settings.not_planned,
+    )

@@ -5,19 +5,25 @@ Pure functions over plain lists, so every figure can be checked by hand (docs/re
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from sddkit.report.came_back import came_back
 from sddkit.report.model import FixInfo, Handler, ReportOptions, Trace
 from sddkit.report.people import People
 from sddkit.report.theme_tickets import ThemeTickets
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
-from sddkit.trackers.base import FiledIssue, theme_ids_in
+from sddkit.trackers.base import FiledIssue, closed_as_not_planned, theme_ids_in
 
 _DAY = 86400.0
+# An issue's state at the end of the period.
+OPEN = "open"  # open then (a reopened issue is open; one closed later was still open)
+FIXED = "fixed"  # closed by a fix (a pull request, commit or resolution) before the end
+NO_FIX = "closed, no fix"  # closed as not planned / duplicate / won't fix, or with no fix found
 
 
 def trace_issues(
@@ -68,7 +74,8 @@ def trace_issue(
     """Follow one issue. A fix dated at or after `until` does not count yet: the report shows
     the period as it was, so re-running it later for the same period gives the same figures.
     `theme_tickets` are oldest first, ties by key (`ThemeTickets.of_themes`)."""
-    fix = issue.fix if issue.fix is not None and issue.fix.fixed_at < until else None
+    state = issue_state(issue, until, options.triage.not_planned)
+    fix = issue.fix if state == FIXED else None
     ordered = theme_tickets
     behind = [t for t in ordered if fix is None or t.created_at < fix.fixed_at]
     after = [t for t in ordered if fix is not None and fix.fixed_at <= t.created_at < until]
@@ -79,12 +86,14 @@ def trace_issue(
         issue_title=issue.title,
         issue_url=issue.url,
         issue_state=issue.state,
+        state=state,
         theme_id=issue.theme_id,
         theme_label=theme.label if theme else None,
         tickets=len(behind),
         customers=distinct_customers(behind),
         first_complaint=first,
         filed_at=issue.created_at,
+        closed_at=issue.closed_at if state != OPEN else None,
         fix=_fix_info(issue) if fix else None,
         days_to_fix=_days(first, fix.fixed_at) if fix else None,
         days_to_file=_days(first, issue.created_at),
@@ -98,10 +107,25 @@ def trace_issue(
         since_fix=window.since_fix if window else None,
         after_window=window.after_window if window else None,
         returned=window.returned if window else False,
+        returned_confidence=window.returned_confidence if window else None,
         handlers=handlers_of(behind, people),
         ticket_keys=tuple(t.key for t in behind),
         after_keys=tuple(t.key for t in after),
     )
+
+
+def issue_state(issue: FiledIssue, until: datetime, not_planned: Sequence[str]) -> str:
+    """OPEN, FIXED or NO_FIX at `until`. Only a closed issue counts as fixed (a fix the cache
+    kept for an issue reopened since does not), and not one closed as not planned; a close
+    or fix dated at or after `until` had not happened yet."""
+    closed_at = issue.closed_at or (issue.fix.fixed_at if issue.fix else None)
+    if issue.state != "closed" or (closed_at is not None and closed_at >= until):
+        return OPEN
+    if closed_as_not_planned(issue.close_reason, not_planned):
+        return NO_FIX
+    if issue.fix is not None and issue.fix.fixed_at < until:
+        return FIXED
+    return NO_FIX
 
 
 TOO_EARLY = "too early to tell"  # the after window is shorter than options.min_after_days
@@ -119,6 +143,7 @@ class _Window(NamedTuple):
     since_fix: int
     after_window: int
     returned: bool
+    returned_confidence: float
 
 
 def window_counts(
@@ -129,8 +154,9 @@ def window_counts(
 
     The change is left out (with a verdict saying why) while the after window is shorter
     than `min_after_days` or the two windows hold fewer than `min_window_tickets`: one
-    ticket the day after a fix says nothing yet. Tickets after the window still count
-    towards `returned` (complaints came back, as triage's regression comment judges it)."""
+    ticket the day after a fix says nothing yet. Whether the complaints came back is tested
+    on every ticket from the fix to the end of the period against the before window's rate
+    (came_back.py)."""
     span = timedelta(weeks=options.weeks)
     after_end = min(fixed_at + span, until)
     before = sum(1 for t in tickets if fixed_at - span <= t.created_at < fixed_at)
@@ -147,6 +173,16 @@ def window_counts(
     change = None
     if verdict is None and after_rate is not None and before_rate > 0:
         change = after_rate / before_rate - 1
+    since_weeks = max((until - fixed_at).total_seconds(), 0.0) / (7 * _DAY)
+    back = came_back(
+        before,
+        options.weeks,
+        since_fix,
+        since_weeks,
+        share=options.regression_share,
+        confidence=options.regression_confidence,
+        minimum=max(options.regression_min, 1),
+    )
     return _Window(
         before,
         after,
@@ -157,14 +193,34 @@ def window_counts(
         verdict,
         since_fix,
         since_fix - after,
-        since_fix >= max(options.regression_min, 1),
+        back.came_back,
+        back.confidence,
     )
 
 
 def _fix_info(issue: FiledIssue) -> FixInfo:
     assert issue.fix is not None
     fix = issue.fix
-    return FixInfo(kind=fix.kind, ref=fix.ref, fixed_at=fix.fixed_at, url=fix.url, title=fix.title)
+    ref, url = fix.ref, fix.url
+    if fix.kind == "commit":
+        ref, url = ref[:SHORT_SHA], commit_page(url)
+    return FixInfo(kind=fix.kind, ref=ref, fixed_at=fix.fixed_at, url=url, title=fix.title)
+
+
+SHORT_SHA = 7  # as git and GitHub show a commit
+_COMMIT_API = re.compile(
+    r"^(https?://[^/]+)(?:/api/v3)?/repos/([^/]+/[^/]+)/(?:git/)?commits/([0-9A-Fa-f]{7,64})/?$"
+)
+
+
+def commit_page(url: str | None) -> str | None:
+    """A commit's web page for its API URL (what GitHub's `closed` event links): JSON in a
+    browser is no use to a reader. GitHub Enterprise's /api/v3 prefix is dropped too."""
+    match = _COMMIT_API.match(url or "")
+    if match is None:
+        return url
+    host = match.group(1).replace("://api.github.com", "://github.com")
+    return f"{host}/{match.group(2)}/commit/{match.group(3)}"
 
 
 def _days(start: datetime | None, end: datetime) -> float | None:

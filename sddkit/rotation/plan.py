@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING
 from sddkit.rotation.balance import rebalance
 from sddkit.rotation.board import Board, Seat
 from sddkit.rotation.model import ROLES, Shift
-from sddkit.rotation.optimise import hour_shares, optimise
 from sddkit.rotation.shadow import pick_shadows
 from sddkit.rotation.spec import Member, local_span
 
@@ -105,6 +104,8 @@ def plan_rotations(
     _fill(board, notes)
     shares = _shares(board)
     notes += rebalance(board, shares)
+    from sddkit.rotation.optimise import hour_shares, optimise  # scipy.optimize: half a second
+
     if exact:
         reference = {s.index: before.get(s.uid) or s.person or "" for s in seats}
         if optimise(board, reference):

@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import py3langid
-
 from sddkit.serbian import to_cyrillic, to_latin
 
 # A line that starts the quoted previous message: everything from it on is dropped.
@@ -99,6 +97,8 @@ def detect_language(text: str) -> str:
 
 
 def _classify(text: str) -> tuple[str, float]:
+    import py3langid  # loads its model and numpy: only where a text's language is asked
+
     result: tuple[str, float] = py3langid.classify(text)
     return result
 

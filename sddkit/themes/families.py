@@ -40,12 +40,14 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from sddkit.themes.kinds import UNKNOWN
 from sddkit.themes.model import Theme
+
+if TYPE_CHECKING:  # numpy only where centroids are compared: readers of families need none
+    import numpy as np
+    from numpy.typing import NDArray
 
 _ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _LATIN = re.compile(r"(?<![\w-])([A-Za-z0-9][A-Za-z0-9+#]*)(?![\w])")
@@ -233,6 +235,8 @@ def _meaning(
     }
     if len(cosines) < 10:  # too few pairs for a spread: the floor and the clear-best rule alone
         return {key: round(v, 4) for key, v in cosines.items() if v >= s.meaning_floor}
+    import numpy as np
+
     values = np.array(list(cosines.values()))
     middle = float(np.median(values))
     spread = 1.4826 * float(np.median(np.abs(values - middle)))  # a robust standard deviation

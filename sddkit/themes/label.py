@@ -19,8 +19,6 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sddkit.themes.clean import clean_text, strip_quoted_and_signature
 from sddkit.themes.title_words import fit_for_title, rare_words
 
@@ -79,6 +77,7 @@ STOPWORDS = _words(
 
 def class_keywords(docs_per_theme: Sequence[Sequence[str]], top: int = 8) -> list[list[str]]:
     """Class-based TF-IDF keywords (unigrams and bigrams) for each theme's texts."""
+    import numpy as np  # numpy and scikit-learn only here: titles and families need neither
     from sklearn.feature_extraction.text import CountVectorizer  # slow import; only used here
 
     joined = [" ".join(docs) for docs in docs_per_theme]

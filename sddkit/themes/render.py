@@ -15,6 +15,7 @@ from sddkit.themes.label import family_title
 from sddkit.themes.model import TRENDS, Theme
 from sddkit.themes.store import HistoryEntry
 from sddkit.tickets.model import Ticket
+from sddkit.tickets.satisfaction import helpdesk_scale, on_scale
 
 TREND_MARK = {"growing": "↑ growing", "stable": "→ stable", "fading": "↓ fading"}
 
@@ -192,7 +193,8 @@ def render_theme(
     """One theme in detail: label, kind and the evidence, figures, trend, its family (the
     other members and the evidence linking them), sample tickets. `members` are the family's
     themes as loaded (any order)."""
-    satisfaction = "n/a" if theme.avg_satisfaction is None else f"{theme.avg_satisfaction}/5"
+    scale = helpdesk_scale(t.satisfaction_scale for t in samples if t.satisfaction is not None)
+    satisfaction = on_scale(theme.avg_satisfaction, scale)
     lines = [
         f"{theme.id}  {theme.label}",
         f"kind:      {theme.kind}",

@@ -8,13 +8,16 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sddkit.store import migrate
-from sddkit.themes.embed import Vectors
 from sddkit.themes.families import FamilyLink, ThemeFamily
 from sddkit.themes.model import KindEvidence, Theme
+
+if TYPE_CHECKING:  # the embedder imports scikit-learn: a second, which readers do not need
+    from sddkit.themes.embed import Vectors
 
 MIGRATIONS = [
     """

@@ -19,10 +19,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from scipy.sparse import csr_matrix
+if TYPE_CHECKING:  # imported where detection runs: commands that only read need neither
+    import numpy as np
 
 DEFAULT_LANGUAGES = (
     "en", "ru", "pl", "sr", "uk", "de", "fr", "es", "it", "pt", "nl", "cs", "tr",
@@ -56,6 +56,8 @@ def _full_model() -> Any:
 
 @cache
 def _model(languages: tuple[str, ...]) -> _Model:
+    import numpy as np
+
     identifier = _full_model()
     nextmove = np.frombuffer(identifier.tk_nextmove, dtype=np.uint32)
     rowbase = np.asarray(identifier.tk_row, dtype=np.int64) << 8
@@ -112,6 +114,9 @@ def _encode(text: str) -> bytes:
 
 
 def _best_classes(model: _Model, encoded: list[bytes]) -> list[int]:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     state = _walk(model, encoded, lengths)
     # Texts x features counts, as a sparse matrix; summing duplicate entries counts them.
@@ -132,6 +137,8 @@ def _best_classes(model: _Model, encoded: list[bytes]) -> list[int]:
 
 def _walk(model: _Model, encoded: list[bytes], lengths: np.ndarray[Any, Any]) -> Any:
     """The automaton's state after each byte of the texts, each walked from the start."""
+    import numpy as np
+
     starts = np.cumsum(lengths) - lengths
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.int64)
     # After step k, state[i] is the state reached from the start on the k bytes ending at i

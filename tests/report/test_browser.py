@@ -253,3 +253,79 @@ def test_fix_next_above_the_fold_and_charts_fit(
     assert weekly["marks"] == weekly["marks_in_view"] == 2, weekly
     for chart in found["charts"]:
         assert chart["past"] == 0, chart
+
+
+# Per table of Fix next and participation: whether its box scrolls sideways (a clipped
+# column), and per Fix next cell whether it is shown, inside the window and not cut inside
+# its own box; the came-back rows and where the table ends.
+CLIP_PROBE = """JSON.stringify((() => {
+  const wraps = {fix_next: document.querySelector('#fix-next .table-wrap'),
+    participation: document.querySelector('#rotation + .table-wrap')};
+  const scrolls = Object.fromEntries(Object.entries(wraps).map(([name, w]) =>
+    [name, w ? w.scrollWidth - w.clientWidth : null]));
+  const table = wraps.fix_next.querySelector('table').getBoundingClientRect();
+  const cells = [...document.querySelectorAll('#fix-next tbody td')].map(td => {
+    const box = td.getBoundingClientRect();
+    return {text: td.textContent.trim().slice(0, 40), label: td.dataset.label || null,
+      shown: td.getClientRects().length > 0 && box.width > 0,
+      inside: box.left >= -0.5 && box.right <= window.innerWidth + 0.5,
+      cut: td.scrollWidth > td.clientWidth + 1};
+  });
+  const rows = [...document.querySelectorAll('#fix-next tbody tr')];
+  const returned = rows.map((tr, i) => [i, tr])
+    .filter(([, tr]) => tr.classList.contains('returned'))
+    .map(([i, tr]) => ({index: i, shown: tr.getClientRects().length > 0,
+      bottom: tr.getBoundingClientRect().bottom}));
+  return {scrolls, cells, returned, table_bottom: table.bottom, rows: rows.length};
+})())"""
+
+
+def probe_clipping(chromium: str, page: Path, workdir: Path, width: int) -> dict[str, Any]:
+    browser = DevTools(chromium, workdir / f"profile-{width}")
+    try:
+        target = browser.send("Target.createTarget", url="about:blank")["targetId"]
+        sid = browser.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        browser.send("Page.enable", sid)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            sid,
+            width=width,
+            height=900,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
+        browser.send("Page.navigate", sid, url=page.as_uri())
+        browser.wait_for("Page.loadEventFired")
+        found = browser.send("Runtime.evaluate", sid, expression=CLIP_PROBE, returnByValue=True)
+    finally:
+        browser.close()
+    result: dict[str, Any] = json.loads(found["result"]["value"])
+    return result
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.browser
+def test_fix_next_is_never_clipped_and_regressions_lead(
+    sample: Any, chromium: str, tmp_path: Path, width: int
+) -> None:
+    """With a segment field (the widest Fix next) and a fix whose complaints came back: at
+    1280 px no Fix next cell is cut and neither it nor the participation table scrolls
+    sideways; at 390 px Fix next reads as cards, every cell shown inside the screen. The
+    came-back row leads and is shown, above the table's end."""
+    from tests.report.test_segments import _with_plans
+
+    report = _with_plans(sample).report()
+    assert report.fix_next[0].status == "came back after fix"
+    html = write_report(report, tmp_path / "out", formats=("html",))[0]
+    found = probe_clipping(chromium, html, tmp_path, width)
+    assert found["rows"] == len(report.fix_next)
+    assert found["scrolls"]["fix_next"] == 0, found["scrolls"]
+    if width == 1280:
+        assert found["scrolls"]["participation"] == 0, found["scrolls"]
+    for cell in found["cells"]:
+        assert cell["shown"] and cell["inside"] and not cell["cut"], cell
+        if width == 390 and cell["label"] is None:  # a card's title (rank, subject)
+            assert cell["text"], cell
+    [returned] = found["returned"]
+    assert returned["index"] == 0 and returned["shown"]
+    assert returned["bottom"] <= found["table_bottom"]

@@ -73,6 +73,29 @@ def test_response_target_in_business_hours() -> None:
     assert calendar.over_target == 1.0
 
 
+def test_answers_given_while_closed_are_counted_not_read_as_no_wait() -> None:
+    """A weekend ticket answered the same weekend waited no business hour: it is on target,
+    counted apart and left out of the median, which would otherwise read 0 min."""
+    tickets = [
+        # Saturday 2024-05-11 10:00 local, answered 11:00 local: closed throughout.
+        Ticket("t", "sat", utc(11, 8), first_response_at=utc(11, 9)),
+        # Sunday night, answered Sunday night.
+        Ticket("t", "sun", utc(12, 19), first_response_at=utc(12, 20)),
+        # Monday 10:00 local, answered 12:00 local: 2 h.
+        Ticket("t", "mon", utc(13, 8), first_response_at=utc(13, 10)),
+        # Monday 10:00, answered the same second (an instant reply while open): 0 h, counted.
+        Ticket("t", "now", utc(13, 8), first_response_at=utc(13, 8)),
+    ]
+    options = ReportOptions(frt_target_hours=4, business_hours=OFFICE)
+    health = support_health(
+        tickets, {}, since=utc(6, 0), until=utc(20, 0), now=utc(14, 9), options=options
+    )
+    assert health.answered_off_hours == 2
+    assert health.first_response.count == 2 and health.first_response.median == 1.0
+    assert (health.over_target_count, health.over_target) == (0, 0.0)
+    assert OFFICE.is_open_at(utc(13, 8)) and not OFFICE.is_open_at(utc(11, 8))
+
+
 def test_business_hours_from_the_config(tmp_path: Path) -> None:
     config = tmp_path / "rotations.toml"
     config.write_text(

@@ -91,6 +91,13 @@ def test_before_after_bars_scale_to_the_largest_figure() -> None:
     assert ">2.25/wk<" in before_after_chart([("#1", "", 2.25, 1.0)], 4)
 
 
+def test_a_young_fix_says_too_early_to_tell_beside_its_after_bar() -> None:
+    rows = [("#1", "", 2.0, 3.11), ("#2", "", 2.0, 1.0)]
+    svg = before_after_chart(rows, 4, verdicts=["too early to tell", None])
+    assert svg.count("too early to tell") == 1
+    assert '3.11/wk<tspan class="axis"> · too early to tell</tspan>' in svg
+
+
 def _luminance(colour: str) -> float:
     channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]

@@ -7,6 +7,7 @@ import dataclasses
 from typing import Any
 
 from sddkit.report.render import render_markdown
+from tests.report.conftest import at
 
 
 def test_onboarding_share_themes_and_satisfaction(sample: Any) -> None:
@@ -38,3 +39,31 @@ def test_no_customers_no_share(sample: Any) -> None:
     report = sample.report(period_tickets=[], other_tickets=[])
     assert report.onboarding is not None
     assert (report.onboarding.tickets, report.onboarding.share) == (0, None)
+
+
+def test_customers_first_seen_as_the_history_starts_are_not_called_new(sample: Any) -> None:
+    """The history starts 02-01 (S1). With a 30-day window, c1, first seen 02-26, may have
+    been a customer long before: L3 (03-07, 10 days later) is left out, not new; c2 (first
+    seen 03-05, over 30 days into the history) is new."""
+    options = dataclasses.replace(sample.options, onboarding_days=30)
+    report = sample.report(options=options)
+    o = report.onboarding
+    assert report.history_start == at(2, 1, 9)
+    assert (o.unsure, o.unsure_customers) == (1, 1)
+    # New: every period ticket with a customer but L3 and I2 (no customer): 11 of 11.
+    assert (o.tickets, o.share) == (11, 1.0)
+    text = render_markdown(report)
+    assert "History from 2024-02-01 (the store's earliest ticket)" in text
+    assert "Left out: 1 ticket from 1 customer first seen in the first 30 days" in text
+
+
+def test_a_history_that_starts_with_the_period_calls_nobody_new(sample: Any) -> None:
+    """A store filled from one export: everyone is first seen as it starts."""
+    period = [t for t in sample.tickets if sample.since <= t.created_at < sample.until]
+    options = dataclasses.replace(sample.options, onboarding_days=30)
+    report = sample.report(
+        options=options, period_tickets=period, other_tickets=period, history_from=sample.since
+    )
+    o = report.onboarding
+    assert (o.tickets, o.customers, o.share) == (0, 0, None)
+    assert o.unsure == 12  # every period ticket with a customer

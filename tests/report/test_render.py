@@ -42,14 +42,15 @@ def test_markdown_states_the_traced_figures(sample: Any) -> None:
     assert cells[3:5] == ["3", "3"]
     assert cells[8:13] == ["26.5", "0.50", "0.00 (0.6 wk)", "too early to tell", "0"]
     assert "NPS" in text and "25 (50% promoters, 25% detractors)" in text
-    # The to-do list, one row per family: SSO (en + pl, 5 tickets, 4 customers, stable, 9),
-    # then Dark mode, a family of one (2 tickets, 1 customer, growing: 6).
+    # The to-do list, one row per family, in Fix next's order: Dark mode (2 tickets, 1
+    # customer, growing: 6; in the period), then SSO (en + pl, 5 tickets, 4 customers,
+    # stable, 9; none in the period, so not in Fix next).
     assert (
-        "| 1 | SSO setup question (`T-sso` + `T-sso-pl`) | question | en, pl | 5 | 4 | stable"
+        "| 2 | SSO setup question (`T-sso` + `T-sso-pl`) | question | en, pl | 5 | 4 | stable"
         " | 0 | 2024-03-01 | 9 |" in text
     )
     assert (
-        "| 2 | Dark mode (`T-dark`) | feature | en | 2 | 1 | growing | 2 | 2024-03-27 | 6 |" in text
+        "| 1 | Dark mode (`T-dark`) | feature | en | 2 | 1 | growing | 2 | 2024-03-27 | 6 |" in text
     )
 
 

@@ -81,7 +81,7 @@ def test_fix_next_rows_break_customers_down(sample: Any) -> None:
     assert '<span class="muted segments">enterprise 1 · free 1</span>' in html
     data = report_data(report)
     assert data["options"]["segment_field"] == "plan"
-    assert data["fix_next"][0]["segments"] == [["pro", 1], ["unknown", 1]]
+    assert data["fix_next"][0]["segments"] == [["enterprise", 1], ["free", 1]]  # Login first
 
 
 def test_without_the_setting_nothing_is_shown(sample: Any) -> None:

@@ -58,3 +58,21 @@ def test_segment_field(tmp_path: Path) -> None:
     assert load_options(path) == ReportOptions(segment_field="plan")
     with pytest.raises(ConfigError, match=r":5: report\.segment_field: must be a custom field"):
         load_options(_config(tmp_path, "segment_field = 3"))
+
+
+def test_triage_rules_come_from_the_triage_section(tmp_path: Path) -> None:
+    """The report reads issues and offers `triage --apply` as the config's triage works."""
+    from sddkit.report.model import TriageRules
+    from sddkit.report.sources import triage_rules
+
+    config = tmp_path / "rotations.toml"
+    assert triage_rules(config) == TriageRules()
+    config.write_text(
+        '[triage]\nkinds = ["bug", "feature"]\nmin_tickets = 3\nnot_planned = ["wontfix"]\n'
+    )
+    rules = triage_rules(config)
+    assert (rules.kinds, rules.min_tickets, rules.not_planned) == (
+        ("bug", "feature"),
+        3,
+        ("wontfix",),
+    )

@@ -7,9 +7,19 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sddkit.report.fix_next import CLOSED
 from sddkit.report.model import ReportOptions
 from sddkit.report.people import People
-from sddkit.report.trace import distinct_customers, handlers_of, trace_issue
+from sddkit.report.render import render_html, render_markdown
+from sddkit.report.trace import (
+    FIXED,
+    NO_FIX,
+    OPEN,
+    commit_page,
+    distinct_customers,
+    handlers_of,
+    trace_issue,
+)
 from sddkit.rotation.model import Person
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import FiledIssue, Fix
@@ -144,3 +154,59 @@ def test_a_family_issue_traces_every_member_theme(sample: Any) -> None:
     filed = [body if i.key == issue.key else i for i in sample.filed]
     again = next(t for t in sample.report(filed=filed).traces if t.issue_key == "acme/app#2")
     assert again.tickets == traced.tickets
+
+
+def test_issue_states_read_as_at_the_end_of_the_period(sample: Any) -> None:
+    """Not planned, a duplicate or won't fix is "closed, no fix" (even with a fix the cache
+    kept); a reopened issue is open (the fix it once had no longer holds); a close after the
+    period had not happened yet; a close with no fix found is no fix."""
+    login, export, invoice = sample.filed
+    filed = [
+        dataclasses.replace(login, close_reason="not_planned"),
+        dataclasses.replace(export, fix=invoice.fix),  # open (reopened) with an old fix
+        dataclasses.replace(invoice, closed_at=datetime(2024, 4, 2, tzinfo=UTC)),
+    ]
+    report = sample.report(filed=filed)
+    states = {t.issue_key: (t.state, t.fix) for t in report.traces}
+    assert states == {
+        "acme/app#1": (NO_FIX, None),
+        "acme/app#2": (OPEN, None),
+        "acme/app#3": (OPEN, None),
+    }
+    assert sorted(t.issue_key for t in report.open_issues) == ["acme/app#2", "acme/app#3"]
+    won_t = dataclasses.replace(login, close_reason="Won’t Fix", fix=None)
+    assert sample.report(filed=[won_t]).traces[0].state == NO_FIX
+    no_fix_found = dataclasses.replace(login, fix=None)
+    assert sample.report(filed=[no_fix_found]).traces[0].state == NO_FIX
+    assert sample.report(filed=[login]).traces[0].state == FIXED
+
+
+def test_a_subject_closed_without_a_fix_still_drawing_complaints(sample: Any) -> None:
+    login = dataclasses.replace(sample.filed[0], close_reason="duplicate", fix=None)
+    report = sample.report(filed=[login, *sample.filed[1:]])
+    row = next(r for r in report.fix_next if r.family_id == "T-login")
+    # L5 (03-20) and L6 (03-25) after the close on 03-18: not "open", not "no issue".
+    assert (row.status, row.issue_key, row.closed_at) == (CLOSED, "acme/app#1", login.closed_at)
+    assert (row.tickets, row.days_open, row.command) == (2, None, None)
+    md = render_markdown(report)
+    assert "closed, no fix (2024-03-18)" in md and "**1 issue** closed with no fix" in md
+
+
+def test_a_commit_fix_shows_its_short_sha_and_web_page(sample: Any) -> None:
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    api = f"https://api.github.com/repos/acme/app/commits/{sha}"
+    invoice = sample.filed[2]
+    fix = dataclasses.replace(invoice.fix, ref=sha, url=api)
+    report = sample.report(filed=[*sample.filed[:2], dataclasses.replace(invoice, fix=fix)])
+    [trace] = [t for t in report.fixed if t.fix and t.fix.kind == "commit"]
+    assert trace.fix is not None
+    assert (trace.fix.ref, trace.fix.url) == (
+        "0123456",
+        f"https://github.com/acme/app/commit/{sha}",
+    )
+    assert commit_page(f"https://ghe.example.com/api/v3/repos/o/r/commits/{sha}") == (
+        f"https://ghe.example.com/o/r/commit/{sha}"
+    )
+    assert commit_page("https://example.com/x") == "https://example.com/x"
+    html = render_html(report)
+    assert api not in html and sha not in html.replace(f"/commit/{sha}", "")

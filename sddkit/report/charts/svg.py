@@ -183,9 +183,12 @@ def before_after_chart(
     rows: Sequence[tuple[str, str, float, float | None]],
     weeks: int,
     label: str = "Complaints per week before and after each fix",
+    verdicts: Sequence[str | None] = (),
 ) -> str:
     """Per fix, a caption and two horizontal bars: tickets per week in the `weeks` before and
-    after it. `rows` are (tag, subtitle, before, after).
+    after it. `rows` are (tag, subtitle, before, after); `verdicts`, per row, why its change
+    is not told yet ("too early to tell"), written beside its after bar so a rate from a few
+    days is not read as a result.
 
     The chart has no viewBox: bar lengths are percentages of its width and text keeps its
     size, so it stays legible from a phone to a wide screen."""
@@ -215,11 +218,13 @@ def before_after_chart(
                 )
                 continue
             share = span * value / vmax
+            verdict = verdicts[i] if css == "after" and i < len(verdicts) else None
+            note = f'<tspan class="axis"> · {escape(verdict)}</tspan>' if verdict else ""
             body.append(
                 f'<rect class="bar {css}" x="0" y="{bar_y:.1f}" width="{share:.2f}%" '
                 f'height="14"><title>{escape(tag)} {css}: {value:.2f} per week</title></rect>'
                 f'<text class="value" x="{share:.2f}%" dx="4" y="{bar_y + 11:.1f}">'
-                f"{value:.2f}/wk</text>"
+                f"{value:.2f}/wk{note}</text>"
             )
     height = top + len(rows) * row_h - 4
     return (
