@@ -75,6 +75,9 @@ def serve(fake: F) -> Iterator[F]:
         def do_POST(self) -> None:
             self._reply("POST")
 
+        def do_PUT(self) -> None:
+            self._reply("PUT")
+
         def log_message(self, *args: Any) -> None:
             pass
 
