@@ -39,6 +39,24 @@ MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)
 FIXED_AT = MONDAY + timedelta(days=10)
 PERIOD = ["--since", "2026-03-02", "--until", "2026-03-15", "--now", "2026-03-16T09:00:00+00:00"]
 CONFIG = """
+[team]
+name = "Acme"
+organizer = "Nina Kovač"
+
+[[rotations]]
+name = "emea"
+timezone = "Europe/Belgrade"
+window = "09:00-12:00"
+days = "weekdays"
+start = 2026-03-02
+engineers = 1
+
+[[people]]
+name = "Nina Kovač"
+email = "nina@example.com"
+role = "engineer"
+timezone = "Europe/Belgrade"
+
 [followup]
 signature = "Acme support"
 

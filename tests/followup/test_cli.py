@@ -125,3 +125,13 @@ def test_missing_credentials_stop_before_any_write(
     assert "intercom: set SDDKIT_INTERCOM_ADMIN_ID" in result.output
     assert desks.notes() == {}
     assert desks.zendesk.token not in result.output
+
+
+def test_the_report_counts_the_customers_told(workspace: Path, desks: Desks) -> None:
+    assert run("--apply").exit_code == 0
+    result = CliRunner().invoke(
+        main, ["report", "--no-tracker", *PERIOD, "--format", "md", "--out", "out"]
+    )
+    assert result.exit_code == 0, result.output
+    markdown = (workspace / "out" / "report.md").read_text(encoding="utf-8")
+    assert "| #7 | 6 | 0 | - (0 rated) |" in markdown
