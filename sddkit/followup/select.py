@@ -28,6 +28,8 @@ from sddkit.followup.settings import FollowupSettings
 from sddkit.report.model import FixSummary, Trace
 from sddkit.tickets.model import Ticket
 
+HALF = 0.5  # a fix whose complaints per week fell by this much worked, though some came back
+
 
 @dataclass
 class Selection:
@@ -65,7 +67,7 @@ def select(
         for key in keys:
             if key in tickets:
                 theirs.setdefault(customer_key(tickets[key]), []).append(tickets[key])
-        returned = summary.returned and not settings.include_returned
+        returned = _came_back(summary) and not settings.include_returned
         for customer, own in theirs.items():
             _choose(selection, fix, customer, own, told, writable, settings, returned)
     return selection
@@ -105,6 +107,12 @@ def _choose(
         selection.skipped.append(Skipped(fix, customer, latest.key, reason))
     else:
         selection.recipients.append(Recipient(fix, customer, latest, len(visible)))
+
+
+def _came_back(fix: FixSummary) -> bool:
+    """The report says complaints came back after the fix, and they did not fall by half or
+    more in the weeks after it: telling customers it is fixed would not be true."""
+    return fix.returned and not (fix.change is not None and fix.change <= -HALF)
 
 
 def _left_alone(tickets: Sequence[Ticket], settings: FollowupSettings) -> bool:

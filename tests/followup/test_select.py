@@ -132,6 +132,9 @@ def test_sources_without_a_writer_and_fixes_whose_complaints_came_back() -> None
         "c2": RETURNED,
     }
     assert len(choose(tickets, fix=summary(True), include_returned=True).recipients) == 1
+    halved = replace(summary(returned=True), change=-0.5)  # came back, but far fewer
+    assert reasons(choose(tickets, fix=halved)) == {"c1": NO_HELPDESK}
+    assert reasons(choose(tickets, fix=replace(halved, change=-0.4)))["c2"] == RETURNED
 
 
 def test_only_fixes_made_in_the_period() -> None:
