@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sddkit.followup.helpdesks import Pacer, as_html
+from sddkit.followup.helpdesks import WRITABLE, Pacer, as_html, writers
 from sddkit.followup.helpdesks.zendesk import ZendeskWriter
+from sddkit.followup.settings import VENDORS
 from sddkit.tickets.pull.zendesk import from_env
 from tests.support.fake_zendesk import FakeZendesk, make_ticket, serve
 
@@ -55,3 +56,7 @@ def test_a_marker_written_by_the_customer_does_not_count() -> None:
         writer.write("1", "note\n\nsddkit-followup:abc", public=False, customer=None)
         assert writer.has_marker("1", "sddkit-followup:abc")
         assert not writer.has_marker("1", "sddkit-followup:other")
+
+
+def test_every_helpdesk_has_a_writer_and_settings() -> None:
+    assert tuple(writers()) == WRITABLE == VENDORS

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from sddkit.followup import ledger
 from sddkit.store import open_store
 from tests.followup.conftest import EXPECTED, PERIOD, Desks
@@ -16,9 +18,12 @@ from tests.followup.conftest import EXPECTED, PERIOD, Desks
 COMMAND = "from sddkit.cli import main; main()"
 
 
-def test_killed_mid_write_then_rerun_writes_each_note_once(workspace: Path, desks: Desks) -> None:
-    held = desks.held["zendesk"]
-    held.nth = 2  # the second Zendesk note is written, its answer never arrives
+@pytest.mark.parametrize("helpdesk", ["zendesk", "freshdesk", "helpscout", "intercom"])
+def test_killed_mid_write_then_rerun_writes_each_note_once(
+    workspace: Path, desks: Desks, helpdesk: str
+) -> None:
+    held = desks.held[helpdesk]
+    held.nth = 2 if helpdesk == "zendesk" else 1  # that note is written, its answer held
     args = [sys.executable, "-c", COMMAND, "followup", "--no-tracker", *PERIOD, "--apply"]
     env = {**os.environ, **desks.env, "PYTHONPATH": os.pathsep.join(sys.path)}
     process = subprocess.Popen(
@@ -35,7 +40,7 @@ def test_killed_mid_write_then_rerun_writes_each_note_once(workspace: Path, desk
     states = dict(conn.execute("SELECT ticket_key, state FROM followup_ledger").fetchall())
     conn.close()
     killed = [key for key, state in states.items() if state == ledger.PENDING]
-    assert len(killed) == 1 and killed[0].startswith("zendesk:")
+    assert len(killed) == 1 and killed[0].startswith(f"{helpdesk}:")
     assert len(desks.notes()[killed[0]]) == 1  # it did arrive
 
     rerun = subprocess.run(args, cwd=workspace, env=env, capture_output=True, text=True)
