@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sddkit.followup.model import Draft
-from sddkit.store import migrate, transaction
+from sddkit.store import migrate, schema_version, transaction
 
 COMPONENT = "followup"
 PENDING, WRITTEN, FOUND = "pending", "written", "found"
@@ -53,9 +53,18 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
     migrate(conn, COMPONENT, MIGRATIONS)
 
 
+def _readable(conn: sqlite3.Connection) -> bool:
+    """Whether the ledger exists: reading it (the report, a dry run) never creates it."""
+    if schema_version(conn, COMPONENT) == 0:
+        return False
+    ensure_schema(conn)
+    return True
+
+
 def told_pairs(conn: sqlite3.Connection) -> set[tuple[str, str]]:
     """(fix key, customer) of every follow-up written or found."""
-    ensure_schema(conn)
+    if not _readable(conn):
+        return set()
     rows = conn.execute(
         "SELECT fix_key, customer FROM followup_ledger WHERE state != ?", (PENDING,)
     )
@@ -63,7 +72,8 @@ def told_pairs(conn: sqlite3.Connection) -> set[tuple[str, str]]:
 
 
 def told(conn: sqlite3.Connection) -> list[Told]:
-    ensure_schema(conn)
+    if not _readable(conn):
+        return []
     rows = conn.execute(
         "SELECT fix_key, customer, ticket_key, told_at FROM followup_ledger"
         " WHERE state != ? ORDER BY told_at, fix_key, customer",
