@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -102,15 +103,20 @@ def followup(
     desks: dict[str, Helpdesk] = {name: known[name][0](os.environ) for name in needed}
     pacers = {name: Pacer(settings.per_minute_for(name) or known[name][1]) for name in needed}
     result = apply(conn, plan.drafts, desks, pacers, clock=lambda: now, progress=_progress)
+    for _, why in result.refused:
+        click.echo(f"  failed: {why}", err=True)
     waited = sum(p.waited_s for p in pacers.values())
     click.echo(
         f"Wrote {len(result.written)} follow-up{'s' if len(result.written) != 1 else ''}; "
         f"{len(result.found)} already on their ticket, {result.already} already told"
+        + (f"; {len(result.refused)} refused by the helpdesk" if result.refused else "")
         + (f"; paced {waited:.0f} s" if waited >= 1 else "")
         + "."
     )
+    if result.refused:
+        sys.exit(1)
 
 
 def _progress(state: str, draft: Draft) -> None:
-    where = "already on the ticket" if state == "found" else draft.language
+    where = {"found": "already on the ticket", "refused": "see below"}.get(state, draft.language)
     click.echo(f"  {state} {draft.recipient.ticket.key} ({where})")

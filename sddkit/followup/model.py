@@ -16,7 +16,8 @@ ANSWERED = "answered after the fix"
 TOLD = "already told"
 NO_HELPDESK = "no helpdesk API for its source"
 RETURNED = "the fix's complaints came back"
-REASONS = (TOLD, ANSWERED, LEFT_ALONE, HIDDEN, NO_HELPDESK, RETURNED)
+CLOSED = "closed in Zendesk (a closed ticket takes no more comments)"
+REASONS = (TOLD, ANSWERED, LEFT_ALONE, HIDDEN, NO_HELPDESK, CLOSED, RETURNED)
 
 MARKER_PREFIX = "sddkit-followup:"
 

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sddkit.followup.model import (
     ANSWERED,
+    CLOSED,
     HIDDEN,
     LEFT_ALONE,
     NO_HELPDESK,
@@ -89,7 +90,8 @@ def _choose(
     if not behind:
         return  # wrote only after the fix: not a complaint the fix answered
     visible = [t for t in behind if not t.hidden]
-    latest = (visible or behind)[-1]
+    open_ = [t for t in visible if not _closed_for_good(t)]
+    latest = (open_ or visible or behind)[-1]
     reason = None
     if (fix.key, customer) in told:
         reason = TOLD
@@ -103,6 +105,8 @@ def _choose(
         reason = ANSWERED
     elif latest.source not in writable:
         reason = NO_HELPDESK
+    elif not open_:
+        reason = CLOSED
     if reason is not None:
         selection.skipped.append(Skipped(fix, customer, latest.key, reason))
     else:
@@ -113,6 +117,12 @@ def _came_back(fix: FixSummary) -> bool:
     """The report says complaints came back after the fix, and they did not fall by half or
     more in the weeks after it: telling customers it is fixed would not be true."""
     return fix.returned and not (fix.change is not None and fix.change <= -HALF)
+
+
+def _closed_for_good(ticket: Ticket) -> bool:
+    """Zendesk refuses any update to a closed ticket (solved ones close after some days);
+    the other helpdesks take notes on closed conversations."""
+    return ticket.source == "zendesk" and ticket.status == "closed"
 
 
 def _left_alone(tickets: Sequence[Ticket], settings: FollowupSettings) -> bool:

@@ -136,3 +136,19 @@ def test_the_report_counts_the_customers_told(workspace: Path, desks: Desks) -> 
     assert result.exit_code == 0, result.output
     markdown = (workspace / "out" / "report.md").read_text(encoding="utf-8")
     assert "| #7 | 6 | 0 | - (0 rated) |" in markdown
+
+
+def test_a_refused_write_is_reported_and_the_others_go_on(workspace: Path, desks: Desks) -> None:
+    desks.zendesk.tickets[3]["status"] = "closed"  # closed since the last pull
+    result = run("--apply")
+    assert result.exit_code == 1
+    assert "failed: zendesk: ticket 3: HTTP 422: Status: closed prevents ticket update" in (
+        result.output
+    )
+    assert "Wrote 5 follow-ups; 0 already on their ticket, 0 already told; 1 refused" in (
+        result.output
+    )
+    assert sorted(desks.notes()) == sorted(set(EXPECTED) - {"zendesk:3"})
+    conn = open_store(workspace / "sddkit.db")
+    assert ledger.told_pairs(conn) == {("pull_request:#7", c) for c in
+                                       ("c2", "c6", "c7@client.example", "c8", "c9")}  # fmt: skip

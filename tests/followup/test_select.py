@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from sddkit.followup.model import (
     ANSWERED,
+    CLOSED,
     HIDDEN,
     LEFT_ALONE,
     NO_HELPDESK,
@@ -141,3 +142,15 @@ def test_only_fixes_made_in_the_period() -> None:
     early = replace(summary(), fixed_at=SINCE - timedelta(seconds=1))
     chosen = choose([t("1", 3, "c1")], fix=early)
     assert chosen.fixes == [] and chosen.recipients == []
+
+
+def test_closed_zendesk_tickets_take_no_note() -> None:
+    tickets = [t("1", 5, "c1"), t("2", 2, "c1", status="closed"), t("3", 3, "c2", status="closed"),
+               t("4", 3, "c3", status="closed", source="intercom")]  # fmt: skip
+    chosen = select(
+        [summary()], [trace([x.key for x in tickets], [])], {x.key: x for x in tickets},
+        since=SINCE, until=UNTIL, told=set(), writable={"zendesk", "intercom"},
+        settings=FollowupSettings(),
+    )  # fmt: skip
+    assert reasons(chosen) == {"c2": CLOSED}
+    assert [r.ticket.key for r in chosen.recipients] == ["zendesk:1", "intercom:4"]

@@ -10,7 +10,8 @@
   or deleted ticket.
 - ``PUT /api/v2/tickets/{id}.json`` with ``{"ticket": {"comment": {"body", "public"}}}``:
   the comment is added (written by the API user, ``via.channel: "api"``) and shows in the
-  comments list; answers ``{"ticket", "audit": {"id"}}``; 404 for an unknown ticket.
+  comments list; answers ``{"ticket", "audit": {"id"}}``; 404 for an unknown ticket, 422 for
+  a closed one.
 - Basic auth ``{email}/token:{token}``, or an OAuth ``Bearer`` token: anything else is 401.
 - `faults`: scripted answers (429 with Retry-After, 5xx, HTML) for requests whose path
   contains a given text, each used `times` times.
@@ -188,6 +189,12 @@ class FakeZendesk:
         ticket = self.tickets.get(int(raw_id)) if raw_id.isdigit() else None
         if ticket is None:
             return 404, {}, "application/json", '{"error": "RecordNotFound"}'
+        if ticket.get("status") == "closed":
+            error = {
+                "error": "RecordInvalid",
+                "description": "Status: closed prevents ticket update",
+            }
+            return 422, {}, "application/json", json.dumps(error)
         given = json.loads(body)["ticket"]["comment"]
         with self._lock:
             comments = self.comments.setdefault(ticket["id"], [])

@@ -11,7 +11,31 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from html import escape
 from typing import Protocol
+
+from sddkit.errors import SddkitError
+from sddkit.tickets.pull.http import Response
+
+# Answers that mean "not done, and asking again will not help" for one ticket (a closed or
+# unknown ticket, a body refused); other errors (credentials, 5xx) stop the whole run.
+REFUSALS = (400, 404, 409, 422)
+
+
+class Refused(SddkitError):
+    """The helpdesk refused this one write; the message is one line and holds no secret."""
+
+
+def refused(vendor: str, external_id: str, response: Response) -> Refused | None:
+    """A `Refused` for a refusal status, else None."""
+    if response.status not in REFUSALS:
+        return None
+    detail = ""
+    data = response.data
+    if isinstance(data, Mapping):
+        found = data.get("description") or data.get("message") or data.get("error")
+        detail = f": {' '.join(str(found).split())[:200]}" if found else ""
+    return Refused(f"{vendor}: ticket {external_id}: HTTP {response.status}{detail}")
 
 
 class Helpdesk(Protocol):
@@ -24,7 +48,8 @@ class Helpdesk(Protocol):
 
     def write(self, external_id: str, body: str, *, public: bool, customer: str | None) -> str:
         """Add `body` to the ticket: an internal note, or a public reply to `customer` (their
-        id as the helpdesk gave it). Returns the new note's id ("" when not told)."""
+        id as the helpdesk gave it). Returns the new note's id ("" when not told); raises
+        `Refused` when the helpdesk refuses this ticket's write."""
         ...
 
 
@@ -66,7 +91,5 @@ WRITABLE = ("zendesk", "freshdesk", "helpscout", "intercom")  # the keys of writ
 def as_html(text: str) -> str:
     """Plain text as HTML for the vendors whose notes are HTML: escaped (customer words are
     quoted in it), paragraphs and line breaks kept."""
-    from html import escape
-
     paragraphs = [p for p in text.split("\n\n") if p.strip()]
     return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sddkit.followup.helpdesks import as_html
+from sddkit.followup.helpdesks import REFUSALS, Refused, as_html, refused
 from sddkit.tickets.pull.helpscout import HelpScoutSource
 from sddkit.tickets.pull.helpscout import from_env as source_from_env
-from sddkit.tickets.pull.http import PullError, RetryPolicy
+from sddkit.tickets.pull.http import RetryPolicy
 
 NAME = "helpscout"
 PER_MINUTE = 200.0
@@ -55,13 +55,16 @@ class HelpScoutWriter:
         payload: dict[str, Any] = {"text": as_html(body)}
         if public:
             if not customer:
-                raise PullError(f"helpscout: conversation {external_id}: no customer to reply to")
+                raise Refused(f"helpscout: ticket {external_id}: no customer to reply to")
             who = {"id": int(customer)} if customer.isdigit() else {"email": customer}
             payload["customer"] = who
         path = (REPLY if public else NOTES).format(id=external_id)
         response = self.source.client.request(
-            "POST", path, body=payload, allow=(), retry_failures=False
+            "POST", path, body=payload, allow=REFUSALS, retry_failures=False
         )
+        problem = refused(NAME, external_id, response)
+        if problem is not None:
+            raise problem
         return response.headers.get("resource-id", "")
 
     def _authorize(self) -> None:

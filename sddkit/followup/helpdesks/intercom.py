@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sddkit.followup.helpdesks import as_html
+from sddkit.followup.helpdesks import REFUSALS, as_html, refused
 from sddkit.tickets.pull.http import PullError, RetryPolicy
 from sddkit.tickets.pull.intercom import IntercomSource
 from sddkit.tickets.pull.intercom import from_env as source_from_env
@@ -49,8 +49,12 @@ class IntercomWriter:
             "body": as_html(body),
         }
         response = self.source.client.request(
-            "POST", REPLY.format(id=external_id), body=payload, allow=(), retry_failures=False
-        )
+            "POST", REPLY.format(id=external_id), body=payload, allow=REFUSALS,
+            retry_failures=False,
+        )  # fmt: skip
+        problem = refused(NAME, external_id, response)
+        if problem is not None:
+            raise problem
         data = response.data
         return str(data.get("id", "")) if isinstance(data, Mapping) else ""
 
