@@ -12,7 +12,7 @@ import click
 from sddkit.cli.context import AppContext, pass_app
 from sddkit.cli.options import now_option
 from sddkit.followup.apply import apply
-from sddkit.followup.helpdesks import Helpdesk, Pacer, writers
+from sddkit.followup.helpdesks import open_helpdesks
 from sddkit.followup.model import Draft
 from sddkit.followup.plan import plan_followups
 from sddkit.followup.render import plan_text
@@ -99,9 +99,7 @@ def followup(
         click.echo("(dry run: nothing written; --show prints every draft, --apply writes them)")
         return
     needed = sorted({d.helpdesk for d in plan.drafts})
-    known = writers()
-    desks: dict[str, Helpdesk] = {name: known[name][0](os.environ) for name in needed}
-    pacers = {name: Pacer(settings.per_minute_for(name) or known[name][1]) for name in needed}
+    desks, pacers = open_helpdesks(needed, os.environ, settings.per_minute_for)
     result = apply(conn, plan.drafts, desks, pacers, clock=lambda: now, progress=_progress)
     for _, why in result.refused:
         click.echo(f"  failed: {why}", err=True)

@@ -9,7 +9,7 @@ documented limits; `[followup.<helpdesk>] per_minute` overrides it).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Protocol
@@ -86,6 +86,18 @@ def writers() -> dict[str, tuple[FromEnv, float]]:
 
 
 WRITABLE = ("zendesk", "freshdesk", "helpscout", "intercom")  # the keys of writers()
+
+
+def open_helpdesks(
+    names: Iterable[str], env: Mapping[str, str], per_minute: Callable[[str], float | None]
+) -> tuple[dict[str, Helpdesk], dict[str, Pacer]]:
+    """A writer and a pacer for each helpdesk named, all built before anything is written
+    (missing credentials stop the run first); `per_minute` gives a helpdesk's configured pace
+    (None: its documented default)."""
+    known = writers()
+    desks = {name: known[name][0](env) for name in names}
+    pacers = {name: Pacer(per_minute(name) or known[name][1]) for name in desks}
+    return desks, pacers
 
 
 def as_html(text: str) -> str:
