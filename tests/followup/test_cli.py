@@ -77,17 +77,28 @@ def test_notes_are_internal_and_marked(workspace: Path, desks: Desks) -> None:
     assert desks.intercom.written[0][1]["part_type"] == "note"
 
 
-def test_public_replies_only_when_configured(workspace: Path, desks: Desks) -> None:
+def configure(workspace: Path, table: str, line: str) -> None:
     config = workspace / "rotations.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "[followup.zendesk]\n", "[followup.zendesk]\npublic = true\n"
-        ),
-        encoding="utf-8",
-    )
+    text = config.read_text(encoding="utf-8").replace(f"[{table}]\n", f"[{table}]\n{line}\n")
+    config.write_text(text, encoding="utf-8")
+
+
+def test_public_replies_only_when_configured(workspace: Path, desks: Desks) -> None:
+    configure(workspace, "followup.zendesk", "public = true")
     assert run("--apply").exit_code == 0
     assert all(comment["public"] is True for _, comment in desks.zendesk.written)
     assert desks.freshdesk.written[0][1]["private"] is True  # the others stay notes
+
+
+def test_public_replies_through_every_helpdesk(workspace: Path, desks: Desks) -> None:
+    configure(workspace, "followup", "public = true")
+    result = run("--apply", "--show")
+    assert result.exit_code == 0, result.output
+    assert "[sddkit] Follow-up draft" not in result.output  # no line for the agent
+    assert desks.zendesk.written[0][1]["public"] is True
+    assert desks.freshdesk.written[0][1]["private"] is False  # POST …/reply
+    assert desks.helpscout.written[0][1]["type"] == "message"  # to c7@client.example
+    assert desks.intercom.written[0][1]["part_type"] == "comment"
 
 
 def test_a_note_already_on_the_ticket_is_recorded_not_rewritten(
