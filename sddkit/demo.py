@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from sddkit.followup.plan import FollowupPlan, followups_of
+from sddkit.followup.settings import FollowupSettings
 from sddkit.report.build import build_report
 from sddkit.report.model import Report
 from sddkit.report.render import write_report
@@ -40,6 +42,7 @@ FIRST_ISSUE_NUMBER = 101
 DAYS_TO_FILE = 14  # a theme is filed two weeks after its first complaint in the demo story
 PLAN_AHEAD = timedelta(weeks=4)  # the calendars also show the coming month
 DEMO_CLOCK = DEMO_END + timedelta(hours=9, minutes=30)  # Monday morning in Europe
+DEMO_SOURCE = "demo"  # the demo tickets' source: no helpdesk API, so follow-ups are drafts
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -55,6 +58,7 @@ class DemoResult:
     feeds: list[Path]
     report_files: list[Path]
     now: datetime
+    followups: FollowupPlan  # what `sddkit followup` would send about the demo's fixes
 
 
 def example_config_path() -> Path:
@@ -64,7 +68,8 @@ def example_config_path() -> Path:
 
 
 def run_demo(out_dir: Path, *, config_path: Path | None = None) -> DemoResult:
-    """Run rotation planning, import, themes, a simulated tracker, triage and the report."""
+    """Run rotation planning, import, themes, a simulated tracker, triage, the report and
+    the follow-ups the fixes would send (drafts only)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "demo.db"
     for stale in (db_path, db_path.with_name("demo.db-wal"), db_path.with_name("demo.db-shm")):
@@ -93,11 +98,12 @@ def run_demo(out_dir: Path, *, config_path: Path | None = None) -> DemoResult:
             now=now,
             people=config.people,
         )
+        followups = followups_of(conn, report, FollowupSettings(), writable=(DEMO_SOURCE,))
     finally:
         conn.close()
     report_files = write_report(report, out_dir / "report")
     return DemoResult(
-        config, plan, imported, themes, filed, triage, report, feeds, report_files, now
+        config, plan, imported, themes, filed, triage, report, feeds, report_files, now, followups
     )
 
 

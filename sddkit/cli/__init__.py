@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "themes": "sddkit.cli.themes:themes",
     "triage": "sddkit.cli.triage:triage",
     "report": "sddkit.cli.report:report",
+    "followup": "sddkit.cli.followup:followup",
 }
 
 SHORT_HELP = {
@@ -34,6 +35,7 @@ SHORT_HELP = {
     "themes": "Find repeated themes in tickets.",
     "triage": "Suggest and file theme issues in GitHub or Jira.",
     "report": "Write the team report: complaints traced to fixes.",
+    "followup": "Tell the customers whose complaints a fix answered.",
 }
 
 
@@ -97,5 +99,6 @@ def main(ctx: click.Context, db: Path, config_path: Path) -> None:
       sddkit themes                        repeated themes in the tickets
       sddkit triage                        what would be filed (add --apply to file)
       sddkit report                        complaints traced to fixes
+      sddkit followup                      replies to the customers a fix answered
     """
     ctx.obj = AppContext(db_path=db, config_path=config_path)

@@ -35,7 +35,8 @@ TOP_THEMES = 12
 def demo(out_dir: Path, top: int) -> None:
     """Run the whole job on bundled demo data: plan the example team's support rotation,
     import six months of multilingual tickets, find their themes, show what triage would
-    file (against a simulated GitHub tracker), and write the team report.
+    file (against a simulated GitHub tracker), write the team report, and draft the
+    follow-ups its fixes would send to their customers.
 
     Touches nothing outside --out; sends nothing anywhere.
     """
@@ -45,6 +46,7 @@ def demo(out_dir: Path, top: int) -> None:
     _tickets_and_themes(result, top)
     _triage(result)
     _report(result, out_dir)
+    _followups(result)
 
 
 def _heading(text: str) -> None:
@@ -113,6 +115,18 @@ def _report(result: DemoResult, out_dir: Path) -> None:
     for path in result.report_files:
         click.echo(f"Wrote {path}")
     click.echo(f"Open {out_dir / 'report' / 'report.html'} in a browser.")
+
+
+def _followups(result: DemoResult) -> None:
+    drafts = result.followups.drafts
+    _heading(f"6. Follow-ups — {_count(len(drafts), 'customer')} to tell that their fix shipped")
+    languages = Counter(d.language for d in drafts)
+    click.echo(", ".join(f"{language} {n}" for language, n in sorted(languages.items())))
+    for language in sorted(languages):
+        draft = next(d for d in drafts if d.language == language)
+        click.echo(f"  --- to {draft.recipient.ticket.key} ({language}) ---")
+        click.echo("\n".join(f"  | {line}".rstrip() for line in draft.text.splitlines()))
+    click.echo("(drafts only: `sddkit followup --show` prints them all, --apply writes them)")
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -8,9 +8,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from sddkit.errors import SddkitError
 from sddkit.report.canned import canned_replies
+from sddkit.report.closed_loop import closed_loops
 from sddkit.report.fix_next import fix_next, in_fix_next_order
 from sddkit.report.fixes import group_fixes
 from sddkit.report.history import customers_first_seen, history_start, read_tickets
@@ -25,6 +27,9 @@ from sddkit.rotation.model import Person, Shift
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import FiledIssue
+
+if TYPE_CHECKING:
+    from sddkit.followup.ledger import Told
 
 
 def build_report(
@@ -44,6 +49,7 @@ def build_report(
     half-open interval [since, until). `people` (the config's) maps helpdesk assignees to
     rotation members; without it assignees are shown as written.
     """
+    from sddkit.followup.ledger import told
     from sddkit.themes.store import load_themes
     from sddkit.tickets.store import iter_tickets
 
@@ -76,6 +82,7 @@ def build_report(
             options=options,
             started=customers_first_seen(conn, customers),
             history_from=history_start(conn),
+            told=told(conn),
         )
 
 
@@ -127,12 +134,14 @@ def assemble_report(
     options: ReportOptions,
     started: Mapping[str, datetime] | None = None,
     history_from: datetime | None = None,
+    told: Sequence[Told] = (),
 ) -> Report:
     """The whole report from plain data. `period_tickets` are those created in [since, until);
     `other_tickets` are theme tickets outside it (needed for first complaints and the weeks
     before a fix). `started` maps customers to when the store first saw them (onboarding),
     `history_from` when the store's history starts; by default both are read off the
-    tickets given."""
+    tickets given. `told` is the follow-up ledger's customers told about each fix (the
+    closed loops)."""
     in_period = [t for t in period_tickets if since <= t.created_at < until]
     grouped = group_tickets(themes, chain(other_tickets, in_period))
     if history_from is None:
@@ -177,6 +186,18 @@ def assemble_report(
             history_from,
         ),
         history_start=history_from,
+        closed_loops=tuple(
+            closed_loops(
+                fixes,
+                traces,
+                told,
+                {**grouped.by_key, **{t.key: t for t in in_period}},
+                until=until,
+                now=now,
+            )
+        )
+        if told
+        else (),
     )
 
 

@@ -294,6 +294,18 @@ class CannedReply:
 
 
 @dataclass(frozen=True)
+class ClosedLoop:
+    """A fix's follow-ups and what came after them (closed_loop.py)."""
+
+    kind: str
+    ref: str
+    told: int  # customers told about the fix (sddkit followup's ledger)
+    wrote_again: int  # of those, customers who wrote about its subject after being told
+    satisfied: float | None  # share satisfied among their rated tickets after being told
+    rated: int
+
+
+@dataclass(frozen=True)
 class Report:
     since: datetime
     until: datetime  # exclusive
@@ -309,6 +321,7 @@ class Report:
     onboarding: Onboarding | None = None
     canned_replies: tuple[CannedReply, ...] = ()  # with options.canned_replies set
     history_start: datetime | None = None  # the store's earliest ticket
+    closed_loops: tuple[ClosedLoop, ...] = ()  # fixes whose customers were told, by fix date
 
     def with_note(self, note: str) -> Report:
         return replace(self, notes=(*self.notes, note))

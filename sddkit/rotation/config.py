@@ -25,7 +25,7 @@ from sddkit.rotation.specparse import (
     parse_rotation,
 )
 
-OTHER_SECTIONS = ("triage", "github", "jira", "smtp", "caldav", "report")
+OTHER_SECTIONS = ("triage", "github", "jira", "smtp", "caldav", "report", "followup")
 TEAM_KEYS = (
     "name",
     "organizer",

@@ -30,6 +30,12 @@ def test_demo_runs_every_step_and_writes_the_report(tmp_path: Path) -> None:
         assert fix["after_per_week"] * 4 < fix["before_per_week"], fix["ref"]
     traced = {trace["fix"]["ref"] for trace in report["traces"] if trace["fix"]}
     assert traced == set(fixes)
+    # The follow-ups those fixes would send, one example in each language and script.
+    assert "6. Follow-ups — 484 customers to tell" in result.output
+    for language, words in (("en", "You wrote to us about"), ("pl", "Pisali Państwo"),
+                            ("ru", "Вы писали нам"), ("sr-Cyrl", "Писали сте нам"),
+                            ("sr-Latn", "Pisali ste nam")):  # fmt: skip
+        assert f"({language}) ---" in result.output and words in result.output
 
 
 def test_demo_is_repeatable(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@
   ``Link: <…>; rel="next"`` header while more pages exist.
 - ``GET /api/v2/tickets/{id}/conversations``, ``/api/v2/agents``, ``/api/v2/companies``:
   ``per_page``/``page`` with the ``Link`` header; 404 for an unknown ticket.
+- ``POST /api/v2/tickets/{id}/notes`` (``body``, ``private``) and ``/reply`` (``body``): the
+  note or reply joins the ticket's conversations (``incoming: false``); 201 with it.
 - Basic auth with the API key as user and ``X`` as password; anything else is 401.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +42,7 @@ class FakeFreshdesk:
     filter_with_updated_since: bool = True  # False: 400 for filter= with updated_since=
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    written: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, note)
     url: str = ""
 
     def answer(
@@ -61,11 +65,33 @@ class FakeFreshdesk:
             if number not in self.tickets:
                 return 404, {}, "application/json", ""
             return self._paged(path, self.conversations.get(number, []), query, 30)
+        if (
+            method == "POST"
+            and path.startswith(f"{TICKETS}/")
+            and path.split("/")[-1] in ("notes", "reply")
+        ):
+            return self._write(int(path.split("/")[4]), path.split("/")[-1], body)
         if path == "/api/v2/agents":
             return self._paged(path, self.agents, query, 30)
         if path == "/api/v2/companies":
             return self._paged(path, self.companies, query, 30)
         return 404, {}, "application/json", ""
+
+    def _write(self, number: int, kind: str, body: bytes) -> Answer:
+        if number not in self.tickets:
+            return 404, {}, "application/json", ""
+        given = json.loads(body)
+        conversations = self.conversations.setdefault(number, [])
+        note = {
+            "id": number * 100 + 50 + len(conversations), "ticket_id": number,
+            "incoming": False, "private": bool(given.get("private", kind == "notes")),
+            "body": given["body"], "body_text": re.sub(r"<[^>]+>", " ", given["body"]),
+            "user_id": 77, "source": 2 if kind == "notes" else 0,
+            "created_at": "2026-12-01T09:00:00Z", "updated_at": "2026-12-01T09:00:00Z",
+        }  # fmt: skip
+        conversations.append(note)
+        self.written.append((number, note))
+        return 201, {}, "application/json", json.dumps(note)
 
     def _tickets(self, query: dict[str, str]) -> Answer:
         include = set(filter(None, query.get("include", "").split(",")))

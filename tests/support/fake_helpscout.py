@@ -8,6 +8,10 @@
   ``desc``), ``page``; 25 conversations a page; ``embed=threads`` embeds each conversation's
   threads; HAL ``_embedded.conversations``, ``_links`` (``next`` while more pages exist) and
   ``page`` (size, totalElements, totalPages, number).
+- ``GET /v2/conversations/{id}/threads``: the conversation's threads (HAL, one page here);
+  ``POST /v2/conversations/{id}/notes`` (``text``) and ``/reply`` (``text`` and ``customer``
+  ``{id | email}``, required): a new thread (``note`` / ``message``), 201 with its id in
+  ``Resource-ID`` and no body.
 - Each response's ``Date`` header is the fake's clock `now`.
 """
 
@@ -37,6 +41,7 @@ class FakeHelpScout:
     modified: dict[int, str] = field(default_factory=dict)  # id -> modifiedAt
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    written: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, thread)
     url: str = ""
 
     def put(self, conversation: dict[str, Any], modified_at: str) -> None:
@@ -65,7 +70,34 @@ class FakeHelpScout:
         if method == "GET" and parts.path == "/v2/conversations":
             query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
             return 200, date, "application/hal+json", self._list(query)
+        pieces = parts.path.split("/")
+        if len(pieces) == 5 and pieces[2] == "conversations" and pieces[3].isdigit():
+            found = self.conversations.get(int(pieces[3]))
+            if found is None:
+                return 404, date, "application/json", "{}"
+            if method == "GET" and pieces[4] == "threads":
+                threads = found["_embedded"]["threads"]
+                page = {"size": 25, "totalElements": len(threads), "totalPages": 1, "number": 1}
+                data = {"_embedded": {"threads": threads}, "page": page}
+                return 200, date, "application/hal+json", json.dumps(data)
+            if method == "POST" and pieces[4] in ("notes", "reply"):
+                return self._write(found, pieces[4], json.loads(body), date)
         return 404, date, "application/json", "{}"
+
+    def _write(
+        self, conversation: dict[str, Any], kind: str, given: dict[str, Any], date: dict[str, str]
+    ) -> Answer:
+        if kind == "reply" and not given.get("customer"):
+            return 400, date, "application/json", '{"message": "customer is required"}'
+        threads = conversation["_embedded"]["threads"]
+        thread = {
+            "id": conversation["id"] * 10 + 50 + len(threads),
+            "type": "note" if kind == "notes" else "message", "body": given["text"],
+            "createdBy": {"id": 7, "type": "user"}, "createdAt": "2026-12-01T09:00:00Z",
+        }  # fmt: skip
+        threads.insert(0, thread)
+        self.written.append((conversation["id"], thread))
+        return 201, {**date, "Resource-ID": str(thread["id"])}, "application/json", ""
 
     def _list(self, query: dict[str, str]) -> str:
         status = query.get("status", "active")

@@ -48,6 +48,35 @@ def scripted(faults: list[Fault], path: str) -> Answer | None:
     return None
 
 
+@dataclass
+class Held:
+    """Wraps a fake: the `nth` write (any method but GET) is done, then its answer is held
+    until `release` is set; `reached` is set meanwhile. For killing a client mid-write."""
+
+    inner: Fake
+    nth: int = 1
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    writes: int = 0
+
+    @property
+    def url(self) -> str:
+        return self.inner.url
+
+    @url.setter
+    def url(self, value: str) -> None:
+        self.inner.url = value
+
+    def answer(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        answer = self.inner.answer(method, target, headers, body)
+        if method != "GET" and "/oauth2/" not in target and answer[0] < 300:
+            self.writes += 1
+            if self.writes == self.nth:
+                self.reached.set()
+                self.release.wait(timeout=60)
+        return answer
+
+
 @contextmanager
 def serve(fake: F) -> Iterator[F]:
     """Run `fake` on a free loopback port; `fake.url` is its base URL."""
@@ -74,6 +103,9 @@ def serve(fake: F) -> Iterator[F]:
 
         def do_POST(self) -> None:
             self._reply("POST")
+
+        def do_PUT(self) -> None:
+            self._reply("PUT")
 
         def log_message(self, *args: Any) -> None:
             pass

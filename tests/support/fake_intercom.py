@@ -8,6 +8,8 @@
   search returns them: without ``conversation_parts``.
 - ``GET /conversations/{id}``: the whole conversation with ``conversation_parts``; 404 once
   deleted. ``GET /admins``: ``{"type": "admin.list", "admins": [...]}``.
+- ``POST /conversations/{id}/reply`` as an admin (``message_type`` ``note`` | ``comment``,
+  ``type: "admin"``, ``admin_id``, ``body``): a new part, answered with the conversation.
 - ``Authorization: Bearer <token>``; anything else is 401 ``unauthorized``.
 """
 
@@ -34,6 +36,7 @@ class FakeIntercom:
     requests: list[str] = field(default_factory=list)
     bodies: list[Any] = field(default_factory=list)  # the search requests' JSON bodies
     versions: set[str] = field(default_factory=set)  # Intercom-Version headers seen
+    written: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (id, part)
     url: str = ""
 
     def answer(
@@ -54,12 +57,31 @@ class FakeIntercom:
         if method == "GET" and path == "/admins":
             return 200, {}, "application/json", json.dumps({"type": "admin.list",
                                                             "admins": self.admins})  # fmt: skip
+        if method == "POST" and path.startswith("/conversations/") and path.endswith("/reply"):
+            return self._reply(path.split("/")[2], json.loads(body))
         if method == "GET" and path.startswith("/conversations/"):
             found = self.conversations.get(path.split("/")[2])
             if found is None:
                 return 404, {}, "application/json", '{"type": "error.list"}'
             return 200, {}, "application/json", json.dumps(found)
         return 404, {}, "application/json", '{"type": "error.list"}'
+
+    def _reply(self, conversation_id: str, given: dict[str, Any]) -> Answer:
+        found = self.conversations.get(conversation_id)
+        if found is None:
+            return 404, {}, "application/json", '{"type": "error.list"}'
+        if given.get("type") != "admin" or not given.get("admin_id"):
+            return 400, {}, "application/json", '{"type": "error.list"}'
+        parts = found["conversation_parts"]["conversation_parts"]
+        part = {
+            "type": "conversation_part", "id": f"w{len(parts)}",
+            "part_type": "note" if given["message_type"] == "note" else "comment",
+            "body": given["body"], "created_at": 1796000000,
+            "author": {"type": "admin", "id": str(given["admin_id"])},
+        }  # fmt: skip
+        parts.append(part)
+        self.written.append((conversation_id, part))
+        return 200, {}, "application/json", json.dumps(found)
 
     def _search(self, request: Mapping[str, Any]) -> str:
         chosen = [c for c in self.conversations.values() if _matches(c, request["query"])]

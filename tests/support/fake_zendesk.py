@@ -8,6 +8,10 @@
 - ``GET /api/v2/tickets/{id}/comments.json``: cursor pagination (``page[size]`` ≤ 100,
   ``page[after]``, ``meta.has_more``, ``links.next``); 404 ``RecordNotFound`` for an unknown
   or deleted ticket.
+- ``PUT /api/v2/tickets/{id}.json`` with ``{"ticket": {"comment": {"body", "public"}}}``:
+  the comment is added (written by the API user, ``via.channel: "api"``) and shows in the
+  comments list; answers ``{"ticket", "audit": {"id"}}``; 404 for an unknown ticket, 422 for
+  a closed one.
 - Basic auth ``{email}/token:{token}``, or an OAuth ``Bearer`` token: anything else is 401.
 - `faults`: scripted answers (429 with Retry-After, 5xx, HTML) for requests whose path
   contains a given text, each used `times` times.
@@ -45,6 +49,7 @@ class FakeZendesk:
     organizations: dict[int, dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)  # "GET /path?query", in order
+    written: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, comment)
     export_pages: int = 0  # export pages served (200)
     page_size_cap: int = 1000  # the most tickets an export page holds
     url: str = ""
@@ -89,6 +94,8 @@ class FakeZendesk:
             return self._export(query)
         if parts.path.startswith("/api/v2/tickets/") and parts.path.endswith("/comments.json"):
             return self._comments(parts.path.split("/")[4], query)
+        if method == "PUT" and parts.path.startswith("/api/v2/tickets/"):
+            return self._update(parts.path.split("/")[4].removesuffix(".json"), body)
         return 404, {}, "application/json", '{"error": "InvalidEndpoint"}'
 
     def _sorted(self) -> list[tuple[float, int]]:
@@ -177,6 +184,30 @@ class FakeZendesk:
             },
         }
         return 200, {}, "application/json", json.dumps(body)
+
+    def _update(self, raw_id: str, body: bytes) -> Answer:
+        ticket = self.tickets.get(int(raw_id)) if raw_id.isdigit() else None
+        if ticket is None:
+            return 404, {}, "application/json", '{"error": "RecordNotFound"}'
+        if ticket.get("status") == "closed":
+            error = {
+                "error": "RecordInvalid",
+                "description": "Status: closed prevents ticket update",
+            }
+            return 422, {}, "application/json", json.dumps(error)
+        given = json.loads(body)["ticket"]["comment"]
+        with self._lock:
+            comments = self.comments.setdefault(ticket["id"], [])
+            comment = {
+                "id": ticket["id"] * 100 + 50 + len(comments), "type": "Comment",
+                "author_id": 7, "body": given["body"], "plain_body": given["body"],
+                "html_body": f"<p>{given['body']}</p>", "public": bool(given.get("public", True)),
+                "via": {"channel": "api"}, "created_at": "2026-12-01T09:00:00Z",
+            }  # fmt: skip
+            comments.append(comment)
+            self.written.append((ticket["id"], comment))
+        audit = {"id": 900000 + len(self.written), "ticket_id": ticket["id"]}
+        return 200, {}, "application/json", json.dumps({"ticket": ticket, "audit": audit})
 
 
 def _ts(value: str) -> float:

@@ -83,18 +83,18 @@ class FreshdeskSource:
         return batch, response.next_link() is not None, ()
 
     def _record(self, ticket: Mapping[str, Any]) -> Mapping[str, Any]:
-        conversations = self._all(CONVERSATIONS.format(id=ticket.get("id")))
+        conversations = self.walk(CONVERSATIONS.format(id=ticket.get("id")))
         return {**ticket, "conversations": conversations} if conversations else ticket
 
     def _people(self) -> People:
         people = People()
         for path, kind in (("/api/v2/agents", PERSON), ("/api/v2/companies", ORGANIZATION)):
-            for item in self._all(path):
+            for item in self.walk(path):
                 if isinstance(item, Mapping):
                     people.add(kind, item)
         return people
 
-    def _all(self, path: str) -> list[Any]:
+    def walk(self, path: str) -> list[Any]:
         """Every element of a paginated list: pages 1, 2… while the response has a
         ``Link: <…>; rel="next"`` header (counted here rather than followed, so a proxy or
         custom domain in front of Freshdesk works too); [] on a 404."""

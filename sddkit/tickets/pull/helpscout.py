@@ -44,7 +44,7 @@ class HelpScoutSource:
 
     def pages(self, position: str | None) -> Iterator[Page]:
         state = _state(position, self.since)
-        self._authorize()
+        self.authorize()
         while True:
             response = self.client.get(CONVERSATIONS, self._params(state))
             if state["upto"] is None:
@@ -70,7 +70,7 @@ class HelpScoutSource:
             "sortField": "modifiedAt", "sortOrder": "desc", "page": state["page"],
         }  # fmt: skip
 
-    def _authorize(self) -> None:
+    def authorize(self) -> None:
         form = urlencode({"grant_type": "client_credentials", "client_id": self.app_id,
                           "client_secret": self.app_secret})  # fmt: skip
         self.client.headers.pop("Authorization", None)

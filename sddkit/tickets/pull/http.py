@@ -100,9 +100,12 @@ class HttpClient:
         body: Any = None,
         content_type: str = "application/json",
         allow: tuple[int, ...] = (404,),
+        retry_failures: bool = True,
     ) -> Response:
         """`path` is relative to the base URL. A 4xx status in `allow` is returned for the
-        caller to judge; any other one is an error."""
+        caller to judge; any other one is an error. `retry_failures=False` is for writes: a
+        429 (refused, so not done) is still retried, but a 5xx or a dropped connection may
+        have been done and is an error rather than a second write."""
         target = self._target(path, params)
         payload: bytes | None = None
         if body is not None:
@@ -117,7 +120,11 @@ class HttpClient:
                 self.close()
                 reason = type(error).__name__
                 status, headers, raw = 0, {}, reason.encode()
-            if status == 429 or status == 0 or status >= 500:
+            failed = status == 0 or status >= 500
+            if failed and not retry_failures:
+                what = f"HTTP {status}" if status else raw.decode()
+                raise PullError(f"{self.vendor}: {method} {_shown(target)}: {what} (not retried)")
+            if status == 429 or failed:
                 if attempt >= self.retry.retries:
                     what = f"HTTP {status}" if status else raw.decode()
                     raise PullError(

@@ -52,7 +52,7 @@ class IntercomSource:
             else:  # a whole page of one second: go on with the cursor
                 state = {"since": state["since"], "after": cursor}
             handed.forget_before(state["since"])
-            records = [self._conversation(c.get("id")) for c in fresh]
+            records = [self.conversation(c.get("id")) for c in fresh]
             last = cursor is None
             yield Page([r for r in records if r], json.dumps(state, sort_keys=True), last, people)
             if last:
@@ -77,7 +77,7 @@ class IntercomSource:
         batch = [c for c in found if isinstance(c, Mapping)]
         return batch, cursor if isinstance(cursor, str) and cursor else None
 
-    def _conversation(self, conversation_id: Any) -> Mapping[str, Any] | None:
+    def conversation(self, conversation_id: Any) -> Mapping[str, Any] | None:
         response = self.client.get(CONVERSATION.format(id=conversation_id))
         if response.status == 404:  # deleted since the search
             return None

@@ -61,12 +61,12 @@ class ZendeskSource:
         if metrics is not None and "metric_set" not in record:
             record["metric_set"] = metrics
         if record.get("status") != "deleted":  # a deleted ticket's comments are gone (404)
-            comments = self._comments(record.get("id"))
+            comments = self.comments(record.get("id"))
             if comments is not None:
                 record["comments"] = comments
         return record
 
-    def _comments(self, ticket_id: Any) -> list[Any] | None:
+    def comments(self, ticket_id: Any) -> list[Any] | None:
         """All the ticket's comments, by cursor (``page[after]`` = ``meta.after_cursor``
         while ``meta.has_more``); the cursor, not ``links.next``, so a host-mapped domain
         whose links name the zendesk.com host works too. None when the ticket is gone."""
