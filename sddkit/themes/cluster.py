@@ -68,6 +68,8 @@ class ClusterSettings:
     connect_share: float = 0.25  # join when this share of the smaller one's links cross
     # (chosen on CLINC150 val and a 30-intent sample of train, 100 queries an intent)
     connect_members: int = 40  # members per cluster sampled for the links
+    connect_reach: float = 1.5  # a neighbour links within this times the cut ...
+    connect_reach_across: float = 2.0  # ... or this in another language
 
 
 # The cut, as a multiple of the median distance from a vector to its k-th nearest neighbour.
@@ -247,6 +249,11 @@ def cluster_vectors(
         members=settings.connect_members,
         rng=rng,
         coherent=_shares_words(texts, languages, settings, rng),
+        languages=languages,
+        floors=(
+            similarity_within(settings.connect_reach * cut),
+            similarity_within(settings.connect_reach_across * cut),
+        ),
     )
     return _finish(vectors, labels, total, min_size, cut)
 

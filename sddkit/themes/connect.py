@@ -12,24 +12,39 @@ two clusters are joined when the neighbour links between them are at least `shar
 smaller cluster's links (its *conductance*, the share of its neighbourhood that lies in the
 other): best pair first, links and volumes added up after each join, so a subject split in
 five joins piece by piece while a neighbouring subject, linked by its border only, does not.
-The share is relative, so the same setting holds for subjects of 20 and of 200 tickets.
-Neighbours are by plain cosine: the pipeline's vectors are centred per language
-(`space.centred`), so a language's own offset does not make its texts each other's links.
+The share is relative, so the same setting holds for subjects of 20 and of 200 tickets. In
+a small export (under 300 clustered texts) nothing is joined: there a neighbourhood is a good
+part of the data, themes are already as wide as subjects, and joins only mixed subjects
+(49-100 demo tickets: one theme of 70 of 70).
+Neighbours are picked across languages as the agglomeration picks them (after CSLS, see
+`neighbours`): x's cosine to y as if y were written in x's language, so a Serbian theme's
+members find their subject's English and Polish members, not other Serbian subjects (the
+demo: 59 -> 26 themes for 22 subjects), and links only within 1.5 times the cut (2 times in
+another language). A language needs 100 texts and 5 % of them to count as one: a few
+misdetected texts (short English queries read as Pidgin) would otherwise be everyone's
+neighbours, and in a small export a language may hold one subject only, which the
+adjustment would make the nearest of every other language's texts; smaller ones count as the
+largest language (plain cosines).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
 from sddkit.themes.embed import Vectors, batches
+from sddkit.themes.neighbours import typical_similarity
+from sddkit.themes.space import language_group
 
 Labels = NDArray[np.int64]
-MAX_ROWS = 20_000  # members sampled in all, at most (a block of similarities at a time)
+MAX_ROWS = 8_000  # members sampled in all, at most (their similarities are held at once)
 MIN_MEMBERS = 5
+MIN_TEXTS_PER_NEIGHBOUR = 30  # below 30 x the neighbours (300 texts) nothing is joined
+MIN_LANGUAGE_SHARE = 0.05  # a language with fewer of the sampled texts counts as the largest
+MIN_LANGUAGE_TEXTS = 100  # ... and one with fewer texts than this
 
 
 def join_connected(
@@ -42,18 +57,26 @@ def join_connected(
     members: int,
     rng: np.random.Generator,
     coherent: Callable[[NDArray[np.int64]], bool] | None = None,
+    languages: Sequence[str | None] | None = None,
+    floors: tuple[float, float] = (-1.0, -1.0),
 ) -> Labels:
     """`labels` with clusters joined as the module docstring says; cluster numbers stay in
     0..count-1 (with gaps where clusters were joined away), noise (-1) stays noise.
     `coherent(rows)` says whether the members at `rows`, joined, still share words
-    (`coherence`): a join that would make a theme about nothing is not made."""
+    (`coherence`): a join that would make a theme about nothing is not made. `languages`:
+    the vectors' languages, for picking neighbours across them; `floors`: the cosine below
+    which a neighbour is no link, in the same language and in another (as the
+    agglomeration's: a neighbour picked as if in one's language must still be near)."""
     if count < 2 or neighbours <= 0 or share <= 0:
         return labels
+    if np.count_nonzero(labels >= 0) < MIN_TEXTS_PER_NEIGHBOUR * neighbours:
+        return labels  # a theme already spans a good part of so few texts
     per_cluster = min(members, max(MIN_MEMBERS, MAX_ROWS // count))
     rows = members_sample(labels, count, per_cluster, rng)
     if len(rows) <= neighbours:
         return labels
-    links, volume = _links(vectors[rows], labels[rows], count, neighbours)
+    picked = None if languages is None else [languages[int(i)] for i in rows]
+    links, volume = _links(vectors[rows], labels[rows], count, neighbours, picked, floors)
     group = np.arange(count)
     alive = volume > 0
     conductance = _conductance(links, volume, alive)
@@ -116,8 +139,26 @@ def members_sample(
     return np.sort(order[rank < per_cluster])
 
 
+def _language_groups(languages: Sequence[str | None]) -> tuple[NDArray[np.str_], Labels]:
+    """Language groups for the neighbour adjustment: a group too small to be more than
+    misdetected texts (under `MIN_LANGUAGE_SHARE` of them: Pidgin English for short English
+    queries) counts as the largest, so its few texts do not become everyone's neighbours."""
+    groups = np.asarray([language_group(code) for code in languages])
+    names, group, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    small = counts < max(MIN_LANGUAGE_TEXTS, MIN_LANGUAGE_SHARE * len(groups))
+    if small.any():
+        groups = np.where(small[group], names[np.argmax(counts)], groups)
+        names, group = np.unique(groups, return_inverse=True)
+    return names, group
+
+
 def _links(
-    vectors: Vectors, labels: Labels, count: int, k: int
+    vectors: Vectors,
+    labels: Labels,
+    count: int,
+    k: int,
+    languages: Sequence[str | None] | None = None,
+    floors: tuple[float, float] = (-1.0, -1.0),
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """links[a, b]: how often a member of a has a member of b among its nearest (cosine), or
     the other way round (symmetric, zero diagonal); and each cluster's volume, the links its
@@ -126,14 +167,28 @@ def _links(
     otherwise seem to belong wherever its nearest outsiders are."""
     sizes = np.bincount(labels, minlength=count)
     wanted = np.clip(sizes[labels] - 1, 1, k)
+    shift = None
+    group = np.zeros(len(vectors), dtype=np.int64)
+    if languages is not None:
+        everything = vectors @ vectors.T
+        names, group = _language_groups(languages)
+        typical = typical_similarity(everything, group, len(names))
+        own = typical[np.arange(len(vectors)), group]
+        shift = (typical[:, group] - own[:, None]) if len(names) > 1 else None
+        del everything
     pairs = []
     for part in batches(len(vectors), 2_000):
         sims = vectors[part] @ vectors.T
+        if shift is not None:  # as if each text were written in this one's language
+            sims = sims - shift[part]
         sims[np.arange(part.stop - part.start), np.arange(part.start, part.stop)] = -np.inf
         nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         order = np.argsort(-np.take_along_axis(sims, nearest, axis=1), axis=1)
         nearest = np.take_along_axis(nearest, order, axis=1)
         used = np.arange(k)[None, :] < wanted[part, None]
+        raw = np.einsum("ij,ikj->ik", vectors[part], vectors[nearest])
+        floor = np.where(group[nearest] == group[part, None], floors[0], floors[1])
+        used &= raw >= floor
         source = np.repeat(labels[part], k).reshape(-1, k)
         pairs.append(source[used] * count + labels[nearest][used])
     counted = np.bincount(np.concatenate(pairs), minlength=count * count).astype(np.float64)

@@ -47,7 +47,7 @@ def neighbourhood_vectors(
     sims = vectors @ vectors.T
     groups = np.asarray([language_group(code) for code in languages or [None] * n])
     names, group = np.unique(groups, return_inverse=True)
-    typical = _typical_similarity(sims, group, len(names))
+    typical = typical_similarity(sims, group, len(names))
     own = typical[np.arange(n), group]
     across = min_similarity if across is None else across
     k = min(k, n - 1)
@@ -71,7 +71,7 @@ def neighbourhood_vectors(
     return sparse.csr_matrix(sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ graph)
 
 
-def _typical_similarity(
+def typical_similarity(
     sims: NDArray[np.float32], group: NDArray[np.int64], count: int
 ) -> NDArray[np.float32]:
     """typical[i, g]: the mean cosine of vector i to its nearest `HUB_NEIGHBOURS` in language

@@ -323,8 +323,8 @@ def _incremental(
     )
     left_labels = _cluster_leftovers(corpus, left_rows, left_vectors, min_size, s, space, cut)
     new_centroids = centroids_of(left_vectors, left_labels, int(left_labels.max(initial=-1)) + 1)
-    left = (left_vectors, left_labels)
-    into_old = _join_to_old(corpus, space, labels, len(old), left, s)
+    left = (left_vectors, left_labels, [corpus.languages[i] for i in left_rows])
+    into_old = _join_to_old(corpus, space, labels, len(old), left, s, cut)
     for c, n in enumerate(into_old.tolist()):
         if n >= 0:  # a new wording of an old theme's subject: it joins that theme
             rows = left_rows[left_labels == c]
@@ -356,14 +356,15 @@ def _join_to_old(
     space: ThemeSpace,
     labels: NDArray[np.int64],
     old_count: int,
-    left: tuple[Vectors, NDArray[np.int64]],
+    left: tuple[Vectors, NDArray[np.int64], list[str | None]],
     s: ThemeSettings,
+    cut: float,
 ) -> NDArray[np.int64]:
     """For each new cluster of leftovers, the old theme it is one subject with by its links
     (`connect.join_connected` over a sample of the old themes' members and the new
     clusters), else -1: a subject's new wording joins its theme, as in a full run. `left`:
-    the leftovers' vectors and cluster labels."""
-    left_vectors, left_labels = left
+    the leftovers' vectors, cluster labels and languages."""
+    left_vectors, left_labels, left_languages = left
     new_count = int(left_labels.max(initial=-1)) + 1
     into = np.full(new_count, -1, dtype=np.int64)
     c = _for_space(s.cluster, space)
@@ -374,6 +375,7 @@ def _join_to_old(
     new_rows = np.flatnonzero(left_labels >= 0)
     vectors = np.concatenate([space.transform(corpus.space_texts(rows)), left_vectors[new_rows]])
     both = np.concatenate([labels[rows], old_count + left_labels[new_rows]])
+    languages = [corpus.languages[i] for i in rows] + [left_languages[i] for i in new_rows]
     joined = join_connected(
         vectors,
         both,
@@ -382,6 +384,8 @@ def _join_to_old(
         share=min(c.connect_share / c.granularity, 1.0),
         members=c.connect_members,
         rng=rng,
+        languages=languages,
+        floors=(similarity_within(cut), similarity_within(c.cross_language_reach * cut)),
     )
     for cluster in range(new_count):
         group = joined[len(rows) :][left_labels[new_rows] == cluster]

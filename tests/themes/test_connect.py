@@ -39,7 +39,7 @@ def subject_and_neighbour(per_part: int) -> tuple[np.ndarray, np.ndarray]:
     return vectors, labels
 
 
-@pytest.mark.parametrize("per_part", [15, 150])
+@pytest.mark.parametrize("per_part", [100, 400])
 def test_a_subject_cut_in_two_is_joined_its_neighbour_is_not_at_any_size(per_part: int) -> None:
     vectors, labels = subject_and_neighbour(per_part)
     joined = join_connected(vectors, labels, 3, neighbours=10, share=0.25, members=40,
@@ -48,12 +48,19 @@ def test_a_subject_cut_in_two_is_joined_its_neighbour_is_not_at_any_size(per_par
     assert set(joined[labels == 2]) == {2}
 
 
+def test_a_small_export_is_left_as_clustered() -> None:
+    vectors, labels = subject_and_neighbour(15)  # 45 texts: a neighbourhood is a fifth of them
+    joined = join_connected(vectors, labels, 3, neighbours=10, share=0.25, members=40,
+                            rng=np.random.default_rng(0))  # fmt: skip
+    assert (joined == labels).all()
+
+
 def test_noise_stays_noise_and_off_means_unchanged() -> None:
-    vectors, labels = subject_and_neighbour(15)
+    vectors, labels = subject_and_neighbour(110)
     labels[:3] = -1
     joined = join_connected(vectors, labels, 3, neighbours=10, share=0.25, members=40,
                             rng=np.random.default_rng(0))  # fmt: skip
-    assert (joined[:3] == -1).all()
+    assert (joined[:3] == -1).all() and joined[3] == joined[labels == 1][0]  # joined, not noise
     off = join_connected(vectors, labels, 3, neighbours=0, share=0.25, members=40,
                          rng=np.random.default_rng(0))  # fmt: skip
     assert (off == labels).all()
