@@ -70,6 +70,7 @@ def plan_json(plan: Plan, changes: Changes) -> str:
         "end": plan.end.isoformat(),
         "shifts": [shift_record(shift) for shift in plan.shifts],
         "unstaffed": [{**shift_record(u.shift), "reason": u.reason} for u in plan.unstaffed],
+        "shadows": [shift_record(shift) for shift in plan.shadows],
         "skipped": [
             {"rotation": s.rotation, "date": s.day.isoformat(), "holiday": s.holiday}
             for s in plan.skipped

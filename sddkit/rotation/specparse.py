@@ -94,12 +94,16 @@ class Fields:
         value: str | None = self._get(key, str, "a string", None)
         return value
 
-    def integer(self, key: str, default: Any = None, minimum: int = 0) -> int:
+    def integer(
+        self, key: str, default: Any = None, minimum: int = 0, maximum: int | None = None
+    ) -> int:
         value: int = self._get(
             key, int, "a whole number", _REQUIRED if default is None else default
         )
         if value < minimum:
             self.fail(key, f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            self.fail(key, f"must be at most {maximum}, got {value}")
         return value
 
     def optional_integer(self, key: str, minimum: int = 1) -> int | None:
