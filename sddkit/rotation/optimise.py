@@ -25,24 +25,27 @@ large (`MAX_VARIABLES`), or no solution is found within the limits, the greedy p
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
 from functools import cached_property
-from itertools import product
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from sddkit.rotation.board import Board, Seat
+from sddkit.rotation.counts import Pattern, lowest
 
-MAX_VARIABLES = 12_000  # (seat, person) pairs of one role; beyond it the greedy plan stays
+MAX_VARIABLES = 400_000  # (seat, person) pairs of one role; beyond it the greedy plan stays
+DIRECT_VARIABLES = 12_000  # beyond, seats are found for the counts `counts.lowest` chose
 TIME_LIMIT_S = 10.0  # per solve: a safety net; NODE_LIMIT normally ends a long search
 NODE_LIMIT = 2_000  # a limit in work, not time, so the same input gives the same plan
 _TOLERANCE = 1e-5
+_ROUNDS = 50  # rounds of lazy rows before giving up on a z (then: no plan found)
+
+_Row = tuple[dict[int, float], float, float]  # coefficients by variable, lower, upper bound
 _PATTERNS = 20_000  # count combinations listed per person; beyond, hours are bounded
 
 
@@ -133,16 +136,29 @@ class _Hours:
     def patterns(self, z: float) -> list[tuple[int, ...]] | None:
         """Every number of seats of each length whose hours are within z of the target
         (None: too many to list). Choosing one of these rather than bounding the hours
-        tightens the relaxation: each z is settled 1.3 to 8 times faster on the bench's teams."""
+        tightens the relaxation: each z is settled 1.3 to 8 times faster on the bench's teams.
+        Listed length by length, never past the upper end, so a person eligible for hundreds
+        of seats but owed a few has a few patterns."""
         low, high = self.target - z - _TOLERANCE, self.target + z + _TOLERANCE
-        sizes = [len(found) + 1 for found in self.lengths.values()]
-        if math.prod(sizes) > _PATTERNS:
-            return None
-        return [
-            counts
-            for counts in product(*map(range, sizes))
-            if low <= sum(k * h for k, h in zip(counts, self.lengths, strict=True)) <= high
-        ]
+        found: list[tuple[int, ...]] = []
+        options = [(length, len(seats)) for length, seats in self.lengths.items()]
+
+        def extend(prefix: tuple[int, ...], total: float) -> bool:
+            if len(prefix) == len(options):
+                if total >= low:
+                    found.append(prefix)
+                return len(found) <= _PATTERNS
+            length, most = options[len(prefix)]
+            rest = sum(h * n for h, n in options[len(prefix) + 1 :])
+            for k in range(most + 1):
+                hours = total + k * length
+                if hours > high:
+                    break
+                if hours + rest >= low and not extend((*prefix, k), hours):
+                    return False
+            return True
+
+        return found if extend((), 0.0) else None
 
 
 @dataclass
@@ -151,8 +167,10 @@ class _Problem:
     gap: bool = True  # keep the spread rule (min_gap_days)
     z_floor: float = 0.0  # no plan can do better (cheap bound from the shift lengths)
     settled: float = 0.0  # the largest distance of those with no seat to take: z is at least it
-    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
+    rows: list[_Row] = field(default_factory=list)  # every seat filled
+    personal: dict[str, list[_Row]] = field(default_factory=dict)  # one at a time, max_shifts
     hours: list[_Hours] = field(default_factory=list)
+    owner: list[str] = field(default_factory=list)  # the person of each seat variable
 
     @property
     def size(self) -> int:
@@ -206,9 +224,11 @@ class _Problem:
         for variable, (seat, name) in enumerate(self.pairs):
             by_seat[seat.index].append(variable)
             by_person[name].append(variable)
+        self.owner = [name for _, name in self.pairs]
         for seat in free:  # a seat the greedy filled stays filled
             self.rows.append((dict.fromkeys(by_seat[seat.index], 1.0), 1.0, 1.0))
         for name, variables in by_person.items():
+            self.personal[name] = []
             self._one_at_a_time(board, name, variables)
             self._monthly_cap(board, name, variables, fixed[name])
             lengths: dict[float, list[int]] = defaultdict(list)
@@ -226,14 +246,14 @@ class _Problem:
             for second in ordered[i + 1 :]:
                 if self.pairs[second][0].start >= seat.end:
                     break
-                self.rows.append(({first: 1.0, second: 1.0}, -np.inf, 1.0))
+                self.personal[name].append(({first: 1.0, second: 1.0}, -np.inf, 1.0))
         if board.min_gap_days <= 0 or not self.gap:
             return
         days = {v: board.local_day(self.pairs[v][0], name) for v in variables}
         for start in sorted(set(days.values())):
             window = [v for v, day in days.items() if start <= day < start + board.min_gap_days]
             if len(window) > 1:
-                self.rows.append((dict.fromkeys(window, 1.0), -np.inf, 1.0))
+                self.personal[name].append((dict.fromkeys(window, 1.0), -np.inf, 1.0))
 
     def _monthly_cap(
         self, board: Board, name: str, variables: list[int], pinned: list[Seat]
@@ -247,7 +267,8 @@ class _Problem:
             months[day.year, day.month].append(variable)
         for (year, month), found in months.items():
             taken = sum(1 for s in pinned if (s.day.year, s.day.month) == (year, month))
-            self.rows.append((dict.fromkeys(found, 1.0), -np.inf, float(max(cap - taken, 0))))
+            limit = float(max(cap - taken, 0))
+            self.personal[name].append((dict.fromkeys(found, 1.0), -np.inf, limit))
 
     def solve(
         self, reference: Mapping[int, str], time_limit: float, z_max: float
@@ -258,8 +279,16 @@ class _Problem:
         (often the optimum), then by bisection."""
         keep = np.array([reference.get(s.index) == name for s, name in self.pairs], dtype=float)
         candidates = self._candidates(z_max)
+        low = 0
+        counted = self._counts(candidates, keep)
+        if counted is not None:  # no plan is fairer than the counts allow: start there
+            low, counts = counted
+            if self.size > DIRECT_VARIABLES:  # too large for the whole program: seats only
+                values = self._run(-keep, candidates[low], time_limit, counts)
+                if values is not None:
+                    return self._chosen(values), candidates[low]
         found: tuple[float, np.ndarray] | None = None
-        low, high = 0, len(candidates) - 1
+        high = len(candidates) - 1
         middle = low
         while low <= high:
             values = self._run(-keep, candidates[middle], time_limit)
@@ -271,7 +300,39 @@ class _Problem:
         if found is None:
             return None
         z, values = found
-        return [self.pairs[v] for v in range(self.size) if values[v] > 0.5], z
+        return self._chosen(values), z
+
+    def _chosen(self, values: np.ndarray) -> list[tuple[Seat, str]]:
+        return [self.pairs[v] for v in range(self.size) if values[v] > 0.5]
+
+    def _counts(
+        self, candidates: list[float], keep: np.ndarray
+    ) -> tuple[int, list[Pattern]] | None:
+        """The smallest candidate z the seat counts allow (`counts.lowest`) and the counts
+        nearest the reference's there; None when someone's patterns cannot be listed."""
+        if not candidates or any(h.patterns(candidates[-1]) is None for h in self.hours):
+            return None
+        lengths = sorted({length for h in self.hours for length in h.lengths})
+        totals = [0] * len(lengths)
+        for seat in {seat.index: seat for seat, _ in self.pairs}.values():
+            totals[lengths.index(round(seat_hours(seat), 6))] += 1
+        wanted = [
+            tuple(int(sum(keep[v] for v in h.lengths.get(x, ()))) for x in lengths)
+            for h in self.hours
+        ]
+
+        def options(z: float) -> list[list[Pattern] | None]:
+            return [_widen(h.patterns(z), list(h.lengths), lengths) for h in self.hours]
+
+        found = lowest(options, totals, candidates, wanted)
+        if found is None:
+            return None
+        index, chosen = found
+        narrow = [
+            tuple(p[lengths.index(x)] for x in h.lengths)
+            for p, h in zip(chosen, self.hours, strict=True)
+        ]
+        return index, narrow
 
     def _candidates(self, z_max: float) -> list[float]:
         """Every z the optimum can be: some person's distance from their target, between the
@@ -285,25 +346,73 @@ class _Problem:
         low = max(self.z_floor, self.settled - _TOLERANCE)
         return sorted(z for z in found if low <= z <= z_max + _TOLERANCE)
 
-    def _run(self, cost: np.ndarray, z: float, time_limit: float) -> np.ndarray | None:
+    def _run(
+        self,
+        cost: np.ndarray,
+        z: float,
+        time_limit: float,
+        fixed: list[Pattern] | None = None,
+    ) -> np.ndarray | None:
         """A plan with every person's hours within z of their target, minimising `cost`
-        (None: there is none, or none was found within the limits). Past the seat variables
-        come one per person and pattern (`_Hours.patterns`): exactly one is chosen."""
+        (None: there is none, or none was found within the limits).
+
+        Past the seat variables come one per person and pattern (`_Hours.patterns`): exactly
+        one is chosen. Once every person's pattern is chosen, what is left is a
+        transportation problem (seats to people by length), whose every vertex is whole:
+        so the seat variables are continuous and only the patterns are branched on, except
+        for the people whose own rows (no two shifts at once, the spread rule, max_shifts)
+        are in the program. Those rows are added lazily, person by person, only when a
+        solution breaks one; each round solves a relaxation of the full program, so the
+        first solution breaking none is the full program's answer. `fixed`: each person's
+        pattern is given (their counts by length), only the seats are chosen."""
+        active: set[str] = set()
+        for _ in range(_ROUNDS):
+            values = self._solve(cost, z, time_limit, active, fixed)
+            if values is None:
+                return None
+            broken = {
+                name
+                for name, rows in self.personal.items()
+                if name not in active and any(_breaks(row, values) for row in rows)
+            }
+            fractional = {self.owner[v] for v in range(self.size) if 1e-6 < values[v] < 1 - 1e-6}
+            if not broken and not fractional:
+                return np.round(values)
+            active |= broken | fractional
+        return None
+
+    def _solve(
+        self,
+        cost: np.ndarray,
+        z: float,
+        time_limit: float,
+        active: set[str],
+        fixed: list[Pattern] | None,
+    ) -> np.ndarray | None:
+        """One round of `_run`: the personal rows of `active` people only."""
         rows = list(self.rows)
+        for name in sorted(active):
+            rows += self.personal[name]
         columns = self.size
-        for person in self.hours:
-            patterns = person.patterns(z)
+        integral = [self.owner[v] in active for v in range(self.size)]
+        for at, person in enumerate(self.hours):
+            patterns = [fixed[at]] if fixed is not None else person.patterns(z)
             if patterns is None:  # too many to list: bound the hours instead
                 hours = {v: h for h, found in person.lengths.items() for v in found}
                 rows.append((hours, person.target - z - _TOLERANCE, person.target + z + _TOLERANCE))
+                for v in hours:
+                    integral[v] = True
                 continue
             if not patterns:
                 return None
             chosen = range(columns, columns + len(patterns))
             columns += len(patterns)
+            integral += [True] * len(patterns)
             rows.append((dict.fromkeys(chosen, 1.0), 1.0, 1.0))
-            for at, found in enumerate(person.lengths.values()):
-                counts = {w: -float(k[at]) for w, k in zip(chosen, patterns, strict=True) if k[at]}
+            for place, found in enumerate(person.lengths.values()):
+                counts = {
+                    w: -float(k[place]) for w, k in zip(chosen, patterns, strict=True) if k[place]
+                }
                 rows.append(({**dict.fromkeys(found, 1.0), **counts}, 0.0, 0.0))
         data: list[float] = []
         row_index: list[int] = []
@@ -318,7 +427,7 @@ class _Problem:
             constraints=LinearConstraint(
                 matrix.tocsr(), np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
             ),
-            integrality=np.ones(columns),
+            integrality=np.array(integral, dtype=int),
             bounds=Bounds(0, 1),
             options={
                 "time_limit": time_limit,
@@ -328,6 +437,21 @@ class _Problem:
             },
         )
         return None if result.x is None else np.asarray(result.x)[: self.size]
+
+
+def _widen(
+    patterns: list[Pattern] | None, own: list[float], lengths: list[float]
+) -> list[Pattern] | None:
+    """Patterns over a person's own lengths, as counts over every length (0 for the rest)."""
+    if patterns is None:
+        return None
+    return [tuple(p[own.index(x)] if x in own else 0 for x in lengths) for p in patterns]
+
+
+def _breaks(row: _Row, values: np.ndarray) -> bool:
+    coefficients, low, high = row
+    total = sum(values[v] * c for v, c in coefficients.items())
+    return bool(total > high + 1e-6 or total < low - 1e-6)
 
 
 def _sums(lengths: list[float], limit: int = 20_000) -> list[float] | None:
