@@ -241,7 +241,7 @@ def check(
         )
     for note in plan.notes:
         click.echo(f"Note: {note}")
-    for warning in advise(config):
+    for warning in advise(config, start):
         click.echo(f"Warning: {warning}")
     if problems:
         raise SddkitError("; ".join(problems))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import holidays
 
 from sddkit.errors import ConfigError
+from sddkit.rotation.countries import country_code, country_name
 from sddkit.rotation.model import ROLES, Person
 from sddkit.rotation.spec import (
     WEEKDAYS,
@@ -177,7 +178,10 @@ class Fields:
         try:
             holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=[2000])
         except NotImplementedError:
-            self.fail(key, f"no public holidays known for {spec.country} {spec.subdivision or ''}")
+            code = country_code(value if isinstance(value, str) else value["country"])
+            hint = f" (did you mean {code!r}, {country_name(code)}?)" if code else ""
+            where = f"{spec.country} {spec.subdivision or ''}".strip()
+            self.fail(key, f"no public holidays known for {where}{hint}")
         return spec
 
     def table(self, key: str) -> Fields:
@@ -240,7 +244,8 @@ def _days(fields: Fields, key: str, default: str | None) -> tuple[int, ...]:
         names = list(WEEKDAYS)
     for name in names:
         if name[:3].lower() not in WEEKDAYS or len(name) < 3:
-            fields.fail(key, f"unknown weekday {name!r}{did_you_mean(name.lower(), WEEKDAYS)}")
+            hint = did_you_mean(name.lower(), (*WEEKDAYS, "weekdays", "daily"))
+            fields.fail(key, f"unknown weekday {name!r}{hint}")
     return weekday_numbers(names)
 
 
