@@ -150,7 +150,11 @@ def load_config(path: str | Path) -> TeamConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(path, "file not found (use --config or SDDKIT_CONFIG)") from None
+        raise ConfigError(
+            path,
+            "file not found; `sddkit init` writes a starting one here"
+            " (or point to yours with --config or SDDKIT_CONFIG)",
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, f"cannot read: {error}") from None
     return parse_config(text, path)
