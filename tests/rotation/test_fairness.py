@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sddkit.rotation.fairness import balance_score, fairness
+from sddkit.rotation.fairness import Fairness, PersonFigures, _role, balance_score, fairness
 from sddkit.rotation.model import Person, Shift
 from sddkit.rotation.plan import Plan
+from sddkit.rotation.render import fairness_text
 
 ZONE = ZoneInfo("Europe/Belgrade")
 
@@ -82,9 +83,6 @@ def test_share_balance_judges_load_against_fair_shares() -> None:
 
 
 def test_an_unimprovable_split_is_not_called_unbalanced() -> None:
-    from sddkit.rotation.fairness import Fairness, PersonFigures, _role
-    from sddkit.rotation.render import fairness_text
-
     def person(name: str, shifts: int, share: float) -> PersonFigures:
         return PersonFigures(name, "engineer", shifts, shifts * 3.0, share, share * 3, None, None)
 
