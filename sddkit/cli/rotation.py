@@ -343,9 +343,11 @@ def _zone(name: str) -> ZoneInfo:
         raise click.BadParameter(f"unknown time zone {name!r}{hint}", param_hint="--tz") from error
 
 
+from sddkit.cli.rotation_coverage import coverage  # noqa: E402
 from sddkit.cli.rotation_deliver import handoff, invite, publish, remind  # noqa: E402
 
 rotation.add_command(invite)
 rotation.add_command(publish)
 rotation.add_command(remind)
 rotation.add_command(handoff)
+rotation.add_command(coverage)

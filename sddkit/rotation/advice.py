@@ -90,7 +90,7 @@ def _uncovered(config: TeamConfig, week_of: date) -> list[str]:
         hours = [h for h in range(24) if midnight + timedelta(hours=h) in covered]
         if hours:
             missing = [h for h in range(24) if h not in hours]
-            by_gaps.setdefault(_ranges(missing), []).append(_DAYS[offset])
+            by_gaps.setdefault(hour_ranges(missing), []).append(_DAYS[offset])
     return [
         f"no rotation covers {gaps} UTC on {', '.join(days)} (week of {monday})"
         for gaps, days in by_gaps.items()
@@ -98,7 +98,8 @@ def _uncovered(config: TeamConfig, week_of: date) -> list[str]:
     ]
 
 
-def _ranges(hours: list[int]) -> str:
+def hour_ranges(hours: list[int]) -> str:
+    """[0, 1, 2, 8] -> '00-03, 08-09'."""
     spans: list[list[int]] = []
     for hour in hours:
         if spans and spans[-1][1] == hour:
