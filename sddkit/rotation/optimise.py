@@ -16,8 +16,15 @@ a fractional plan), so the solver must branch its way up to the optimum; a 50-pe
 ("is there a plan within z, and which keeps most seats?") asked of a program in which each
 person picks how many seats of each length they take among the counts within z of their
 share, a much tighter relaxation than bounds on the hours. The z asked are the distances a
-person's total can actually have: the lowest one a cheap count argument allows first
-(usually the answer), then by bisection up to the greedy plan's.
+person's total can actually have, from the lowest one the seat counts allow
+(`counts.lowest`: which seat goes to whom left aside, so no plan does better; usually the
+answer), then by bisection up to the greedy plan's.
+
+Above `DIRECT_VARIABLES` pairs the whole program is too slow (minutes on 120 people), so
+seats are found for the counts `counts.lowest` chose: with every person's counts fixed the
+rest is a transportation problem whose vertices are whole, so seat variables are continuous
+and only the people whose own rows a solution breaks get those rows (and integer seats),
+round by round. A plan found there is at the bound, hence optimal.
 
 Pinned seats (history, overrides, the freeze window) are constants. When the problem is too
 large (`MAX_VARIABLES`), or no solution is found within the limits, the greedy plan stays.
@@ -25,28 +32,26 @@ large (`MAX_VARIABLES`), or no solution is found within the limits, the greedy p
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
-from functools import cached_property
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from sddkit.rotation.board import Board, Seat
-from sddkit.rotation.counts import Pattern, lowest
+from sddkit.rotation.counts import TOLERANCE, Hours, Pattern, floor_of, lowest, widen
 
 MAX_VARIABLES = 400_000  # (seat, person) pairs of one role; beyond it the greedy plan stays
 DIRECT_VARIABLES = 12_000  # beyond, seats are found for the counts `counts.lowest` chose
 TIME_LIMIT_S = 10.0  # per solve: a safety net; NODE_LIMIT normally ends a long search
 NODE_LIMIT = 2_000  # a limit in work, not time, so the same input gives the same plan
-_TOLERANCE = 1e-5
+
 _ROUNDS = 50  # rounds of lazy rows before giving up on a z (then: no plan found)
 
 _Row = tuple[dict[int, float], float, float]  # coefficients by variable, lower, upper bound
-_PATTERNS = 20_000  # count combinations listed per person; beyond, hours are bounded
 
 
 def seat_hours(seat: Seat) -> float:
@@ -117,50 +122,6 @@ def _deviation(board: Board, role: str, shares: Mapping[str, float]) -> float:
     return max((abs(hours[n] - shares.get(n, 0.0)) for n in names), default=0.0)
 
 
-@dataclass(frozen=True)
-class _Hours:
-    """One person on the free seats: the hours they should get there, and their variables
-    by seat length."""
-
-    target: float
-    lengths: dict[float, list[int]]
-
-    @cached_property
-    def sums(self) -> list[float] | None:
-        """Every total their eligible seats can make (None: too many to list)."""
-        return _sums([length for length, found in self.lengths.items() for _ in found])
-
-    def deviations(self) -> list[float]:
-        return [abs(total - self.target) for total in self.sums or ()]
-
-    def patterns(self, z: float) -> list[tuple[int, ...]] | None:
-        """Every number of seats of each length whose hours are within z of the target
-        (None: too many to list). Choosing one of these rather than bounding the hours
-        tightens the relaxation: each z is settled 1.3 to 8 times faster on the bench's teams.
-        Listed length by length, never past the upper end, so a person eligible for hundreds
-        of seats but owed a few has a few patterns."""
-        low, high = self.target - z - _TOLERANCE, self.target + z + _TOLERANCE
-        found: list[tuple[int, ...]] = []
-        options = [(length, len(seats)) for length, seats in self.lengths.items()]
-
-        def extend(prefix: tuple[int, ...], total: float) -> bool:
-            if len(prefix) == len(options):
-                if total >= low:
-                    found.append(prefix)
-                return len(found) <= _PATTERNS
-            length, most = options[len(prefix)]
-            rest = sum(h * n for h, n in options[len(prefix) + 1 :])
-            for k in range(most + 1):
-                hours = total + k * length
-                if hours > high:
-                    break
-                if hours + rest >= low and not extend((*prefix, k), hours):
-                    return False
-            return True
-
-        return found if extend((), 0.0) else None
-
-
 @dataclass
 class _Problem:
     pairs: list[tuple[Seat, str]]
@@ -169,7 +130,7 @@ class _Problem:
     settled: float = 0.0  # the largest distance of those with no seat to take: z is at least it
     rows: list[_Row] = field(default_factory=list)  # every seat filled
     personal: dict[str, list[_Row]] = field(default_factory=dict)  # one at a time, max_shifts
-    hours: list[_Hours] = field(default_factory=list)
+    hours: list[Hours] = field(default_factory=list)
     owner: list[str] = field(default_factory=list)  # the person of each seat variable
 
     @property
@@ -235,8 +196,8 @@ class _Problem:
             for variable in variables:
                 lengths[round(seat_hours(self.pairs[variable][0]), 6)].append(variable)
             target = shares.get(name, 0.0) - sum(seat_hours(s) for s in fixed[name])
-            self.hours.append(_Hours(target, dict(lengths)))
-        self.z_floor = _floor(self.hours, sum(seat_hours(seat) for seat in free))
+            self.hours.append(Hours(target, dict(lengths)))
+        self.z_floor = floor_of(self.hours, sum(seat_hours(seat) for seat in free))
 
     def _one_at_a_time(self, board: Board, name: str, variables: list[int]) -> None:
         """No two overlapping seats, and at most one seat within any min_gap_days local days."""
@@ -322,7 +283,7 @@ class _Problem:
         ]
 
         def options(z: float) -> list[list[Pattern] | None]:
-            return [_widen(h.patterns(z), list(h.lengths), lengths) for h in self.hours]
+            return [widen(h.patterns(z), list(h.lengths), lengths) for h in self.hours]
 
         found = lowest(options, totals, candidates, wanted)
         if found is None:
@@ -343,8 +304,8 @@ class _Problem:
         found.add(round(self.settled, 6))
         if any(h.sums is None for h in self.hours):
             found.add(round(z_max, 6))
-        low = max(self.z_floor, self.settled - _TOLERANCE)
-        return sorted(z for z in found if low <= z <= z_max + _TOLERANCE)
+        low = max(self.z_floor, self.settled - TOLERANCE)
+        return sorted(z for z in found if low <= z <= z_max + TOLERANCE)
 
     def _run(
         self,
@@ -356,7 +317,7 @@ class _Problem:
         """A plan with every person's hours within z of their target, minimising `cost`
         (None: there is none, or none was found within the limits).
 
-        Past the seat variables come one per person and pattern (`_Hours.patterns`): exactly
+        Past the seat variables come one per person and pattern (`Hours.patterns`): exactly
         one is chosen. Once every person's pattern is chosen, what is left is a
         transportation problem (seats to people by length), whose every vertex is whole:
         so the seat variables are continuous and only the patterns are branched on, except
@@ -399,7 +360,7 @@ class _Problem:
             patterns = [fixed[at]] if fixed is not None else person.patterns(z)
             if patterns is None:  # too many to list: bound the hours instead
                 hours = {v: h for h, found in person.lengths.items() for v in found}
-                rows.append((hours, person.target - z - _TOLERANCE, person.target + z + _TOLERANCE))
+                rows.append((hours, person.target - z - TOLERANCE, person.target + z + TOLERANCE))
                 for v in hours:
                     integral[v] = True
                 continue
@@ -439,57 +400,10 @@ class _Problem:
         return None if result.x is None else np.asarray(result.x)[: self.size]
 
 
-def _widen(
-    patterns: list[Pattern] | None, own: list[float], lengths: list[float]
-) -> list[Pattern] | None:
-    """Patterns over a person's own lengths, as counts over every length (0 for the rest)."""
-    if patterns is None:
-        return None
-    return [tuple(p[own.index(x)] if x in own else 0 for x in lengths) for p in patterns]
-
-
 def _breaks(row: _Row, values: np.ndarray) -> bool:
     coefficients, low, high = row
     total = sum(values[v] * c for v, c in coefficients.items())
     return bool(total > high + 1e-6 or total < low - 1e-6)
-
-
-def _sums(lengths: list[float], limit: int = 20_000) -> list[float] | None:
-    """Every total a subset of these shift lengths makes (None: too many to list)."""
-    sums = {0.0}
-    for length, count in Counter(round(h, 6) for h in lengths).items():
-        sums = {round(s + k * length, 6) for s in sums for k in range(count + 1)}
-        if len(sums) > limit:
-            return None
-    return sorted(sums)
-
-
-def _floor(people: list[_Hours], total: float) -> float:
-    """A floor under z: the smallest z at which everyone can get a total within z of their
-    target and the totals can still add up to the hours to hand out. The first z asked."""
-    listed = [person for person in people if person.sums is not None]
-
-    def possible(z: float) -> bool:
-        low = high = 0.0
-        for person in listed:
-            inside = [a for a in person.sums or () if abs(a - person.target) <= z + 1e-9]
-            if not inside:
-                return False
-            low, high = low + inside[0], high + inside[-1]
-        unlisted = len(listed) < len(people)  # anything goes for them: no upper limit known
-        return low <= total + 1e-6 and (unlisted or total <= high + 1e-6)
-
-    candidates = sorted({d for person in listed for d in person.deviations()})
-    low, high = 0, len(candidates) - 1
-    if not candidates or not possible(candidates[high]):
-        return 0.0
-    while low < high:  # the smallest candidate that is possible (possible grows with z)
-        middle = (low + high) // 2
-        if possible(candidates[middle]):
-            high = middle
-        else:
-            low = middle + 1
-    return max(candidates[low] - _TOLERANCE, 0.0)
 
 
 def _fits_pinned(board: Board, name: str, seat: Seat, pinned: list[Seat], gap: bool) -> bool:
