@@ -89,8 +89,10 @@ def coverage(
     if overall.p90 is not None and overall.p90 <= goal:
         click.echo("The schedule meets the target as it is: no change needed.")
     elif overall.p90 is not None:
-        change = smallest_change(recent, [s for s in spans if first <= s.start < last], pace,
-                                 goal, weeks)  # fmt: skip
+        near = [
+            s for s in spans if first - timedelta(days=1) <= s.start < last + timedelta(weeks=1)
+        ]
+        change = smallest_change(recent, near, pace, goal, (first, last))
         if change is None:
             click.echo("No extension of one rotation's window (up to 8 h) meets the target.")
         else:

@@ -272,13 +272,21 @@ class Change:
 
 
 def smallest_change(
-    arrivals: Sequence[Arrival], spans: Sequence[Span], pace: Pace, target: float, weeks: float
+    arrivals: Sequence[Arrival],
+    spans: Sequence[Span],
+    pace: Pace,
+    target: float,
+    period: tuple[datetime, datetime],
 ) -> Change | None:
-    """The cheapest extension of one rotation's window (person-hours per week) whose
-    predicted p90 is within `target`; None if none up to `MAX_EXTENSION_HOURS` is."""
+    """The cheapest extension of one rotation's window (person-hours per week over
+    `period`, the weeks replayed) whose predicted p90 is within `target`; None if none up to
+    `MAX_EXTENSION_HOURS` is. `spans` may reach past `period`: the next shift of a ticket
+    arriving at its end counts."""
+    first, last = period
+    weeks = max((last - first) / timedelta(weeks=1), 1.0)
     best: Change | None = None
     for rotation in sorted({span.rotation for span in spans}):
-        own = [span for span in spans if span.rotation == rotation]
+        own = [s for s in spans if s.rotation == rotation and first <= s.start < last]
         seats_per_week = sum(span.seats for span in own) / weeks
         for earlier in range(MAX_EXTENSION_HOURS + 1):
             for later in range(MAX_EXTENSION_HOURS + 1 - earlier):

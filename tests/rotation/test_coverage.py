@@ -69,7 +69,7 @@ def test_the_smallest_change_meeting_the_target_and_its_cost() -> None:
     pace = fit(arrivals, cover)
     before, _ = predict(arrivals, cover, pace)
     assert before.p90 is not None and before.p90 > 3
-    change = smallest_change(arrivals, spans, pace, target=3.0, weeks=4)
+    change = smallest_change(arrivals, spans, pace, 3.0, (MONDAY, MONDAY + timedelta(weeks=4)))
     assert change is not None and change.predicted.p90 is not None and change.predicted.p90 <= 3
     assert change.person_hours == 5 * (change.earlier + change.later)  # a week: 5 shifts
     assert change.describe() == "emea: end 2 h later"  # tickets up to 15:00
