@@ -24,6 +24,7 @@ from scipy.sparse import coo_array
 Pattern = tuple[int, ...]  # seats of each length, in the order of `totals`
 NODE_LIMIT = 20_000  # a limit in work, not time: the same input gives the same answer
 TOLERANCE = 1e-5
+REACH = 48.0  # hours past a person's target that their possible totals are listed to
 _PATTERNS = 20_000  # count combinations listed per person; beyond, hours are bounded
 
 
@@ -99,8 +100,10 @@ class Hours:
 
     @cached_property
     def sums(self) -> list[float] | None:
-        """Every total their eligible seats can make (None: too many to list)."""
-        return _sums([length for length, found in self.lengths.items() for _ in found])
+        """Every total their eligible seats can make up to `REACH` hours past the target
+        (None: too many to list)."""
+        lengths = [length for length, found in self.lengths.items() for _ in found]
+        return _sums(lengths, max(self.target, 0.0) + REACH)
 
     def deviations(self) -> list[float]:
         return [abs(total - self.target) for total in self.sums or ()]
@@ -142,11 +145,15 @@ def widen(
     return [tuple(p[own.index(x)] if x in own else 0 for x in lengths) for p in patterns]
 
 
-def _sums(lengths: list[float], limit: int = 20_000) -> list[float] | None:
-    """Every total a subset of these shift lengths makes (None: too many to list)."""
+def _sums(lengths: list[float], ceiling: float, limit: int = 20_000) -> list[float] | None:
+    """Every total up to `ceiling` a subset of these shift lengths makes (None: too many)."""
     sums = {0.0}
     for length, count in Counter(round(h, 6) for h in lengths).items():
-        sums = {round(s + k * length, 6) for s in sums for k in range(count + 1)}
+        sums = {
+            round(s + k * length, 6)
+            for s in sums
+            for k in range(min(count, int((ceiling + TOLERANCE - s) // length)) + 1)
+        }
         if len(sums) > limit:
             return None
     return sorted(sums)

@@ -32,6 +32,7 @@ large (`MAX_VARIABLES`), or no solution is found within the limits, the greedy p
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from sddkit.rotation.board import Board, Seat
-from sddkit.rotation.counts import TOLERANCE, Hours, Pattern, floor_of, lowest, widen
+from sddkit.rotation.counts import REACH, TOLERANCE, Hours, Pattern, floor_of, lowest, widen
 
 MAX_VARIABLES = 400_000  # (seat, person) pairs of one role; beyond it the greedy plan stays
 DIRECT_VARIABLES = 12_000  # beyond, seats are found for the counts `counts.lowest` chose
@@ -210,10 +211,14 @@ class _Problem:
                 self.personal[name].append(({first: 1.0, second: 1.0}, -np.inf, 1.0))
         if board.min_gap_days <= 0 or not self.gap:
             return
-        days = {v: board.local_day(self.pairs[v][0], name) for v in variables}
-        for start in sorted(set(days.values())):
-            window = [v for v, day in days.items() if start <= day < start + board.min_gap_days]
-            if len(window) > 1:
+        by_day = sorted((board.local_day(self.pairs[v][0], name), v) for v in variables)
+        days = [day for day, _ in by_day]
+        for at, start in enumerate(days):
+            if at and days[at - 1] == start:
+                continue  # one row per first day
+            until = bisect.bisect_left(days, start + board.min_gap_days, lo=at)
+            if until - at > 1:
+                window = [v for _, v in by_day[at:until]]
                 self.personal[name].append((dict.fromkeys(window, 1.0), -np.inf, 1.0))
 
     def _monthly_cap(
@@ -302,7 +307,7 @@ class _Problem:
         need not be fairer to the others than that, and so changes fewer seats."""
         found = {round(d, 6) for h in self.hours for d in h.deviations()}
         found.add(round(self.settled, 6))
-        if any(h.sums is None for h in self.hours):
+        if any(h.sums is None for h in self.hours) or z_max > REACH:
             found.add(round(z_max, 6))
         low = max(self.z_floor, self.settled - TOLERANCE)
         return sorted(z for z in found if low <= z <= z_max + TOLERANCE)
