@@ -198,12 +198,17 @@ def remind(
     with closing(app.store()) as conn:
         plan, _ = published(conn, config, moment.date())
         if not send:
-            found = reminders(conn, config, plan, moment)
+            due = {
+                (r.shift.uid, r.person.name): r
+                for channel in channels
+                for r in reminders(conn, config, plan, moment, via=channel)
+            }
+            found = sorted(due.values(), key=lambda r: (r.shift.start, r.person.name))
             for reminder in found:
                 click.echo(f"Would send ({', '.join(channels)}) to {reminder.person.email}:")
                 click.echo("  " + reminder.text().replace("\n", "\n  "))
             if not found:
-                click.echo("Nobody is on support today or tomorrow: nothing to send.")
+                click.echo("Nothing to send: nobody on support today or tomorrow not yet reminded.")
             else:
                 click.echo(f"Would send {len(found)} reminder(s). Run again with --send to send.")
             return

@@ -95,6 +95,8 @@ def test_send_twice_sends_once(team: Path, httpserver: HTTPServer, mailbox: Mail
     code, out = run(team, "rotation", "remind", *TODAY, *both, env=env)
     assert code == 0 and "Nothing to send: every reminder due was sent already." in out, out
     assert len(httpserver.log) == 1 and len(mailbox.messages) == 1
+    code, out = run(team, "rotation", "remind", *TODAY, "--via", "webhook", env=env)
+    assert "Nothing to send: nobody on support today or tomorrow not yet reminded." in out
     # A channel not used before still gets its own copy, once.
     code, out = run(team, "rotation", "remind", *TODAY, "--via", "email", "--send")
     assert code == 0 and "Nothing to send" in out
