@@ -20,6 +20,7 @@ from sddkit.errors import SddkitError
 # name -> "module:attribute"; each module owns one command or group.
 SUBCOMMANDS = {
     "demo": "sddkit.cli.demo:demo",
+    "init": "sddkit.cli.rotation_init:init",
     "rotation": "sddkit.cli.rotation:rotation",
     "tickets": "sddkit.cli.tickets:tickets",
     "themes": "sddkit.cli.themes:themes",
@@ -30,6 +31,7 @@ SUBCOMMANDS = {
 
 SHORT_HELP = {
     "demo": "Run the whole job on bundled demo data.",
+    "init": "Write a commented starting rotations.toml.",
     "rotation": "Plan fair support rotations; who is on; calendars.",
     "tickets": "Import helpdesk exports or pull from a helpdesk; statistics.",
     "themes": "Find repeated themes in tickets.",

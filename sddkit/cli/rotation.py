@@ -16,11 +16,13 @@ from sddkit.cli.context import AppContext, pass_app
 from sddkit.cli.options import now_option
 from sddkit.errors import SddkitError
 from sddkit.rotation import render
+from sddkit.rotation.advice import advise
+from sddkit.rotation.audit import violations
 from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.feeds import write_feeds
 from sddkit.rotation.plan import Plan
-from sddkit.rotation.schedule import published, record_swap, replan, window
+from sddkit.rotation.schedule import current, published, record_swap, replan, window
 from sddkit.rotation.specparse import did_you_mean
 from sddkit.rotation.stability import Changes, read_plan_file
 from sddkit.rotation.swap import plan_swap, write_overrides
@@ -82,6 +84,17 @@ def _schedule(
     return config, window(plan, first, last), changes, plan
 
 
+def _view(app: AppContext, today: date, first: date, last: date) -> tuple[TeamConfig, Plan, Plan]:
+    """For read-only commands: the published schedule as saved (never extended or re-planned
+    here) and the part of it from `first` to `last`."""
+    config = load_config(app.config_path)
+    with closing(app.store()) as conn:
+        plan, note = current(conn, config, today)
+    if note:
+        click.echo(f"Note: {note}.", err=True)
+    return config, window(plan, first, last), plan
+
+
 @rotation.command("plan", short_help="Who is on support each day, and what changed.")
 @horizon(default_weeks=4)
 @click.option(
@@ -137,6 +150,8 @@ def plan_command(
         plan = window(whole, start, end)
     else:
         config, plan, changes, whole = _schedule(app, day, start, end)
+    for problem in violations(config, whole, start, end):
+        click.echo(f"Warning: {problem}", err=True)
     if fmt == "json":
         click.echo(render.plan_json(plan, changes), nl=False)
     elif fmt == "csv":
@@ -154,15 +169,23 @@ def plan_command(
 @click.option("--today", type=DATE, hidden=True)
 @pass_app
 def who(app: AppContext, at: datetime | None, zone: str | None, today: datetime | None) -> None:
-    """Who is on support now (or --at a moment), and who is next."""
+    """Who is on support now (or --at a moment), and who is next.
+
+    Reads the published schedule only: asking about a moment past its end extends nothing
+    (`sddkit rotation plan` does, up to horizon_weeks ahead)."""
     config = load_config(app.config_path)
     tz = _zone(zone or config.organizer.timezone)
     moment = at.replace(tzinfo=tz) if at else datetime.now(UTC).astimezone(tz)
     day = moment.date()
-    _, plan, _, _ = _schedule(
-        app, today.date() if today else day, day - timedelta(days=1), day + timedelta(days=42)
-    )
+    real_today = today.date() if today else datetime.now(tz).date()
+    _, plan, whole = _view(app, real_today, day - timedelta(days=1), day + timedelta(days=42))
     click.echo(render.who_text(moment, plan, [r.name for r in config.rotations]))
+    if day > whole.end:
+        click.echo(
+            f"{day} is past the published schedule, which ends {whole.end}; it reaches"
+            f" {config.horizon_weeks} weeks ahead (horizon_weeks) as `sddkit rotation plan`"
+            " extends it week by week."
+        )
 
 
 @rotation.command()
@@ -179,7 +202,7 @@ def mine(
 ) -> None:
     """NAME's shifts (name or e-mail), in their own time zone."""
     day, start, end = _range(today, first, last, weeks)
-    config, plan, _, _ = _schedule(app, day, start, end)
+    config, plan, _ = _view(app, day, start, end)
     person = config.person(name)
     click.echo(render.person_shifts(person, [s for s in plan.shifts if s.person == person.name]))
 
@@ -194,10 +217,12 @@ def check(
     last: datetime | None,
     weeks: int,
 ) -> None:
-    """Validate rotations.toml and print fairness figures; exit 1 if a shift has nobody
-    or someone is more than one shift from their fair share."""
+    """Validate rotations.toml and print fairness figures; exit 1 if a shift has nobody,
+    someone is booked against the hard rules (an override onto their leave or day off, a
+    forced swap that double-books them), or someone is further from their fair share in
+    hours than the longest shift. Reads the published schedule; changes nothing."""
     day, start, end = _range(today, first, last, weeks)
-    config, plan, _, whole = _schedule(app, day, start, end)
+    config, plan, whole = _view(app, day, start, end)
     figures = fairness(whole, config.people)
     click.echo(
         f"{app.config_path}: valid; {len(plan.shifts)} shifts from {start} to {end}; fairness"
@@ -207,10 +232,17 @@ def check(
     problems = [
         f"unstaffed {u.shift.rotation} {u.shift.start:%Y-%m-%d}: {u.reason}" for u in plan.unstaffed
     ]
+    problems += violations(config, whole, start, end)
     if not figures.fair:
-        problems.append(f"someone is {figures.max_deviation:.2f} shifts from their fair share")
+        worst = max(figures.people, key=lambda p: abs(p.hours_deviation))
+        problems.append(
+            f"{worst.name} is {abs(worst.hours_deviation):.2f} hours from their fair share"
+            f" (limit: the longest shift, {figures.hours_limit:g} hours)"
+        )
     for note in plan.notes:
         click.echo(f"Note: {note}")
+    for warning in advise(config, start):
+        click.echo(f"Warning: {warning}")
     if problems:
         raise SddkitError("; ".join(problems))
 
@@ -290,9 +322,11 @@ def ics(
     stamp = now.astimezone(UTC)
     config = load_config(app.config_path)
     with closing(app.store()) as conn:
-        whole, _ = published(conn, config, day)
+        whole, note = current(conn, config, day)
         plan = window(whole, start, end)
         paths = write_feeds(conn, config, plan, out_dir, stamp)
+    if note:
+        click.echo(f"Note: {note}.", err=True)
     click.echo(f"Wrote {len(paths)} calendars ({len(plan.shifts)} shifts) to {out_dir}/")
     if plan.unstaffed:
         click.echo(
@@ -309,9 +343,11 @@ def _zone(name: str) -> ZoneInfo:
         raise click.BadParameter(f"unknown time zone {name!r}{hint}", param_hint="--tz") from error
 
 
+from sddkit.cli.rotation_coverage import coverage  # noqa: E402
 from sddkit.cli.rotation_deliver import handoff, invite, publish, remind  # noqa: E402
 
 rotation.add_command(invite)
 rotation.add_command(publish)
 rotation.add_command(remind)
 rotation.add_command(handoff)
+rotation.add_command(coverage)

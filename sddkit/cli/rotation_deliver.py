@@ -4,6 +4,7 @@ reminders into their chat and mail."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import closing
@@ -26,7 +27,8 @@ from sddkit.rotation.deliver.invites import (
 from sddkit.rotation.deliver.itip import CANCEL, Invitation, span
 from sddkit.rotation.deliver.settings import load_caldav_settings, load_smtp_settings
 from sddkit.rotation.deliver.smtp import SmtpSender
-from sddkit.rotation.remind import record_handoff, reminder_email, reminders
+from sddkit.rotation.plan import Plan
+from sddkit.rotation.remind import record_handoff, record_sent, reminder_email, reminders
 from sddkit.rotation.schedule import published
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,7 +163,11 @@ def _count(invitations: Sequence[Invitation]) -> str:
 
 
 @click.command()
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Take this as today.")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Take this as today (the time of day comes from --now).",
+)
 @click.option(
     "--via",
     type=click.Choice(["webhook", "email"]),
@@ -176,39 +182,71 @@ def _count(invitations: Sequence[Invitation]) -> str:
 def remind(
     app: AppContext, today: datetime | None, via: tuple[str, ...], now: datetime, send: bool
 ) -> None:
-    """Tell tomorrow's people they are on support, with the last shift's handoff notes.
+    """Tell people on support today or tomorrow (in their own time zone) that they are,
+    with the last shift's handoff notes.
 
-    Meant for a daily CI or cron job: `sddkit rotation remind --send`. The webhook URL is a
-    secret read from $SDDKIT_REMIND_WEBHOOK; e-mail uses the [smtp] section and
-    $SDDKIT_SMTP_PASSWORD.
+    Meant for a daily CI or cron job: `sddkit rotation remind --send`. Each reminder is sent
+    once per channel: what was sent is kept in the store, so running it twice sends nothing
+    new. The webhook URL is a secret read from $SDDKIT_REMIND_WEBHOOK; e-mail uses the
+    [smtp] section and $SDDKIT_SMTP_PASSWORD.
     """
     config = load_config(app.config_path)
-    day, moment = _clock(config, today, now)
+    moment = now.astimezone(UTC)
+    if today is not None:
+        moment = datetime.combine(today.date(), moment.timetz())
+    channels = list(dict.fromkeys(via))
     with closing(app.store()) as conn:
-        plan, _ = published(conn, config, day)
-        found = reminders(conn, config, plan, day)
+        plan, _ = published(conn, config, moment.date())
+        if not send:
+            due = {
+                (r.shift.uid, r.person.name): r
+                for channel in channels
+                for r in reminders(conn, config, plan, moment, via=channel)
+            }
+            found = sorted(due.values(), key=lambda r: (r.shift.start, r.person.name))
+            for reminder in found:
+                click.echo(f"Would send ({', '.join(channels)}) to {reminder.person.email}:")
+                click.echo("  " + reminder.text().replace("\n", "\n  "))
+            if not found:
+                click.echo("Nothing to send: nobody on support today or tomorrow not yet reminded.")
+            else:
+                click.echo(f"Would send {len(found)} reminder(s). Run again with --send to send.")
+            return
+        sent = sum(_send(app, config, conn, plan, moment, channel) for channel in channels)
+    if not sent:
+        click.echo("Nothing to send: every reminder due was sent already.")
+        return
+    click.echo(f"Sent {sent} reminder(s) via {', '.join(channels)} at {moment:%Y-%m-%d %H:%M}.")
+
+
+def _send(
+    app: AppContext,
+    config: TeamConfig,
+    conn: sqlite3.Connection,
+    plan: Plan,
+    moment: datetime,
+    channel: str,
+) -> int:
+    """Send the reminders due and not yet sent on `channel`, each kept in the ledger once
+    sent; the number sent."""
+    found = reminders(conn, config, plan, moment, via=channel)
     if not found:
-        click.echo(f"Nobody is on support on {day + timedelta(days=1)}: nothing to send.")
-        return
-    if not send:
-        for reminder in found:
-            click.echo(f"Would send ({', '.join(via)}) to {reminder.person.email}:")
-            click.echo("  " + reminder.text().replace("\n", "\n  "))
-        click.echo(f"Would send {len(found)} reminder(s). Run again with --send to send.")
-        return
-    if "webhook" in via:
+        return 0
+    if channel == "webhook":
         url = os.environ.get(WEBHOOK_ENV)
         if not url:
             raise SddkitError(f"set ${WEBHOOK_ENV} to the incoming webhook URL to post reminders")
         chat = WebhookSender(url)
         for reminder in found:
             chat.post(reminder.text())
-    if "email" in via:
-        settings = load_smtp_settings(app.config_path)
-        with SmtpSender(settings, settings.password()) as sender:
-            for reminder in found:
-                sender.send(reminder_email(reminder, config.organizer))
-    click.echo(f"Sent {len(found)} reminder(s) via {', '.join(via)} at {moment:%Y-%m-%d %H:%M}.")
+            record_sent(conn, reminder, channel, moment)
+        return len(found)
+    settings = load_smtp_settings(app.config_path)
+    with SmtpSender(settings, settings.password()) as sender:
+        for reminder in found:
+            sender.send(reminder_email(reminder, config.organizer))
+            record_sent(conn, reminder, channel, moment)
+    return len(found)
 
 
 @click.command()

@@ -14,9 +14,70 @@ import math
 from collections import deque
 from collections.abc import Callable
 
-from sddkit.rotation.board import Board
+from sddkit.rotation.board import Board, Seat
 
 _EPS = 1e-6
+
+
+def staff_empty(board: Board) -> None:
+    """Fill seats the greedy left empty although someone eligible could take them after
+    handing one of their own seats on: the shortest chain "A takes the empty seat and gives
+    up a seat of theirs (same month, when `max_shifts` blocks A; the overlapping one, when a
+    shift at the same time does) to B, who gives up one to C, ... who is free". The spread
+    rule may yield here: an empty seat is worse than two shifts close together."""
+    for seat in board.seats:
+        if seat.person is None and seat.eligible:
+            _staff(board, seat)
+
+
+def _staff(board: Board, empty: Seat) -> None:
+    came_from: dict[int, tuple[int, str]] = {}  # seat -> (the seat its person takes, person)
+    seen: set[str] = set()
+    queue = deque([empty.index])
+    while queue:
+        needing = board.seats[queue.popleft()]
+        for name in needing.eligible:
+            if name in seen or name == needing.person:
+                continue
+            seen.add(name)
+            if board.can_take(name, needing, gap=False):
+                _hand_on(board, came_from, needing.index, name)
+                return
+            for given in _releases(board, name, needing):
+                if given.index not in came_from and given.index != empty.index:
+                    came_from[given.index] = (needing.index, name)
+                    queue.append(given.index)
+
+
+def _releases(board: Board, name: str, wanted: Seat) -> list[Seat]:
+    """`name`'s own seats, any one of which they could give up to take `wanted`."""
+    own = [board.seats[i] for i in board.timelines[name].seats]
+    overlapping = [s for s in own if s.start < wanted.end and wanted.start < s.end]
+    if overlapping:
+        candidates = overlapping if len(overlapping) == 1 else []
+    else:
+        month = (wanted.day.year, wanted.day.month)
+        candidates = [s for s in own if (s.day.year, s.day.month) == month]
+    candidates = [s for s in candidates if not s.pinned]
+    found = []
+    for seat in candidates:
+        board.release(seat)
+        if board.can_take(name, wanted, gap=False):
+            found.append(seat)
+        board.assign(seat, name)
+    return found
+
+
+def _hand_on(board: Board, came_from: dict[int, tuple[int, str]], last: int, name: str) -> None:
+    """Apply the chain ending with `name` taking seat `last`, back to the empty seat."""
+    steps = [(last, name)]
+    while steps[-1][0] in came_from:
+        steps.append(came_from[steps[-1][0]])
+    for index, person in reversed(steps):  # from the empty seat on: free a seat, then take
+        seat = board.seats[index]
+        if seat.person is not None:
+            board.release(seat)
+        board.assign(seat, person)
 
 
 def rebalance(board: Board, shares: dict[str, float]) -> list[str]:

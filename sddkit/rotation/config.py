@@ -38,6 +38,7 @@ TEAM_KEYS = (
 )
 DEFAULT_MIN_GAP_DAYS = 2
 DEFAULT_HORIZON_WEEKS = 13  # the published schedule reaches this far past today's week
+MAX_HORIZON_WEEKS = 104  # two years: a plan is re-made long before then, and stays small
 DEFAULT_FREEZE_DAYS = 7  # a re-plan moves no shift this close unless its person cannot do it
 DEFAULT_REMINDER_MINUTES = 24 * 60  # VALARM lead time in invitations and feeds
 
@@ -149,7 +150,11 @@ def load_config(path: str | Path) -> TeamConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(path, "file not found (use --config or SDDKIT_CONFIG)") from None
+        raise ConfigError(
+            path,
+            "file not found; `sddkit init` writes a starting one here"
+            " (or point to yours with --config or SDDKIT_CONFIG)",
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, f"cannot read: {error}") from None
     return parse_config(text, path)
@@ -184,7 +189,9 @@ def parse_config(text: str, path: Path) -> TeamConfig:
         overrides=[],
         min_gap_days=min_gap,
         raw=raw,
-        horizon_weeks=team.integer("horizon_weeks", default=DEFAULT_HORIZON_WEEKS, minimum=1),
+        horizon_weeks=team.integer(
+            "horizon_weeks", default=DEFAULT_HORIZON_WEEKS, minimum=1, maximum=MAX_HORIZON_WEEKS
+        ),
         freeze_days=team.integer("freeze_days", default=DEFAULT_FREEZE_DAYS, minimum=0),
         reminder_minutes=team.integer(
             "reminder_minutes", default=DEFAULT_REMINDER_MINUTES, minimum=0

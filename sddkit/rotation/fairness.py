@@ -12,6 +12,7 @@ divided by their fair share: the load relative to what they should carry.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -48,6 +49,7 @@ class RoleFigures:
     spread_hours: float
     balance: float  # mean over pairs of min(hours)/max(hours), 1.0 = perfectly even
     share_balance: float  # the same over shifts / fair share: 1.0 = everyone at their share
+    whole: bool = False  # every count within one shift of its share: no plan is more even
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,9 @@ def _role(role: str, figures: list[PersonFigures]) -> RoleFigures:
         spread_hours=round(max(hours) - min(hours), 2),
         balance=balance_score(hours),
         share_balance=balance_score([f.shifts / f.share for f in figures if f.share > 0]),
+        whole=all(
+            math.floor(f.share + 1e-6) <= f.shifts <= math.ceil(f.share - 1e-6) for f in figures
+        ),
     )
 
 

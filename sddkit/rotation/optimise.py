@@ -16,8 +16,15 @@ a fractional plan), so the solver must branch its way up to the optimum; a 50-pe
 ("is there a plan within z, and which keeps most seats?") asked of a program in which each
 person picks how many seats of each length they take among the counts within z of their
 share, a much tighter relaxation than bounds on the hours. The z asked are the distances a
-person's total can actually have: the lowest one a cheap count argument allows first
-(usually the answer), then by bisection up to the greedy plan's.
+person's total can actually have, from the lowest one the seat counts allow
+(`counts.lowest`: which seat goes to whom left aside, so no plan does better; usually the
+answer), then by bisection up to the greedy plan's.
+
+Above `DIRECT_VARIABLES` pairs the whole program is too slow (minutes on 120 people), so
+seats are found for the counts `counts.lowest` chose: with every person's counts fixed the
+rest is a transportation problem whose vertices are whole, so seat variables are continuous
+and only the people whose own rows a solution breaks get those rows (and integer seats),
+round by round. A plan found there is at the bound, hence optimal.
 
 Pinned seats (history, overrides, the freeze window) are constants. When the problem is too
 large (`MAX_VARIABLES`), or no solution is found within the limits, the greedy plan stays.
@@ -25,25 +32,27 @@ large (`MAX_VARIABLES`), or no solution is found within the limits, the greedy p
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+import bisect
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
-from functools import cached_property
-from itertools import product
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from sddkit.rotation.board import Board, Seat
+from sddkit.rotation.counts import REACH, TOLERANCE, Hours, Pattern, floor_of, lowest, widen
 
-MAX_VARIABLES = 12_000  # (seat, person) pairs of one role; beyond it the greedy plan stays
+MAX_VARIABLES = 400_000  # (seat, person) pairs of one role; beyond it the greedy plan stays
+DIRECT_VARIABLES = 12_000  # beyond, seats are found for the counts `counts.lowest` chose
 TIME_LIMIT_S = 10.0  # per solve: a safety net; NODE_LIMIT normally ends a long search
 NODE_LIMIT = 2_000  # a limit in work, not time, so the same input gives the same plan
-_TOLERANCE = 1e-5
-_PATTERNS = 20_000  # count combinations listed per person; beyond, hours are bounded
+
+_ROUNDS = 50  # rounds of lazy rows before giving up on a z (then: no plan found)
+
+_Row = tuple[dict[int, float], float, float]  # coefficients by variable, lower, upper bound
 
 
 def seat_hours(seat: Seat) -> float:
@@ -114,45 +123,16 @@ def _deviation(board: Board, role: str, shares: Mapping[str, float]) -> float:
     return max((abs(hours[n] - shares.get(n, 0.0)) for n in names), default=0.0)
 
 
-@dataclass(frozen=True)
-class _Hours:
-    """One person on the free seats: the hours they should get there, and their variables
-    by seat length."""
-
-    target: float
-    lengths: dict[float, list[int]]
-
-    @cached_property
-    def sums(self) -> list[float] | None:
-        """Every total their eligible seats can make (None: too many to list)."""
-        return _sums([length for length, found in self.lengths.items() for _ in found])
-
-    def deviations(self) -> list[float]:
-        return [abs(total - self.target) for total in self.sums or ()]
-
-    def patterns(self, z: float) -> list[tuple[int, ...]] | None:
-        """Every number of seats of each length whose hours are within z of the target
-        (None: too many to list). Choosing one of these rather than bounding the hours
-        tightens the relaxation: each z is settled 1.3 to 8 times faster on the bench's teams."""
-        low, high = self.target - z - _TOLERANCE, self.target + z + _TOLERANCE
-        sizes = [len(found) + 1 for found in self.lengths.values()]
-        if math.prod(sizes) > _PATTERNS:
-            return None
-        return [
-            counts
-            for counts in product(*map(range, sizes))
-            if low <= sum(k * h for k, h in zip(counts, self.lengths, strict=True)) <= high
-        ]
-
-
 @dataclass
 class _Problem:
     pairs: list[tuple[Seat, str]]
     gap: bool = True  # keep the spread rule (min_gap_days)
     z_floor: float = 0.0  # no plan can do better (cheap bound from the shift lengths)
     settled: float = 0.0  # the largest distance of those with no seat to take: z is at least it
-    rows: list[tuple[dict[int, float], float, float]] = field(default_factory=list)
-    hours: list[_Hours] = field(default_factory=list)
+    rows: list[_Row] = field(default_factory=list)  # every seat filled
+    personal: dict[str, list[_Row]] = field(default_factory=dict)  # one at a time, max_shifts
+    hours: list[Hours] = field(default_factory=list)
+    owner: list[str] = field(default_factory=list)  # the person of each seat variable
 
     @property
     def size(self) -> int:
@@ -206,17 +186,19 @@ class _Problem:
         for variable, (seat, name) in enumerate(self.pairs):
             by_seat[seat.index].append(variable)
             by_person[name].append(variable)
+        self.owner = [name for _, name in self.pairs]
         for seat in free:  # a seat the greedy filled stays filled
             self.rows.append((dict.fromkeys(by_seat[seat.index], 1.0), 1.0, 1.0))
         for name, variables in by_person.items():
+            self.personal[name] = []
             self._one_at_a_time(board, name, variables)
             self._monthly_cap(board, name, variables, fixed[name])
             lengths: dict[float, list[int]] = defaultdict(list)
             for variable in variables:
                 lengths[round(seat_hours(self.pairs[variable][0]), 6)].append(variable)
             target = shares.get(name, 0.0) - sum(seat_hours(s) for s in fixed[name])
-            self.hours.append(_Hours(target, dict(lengths)))
-        self.z_floor = _floor(self.hours, sum(seat_hours(seat) for seat in free))
+            self.hours.append(Hours(target, dict(lengths)))
+        self.z_floor = floor_of(self.hours, sum(seat_hours(seat) for seat in free))
 
     def _one_at_a_time(self, board: Board, name: str, variables: list[int]) -> None:
         """No two overlapping seats, and at most one seat within any min_gap_days local days."""
@@ -226,14 +208,18 @@ class _Problem:
             for second in ordered[i + 1 :]:
                 if self.pairs[second][0].start >= seat.end:
                     break
-                self.rows.append(({first: 1.0, second: 1.0}, -np.inf, 1.0))
+                self.personal[name].append(({first: 1.0, second: 1.0}, -np.inf, 1.0))
         if board.min_gap_days <= 0 or not self.gap:
             return
-        days = {v: board.local_day(self.pairs[v][0], name) for v in variables}
-        for start in sorted(set(days.values())):
-            window = [v for v, day in days.items() if start <= day < start + board.min_gap_days]
-            if len(window) > 1:
-                self.rows.append((dict.fromkeys(window, 1.0), -np.inf, 1.0))
+        by_day = sorted((board.local_day(self.pairs[v][0], name), v) for v in variables)
+        days = [day for day, _ in by_day]
+        for at, start in enumerate(days):
+            if at and days[at - 1] == start:
+                continue  # one row per first day
+            until = bisect.bisect_left(days, start + board.min_gap_days, lo=at)
+            if until - at > 1:
+                window = [v for _, v in by_day[at:until]]
+                self.personal[name].append((dict.fromkeys(window, 1.0), -np.inf, 1.0))
 
     def _monthly_cap(
         self, board: Board, name: str, variables: list[int], pinned: list[Seat]
@@ -247,7 +233,8 @@ class _Problem:
             months[day.year, day.month].append(variable)
         for (year, month), found in months.items():
             taken = sum(1 for s in pinned if (s.day.year, s.day.month) == (year, month))
-            self.rows.append((dict.fromkeys(found, 1.0), -np.inf, float(max(cap - taken, 0))))
+            limit = float(max(cap - taken, 0))
+            self.personal[name].append((dict.fromkeys(found, 1.0), -np.inf, limit))
 
     def solve(
         self, reference: Mapping[int, str], time_limit: float, z_max: float
@@ -258,8 +245,16 @@ class _Problem:
         (often the optimum), then by bisection."""
         keep = np.array([reference.get(s.index) == name for s, name in self.pairs], dtype=float)
         candidates = self._candidates(z_max)
+        low = 0
+        counted = self._counts(candidates, keep)
+        if counted is not None:  # no plan is fairer than the counts allow: start there
+            low, counts = counted
+            if self.size > DIRECT_VARIABLES:  # too large for the whole program: seats only
+                values = self._run(-keep, candidates[low], time_limit, counts)
+                if values is not None:
+                    return self._chosen(values), candidates[low]
         found: tuple[float, np.ndarray] | None = None
-        low, high = 0, len(candidates) - 1
+        high = len(candidates) - 1
         middle = low
         while low <= high:
             values = self._run(-keep, candidates[middle], time_limit)
@@ -271,7 +266,39 @@ class _Problem:
         if found is None:
             return None
         z, values = found
-        return [self.pairs[v] for v in range(self.size) if values[v] > 0.5], z
+        return self._chosen(values), z
+
+    def _chosen(self, values: np.ndarray) -> list[tuple[Seat, str]]:
+        return [self.pairs[v] for v in range(self.size) if values[v] > 0.5]
+
+    def _counts(
+        self, candidates: list[float], keep: np.ndarray
+    ) -> tuple[int, list[Pattern]] | None:
+        """The smallest candidate z the seat counts allow (`counts.lowest`) and the counts
+        nearest the reference's there; None when someone's patterns cannot be listed."""
+        if not candidates or any(h.patterns(candidates[-1]) is None for h in self.hours):
+            return None
+        lengths = sorted({length for h in self.hours for length in h.lengths})
+        totals = [0] * len(lengths)
+        for seat in {seat.index: seat for seat, _ in self.pairs}.values():
+            totals[lengths.index(round(seat_hours(seat), 6))] += 1
+        wanted = [
+            tuple(int(sum(keep[v] for v in h.lengths.get(x, ()))) for x in lengths)
+            for h in self.hours
+        ]
+
+        def options(z: float) -> list[list[Pattern] | None]:
+            return [widen(h.patterns(z), list(h.lengths), lengths) for h in self.hours]
+
+        found = lowest(options, totals, candidates, wanted)
+        if found is None:
+            return None
+        index, chosen = found
+        narrow = [
+            tuple(p[lengths.index(x)] for x in h.lengths)
+            for p, h in zip(chosen, self.hours, strict=True)
+        ]
+        return index, narrow
 
     def _candidates(self, z_max: float) -> list[float]:
         """Every z the optimum can be: some person's distance from their target, between the
@@ -280,30 +307,78 @@ class _Problem:
         need not be fairer to the others than that, and so changes fewer seats."""
         found = {round(d, 6) for h in self.hours for d in h.deviations()}
         found.add(round(self.settled, 6))
-        if any(h.sums is None for h in self.hours):
+        if any(h.sums is None for h in self.hours) or z_max > REACH:
             found.add(round(z_max, 6))
-        low = max(self.z_floor, self.settled - _TOLERANCE)
-        return sorted(z for z in found if low <= z <= z_max + _TOLERANCE)
+        low = max(self.z_floor, self.settled - TOLERANCE)
+        return sorted(z for z in found if low <= z <= z_max + TOLERANCE)
 
-    def _run(self, cost: np.ndarray, z: float, time_limit: float) -> np.ndarray | None:
+    def _run(
+        self,
+        cost: np.ndarray,
+        z: float,
+        time_limit: float,
+        fixed: list[Pattern] | None = None,
+    ) -> np.ndarray | None:
         """A plan with every person's hours within z of their target, minimising `cost`
-        (None: there is none, or none was found within the limits). Past the seat variables
-        come one per person and pattern (`_Hours.patterns`): exactly one is chosen."""
+        (None: there is none, or none was found within the limits).
+
+        Past the seat variables come one per person and pattern (`Hours.patterns`): exactly
+        one is chosen. Once every person's pattern is chosen, what is left is a
+        transportation problem (seats to people by length), whose every vertex is whole:
+        so the seat variables are continuous and only the patterns are branched on, except
+        for the people whose own rows (no two shifts at once, the spread rule, max_shifts)
+        are in the program. Those rows are added lazily, person by person, only when a
+        solution breaks one; each round solves a relaxation of the full program, so the
+        first solution breaking none is the full program's answer. `fixed`: each person's
+        pattern is given (their counts by length), only the seats are chosen."""
+        active: set[str] = set()
+        for _ in range(_ROUNDS):
+            values = self._solve(cost, z, time_limit, active, fixed)
+            if values is None:
+                return None
+            broken = {
+                name
+                for name, rows in self.personal.items()
+                if name not in active and any(_breaks(row, values) for row in rows)
+            }
+            fractional = {self.owner[v] for v in range(self.size) if 1e-6 < values[v] < 1 - 1e-6}
+            if not broken and not fractional:
+                return np.round(values)
+            active |= broken | fractional
+        return None
+
+    def _solve(
+        self,
+        cost: np.ndarray,
+        z: float,
+        time_limit: float,
+        active: set[str],
+        fixed: list[Pattern] | None,
+    ) -> np.ndarray | None:
+        """One round of `_run`: the personal rows of `active` people only."""
         rows = list(self.rows)
+        for name in sorted(active):
+            rows += self.personal[name]
         columns = self.size
-        for person in self.hours:
-            patterns = person.patterns(z)
+        integral = [self.owner[v] in active for v in range(self.size)]
+        for at, person in enumerate(self.hours):
+            patterns = [fixed[at]] if fixed is not None else person.patterns(z)
             if patterns is None:  # too many to list: bound the hours instead
                 hours = {v: h for h, found in person.lengths.items() for v in found}
-                rows.append((hours, person.target - z - _TOLERANCE, person.target + z + _TOLERANCE))
+                rows.append((hours, person.target - z - TOLERANCE, person.target + z + TOLERANCE))
+                for v in hours:
+                    integral[v] = True
                 continue
             if not patterns:
                 return None
             chosen = range(columns, columns + len(patterns))
             columns += len(patterns)
+            integral += [True] * len(patterns)
             rows.append((dict.fromkeys(chosen, 1.0), 1.0, 1.0))
-            for at, found in enumerate(person.lengths.values()):
-                counts = {w: -float(k[at]) for w, k in zip(chosen, patterns, strict=True) if k[at]}
+            for place, found in enumerate(person.lengths.values()):
+                counts = {
+                    w: -float(k[place]) for w, k in zip(chosen, patterns, strict=True) if k[place]
+                }
                 rows.append(({**dict.fromkeys(found, 1.0), **counts}, 0.0, 0.0))
         data: list[float] = []
         row_index: list[int] = []
@@ -318,7 +393,7 @@ class _Problem:
             constraints=LinearConstraint(
                 matrix.tocsr(), np.array([r[1] for r in rows]), np.array([r[2] for r in rows])
             ),
-            integrality=np.ones(columns),
+            integrality=np.array(integral, dtype=int),
             bounds=Bounds(0, 1),
             options={
                 "time_limit": time_limit,
@@ -330,42 +405,10 @@ class _Problem:
         return None if result.x is None else np.asarray(result.x)[: self.size]
 
 
-def _sums(lengths: list[float], limit: int = 20_000) -> list[float] | None:
-    """Every total a subset of these shift lengths makes (None: too many to list)."""
-    sums = {0.0}
-    for length, count in Counter(round(h, 6) for h in lengths).items():
-        sums = {round(s + k * length, 6) for s in sums for k in range(count + 1)}
-        if len(sums) > limit:
-            return None
-    return sorted(sums)
-
-
-def _floor(people: list[_Hours], total: float) -> float:
-    """A floor under z: the smallest z at which everyone can get a total within z of their
-    target and the totals can still add up to the hours to hand out. The first z asked."""
-    listed = [person for person in people if person.sums is not None]
-
-    def possible(z: float) -> bool:
-        low = high = 0.0
-        for person in listed:
-            inside = [a for a in person.sums or () if abs(a - person.target) <= z + 1e-9]
-            if not inside:
-                return False
-            low, high = low + inside[0], high + inside[-1]
-        unlisted = len(listed) < len(people)  # anything goes for them: no upper limit known
-        return low <= total + 1e-6 and (unlisted or total <= high + 1e-6)
-
-    candidates = sorted({d for person in listed for d in person.deviations()})
-    low, high = 0, len(candidates) - 1
-    if not candidates or not possible(candidates[high]):
-        return 0.0
-    while low < high:  # the smallest candidate that is possible (possible grows with z)
-        middle = (low + high) // 2
-        if possible(candidates[middle]):
-            high = middle
-        else:
-            low = middle + 1
-    return max(candidates[low] - _TOLERANCE, 0.0)
+def _breaks(row: _Row, values: np.ndarray) -> bool:
+    coefficients, low, high = row
+    total = sum(values[v] * c for v, c in coefficients.items())
+    return bool(total > high + 1e-6 or total < low - 1e-6)
 
 
 def _fits_pinned(board: Board, name: str, seat: Seat, pinned: list[Seat], gap: bool) -> bool:

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from sddkit.rotation.balance import rebalance
+from sddkit.rotation.balance import rebalance, staff_empty
 from sddkit.rotation.board import Board, Seat
 from sddkit.rotation.model import ROLES, Shift
 from sddkit.rotation.shadow import pick_shadows
@@ -102,6 +102,7 @@ def plan_rotations(
     before = {shift.uid: shift.person for shift in previous if shift.person}
     _keep_previous(board, before, today, frozen_until)
     _fill(board, notes)
+    staff_empty(board)
     shares = _shares(board)
     notes += rebalance(board, shares)
     from sddkit.rotation.optimise import hour_shares, optimise  # scipy.optimize: half a second

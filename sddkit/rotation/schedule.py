@@ -12,6 +12,11 @@
 Besides, `replan` is the explicit re-plan (same rules as a config change) and `record_swap`
 writes a swap's seats and nothing else. `window` only reads: showing a different window
 never changes anything.
+
+`current` is for read-only commands (`who`, `mine`, `check`, `ics`): it never extends or
+re-plans the saved schedule. With none saved it publishes the first plan (there is nothing
+to change yet); after a config change it shows, without saving, the re-plan that `plan`
+would publish, and says so.
 """
 
 from __future__ import annotations
@@ -90,6 +95,22 @@ def published(conn: sqlite3.Connection, config: TeamConfig, today: date) -> tupl
         save(conn, longer, horizon.fingerprint)
         return longer, diff_plans(plan.shifts, longer)
     return plan, Changes(unchanged=len(plan.shifts))
+
+
+def current(conn: sqlite3.Connection, config: TeamConfig, today: date) -> tuple[Plan, str | None]:
+    """The published schedule as it is, for a read-only command, and a note when what is
+    shown is not what is saved (the config changed: the re-plan, unsaved)."""
+    saved = load(conn, config)
+    if saved is None:
+        return published(conn, config, today)[0], None
+    horizon, plan = saved
+    if horizon.fingerprint == fingerprint(config):
+        return plan, None
+    preview, _ = replan(conn, config, today, save_it=False)
+    return preview, (
+        f"{config.path.name} changed since the schedule was published; this is the re-plan"
+        " `sddkit rotation plan` would publish (not saved)"
+    )
 
 
 def replan(

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import holidays
 
 from sddkit.errors import ConfigError
+from sddkit.rotation.countries import country_code, country_name
 from sddkit.rotation.model import ROLES, Person
 from sddkit.rotation.spec import (
     WEEKDAYS,
@@ -94,12 +95,16 @@ class Fields:
         value: str | None = self._get(key, str, "a string", None)
         return value
 
-    def integer(self, key: str, default: Any = None, minimum: int = 0) -> int:
+    def integer(
+        self, key: str, default: Any = None, minimum: int = 0, maximum: int | None = None
+    ) -> int:
         value: int = self._get(
             key, int, "a whole number", _REQUIRED if default is None else default
         )
         if value < minimum:
             self.fail(key, f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            self.fail(key, f"must be at most {maximum}, got {value}")
         return value
 
     def optional_integer(self, key: str, minimum: int = 1) -> int | None:
@@ -173,7 +178,10 @@ class Fields:
         try:
             holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=[2000])
         except NotImplementedError:
-            self.fail(key, f"no public holidays known for {spec.country} {spec.subdivision or ''}")
+            code = country_code(value if isinstance(value, str) else value["country"])
+            hint = f" (did you mean {code!r}, {country_name(code)}?)" if code else ""
+            where = f"{spec.country} {spec.subdivision or ''}".strip()
+            self.fail(key, f"no public holidays known for {where}{hint}")
         return spec
 
     def table(self, key: str) -> Fields:
@@ -236,7 +244,8 @@ def _days(fields: Fields, key: str, default: str | None) -> tuple[int, ...]:
         names = list(WEEKDAYS)
     for name in names:
         if name[:3].lower() not in WEEKDAYS or len(name) < 3:
-            fields.fail(key, f"unknown weekday {name!r}{did_you_mean(name.lower(), WEEKDAYS)}")
+            hint = did_you_mean(name.lower(), (*WEEKDAYS, "weekdays", "daily"))
+            fields.fail(key, f"unknown weekday {name!r}{hint}")
     return weekday_numbers(names)
 
 

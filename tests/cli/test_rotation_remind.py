@@ -84,3 +84,28 @@ def test_webhook_errors_name_the_host_not_the_secret(team: Path, httpserver: HTT
 def test_handoff_needs_a_shift_that_day(team: Path) -> None:
     code, out = run(team, "rotation", "handoff", "--rotation", "emea", "--date", "2026-11-07", "x")
     assert code == 1 and "no emea shift on 2026-11-07" in out
+
+
+def test_send_twice_sends_once(team: Path, httpserver: HTTPServer, mailbox: Mailbox) -> None:
+    httpserver.expect_request("/hooks/T000/SECRET", method="POST").respond_with_data("ok")
+    env = {"SDDKIT_REMIND_WEBHOOK": httpserver.url_for("/hooks/T000/SECRET")}
+    both = ["--via", "webhook", "--via", "email", "--send"]
+    code, out = run(team, "rotation", "remind", *TODAY, *both, env=env)
+    assert code == 0 and "Sent 2 reminder(s) via webhook, email" in out, out
+    code, out = run(team, "rotation", "remind", *TODAY, *both, env=env)
+    assert code == 0 and "Nothing to send: every reminder due was sent already." in out, out
+    assert len(httpserver.log) == 1 and len(mailbox.messages) == 1
+    code, out = run(team, "rotation", "remind", *TODAY, "--via", "webhook", env=env)
+    assert "Nothing to send: nobody on support today or tomorrow not yet reminded." in out
+    # A channel not used before still gets its own copy, once.
+    code, out = run(team, "rotation", "remind", *TODAY, "--via", "email", "--send")
+    assert code == 0 and "Nothing to send" in out
+
+
+def test_today_and_tomorrow_are_the_persons_own_dates(team: Path) -> None:
+    # 23:30 UTC on Monday is 00:30 on Tuesday in Belgrade: Tuesday's shift is today there.
+    late = ["--now", "2026-11-02T23:30:00+0000"]
+    code, out = run(team, "rotation", "remind", *late)
+    assert code == 0, out
+    assert "you are on support today: emea (engineer), Tue 03 Nov 09:00-12:00" in out
+    assert "you are on support tomorrow: emea (engineer), Wed 04 Nov 09:00-12:00" in out

@@ -168,3 +168,14 @@ def test_locator_finds_every_key_line(keys: list[str]) -> None:
     for offset, key in enumerate(keys):
         assert locator.line("people", 0, key) == 3 + offset
         assert locator.line("people", 1, key) == 4 + len(keys) + offset
+
+
+def test_the_horizon_is_bounded() -> None:
+    text = '[team]\nhorizon_weeks = 100000\n[[rotations]]\nname = "a"\ntimezone = "UTC"\n' + (
+        'window = "09:00-12:00"\nstart = 2027-01-04\n[[people]]\nname = "A"\nemail = "a@x.test"\n'
+        'role = "engineer"\ntimezone = "UTC"\n'
+    )
+    with pytest.raises(
+        ConfigError, match=r":2: team.horizon_weeks: must be at most 104, got 100000"
+    ):
+        parse_config(text, Path("t.toml"))

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sddkit.rotation.fairness import balance_score, fairness
+from sddkit.rotation.fairness import Fairness, PersonFigures, _role, balance_score, fairness
 from sddkit.rotation.model import Person, Shift
 from sddkit.rotation.plan import Plan
+from sddkit.rotation.render import fairness_text
 
 ZONE = ZoneInfo("Europe/Belgrade")
 
@@ -79,3 +80,15 @@ def test_share_balance_judges_load_against_fair_shares() -> None:
     moved = [*shifts[:2], shift(5, "Lead"), *shifts[3:]]
     plan = Plan(date(2027, 1, 1), date(2027, 1, 31), moved, shares={"Lead": 2.0, "B": 4.0})
     assert fairness(plan, people).roles[0].share_balance == pytest.approx(0.5)
+
+
+def test_an_unimprovable_split_is_not_called_unbalanced() -> None:
+    def person(name: str, shifts: int, share: float) -> PersonFigures:
+        return PersonFigures(name, "engineer", shifts, shifts * 3.0, share, share * 3, None, None)
+
+    even = [person("A", 7, 7.5), person("B", 8, 7.5)]
+    text = fairness_text(Fairness(even, [_role("engineer", even)], 3.0))
+    assert "87.5% against fair shares (as even as whole shifts allow)" in text
+    uneven = [person("A", 6, 7.5), person("B", 9, 7.5)]
+    text = fairness_text(Fairness(uneven, [_role("engineer", uneven)], 3.0))
+    assert "66.7% against fair shares (unbalanced)" in text

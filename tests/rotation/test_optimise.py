@@ -6,10 +6,13 @@ from datetime import date, timedelta
 from itertools import product
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sddkit.rotation import optimise
 from sddkit.rotation.config import TeamConfig, parse_config
+from sddkit.rotation.counts import lowest
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.plan import Plan, plan_rotations
 
@@ -163,3 +166,37 @@ def test_a_mid_sized_team_is_planned_at_the_optimum() -> None:
     engineers = [p for p in fairness(plan, config.people).people if p.role == "engineer"]
     bound = max(nearest_total(config, plan, p.name) for p in engineers)
     assert max(abs(p.hours_deviation) for p in engineers) <= bound + 1e-4
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    people=st.integers(2, 3),
+    windows=st.sampled_from([("09:00-13:00", "09:00-12:00"), ("09:00-11:00", "14:00-17:00")]),
+    gap=st.integers(0, 2),
+    leave=st.dictionaries(st.integers(0, 2), st.integers(0, 4), max_size=2),
+)
+def test_seats_found_for_the_counts_are_as_fair_as_the_best_assignment(
+    people: int, windows: tuple[str, str], gap: int, leave: dict[int, int]
+) -> None:
+    """The path large teams take (counts first, then seats for them), forced on tiny ones."""
+    config = parse_config(tiny_team(people, windows, gap, leave), Path("t.toml"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(optimise, "DIRECT_VARIABLES", 0)
+        plan = plan_rotations(config, START, START + timedelta(days=6))
+    best = best_by_brute_force(config, plan)
+    if best is None:
+        return
+    assert not plan.unstaffed
+    assert fairness(plan, config.people).max_hours_deviation <= best + 1e-4
+
+
+def test_the_counts_bound_is_the_smallest_z_the_lengths_allow() -> None:
+    """Two people owed 7 h each of two 4 h and two 3 h seats: 4 + 3 each (z = 0), not 8 + 6."""
+    patterns = {0.0: [[(1, 1)], [(1, 1)]], 1.0: [[(2, 0), (1, 1)], [(0, 2), (1, 1)]]}
+    found = lowest(lambda z: patterns[z], [2, 2], [0.0, 1.0], [(2, 0), (0, 2)])
+    assert found == (0, [(1, 1), (1, 1)])
+    # At z = 1 the reference's counts are allowed and nearest to what it had.
+    assert lowest(lambda z: patterns[1.0], [2, 2], [1.0], [(2, 0), (0, 2)]) == (
+        0,
+        [(2, 0), (0, 2)],
+    )

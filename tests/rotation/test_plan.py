@@ -239,3 +239,19 @@ def test_max_shifts_per_month_is_a_hard_cap() -> None:
     plan = plan_rotations(config, START, START + timedelta(weeks=4) - timedelta(days=1))
     assert counts(plan)["P0"] == 2
     assert counts(plan)["P1"] + counts(plan)["P2"] == 18
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_max_shifts_leaves_no_seat_empty_that_a_plan_can_fill(exact: bool) -> None:
+    """Two people, one capped at 8 shifts a month, the other off on Wednesdays: someone must
+    keep the capped person's shifts for the Wednesdays, which the greedy alone did not."""
+    config = team(
+        2,
+        extra={0: "max_shifts = 8", 1: 'days_off = ["wed"]'},
+        tail="[team]\nmin_gap_days = 0\n",
+    )
+    plan = plan_rotations(config, START, START + timedelta(weeks=10, days=-1), exact=exact)
+    assert plan.unstaffed == [] and len(plan.shifts) == 50
+    months = Counter((s.start.month, s.person) for s in plan.shifts)
+    assert max(n for (_, person), n in months.items() if person == "P0") <= 8
+    assert all(s.person == "P0" for s in plan.shifts if s.start.weekday() == 2)

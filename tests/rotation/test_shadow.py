@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,9 +10,10 @@ from icalendar import Calendar
 from sddkit.errors import ConfigError
 from sddkit.rotation.feeds import write_feeds
 from sddkit.rotation.plan import plan_rotations
-from sddkit.rotation.render import plan_table
+from sddkit.rotation.render import plan_json, plan_table
 from sddkit.rotation.schedule import load, published
 from sddkit.rotation.shadow import is_shadow
+from sddkit.rotation.stability import Changes
 from sddkit.store import open_store
 from tests.rotation.test_plan import START, team
 
@@ -51,3 +53,11 @@ def test_shadows_are_published_and_in_the_feeds(tmp_path: Path) -> None:
 def test_shadow_shifts_is_validated() -> None:
     with pytest.raises(ConfigError, match=r"people.shadow_shifts: must be at least 0, got -1"):
         team(2, extra={1: "shadow_shifts = -1"})
+
+
+def test_the_json_plan_lists_shadow_shifts() -> None:
+    config = team(4, extra={3: JOINER})
+    plan = plan_rotations(config, START, START + timedelta(weeks=4) - timedelta(days=1))
+    data = json.loads(plan_json(plan, Changes(first_plan=True)))
+    assert [s["person"] for s in data["shadows"]] == ["P3", "P3"]
+    assert all(s["seat"] >= 100 for s in data["shadows"])
