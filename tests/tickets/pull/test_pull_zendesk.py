@@ -152,7 +152,7 @@ def test_a_server_failing_mid_way_keeps_the_pages_done_and_the_next_run_finishes
     zendesk: FakeZendesk, conn: sqlite3.Connection
 ) -> None:
     zendesk.faults.append(Fault("/tickets/3/comments", 500, times=10))
-    with pytest.raises(PullError, match="HTTP 500, gave up after 2 retries"):
+    with pytest.raises(PullError, match="HTTP 500: fault, gave up after 2 retries"):
         pull(conn, _source(zendesk, retries=2), _settings())
     assert count_tickets(conn) == 2
     zendesk.faults.clear()
@@ -179,7 +179,7 @@ def test_5xx_without_end_gives_up_with_one_line(
     sleeps: list[float] = []
     with pytest.raises(PullError) as caught:
         pull(conn, _source(zendesk, sleeps, retries=3), _settings())
-    assert str(caught.value) == (f"zendesk: GET {EXPORT}: HTTP 502, gave up after 3 retries")
+    assert str(caught.value) == (f"zendesk: GET {EXPORT}: HTTP 502: fault, gave up after 3 retries")
     assert sleeps == [2.0, 4.0, 8.0]
 
 
