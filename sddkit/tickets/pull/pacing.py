@@ -92,6 +92,9 @@ class Pacer:
         self.sleep(seconds)
 
 
+PacerFor = Callable[[Limits], Pacer]  # a vendor's documented limits -> the pacer to use
+
+
 def _number(headers: Mapping[str, str], names: tuple[str, ...]) -> float | None:
     for name in names:
         value = headers.get(name)
