@@ -269,6 +269,11 @@ def _detail(raw: bytes) -> str:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return ""
+    return said(data)
+
+
+def said(data: Any) -> str:
+    """`_detail` of an error body already decoded."""
     if not isinstance(data, dict):
         return ""
     found: list[str] = []
