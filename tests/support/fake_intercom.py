@@ -60,8 +60,12 @@ class FakeIntercom:
             try:
                 return 200, {}, "application/json", self._search(self.bodies[-1])
             except ValueError:
-                error = {"type": "error.list", "errors": [
-                    {"code": "parameter_invalid", "message": "Invalid starting_after cursor"}]}
+                error = {
+                    "type": "error.list",
+                    "errors": [
+                        {"code": "parameter_invalid", "message": "Invalid starting_after cursor"}
+                    ],
+                }
                 return 400, {}, "application/json", json.dumps(error)
         if method == "GET" and path == "/admins":
             return 200, {}, "application/json", json.dumps({"type": "admin.list",
@@ -69,8 +73,8 @@ class FakeIntercom:
         if method == "GET" and path.startswith("/conversations/"):
             found = self.conversations.get(path.split("/")[2])
             if found is None:
-                error = {"type": "error.list", "errors": [{"code": "not_found",
-                                                           "message": "Resource Not Found"}]}  # fmt: skip
+                missing = {"code": "not_found", "message": "Resource Not Found"}
+                error = {"type": "error.list", "errors": [missing]}
                 return 404, {}, "application/json", json.dumps(error)
             return 200, {}, "application/json", json.dumps(_capped(found))
         return 404, {}, "application/json", '{"type": "error.list"}'
@@ -92,7 +96,6 @@ class FakeIntercom:
             pages["next"] = {"page": start // per_page + 2, "starting_after": after}
         return json.dumps({"type": "conversation.list", "conversations": shown,
                            "total_count": len(chosen), "pages": pages})  # fmt: skip
-
 
     def _start(self, cursor: str | None) -> int:
         """Where a cursor starts; ValueError for one refused."""

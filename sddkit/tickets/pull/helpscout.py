@@ -71,7 +71,9 @@ class HelpScoutSource:
             handed.forget_before(_epoch(state["since"]))
             versions = {str(c.get("id")): _version(c) for c in fresh}
             stored = known(list(versions))
-            changed = [c for c in fresh if stored.get(str(c.get("id"))) != versions[str(c.get("id"))]]
+            changed = [
+                c for c in fresh if stored.get(str(c.get("id"))) != versions[str(c.get("id"))]
+            ]
             records = [self._whole(c) for c in changed]
             kept = {str(c.get("id")): versions[str(c.get("id"))] for c in changed}
             yield Page(records, json.dumps(state, sort_keys=True), not more, versions=kept)

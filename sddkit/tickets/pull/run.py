@@ -98,7 +98,9 @@ def pull(
     return result
 
 
-def _known(conn: sqlite3.Connection, source: Source) -> Callable[[Sequence[str]], Mapping[str, str]]:
+def _known(
+    conn: sqlite3.Connection, source: Source
+) -> Callable[[Sequence[str]], Mapping[str, str]]:
     def known(ids: Sequence[str]) -> Mapping[str, str]:
         return load_versions(conn, source.name, source.account, ids)
 

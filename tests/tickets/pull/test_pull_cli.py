@@ -60,7 +60,11 @@ def test_dry_run_lists_what_would_be_stored(zendesk: FakeZendesk, tmp_path: Path
 @pytest.mark.parametrize(
     ("token", "expected"),
     [
-        ("bad-token", "HTTP 401: Couldn't authenticate you: the credentials were refused; check SDDKIT_ZENDESK_EMAIL"),
+        (
+            "bad-token",
+            "HTTP 401: Couldn't authenticate you: the credentials were refused; check"
+            " SDDKIT_ZENDESK_EMAIL",
+        ),
         ("", "Error: zendesk: set SDDKIT_ZENDESK_EMAIL and SDDKIT_ZENDESK_TOKEN"),
     ],
 )

@@ -116,7 +116,9 @@ def test_a_killed_pull_resumes_at_its_keyset(
     helpscout.requests.clear()
     resumed = pull(conn, _source(helpscout), SETTINGS)
     assert (resumed.resumed, resumed.tickets, count_tickets(conn)) == (True, 5, 30)
-    assert "page=1" in helpscout.requests[1] and "modifiedSince=2026-11-02T" in helpscout.requests[1]
+    assert (
+        "page=1" in helpscout.requests[1] and "modifiedSince=2026-11-02T" in helpscout.requests[1]
+    )
 
 
 def test_deletions_and_changes_on_pages_read_before_a_kill_lose_nothing(
@@ -148,7 +150,9 @@ def test_deletions_and_changes_on_pages_read_before_a_kill_lose_nothing(
     live = {f"helpscout:{i}" for i in fake.conversations}
     stored = {t.key: t for t in iter_tickets(conn)}
     assert set(stored) == live  # nothing lost, the deleted hidden
-    assert all(stored[f"helpscout:{9000 + n}"].subject == f"Edited {n}" for n in (5, 20, 60, 185, 198))
+    assert all(
+        stored[f"helpscout:{9000 + n}"].subject == f"Edited {n}" for n in (5, 20, 60, 185, 198)
+    )
     assert count_tickets(conn) == 198  # #190 and #199 were deleted before they were read
 
 

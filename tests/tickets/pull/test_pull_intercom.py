@@ -173,7 +173,8 @@ def test_parts_beyond_the_apis_cap_are_counted(
     result = pull(conn, _source(intercom), SETTINGS)
     assert result.cut == 1
     assert result.notes == [
-        "intercom: conversation 7001 has 620 parts; the API returns 500, the other 120 are not stored"
+        "intercom: conversation 7001 has 620 parts; the API returns 500,"
+        " the other 120 are not stored"
     ]
     (one,) = get_tickets(conn, ["intercom:7001"])
     assert len(one.messages) == 501  # the opening message and 500 parts

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import base64
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from sddkit.store import open_store
-from sddkit.tickets.pull import Page, Source
+from sddkit.tickets.pull import Known, Page, Source, unknown
 from sddkit.tickets.pull.http import PullError, RetryPolicy
-from sddkit.tickets.pull.run import PullSettings, pull
+from sddkit.tickets.pull.run import PullResult, PullSettings, pull
 from sddkit.tickets.pull.state import load_position
 from sddkit.tickets.pull.zendesk import ZendeskSource, from_env
 from sddkit.tickets.store import count_tickets, get_tickets, iter_tickets
@@ -129,11 +129,14 @@ def test_a_killed_pull_resumes_with_nothing_lost_or_twice(
 
         name, format, account = source.name, source.format, source.account
 
-        def pages(self, position: str | None) -> Iterator[Page]:
-            for number, page in enumerate(source.pages(position)):
+        def pages(self, position: str | None, known: Known = unknown) -> Iterator[Page]:
+            for number, page in enumerate(source.pages(position, known)):
                 if number == 1:
                     raise KeyboardInterrupt
                 yield page
+
+        def gone(self, stored: Collection[str]) -> list[str]:
+            return []
 
     killed: Source = KilledAfterFirstPage()
     with pytest.raises(KeyboardInterrupt):
@@ -247,3 +250,38 @@ def test_an_oauth_token_replaces_email_and_api_token(
     env = {"SDDKIT_ZENDESK_URL": zendesk.url, "SDDKIT_ZENDESK_OAUTH_TOKEN": zendesk.oauth_token}
     result = pull(conn, from_env(env, SINCE, None), _settings())
     assert result.summary.new == 5
+
+
+def test_a_resumed_page_does_not_fetch_its_stored_tickets_comments_again(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 10: a kill inside an export page costs at most one chunk's work."""
+    source = _source(zendesk)
+    source.per_page, source.chunk = 5, 2  # one export page, three chunks
+
+    def killed(result: PullResult) -> None:
+        if result.pages == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        pull(conn, source, _settings(), killed)
+    assert count_tickets(conn) == 4
+    zendesk.requests.clear()
+    resumed = pull(conn, source, _settings())
+    assert (resumed.tickets, count_tickets(conn)) == (1, 5)
+    comments = [r for r in zendesk.requests if "/comments.json" in r]
+    assert comments == ["GET /api/v2/tickets/5/comments.json?page%5Bsize%5D=100"]
+    zendesk.requests.clear()
+    assert pull(conn, source, _settings(restart=False)).tickets == 0
+    assert not [r for r in zendesk.requests if "/comments.json" in r]
+
+
+def test_a_since_within_the_last_minute_is_moved_back_to_a_minute_ago(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 8: the export refuses start_time later than a minute ago."""
+    source = from_env(_env(zendesk), datetime(2026, 11, 28, 11, 59, 50, tzinfo=UTC), None)
+    source.clock = lambda: datetime(2026, 11, 28, 12, 0, tzinfo=UTC).timestamp()
+    pull(conn, source, _settings())
+    minute_ago = int(datetime(2026, 11, 28, 11, 58, 59, tzinfo=UTC).timestamp())
+    assert f"start_time={minute_ago}&" in zendesk.requests[0]
