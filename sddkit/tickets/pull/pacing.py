@@ -11,8 +11,11 @@ minute): `Limits.header_window_s` says so. Some endpoints have a tighter limit o
 (Zendesk's incremental exports: 10 a minute; Freshdesk's ticket list: 20 on Growth);
 `Limits.routes` gives those, by path.
 
-`cap` (``--rate-limit``) lowers every limit, for an account whose other integrations need a
-share. The clock and the sleep are injected, so tests never wait.
+`per_minute` (``--rate-limit``) replaces the documented limit: higher for a plan that has
+more, lower to leave other integrations a share; the endpoints' own limits scale with it. The
+headers only ever narrow it. Requests go at `HEADROOM` of the limit, so that the jitter of
+their arrival never makes one minute hold one too many. The clock and the sleep are injected,
+so tests never wait.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from email.utils import parsedate_to_datetime
 
 LIMIT_HEADERS = ("x-ratelimit-limit-minute", "x-rate-limit", "ratelimit-limit",
                  "x-ratelimit-total", "x-ratelimit-limit")  # fmt: skip
+HEADROOM = 0.98
 REMAINING_HEADERS = ("x-ratelimit-remaining-minute", "x-rate-limit-remaining",
                      "ratelimit-remaining", "x-ratelimit-remaining")  # fmt: skip
 
@@ -45,17 +49,17 @@ class Pacer:
     def __init__(
         self,
         limits: Limits,
-        cap: float | None = None,
+        per_minute: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.cap = cap
+        self.configured = per_minute or limits.per_minute
+        scale = self.configured / limits.per_minute
         self.clock, self.sleep = clock, sleep
         self.window_s = limits.header_window_s
-        self.main = _Bucket(self._capped(limits.per_minute))
-        self.routes = {prefix: _Bucket(self._capped(n)) for prefix, n in limits.routes.items()}
+        self.main = _Bucket(self.configured)
+        self.routes = {path: _Bucket(n * scale) for path, n in limits.routes.items()}
         self.waited_s = 0.0  # in all, for the run's summary
-        self.requests = 0
 
     @property
     def per_minute(self) -> float:
@@ -70,22 +74,18 @@ class Pacer:
         if start > now:
             self._wait(start - now)
         for bucket in buckets:
-            bucket.next_at = start + 60.0 / bucket.per_minute
-        self.requests += 1
+            bucket.next_at = start + 60.0 / (bucket.per_minute * HEADROOM)
 
     def after(self, headers: Mapping[str, str]) -> None:
         """Narrow to the account's limit as the response states it; hold when it is used up."""
         limit = _number(headers, LIMIT_HEADERS)
         if limit is not None and limit > 0:
-            self.main.per_minute = self._capped(limit * 60.0 / self.window_s)
+            self.main.per_minute = min(self.configured, limit * 60.0 / self.window_s)
         remaining = _number(headers, REMAINING_HEADERS)
         if remaining is not None and remaining <= 0:
             reset = _reset_in(headers)
             if reset is not None and reset > 0:
                 self.main.next_at = max(self.main.next_at, self.clock() + reset)
-
-    def _capped(self, per_minute: float) -> float:
-        return min(per_minute, self.cap) if self.cap else per_minute
 
     def _wait(self, seconds: float) -> None:
         self.waited_s += seconds

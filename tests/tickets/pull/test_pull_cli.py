@@ -138,5 +138,7 @@ def test_time_spent_waiting_on_rate_limits_is_reported(
             "--now", "2026-11-28T12:00:00Z"]  # fmt: skip
     result = CliRunner().invoke(main, args, env=env)
     assert result.exit_code == 0
-    assert result.stderr == "waited 1 s for rate limits and retries\n"
+    paced, waited = result.stderr.splitlines()
+    assert paced.startswith("paced to 700 requests a minute: ")  # exports: 10 a minute
+    assert waited == "waited 1 s for retries (1 rate limited)"
     assert "5 new" in result.stdout

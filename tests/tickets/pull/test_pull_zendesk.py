@@ -285,3 +285,21 @@ def test_a_since_within_the_last_minute_is_moved_back_to_a_minute_ago(
     pull(conn, source, _settings())
     minute_ago = int(datetime(2026, 11, 28, 11, 58, 59, tzinfo=UTC).timestamp())
     assert f"start_time={minute_ago}&" in zendesk.requests[0]
+
+
+def test_a_field_longer_than_the_limit_is_cut_with_a_warning_as_on_import(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 5: the importer's 100,000-character cap applies to pulls too."""
+    ticket = zendesk.tickets[2]
+    comments = make_comments(ticket)
+    comments[1]["body"] = comments[1]["plain_body"] = "log line\n" * 16_700  # 150,300 characters
+    comments[1]["html_body"] = f"<pre>{comments[1]['body']}</pre>"
+    zendesk.put(ticket, comments)
+    result = pull(conn, _source(zendesk), _settings())
+    assert result.warnings == [
+        f"zendesk ({_source(zendesk).account}): ticket 2: message 2 cut to 100,000 of"
+        " 150,299 characters"
+    ]
+    (two,) = get_tickets(conn, ["zendesk:2"])
+    assert len(two.messages[1].body) == 100_000
