@@ -100,8 +100,8 @@ def pull_command(
         click.echo(f"warning: {warning}", err=True)
     paced = sum(p.waited_s for p in pacers)
     if paced >= 1:
-        limit = min(p.per_minute for p in pacers)
-        click.echo(f"paced to {limit:,.0f} requests a minute: {paced:.0f} s", err=True)
+        slowest = min(p.per_minute for p in pacers)
+        click.echo(f"paced to {slowest:,.0f} requests a minute: {paced:.0f} s", err=True)
     if retry.waited_s:
         limited = f" ({retry.rate_limited} rate limited)" if retry.rate_limited else ""
         click.echo(f"waited {retry.waited_s:.0f} s for retries{limited}", err=True)
