@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.support.fake_http import Answer, Fault, scripted
+from tests.support.fake_http import Answer, Fault, RateLimiter, scripted
 
 TICKETS = "/api/v2/tickets"
 INCLUDES = {"description", "requester", "stats", "company", "conversations"}
@@ -39,6 +39,7 @@ class FakeFreshdesk:
     filter_with_updated_since: bool = True  # False: 400 for filter= with updated_since=
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    limiter: RateLimiter | None = None  # the account's rate limit, when enforced
     url: str = ""
 
     def answer(

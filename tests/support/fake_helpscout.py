@@ -27,7 +27,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.support.fake_http import Answer, Fault, scripted
+from tests.support.fake_http import Answer, Fault, RateLimiter, scripted
 
 PAGE_SIZE = 25
 CHAT_EMBED = 197  # characters of a chat thread's body that embed=threads keeps
@@ -44,6 +44,7 @@ class FakeHelpScout:
     merged: dict[int, int] = field(default_factory=dict)  # merged id -> the one it went into
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    limiter: RateLimiter | None = None  # the account's rate limit, when enforced
     url: str = ""
     tokens_issued: int = 0
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.support.fake_http import Answer, Fault, scripted
+from tests.support.fake_http import Answer, Fault, RateLimiter, scripted
 
 PARTS_CAP = 500
 OPERATORS = {">": lambda a, b: a > b, "<": lambda a, b: a < b, "=": lambda a, b: a == b}
@@ -35,6 +35,7 @@ class FakeIntercom:
     admins: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    limiter: RateLimiter | None = None  # the account's rate limit, when enforced
     bodies: list[Any] = field(default_factory=list)  # the search requests' JSON bodies
     versions: set[str] = field(default_factory=set)  # Intercom-Version headers seen
     url: str = ""

@@ -13,10 +13,12 @@ import pytest
 from sddkit.store import open_store
 from sddkit.tickets.pull import Known, Page, Source, unknown
 from sddkit.tickets.pull.http import PullError, RetryPolicy
+from sddkit.tickets.pull.pacing import Limits, Pacer
 from sddkit.tickets.pull.run import PullResult, PullSettings, pull
 from sddkit.tickets.pull.state import load_position
 from sddkit.tickets.pull.zendesk import ZendeskSource, from_env
 from sddkit.tickets.store import count_tickets, get_tickets, iter_tickets
+from tests.support.fake_http import RateLimiter
 from tests.support.fake_zendesk import EXPORT, FakeZendesk, Fault, make_comments, make_ticket
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -303,3 +305,22 @@ def test_a_field_longer_than_the_limit_is_cut_with_a_warning_as_on_import(
     ]
     (two,) = get_tickets(conn, ["zendesk:2"])
     assert len(two.messages[1].body) == 100_000
+
+
+def test_paced_to_the_limit_the_server_counts_no_429(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 10: the pull keeps below the limit instead of absorbing 429s (the
+    server counts a one-second window: unpaced, the pull's burst is refused)."""
+    zendesk.limiter = RateLimiter(300, "zendesk", window_s=1.0)
+    pacers: list[Pacer] = []
+
+    def pacer(limits: Limits) -> Pacer:
+        pacers.append(Pacer(limits, per_minute=300))
+        return pacers[-1]
+
+    source = from_env(_env(zendesk), SINCE, RetryPolicy(retries=0, max_wait_s=0), pacer)
+    result = pull(conn, source, _settings())
+    assert result.complete and count_tickets(conn) == 5
+    assert zendesk.limiter.rejected == 0
+    assert pacers[0].per_minute == 300
