@@ -123,13 +123,9 @@ def serve(fake: F) -> Iterator[F]:
             length = int(self.headers.get("Content-Length") or 0)
             received = self.rfile.read(length) if length else b""
             limiter: RateLimiter | None = getattr(fake, "limiter", None)
-            admitted, limits = (
-                limiter.admit(self.path.split("?")[0]) if limiter else (True, {})
-            )
+            admitted, limits = limiter.admit(self.path.split("?")[0]) if limiter else (True, {})
             if admitted:
-                status, headers, kind, body = fake.answer(
-                    method, self.path, self.headers, received
-                )
+                status, headers, kind, body = fake.answer(method, self.path, self.headers, received)
                 headers = {**headers, **limits}
             else:
                 status, headers, kind = 429, limits, "application/json"
