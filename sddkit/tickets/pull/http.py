@@ -19,6 +19,7 @@ sleep is injected so tests do not wait.
 
 from __future__ import annotations
 
+import copy
 import http.client
 import json
 import re
@@ -167,6 +168,13 @@ class HttpClient:
         if self.pacer is not None:
             self.pacer.after(headers)
         return status, headers, raw
+
+    def clone(self) -> HttpClient:
+        """The same client on a connection of its own (for another thread): credentials,
+        retry policy and pacer are shared."""
+        twin = copy.copy(self)
+        twin._conn = None
+        return twin
 
     def close(self) -> None:
         if self._conn is not None:

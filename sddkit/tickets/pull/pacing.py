@@ -20,6 +20,7 @@ so tests never wait.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class Pacer:
         self.main = _Bucket(self.configured)
         self.routes = {path: _Bucket(n * scale) for path, n in limits.routes.items()}
         self.waited_s = 0.0  # in all, for the run's summary
+        self._lock = threading.Lock()  # workers share the pacer
 
     @property
     def per_minute(self) -> float:
@@ -69,27 +71,26 @@ class Pacer:
         """Wait until `path` may be requested, and book its slot."""
         route = self.routes.get(path)
         buckets = [self.main] if route is None else [self.main, route]
-        now = self.clock()
-        start = max([now, *(b.next_at for b in buckets)])
+        with self._lock:
+            now = self.clock()
+            start = max([now, *(b.next_at for b in buckets)])
+            for bucket in buckets:
+                bucket.next_at = start + 60.0 / (bucket.per_minute * HEADROOM)
+            if start > now:
+                self.waited_s += start - now
         if start > now:
-            self._wait(start - now)
-        for bucket in buckets:
-            bucket.next_at = start + 60.0 / (bucket.per_minute * HEADROOM)
+            self.sleep(start - now)
 
     def after(self, headers: Mapping[str, str]) -> None:
         """Narrow to the account's limit as the response states it; hold when it is used up."""
         limit = _number(headers, LIMIT_HEADERS)
-        if limit is not None and limit > 0:
-            self.main.per_minute = min(self.configured, limit * 60.0 / self.window_s)
         remaining = _number(headers, REMAINING_HEADERS)
-        if remaining is not None and remaining <= 0:
-            reset = _reset_in(headers)
+        reset = _reset_in(headers) if remaining is not None and remaining <= 0 else None
+        with self._lock:
+            if limit is not None and limit > 0:
+                self.main.per_minute = min(self.configured, limit * 60.0 / self.window_s)
             if reset is not None and reset > 0:
                 self.main.next_at = max(self.main.next_at, self.clock() + reset)
-
-    def _wait(self, seconds: float) -> None:
-        self.waited_s += seconds
-        self.sleep(seconds)
 
 
 PacerFor = Callable[[Limits], Pacer]  # a vendor's documented limits -> the pacer to use

@@ -113,7 +113,7 @@ def test_rate_limit_waits_retry_after_and_5xx_backs_off(
 ) -> None:
     zendesk.faults += [
         Fault(EXPORT, 429, {"Retry-After": "37"}, '{"error": "TooManyRequests"}'),
-        Fault("/comments.json", 503, times=2),
+        Fault("/tickets/1/comments.json", 503, times=2),
     ]
     sleeps: list[float] = []
     result = pull(conn, _source(zendesk, sleeps), _settings())
