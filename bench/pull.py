@@ -6,9 +6,10 @@ with `--tickets` tickets and their conversations, and makes it enforce the vendo
 limit the way the vendor does (its rate-limit headers on every answer, 429 beyond; a sliding
 window). A real backfill at 700 requests a minute takes hours, so the clock is scaled: the
 fake's limit and ``sddkit tickets pull --rate-limit`` are both the documented limit times
-`speedup` (= `--rate` requests a second over the documented rate), and the figures at the
-documented limit are the measured ones divided by it; "pace" says how close the pull came to
-the scaled limit (near 100%: the limit, not this machine, sets the speed).
+`speedup` (= `--rate` requests a second over the documented rate), as is the fake's latency
+(`--latency`, a real server's time to answer, divided by `speedup`); the figures at the
+documented limit are the measured ones divided by it. "pace" says how close the pull came to
+the scaled limit (near 100%: the limit, not latency or this machine, sets the speed).
 
 The pull runs in a child process, is killed (SIGKILL) once it has stored a random fifth to
 half of the tickets, then five tickets already stored are deleted and five changed (with two not yet read),
@@ -192,9 +193,12 @@ def count_stored(db: Path) -> int:
         return 0
 
 
-def run(vendor: Vendor, count: int, rate: float, rng: random.Random, folder: Path) -> None:
+def run(
+    vendor: Vendor, count: int, rate: float, latency: float, rng: random.Random, folder: Path
+) -> None:
     speedup = rate * 60 / vendor.per_minute
     scaled = vendor.per_minute * speedup
+    vendor.fake.latency_s = latency / speedup
     vendor.fake.limiter = RateLimiter(
         scaled, vendor.name, {path: n * speedup for path, n in vendor.routes.items()}
     )
@@ -207,8 +211,10 @@ def run(vendor: Vendor, count: int, rate: float, rng: random.Random, folder: Pat
         while count_stored(db) < kill_at and child.poll() is None:
             time.sleep(0.02)
         if child.poll() is not None:
-            raise SystemExit(f"{vendor.name}: the pull ended before the kill: "
-                             f"{child.communicate()[1].decode()[-500:]}")
+            raise SystemExit(
+                f"{vendor.name}: the pull ended before the kill: "
+                f"{child.communicate()[1].decode()[-500:]}"
+            )
         child.send_signal(signal.SIGKILL)
         child.wait()
         killed_s = time.perf_counter() - started
@@ -255,15 +261,15 @@ def report(
         ).fetchone()[0]
     per_ticket = requests / count
     rate = count / seconds
-    backfill_h = 100_000 * per_ticket / vendor.per_minute / 60
+    at_limit = vendor.per_minute / 60 / per_ticket  # tickets/s when the limit sets the pace
     pace = requests / seconds / (scaled / 60)
     print(f"{vendor.name}: {count:,} tickets at {vendor.per_minute:,.0f} requests/min "
           f"(scaled x{speedup:.1f}); killed, 5 read deleted, 5 read + 2 unread changed, resumed")  # fmt: skip
     print(f"  lost {lost}, stale {stale}, stored twice {twice}, deleted still visible {visible}")
     print(f"  {per_ticket:.2f} requests per ticket, 429s {vendor.fake.limiter.rejected}, "
           f"pace {pace:.0%} of the limit")  # fmt: skip
-    print(f"  {rate:,.0f} tickets/s scaled = {rate / speedup:,.1f} tickets/s at the limit: "
-          f"100,000 tickets in {backfill_h:.1f} h")  # fmt: skip
+    print(f"  {rate:,.0f} tickets/s scaled ({rate / speedup:,.1f} unscaled); at the limit "
+          f"{at_limit:,.1f} tickets/s: 100,000 tickets in {100_000 / at_limit / 3600:.1f} h")  # fmt: skip
     print(f"  a pull with nothing new: {idle} requests ({again.stdout.strip()})")
     del resumed
 
@@ -273,13 +279,14 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=3000)
     parser.add_argument("--vendors", default=",".join(VENDORS))
     parser.add_argument("--rate", type=float, default=150.0, help="requests/s to scale to")
+    parser.add_argument("--latency", type=float, default=0.15, help="a real answer's seconds")
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as name:
         for vendor_name in args.vendors.split(","):
             vendor = VENDORS[vendor_name](args.tickets)
-            run(vendor, args.tickets, args.rate, rng, Path(name))
+            run(vendor, args.tickets, args.rate, args.latency, rng, Path(name))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ A fake is any object with a `url` attribute (set here) and an ``answer(method, t
 headers, body)`` method returning (status, headers, content type, body text). `Fault`s script
 failures (429 with Retry-After, 5xx, HTML) for requests whose path contains a given text.
 A fake with a `limiter` (a `RateLimiter`) enforces a vendor's rate limit the way the vendor
-documents it: its headers on every answer, 429 beyond the limit. No pytest needed, so
+documents it: its headers on every answer, 429 beyond the limit; a `latency_s` delays every
+answer like a distant server. No pytest needed, so
 bench/pull.py serves the fakes too.
 """
 
@@ -122,6 +123,7 @@ def serve(fake: F) -> Iterator[F]:
         def _reply(self, method: str) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             received = self.rfile.read(length) if length else b""
+            time.sleep(getattr(fake, "latency_s", 0.0))  # a real server's time to answer
             limiter: RateLimiter | None = getattr(fake, "limiter", None)
             admitted, limits = limiter.admit(self.path.split("?")[0]) if limiter else (True, {})
             if admitted:
