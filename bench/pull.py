@@ -12,11 +12,11 @@ documented limit are the measured ones divided by it. "pace" says how close the 
 the scaled limit (near 100%: the limit, not latency or this machine, sets the speed).
 
 The pull runs in a child process, is killed (SIGKILL) once it has stored a random fifth to
-half of the tickets, then five tickets already stored are deleted and five changed (with two not yet read),
-and the pull is resumed; one more pull follows. The store is then checked against the fake:
-tickets lost, stale (a change not stored), stored twice, deleted but still visible. Prints
-requests per ticket, tickets/s, 429s, the time a 100,000-ticket backfill takes at the
-documented limit, and the requests of a pull with nothing new.
+half of the tickets; then five tickets already stored are deleted and five changed (and two
+not read yet), and the pull is resumed; one more pull follows. The store is then checked
+against the fake: tickets lost, stale (a change not stored), stored twice, deleted but still
+visible. Prints requests per ticket, tickets/s, 429s, the time a 100,000-ticket backfill
+takes at the documented limit, and the requests of a pull with nothing new.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def intercom(count: int) -> Vendor:
 
     env = {"SDDKIT_INTERCOM_TOKEN": fake.token}
     return Vendor("intercom", 10_000, {}, fake, env, live,
-                  lambda key: fake.conversations.pop(key), change)  # fmt: skip
+                  lambda key: fake.conversations.__delitem__(key), change)  # fmt: skip
 
 
 VENDORS = {"zendesk": zendesk, "freshdesk": freshdesk, "helpscout": helpscout,
@@ -229,12 +229,12 @@ def run(
                 vendor.change(key, n)
                 vendor.edited[key] = f"Edited {n}"
         resumed_at = time.perf_counter()
-        resumed = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
+        subprocess.run(args, env=env, capture_output=True, text=True, check=True)
         seconds = killed_s + time.perf_counter() - resumed_at
         requests = len(vendor.fake.requests)
         again = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
         idle = len(vendor.fake.requests) - requests
-    report(vendor, db, count, seconds, requests, idle, speedup, scaled, resumed.stdout, again)
+    report(vendor, db, count, seconds, requests, idle, speedup, scaled, again)
 
 
 def report(
@@ -246,7 +246,6 @@ def report(
     idle: int,
     speedup: float,
     scaled: float,
-    resumed: str,
     again: subprocess.CompletedProcess[str],
 ) -> None:
     rows = stored(db, vendor.name)
@@ -263,15 +262,19 @@ def report(
     rate = count / seconds
     at_limit = vendor.per_minute / 60 / per_ticket  # tickets/s when the limit sets the pace
     pace = requests / seconds / (scaled / 60)
-    print(f"{vendor.name}: {count:,} tickets at {vendor.per_minute:,.0f} requests/min "
-          f"(scaled x{speedup:.1f}); killed, 5 read deleted, 5 read + 2 unread changed, resumed")  # fmt: skip
+    print(
+        f"{vendor.name}: {count:,} tickets at {vendor.per_minute:,.0f} requests/min (scaled"
+        f" x{speedup:.1f}); killed, 5 read deleted, 5 read + 2 unread changed, resumed"
+    )
     print(f"  lost {lost}, stale {stale}, stored twice {twice}, deleted still visible {visible}")
     print(f"  {per_ticket:.2f} requests per ticket, 429s {vendor.fake.limiter.rejected}, "
           f"pace {pace:.0%} of the limit")  # fmt: skip
-    print(f"  {rate:,.0f} tickets/s scaled ({rate / speedup:,.1f} unscaled); at the limit "
-          f"{at_limit:,.1f} tickets/s: 100,000 tickets in {100_000 / at_limit / 3600:.1f} h")  # fmt: skip
+    hours = 100_000 / at_limit / 3600
+    print(
+        f"  {rate:,.0f} tickets/s scaled ({rate / speedup:,.1f} unscaled); at the limit"
+        f" {at_limit:,.1f} tickets/s: 100,000 tickets in {hours:.1f} h"
+    )
     print(f"  a pull with nothing new: {idle} requests ({again.stdout.strip()})")
-    del resumed
 
 
 def main() -> None:
