@@ -271,8 +271,8 @@ def report(
           f"pace {pace:.0%} of the limit")  # fmt: skip
     hours = 100_000 / at_limit / 3600
     print(
-        f"  {rate:,.0f} tickets/s scaled ({rate / speedup:,.1f} unscaled); at the limit"
-        f" {at_limit:,.1f} tickets/s: 100,000 tickets in {hours:.1f} h"
+        f"  {rate:,.0f} tickets/s scaled = {rate / speedup:,.1f} at the documented limit"
+        f" (measured); the limit allows {at_limit:,.1f}: 100,000 tickets in {hours:.1f} h"
     )
     print(f"  a pull with nothing new: {idle} requests ({again.stdout.strip()})")
 
