@@ -198,8 +198,11 @@ def _change(conversation: Mapping[str, Any]) -> Any:
 
 
 def _key(conversation: Mapping[str, Any]) -> tuple[Any, float] | None:
+    """(id and version, change time): a conversation changed without a new ``userUpdatedAt``
+    (a customer's reply) is not taken for one already handed on."""
     moment = _time(_change(conversation))
-    return (conversation.get("id"), moment.timestamp()) if moment else None
+    identity = f"{conversation.get('id')}:{_version(conversation)}"
+    return (identity, moment.timestamp()) if moment else None
 
 
 def _version(conversation: Mapping[str, Any]) -> str:
