@@ -47,6 +47,7 @@ class FakeHelpScout:
     limiter: RateLimiter | None = None  # the account's rate limit, when enforced
     url: str = ""
     tokens_issued: int = 0
+    page_size: int = PAGE_SIZE  # smaller in property tests, so that pages are many
 
     def put(self, conversation: dict[str, Any], modified_at: str) -> None:
         self.conversations[conversation["id"]] = conversation
@@ -126,20 +127,20 @@ class FakeHelpScout:
         page = int(query.get("page", 1))
         shown = [
             {**c, "userUpdatedAt": self.modified[c["id"]]}
-            for c in chosen[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            for c in chosen[(page - 1) * self.page_size : page * self.page_size]
         ]
         if query.get("embed") != "threads":
             shown = [{k: v for k, v in c.items() if k != "_embedded"} for c in shown]
         else:
             shown = [_embedded_view(c) for c in shown]
-        pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
+        pages = max(1, math.ceil(len(chosen) / self.page_size))
         links: dict[str, Any] = {"self": {"href": self._href(query, page)}}
         if page < pages:
             links["next"] = {"href": self._href(query, page + 1)}
         return json.dumps({
             "_embedded": {"conversations": shown},
             "_links": links,
-            "page": {"size": PAGE_SIZE, "totalElements": len(chosen), "totalPages": pages,
+            "page": {"size": self.page_size, "totalElements": len(chosen), "totalPages": pages,
                      "number": page},
         })  # fmt: skip
 

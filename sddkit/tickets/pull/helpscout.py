@@ -12,7 +12,8 @@ time of the last conversation read (``modifiedAt`` where the API gives it, else
 ``userUpdatedAt``, which never runs ahead of it), less a second, repeats skipped. A conversation
 deleted or changed on a page already read therefore shifts nothing still to come (a changed
 one moves to the end and is read again), and a killed pull resumes at its keyset. Only when a
-whole page shares one time does the walk go on by page number within it.
+whole page shares one time does the walk go on by page number within it, reading the page
+before each page again: what a deletion or change shifted back onto it is read there.
 
 Deleted and merged conversations leave the list; `gone` lists the ids of every conversation
 and asks about each stored one that is missing (``GET /v2/conversations/{id}``: 404 deleted,
@@ -68,6 +69,13 @@ class HelpScoutSource:
         while True:
             response = self._get(CONVERSATIONS, self._params(state))
             batch, more = _conversations(response.data)
+            if state["page"] > 1:
+                # Walking one time by page number: a conversation read, then deleted or
+                # changed, shifts the rest back onto the page before; read it again.
+                before = self._get(
+                    CONVERSATIONS, self._params({**state, "page": state["page"] - 1})
+                )
+                batch = _conversations(before.data)[0] + batch
             fresh = handed.fresh(batch)
             state = _advance(state, batch, more, _server_time(response))
             handed.forget_before(_epoch(state["since"]))

@@ -226,3 +226,24 @@ def test_refused_app_credentials(helpscout: FakeHelpScout, conn: sqlite3.Connect
     assert "SDDKIT_HELPSCOUT_APP_SECRET" in message and "wrong-secret" not in message
     with pytest.raises(PullError, match="set SDDKIT_HELPSCOUT_APP_ID and"):
         from_env({}, SINCE, None)
+
+
+def test_a_deletion_inside_a_page_of_one_second_shifts_nothing_past_the_walk(
+    conn: sqlite3.Connection,
+) -> None:
+    """Pages of one second are walked by page number; a conversation read there and then
+    deleted shifts the rest one place back, which the walk catches by reading the previous
+    page again."""
+    fake = FakeHelpScout(page_size=1)
+    for number, second in ((1, 0), (2, 0), (3, 0), (4, 5)):
+        fake.put(make_conversation(number), f"2026-11-02T10:00:{second:02d}Z")
+
+    def delete_one_read(result: PullResult) -> None:
+        if result.pages == 2:
+            fake.delete(9001)
+
+    with serve(fake):
+        pull(conn, _source(fake), SETTINGS, delete_one_read)
+        pull(conn, _source(fake), SETTINGS)
+    assert {t.key for t in iter_tickets(conn)} == {"helpscout:9002", "helpscout:9003",
+                                                   "helpscout:9004"}  # fmt: skip
