@@ -6,6 +6,7 @@ spam and deleted tickets, so two more streams ask for them (``filter=spam``, ``f
 and they are stored with that status. Pages are walked by *keyset*, not by page number: each
 request starts at the last change seen (less a second, repeats skipped), so a ticket that
 changes during the pull cannot shift a page and be missed, and the 300-page cap never bites.
+Only a page of one second goes on by page number, reading the page before again each time.
 Conversations come from ``GET /api/v2/tickets/{id}/conversations`` (``Link`` header pages);
 agents and companies (``/api/v2/agents``, ``/api/v2/companies``) turn ids into names. A
 ticket already stored at its ``updated_at`` (the keyset's overlap, a resumed page) costs no
@@ -56,6 +57,11 @@ class FreshdeskSource:
             handed = Handed(_key)
             while True:
                 batch, more, notes = self._list(stream, state[stream])
+                if state[stream]["page"] > 1:
+                    # Walking one second by page number: a ticket read, then deleted or
+                    # changed, shifts the rest back onto the page before; read it again.
+                    keyset = {**state[stream], "page": state[stream]["page"] - 1}
+                    batch = self._list(stream, keyset)[0] + batch
                 fresh = handed.fresh(batch)
                 state[stream] = _advance(state[stream], batch, more)
                 since = _time(state[stream]["since"])

@@ -6,7 +6,9 @@ conversation is read whole with ``GET /conversations/{id}``. ``GET /admins`` tur
 ids into e-mails. Pages are walked by keyset on ``updated_at`` (Unix seconds): each request
 starts at the newest change seen (repeats skipped); only a page of one second goes on with
 the ``starting_after`` cursor. A conversation changing mid-pull therefore moves ahead of the
-keyset and is read later in the same pull, never skipped. A saved cursor the API refuses
+keyset and is read later in the same pull, never skipped; within one second, the page before
+each page is read again, catching what a deletion or change shifted back. A saved cursor the
+API refuses
 (HTTP 400, e.g. expired between runs) is dropped and that second searched again from its start.
 
 ``GET /conversations/{id}`` returns at most 500 parts (``conversation_parts.total_count`` has
@@ -56,13 +58,17 @@ class IntercomSource:
         handed = Handed(_key)
         while True:
             batch, cursor = self._search(state)
+            if state["after"]:
+                # Walking one second by cursor: a conversation read, then deleted or changed,
+                # shifts the rest back onto the page before; read it again.
+                batch = self._again(state) + batch
             fresh = handed.fresh(batch)
             stamps = [c["updated_at"] for c in batch if isinstance(c.get("updated_at"), int)]
             newest = max(stamps, default=state["since"])
             if cursor is None or newest > state["since"]:
-                state = {"since": newest, "after": None}
+                state = {"since": newest, "after": None, "before": None}
             else:  # a whole page of one second: go on with the cursor
-                state = {"since": state["since"], "after": cursor}
+                state = {"since": state["since"], "after": cursor, "before": state["after"]}
             handed.forget_before(state["since"])
             versions = {str(c.get("id")): str(c.get("updated_at")) for c in fresh}
             stored = known(list(versions))
@@ -107,6 +113,14 @@ class IntercomSource:
             return self._find(query, "updated_at", None)
         self._refused_at = None
         return found
+
+    def _again(self, state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """The page before the one `state["after"]` starts (none if its cursor is refused)."""
+        query = {"field": "updated_at", "operator": ">", "value": state["since"] - 1}
+        try:
+            return self._find(query, "updated_at", state["before"])[0]
+        except _RefusedCursor:
+            return []
 
     def _find(
         self, query: Mapping[str, Any], sort: str, after: str | None
@@ -174,10 +188,11 @@ def _key(conversation: Mapping[str, Any]) -> tuple[Any, float] | None:
 
 def _state(position: str | None, since: datetime) -> dict[str, Any]:
     if not position:
-        return {"since": int(since.timestamp()), "after": None}
+        return {"since": int(since.timestamp()), "after": None, "before": None}
     try:
         state = json.loads(position)
-        return {"since": int(state["since"]), "after": state["after"]}
+        return {"since": int(state["since"]), "after": state["after"],
+                "before": state.get("before")}  # fmt: skip
     except (ValueError, TypeError, KeyError):
         raise PullError(f"intercom: the saved position is unreadable: {position!r}") from None
 

@@ -95,6 +95,7 @@ def test_helpscout_loses_nothing_whatever_is_deleted_or_changed_mid_pull() -> No
             for n, s in enumerate(seconds, start=1):
                 fake.put(fake_helpscout.make_conversation(n), f"2026-11-01T10:00:{s:02d}Z")
             expected: dict[int, str] = {}
+            applied: list[int] = []
 
             def edit(result: PullResult) -> None:
                 for step, (page, kind, which) in enumerate(edits):
@@ -104,8 +105,9 @@ def test_helpscout_loses_nothing_whatever_is_deleted_or_changed_mid_pull() -> No
                     if kind == "delete":
                         fake.delete(number)
                         continue
+                    applied.append(step)
                     changed = {**fake.conversations[number], "subject": f"Edited {step}"}
-                    fake.put(changed, f"2026-11-01T10:01:{step:02d}Z")
+                    fake.put(changed, f"2026-11-01T10:01:{len(applied):02d}Z")  # later each time
                     expected[number] = f"Edited {step}"
 
             env = {"SDDKIT_HELPSCOUT_URL": fake.url, "SDDKIT_HELPSCOUT_APP_ID": fake.app_id,
@@ -118,5 +120,92 @@ def test_helpscout_loses_nothing_whatever_is_deleted_or_changed_mid_pull() -> No
             for number, subject in expected.items():
                 if number in fake.conversations:
                     assert visible[str(number)] == subject
+
+        check()
+
+
+def test_freshdesk_loses_nothing_whatever_is_deleted_or_changed_mid_pull() -> None:
+    fake = fake_freshdesk.FakeFreshdesk()
+    with serve(fake):
+
+        @settings(max_examples=200, deadline=None)
+        @given(seconds=SECONDS, per_page=PER_PAGE, edits=EDITS)
+        def check(seconds: list[int], per_page: int, edits: list[tuple[int, str, int]]) -> None:
+            fake.tickets = {
+                n: fake_freshdesk.make_ticket(n, f"2026-11-01T10:00:{s:02d}Z")
+                for n, s in enumerate(seconds, start=1)
+            }
+            expected: dict[int, str] = {}
+            applied: list[int] = []
+
+            def edit(result: PullResult) -> None:
+                for step, (page, kind, which) in enumerate(edits):
+                    ticket = fake.tickets.get(which)
+                    if result.pages != page or ticket is None or ticket.get("deleted"):
+                        continue
+                    later = f"2026-11-01T10:01:{len(applied):02d}Z"  # later each time
+                    applied.append(step)
+                    if kind == "delete":
+                        fake.tickets[which] = {**ticket, "deleted": True, "updated_at": later}
+                        continue
+                    fake.tickets[which] = {**ticket, "subject": f"Edited {step}",
+                                           "updated_at": later}  # fmt: skip
+                    expected[which] = f"Edited {step}"
+
+            env = {"SDDKIT_FRESHDESK_URL": fake.url, "SDDKIT_FRESHDESK_API_KEY": fake.api_key}
+            conn = open_store(":memory:")
+            for progress in (edit, None):
+                source = freshdesk_from_env(env, SINCE, None)
+                source.per_page = per_page
+                pull(conn, source, SETTINGS, progress)
+            visible = {t.external_id: t.subject for t in iter_tickets(conn)}
+            live = {str(n) for n, t in fake.tickets.items() if not t.get("deleted")}
+            assert set(visible) == live
+            for number, subject in expected.items():
+                if str(number) in live:
+                    assert visible[str(number)] == subject
+
+        check()
+
+
+def test_intercom_loses_nothing_whatever_is_deleted_or_changed_mid_pull() -> None:
+    fake = fake_intercom.FakeIntercom()
+    start = int(datetime(2026, 11, 1, 10, tzinfo=UTC).timestamp())
+    with serve(fake):
+
+        @settings(max_examples=200, deadline=None)
+        @given(seconds=SECONDS, per_page=PER_PAGE, edits=EDITS)
+        def check(seconds: list[int], per_page: int, edits: list[tuple[int, str, int]]) -> None:
+            fake.conversations = {
+                str(7000 + n): fake_intercom.make_conversation(n, start + s)
+                for n, s in enumerate(seconds, start=1)
+            }
+            expected: dict[str, str] = {}
+            applied: list[int] = []
+
+            def edit(result: PullResult) -> None:
+                for step, (page, kind, which) in enumerate(edits):
+                    key = str(7000 + which)
+                    if result.pages != page or key not in fake.conversations:
+                        continue
+                    applied.append(step)
+                    if kind == "delete":
+                        del fake.conversations[key]
+                        continue
+                    fake.conversations[key] = {**fake.conversations[key], "title": f"Edited {step}",
+                                               "updated_at": start + 60 + len(applied)}  # fmt: skip
+                    expected[key] = f"Edited {step}"
+
+            env = {"SDDKIT_INTERCOM_URL": fake.url, "SDDKIT_INTERCOM_TOKEN": fake.token}
+            conn = open_store(":memory:")
+            for progress in (edit, None):
+                source = intercom_from_env(env, SINCE, None)
+                source.per_page = per_page
+                pull(conn, source, SETTINGS, progress)
+            visible = {t.external_id: t.subject for t in iter_tickets(conn)}
+            assert set(visible) == set(fake.conversations)
+            for key, subject in expected.items():
+                if key in fake.conversations:
+                    assert visible[key] == subject
 
         check()
