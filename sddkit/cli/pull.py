@@ -27,8 +27,8 @@ FIRST_PULL_DAYS = 30
 @click.option(
     "--since",
     type=MOMENT,
-    help=f"Start at this time instead of where the last pull stopped (first pull: "
-    f"{FIRST_PULL_DAYS} days ago).",
+    help=f"Start at this time instead of where the last pull stopped, and read every ticket "
+    f"from then again (first pull: {FIRST_PULL_DAYS} days ago).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after about this many tickets.")
 @click.option("--dry-run", is_flag=True, help="Fetch and show what would be stored; store nothing.")
