@@ -5,6 +5,13 @@ file (streamed, never held in memory), imports it into a fresh store in a child 
 prints tickets/s (wall clock, and per CPU second of the child: on a shared machine the wall
 figure also measures the other load) and the child's peak RSS. Flat memory shows as equal RSS
 across sizes. Target: >= 20,000 tickets/s.
+
+In the same run, a naive reader imports the same file in a child process of its own:
+``json.load`` of the whole file, one row per ticket (id, times, subject, description, status,
+tags as JSON) and ``executemany`` into one SQLite table. "ratio" is its wall time over
+sddkit's (>= 1.0: sddkit is at least as fast), with the CPU times' ratio and both peak RSS.
+The naive reader converts nothing (no HTML to text, no language, no version rules), and holds
+the whole file in memory.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import argparse
 import json
 import random
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -65,14 +73,47 @@ def child(path: Path, detect: bool) -> None:
                       "peak_rss_mib": peak_kib / 1024}))  # fmt: skip
 
 
+def naive(path: Path) -> None:
+    """The naive reader, in its own child process."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with path.open(encoding="utf-8") as handle:
+        tickets = json.load(handle)["tickets"]
+    conn = sqlite3.connect(path.with_suffix(".naive.db"))
+    conn.execute(
+        "CREATE TABLE tickets (source TEXT, external_id TEXT, created_at TEXT, updated_at TEXT,"
+        " subject TEXT, body TEXT, status TEXT, tags TEXT, UNIQUE (source, external_id))"
+    )
+    with conn:
+        conn.executemany(
+            "INSERT INTO tickets VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (("zendesk", str(t["id"]), t["created_at"], t["updated_at"], t["subject"],
+              t["description"], t["status"], json.dumps(t["tags"])) for t in tickets),
+        )  # fmt: skip
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"tickets": len(tickets), "seconds": elapsed, "cpu_seconds": cpu,
+                      "peak_rss_mib": peak_kib / 1024}))  # fmt: skip
+
+
+def _child(flags: list[str]) -> dict[str, float]:
+    run = subprocess.run([sys.executable, __file__, *flags],
+                         check=True, capture_output=True, text=True)  # fmt: skip
+    result: dict[str, float] = json.loads(run.stdout)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--no-detect-language", action="store_true")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--naive-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, not args.no_detect_language)
+        return
+    if args.naive_child:
+        naive(args.naive_child)
         return
     flags = ["--no-detect-language"] if args.no_detect_language else []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -80,14 +121,19 @@ def main() -> None:
             path = Path(folder) / "tickets.json"
             generate(path, size)
             megabytes = path.stat().st_size / 1e6
-            run = subprocess.run([sys.executable, __file__, "--child", str(path), *flags],
-                                 check=True, capture_output=True, text=True)  # fmt: skip
-            result = json.loads(run.stdout)
+            result = _child(["--child", str(path), *flags])
+            plain = _child(["--naive-child", str(path)])
             rate = result["tickets"] / result["seconds"]
             cpu_rate = result["tickets"] / result["cpu_seconds"]
             print(f"{size:>9,} tickets ({megabytes:,.0f} MB file): {result['seconds']:.1f} s, "
                   f"{rate:,.0f} tickets/s ({cpu_rate:,.0f} per CPU second), "
                   f"peak RSS {result['peak_rss_mib']:.0f} MiB")  # fmt: skip
+            ratio = plain["seconds"] / result["seconds"]
+            cpu_ratio = plain["cpu_seconds"] / result["cpu_seconds"]
+            print(
+                f"{'':>9}  naive reader: {plain['seconds']:.1f} s, peak RSS"
+                f" {plain['peak_rss_mib']:.0f} MiB; ratio {ratio:.2f} (CPU {cpu_ratio:.2f})"
+            )
 
 
 if __name__ == "__main__":

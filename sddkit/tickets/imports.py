@@ -132,7 +132,7 @@ def _import_stream(
                 ticket = _convert(chosen, record, options, path, settings, bad)
                 if ticket is not None:
                     sources.add(ticket.source)
-                    yield _within_limit(ticket, f"{path}:{record.line}", warnings)
+                    yield within_limit(ticket, f"{path}:{record.line}", warnings)
 
         converted = tickets()
         if settings.detect_languages:
@@ -182,7 +182,7 @@ def _without_sideloads(
             yield item
 
 
-def _within_limit(ticket: Ticket, where: str, warnings: list[str]) -> Ticket:
+def within_limit(ticket: Ticket, where: str, warnings: list[str]) -> Ticket:
     """`ticket` with any subject, body or message longer than `FIELD_LIMIT` cut to it."""
     if (
         len(ticket.body) <= FIELD_LIMIT

@@ -265,6 +265,27 @@ def _existing(
     return found
 
 
+def visible_ids(conn: sqlite3.Connection, source: str) -> list[str]:
+    """The external ids of the source's tickets that are not hidden."""
+    rows = conn.execute(
+        "SELECT external_id FROM tickets WHERE source = ? AND hidden = 0", (source,)
+    )
+    return [str(row[0]) for row in rows]
+
+
+def hide_deleted(conn: sqlite3.Connection, source: str, external_ids: Iterable[str]) -> int:
+    """Mark tickets the helpdesk deleted (found by a pull's sweep, not in any export) as
+    deleted and hidden; how many were visible. Their content hash is cleared, so a version
+    imported or pulled later (a restored conversation) replaces the mark."""
+    before = conn.total_changes
+    conn.executemany(
+        "UPDATE tickets SET status = 'deleted', hidden = 1, content_hash = ''"
+        " WHERE source = ? AND external_id = ? AND hidden = 0",
+        [(source, external_id) for external_id in external_ids],
+    )
+    return conn.total_changes - before
+
+
 def fill_metric_times(
     conn: sqlite3.Connection,
     source: str,

@@ -122,7 +122,7 @@ def test_a_failed_write_is_not_retried_and_the_rerun_writes_it(
     desks.freshdesk.faults.append(Fault("/notes", 502))
     failed = run("--apply")
     assert failed.exit_code == 1
-    assert "freshdesk: POST /api/v2/tickets/1/notes: HTTP 502 (not retried)" in failed.output
+    assert "freshdesk: POST /api/v2/tickets/1/notes: HTTP 502: fault (not retried)" in failed.output
     assert "freshdesk:1" not in desks.notes()
     assert run("--apply").exit_code == 0
     assert len(desks.notes()["freshdesk:1"]) == 1

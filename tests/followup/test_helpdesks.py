@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sddkit.followup.helpdesks import WRITABLE, Pacer, as_html, writers
+from sddkit.followup.helpdesks.helpscout import HelpScoutWriter
 from sddkit.followup.helpdesks.zendesk import ZendeskWriter
 from sddkit.followup.settings import VENDORS
+from sddkit.tickets.pull import helpscout
 from sddkit.tickets.pull.zendesk import from_env
+from tests.support.fake_helpscout import FakeHelpScout, make_conversation
 from tests.support.fake_zendesk import FakeZendesk, make_ticket, serve
 
 
@@ -60,3 +63,24 @@ def test_a_marker_written_by_the_customer_does_not_count() -> None:
 
 def test_every_helpdesk_has_a_writer_and_settings() -> None:
     assert tuple(writers()) == WRITABLE == VENDORS
+
+
+def test_help_scout_writes_renew_the_token_before_it_expires() -> None:
+    """A long follow-up run outlives the token: a new one is fetched before the next write,
+    not after the write has been refused."""
+    fake = FakeHelpScout()
+    fake.put(make_conversation(1), "2026-03-10T10:00:00Z")
+    clock = Clock()
+    with serve(fake):
+        env = {"SDDKIT_HELPSCOUT_URL": fake.url, "SDDKIT_HELPSCOUT_APP_ID": fake.app_id,
+               "SDDKIT_HELPSCOUT_APP_SECRET": fake.app_secret}  # fmt: skip
+        source = helpscout.from_env(env, datetime(2026, 3, 1, tzinfo=UTC), None)
+        source.clock = clock
+        writer = HelpScoutWriter(source)
+        writer.write("9001", "first", public=False, customer=None)
+        clock.now += 172800  # the token's lifetime (expires_in)
+        fake.expire_token()
+        writer.write("9001", "second", public=False, customer=None)
+    notes = [r for r in fake.requests if r.startswith("POST /v2/conversations/9001/notes")]
+    assert len(notes) == 2 and fake.tokens_issued == 2
+    assert [thread["body"] for _, thread in fake.written] == ["<p>first</p>", "<p>second</p>"]

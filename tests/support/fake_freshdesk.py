@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.support.fake_http import Answer, Fault, scripted
+from tests.support.fake_http import Answer, Fault, RateLimiter, scripted
 
 TICKETS = "/api/v2/tickets"
 INCLUDES = {"description", "requester", "stats", "company", "conversations"}
@@ -43,6 +43,7 @@ class FakeFreshdesk:
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     written: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, note)
+    limiter: RateLimiter | None = None  # the account's rate limit, when enforced
     url: str = ""
 
     def answer(

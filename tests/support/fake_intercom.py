@@ -6,8 +6,10 @@
   starting_after}``; answers ``{"type": "conversation.list", "conversations": [...],
   "total_count", "pages": {"next": {"page", "starting_after"}}}`` with the conversations as
   search returns them: without ``conversation_parts``.
-- ``GET /conversations/{id}``: the whole conversation with ``conversation_parts``; 404 once
-  deleted. ``GET /admins``: ``{"type": "admin.list", "admins": [...]}``.
+  A cursor from before `expire_cursors()` (or not one of ours) is refused: 400 ``error.list``.
+- ``GET /conversations/{id}``: the whole conversation with ``conversation_parts``, at most
+  `PARTS_CAP` of them (``total_count`` has them all); 404 once deleted.
+  ``GET /admins``: ``{"type": "admin.list", "admins": [...]}``.
 - ``POST /conversations/{id}/reply`` as an admin (``message_type`` ``note`` | ``comment``,
   ``type: "admin"``, ``admin_id``, ``body``): a new part, answered with the conversation.
 - ``Authorization: Bearer <token>``; anything else is 401 ``unauthorized``.
@@ -22,8 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.support.fake_http import Answer, Fault, scripted
+from tests.support.fake_http import Answer, Fault, RateLimiter, scripted
 
+PARTS_CAP = 500
 OPERATORS = {">": lambda a, b: a > b, "<": lambda a, b: a < b, "=": lambda a, b: a == b}
 
 
@@ -34,10 +37,15 @@ class FakeIntercom:
     admins: list[dict[str, Any]] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    limiter: RateLimiter | None = None  # the account's rate limit, when enforced
     bodies: list[Any] = field(default_factory=list)  # the search requests' JSON bodies
     versions: set[str] = field(default_factory=set)  # Intercom-Version headers seen
     written: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (id, part)
     url: str = ""
+    generation: int = 0  # cursors carry it; expire_cursors() makes the old ones invalid
+
+    def expire_cursors(self) -> None:
+        self.generation += 1
 
     def answer(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""
@@ -53,7 +61,16 @@ class FakeIntercom:
             return 401, {}, "application/json", json.dumps(error)
         if method == "POST" and path == "/conversations/search":
             self.bodies.append(json.loads(body))
-            return 200, {}, "application/json", self._search(self.bodies[-1])
+            try:
+                return 200, {}, "application/json", self._search(self.bodies[-1])
+            except ValueError:
+                error = {
+                    "type": "error.list",
+                    "errors": [
+                        {"code": "parameter_invalid", "message": "Invalid starting_after cursor"}
+                    ],
+                }
+                return 400, {}, "application/json", json.dumps(error)
         if method == "GET" and path == "/admins":
             return 200, {}, "application/json", json.dumps({"type": "admin.list",
                                                             "admins": self.admins})  # fmt: skip
@@ -62,8 +79,10 @@ class FakeIntercom:
         if method == "GET" and path.startswith("/conversations/"):
             found = self.conversations.get(path.split("/")[2])
             if found is None:
-                return 404, {}, "application/json", '{"type": "error.list"}'
-            return 200, {}, "application/json", json.dumps(found)
+                missing = {"code": "not_found", "message": "Resource Not Found"}
+                error = {"type": "error.list", "errors": [missing]}
+                return 404, {}, "application/json", json.dumps(error)
+            return 200, {}, "application/json", json.dumps(_capped(found))
         return 404, {}, "application/json", '{"type": "error.list"}'
 
     def _reply(self, conversation_id: str, given: dict[str, Any]) -> Answer:
@@ -90,18 +109,35 @@ class FakeIntercom:
                     reverse=sort["order"] == "descending")  # fmt: skip
         paging = request.get("pagination") or {}
         per_page = min(int(paging.get("per_page", 20)), 150)
-        start = (
-            int(base64.b64decode(paging["starting_after"])) if paging.get("starting_after") else 0
-        )
+        start = self._start(paging.get("starting_after"))
         shown = [{k: v for k, v in c.items() if k != "conversation_parts"}
                  for c in chosen[start : start + per_page]]  # fmt: skip
         pages: dict[str, Any] = {"type": "pages", "per_page": per_page,
                                  "total_pages": -(-len(chosen) // per_page) or 1}  # fmt: skip
         if start + per_page < len(chosen):
-            after = base64.b64encode(str(start + per_page).encode()).decode()
+            after = base64.b64encode(f"{self.generation}:{start + per_page}".encode()).decode()
             pages["next"] = {"page": start // per_page + 2, "starting_after": after}
         return json.dumps({"type": "conversation.list", "conversations": shown,
                            "total_count": len(chosen), "pages": pages})  # fmt: skip
+
+    def _start(self, cursor: str | None) -> int:
+        """Where a cursor starts; ValueError for one refused."""
+        if not cursor:
+            return 0
+        generation, _, start = base64.b64decode(cursor).decode().partition(":")
+        if int(generation) != self.generation:
+            raise ValueError(cursor)
+        return int(start)
+
+
+def _capped(conversation: dict[str, Any]) -> dict[str, Any]:
+    """The conversation with its first `PARTS_CAP` parts, as the API returns it."""
+    parts = conversation.get("conversation_parts") or {}
+    listed = parts.get("conversation_parts") or []
+    if len(listed) <= PARTS_CAP:
+        return conversation
+    shown = {**parts, "conversation_parts": listed[:PARTS_CAP], "total_count": len(listed)}
+    return {**conversation, "conversation_parts": shown}
 
 
 def _matches(conversation: Mapping[str, Any], query: Mapping[str, Any]) -> bool:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.support.fake_http import Answer, Fault, scripted, serve
+from tests.support.fake_http import Answer, Fault, RateLimiter, scripted, serve
 
 __all__ = ["EXPORT", "FakeZendesk", "Fault", "make_comments", "make_ticket", "serve"]
 
@@ -52,6 +52,7 @@ class FakeZendesk:
     written: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (id, comment)
     export_pages: int = 0  # export pages served (200)
     page_size_cap: int = 1000  # the most tickets an export page holds
+    limiter: RateLimiter | None = None  # the account's rate limit, when enforced
     url: str = ""
     _order: list[tuple[float, int]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -31,10 +31,9 @@ class HelpScoutWriter:
     source: HelpScoutSource
     name: str = NAME
     write_cost: int = 2
-    _authorized: bool = False
 
     def has_marker(self, external_id: str, marker: str) -> bool:
-        self._authorize()
+        self.source.authorize()  # a token, renewed when it is about to expire
         page = 1
         while True:
             data = self.source.client.get(THREADS.format(id=external_id), {"page": page}).data
@@ -51,7 +50,7 @@ class HelpScoutWriter:
             page += 1
 
     def write(self, external_id: str, body: str, *, public: bool, customer: str | None) -> str:
-        self._authorize()
+        self.source.authorize()
         payload: dict[str, Any] = {"text": as_html(body)}
         if public:
             if not customer:
@@ -66,11 +65,6 @@ class HelpScoutWriter:
         if problem is not None:
             raise problem
         return response.headers.get("resource-id", "")
-
-    def _authorize(self) -> None:
-        if not self._authorized:
-            self.source.authorize()
-            self._authorized = True
 
 
 def _ours(thread: Any) -> bool:

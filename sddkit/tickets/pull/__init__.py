@@ -5,11 +5,16 @@ already reads (`sddkit.tickets.importers.FORMATS[source.format]`), the people si
 them, and the position where the next page starts. `sddkit.tickets.pull.run.pull` stores each
 page's tickets and its position in one transaction, so a killed pull resumes where it stopped
 and a re-pull is idempotent.
+
+A source asks `known` for the versions (the vendor's change stamp) of the tickets it is about
+to fetch in detail, and leaves out those already stored at that version: an unchanged ticket
+costs no request for its conversation, on a resumed page or on the next pull. `gone` finds the
+stored tickets the helpdesk has deleted or merged when its stream does not say so itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -23,6 +28,16 @@ class Page:
     last: bool  # nothing more to pull for now; `position` is where the next run starts
     people: People = field(default_factory=People)
     notes: tuple[str, ...] = ()  # what the user should know (a list the helpdesk refused)
+    versions: Mapping[str, str] = field(default_factory=dict)  # external id -> change stamp
+    cut: int = 0  # conversations the API returned only in part (Intercom's 500 parts)
+
+
+Known = Callable[[Sequence[str]], Mapping[str, str]]  # external ids -> their stored versions
+
+
+def unknown(ids: Sequence[str]) -> Mapping[str, str]:
+    """A `Known` that knows nothing: every ticket is fetched."""
+    return {}
 
 
 class Source(Protocol):
@@ -30,6 +45,12 @@ class Source(Protocol):
     format: str  # the importer that converts its records, a key of FORMATS
     account: str  # the helpdesk account (subdomain, domain, app): positions are per account
 
-    def pages(self, position: str | None) -> Iterator[Page]:
-        """Pages from `position` (None: the source's own start, e.g. `--since`) onwards."""
+    def pages(self, position: str | None, known: Known = unknown) -> Iterator[Page]:
+        """Pages from `position` (None: the source's own start, e.g. `--since`) onwards,
+        without the tickets `known` says are stored at their current version."""
+        ...
+
+    def gone(self, stored: Collection[str]) -> list[str]:
+        """Which of the `stored` external ids the helpdesk no longer has (deleted, merged);
+        [] where deletions come in the stream itself."""
         ...

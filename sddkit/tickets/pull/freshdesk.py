@@ -6,23 +6,28 @@ spam and deleted tickets, so two more streams ask for them (``filter=spam``, ``f
 and they are stored with that status. Pages are walked by *keyset*, not by page number: each
 request starts at the last change seen (less a second, repeats skipped), so a ticket that
 changes during the pull cannot shift a page and be missed, and the 300-page cap never bites.
+Only a page of one second goes on by page number, reading the page before again each time.
 Conversations come from ``GET /api/v2/tickets/{id}/conversations`` (``Link`` header pages);
-agents and companies (``/api/v2/agents``, ``/api/v2/companies``) turn ids into names.
+agents and companies (``/api/v2/agents``, ``/api/v2/companies``) turn ids into names. A
+ticket already stored at its ``updated_at`` (the keyset's overlap, a resumed page) costs no
+conversation request.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sddkit.tickets.people import ORGANIZATION, PERSON, People
-from sddkit.tickets.pull import Page
+from sddkit.tickets.pull import Known, Page, unknown
+from sddkit.tickets.pull.fetch import fetch_all
 from sddkit.tickets.pull.http import HttpClient, PullError, RetryPolicy
 from sddkit.tickets.pull.keyset import Handed
+from sddkit.tickets.pull.pacing import Limits, PacerFor
 
 TICKETS = "/api/v2/tickets"
 CONVERSATIONS = "/api/v2/tickets/{id}/conversations"
@@ -30,6 +35,9 @@ STREAMS = ("all", "spam", "deleted")  # "all" is the plain list; the others are 
 INCLUDE = "description,requester,stats"
 ENV_HINT = "SDDKIT_FRESHDESK_API_KEY"
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
+# Enterprise: 700 a minute until X-Ratelimit-Total says the account's own; the ticket list has
+# its own limit (20 a minute on Growth, the lowest), far above what one list per 100 tickets needs.
+LIMITS = Limits(per_minute=700, routes={TICKETS: 20})
 
 
 @dataclass
@@ -38,25 +46,40 @@ class FreshdeskSource:
     account: str
     since: datetime
     per_page: int = 100
+    workers: int = 4  # conversation requests in flight: 700 a minute at ~300 ms each
     name: str = "freshdesk"
     format: str = "freshdesk"
 
-    def pages(self, position: str | None) -> Iterator[Page]:
+    def pages(self, position: str | None, known: Known = unknown) -> Iterator[Page]:
         state = _state(position, self.since)
         people = self._people()
         for stream in STREAMS:
             handed = Handed(_key)
             while True:
                 batch, more, notes = self._list(stream, state[stream])
+                if state[stream]["page"] > 1:
+                    # Walking one second by page number: a ticket read, then deleted or
+                    # changed, shifts the rest back onto the page before; read it again.
+                    keyset = {**state[stream], "page": state[stream]["page"] - 1}
+                    batch = self._list(stream, keyset)[0] + batch
                 fresh = handed.fresh(batch)
                 state[stream] = _advance(state[stream], batch, more)
                 since = _time(state[stream]["since"])
                 handed.forget_before(since.timestamp() if since else 0.0)
                 last = not more and stream == STREAMS[-1]
-                records = [self._record(ticket) for ticket in fresh]
-                yield Page(records, json.dumps(state, sort_keys=True), last, people, notes)
+                versions = {str(t.get("id")): str(t.get("updated_at")) for t in fresh}
+                stored = known(list(versions))
+                changed = [
+                    t for t in fresh if stored.get(str(t.get("id"))) != versions[str(t.get("id"))]
+                ]
+                records = fetch_all(self.client, changed, self._record, self.workers)
+                kept = {str(t.get("id")): versions[str(t.get("id"))] for t in changed}
+                yield Page(records, json.dumps(state, sort_keys=True), last, people, notes, kept)
                 if not more:
                     break
+
+    def gone(self, stored: Collection[str]) -> list[str]:
+        return []  # the spam and deleted lists say it
 
     def _list(
         self, stream: str, keyset: dict[str, Any]
@@ -82,8 +105,8 @@ class FreshdeskSource:
         batch = [t for t in response.data if isinstance(t, Mapping)]
         return batch, response.next_link() is not None, ()
 
-    def _record(self, ticket: Mapping[str, Any]) -> Mapping[str, Any]:
-        conversations = self.walk(CONVERSATIONS.format(id=ticket.get("id")))
+    def _record(self, client: HttpClient, ticket: Mapping[str, Any]) -> Mapping[str, Any]:
+        conversations = self.walk(CONVERSATIONS.format(id=ticket.get("id")), client)
         return {**ticket, "conversations": conversations} if conversations else ticket
 
     def _people(self) -> People:
@@ -94,14 +117,16 @@ class FreshdeskSource:
                     people.add(kind, item)
         return people
 
-    def walk(self, path: str) -> list[Any]:
+    def walk(self, path: str, client: HttpClient | None = None) -> list[Any]:
         """Every element of a paginated list: pages 1, 2… while the response has a
         ``Link: <…>; rel="next"`` header (counted here rather than followed, so a proxy or
-        custom domain in front of Freshdesk works too); [] on a 404."""
+        custom domain in front of Freshdesk works too); [] on a 404. `client`: a worker's own
+        connection (`fetch_all`); the source's by default."""
+        client = client or self.client
         items: list[Any] = []
         page = 1
         while True:
-            response = self.client.get(path, {"per_page": 100, "page": page})
+            response = client.get(path, {"per_page": 100, "page": page})
             if response.status == 404:
                 return []
             if not isinstance(response.data, list):
@@ -153,7 +178,12 @@ def _time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def from_env(env: Mapping[str, str], since: datetime, retry: RetryPolicy | None) -> FreshdeskSource:
+def from_env(
+    env: Mapping[str, str],
+    since: datetime,
+    retry: RetryPolicy | None,
+    pacer: PacerFor | None = None,
+) -> FreshdeskSource:
     """``SDDKIT_FRESHDESK_DOMAIN`` (``acme`` or ``acme.freshdesk.com``) or
     ``SDDKIT_FRESHDESK_URL``, and ``SDDKIT_FRESHDESK_API_KEY`` (Profile settings → API key)."""
     domain = env.get("SDDKIT_FRESHDESK_DOMAIN", "").strip()
@@ -168,6 +198,6 @@ def from_env(env: Mapping[str, str], since: datetime, retry: RetryPolicy | None)
     authorization = f"Basic {base64.b64encode(f'{key}:X'.encode()).decode()}"
     client = HttpClient(
         url or f"https://{domain}", {"Authorization": authorization}, vendor="freshdesk",
-        hint=ENV_HINT, retry=retry,
+        hint=ENV_HINT, retry=retry, pacer=pacer(LIMITS) if pacer else None,
     )  # fmt: skip
     return FreshdeskSource(client, domain or client.netloc, since)

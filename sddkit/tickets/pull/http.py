@@ -1,10 +1,15 @@
 """The one HTTP client every helpdesk pull goes through (stdlib `http.client`, kept alive).
 
+- Before each request the `Pacer` (if any) spaces it to the vendor's rate limit, so 429s are
+  the exception; it reads the rate-limit headers of every response.
 - 429: wait as long as the response says (``Retry-After``, ``X-RateLimit-Retry-After`` or
-  ``X-RateLimit-Reset``; the backoff when it says nothing), up to `max_wait_s`.
+  ``X-RateLimit-Reset``; the backoff when it says nothing), up to `max_wait_s` at a time and
+  `rate_limit_budget_s` in all for one request. A 429 is the vendor asking us to slow down,
+  not a failure: it never uses up the retries meant for 5xx.
 - 5xx, timeouts, dropped connections: exponential backoff (`base_delay_s` doubling, capped at
   `max_delay_s`), `retries` times.
-- 401/403, other 4xx and a body that is not JSON end the pull with a one-line `PullError`.
+- 401: `refresh` (if given: a new OAuth token) and one more try; then, like 403, other 4xx
+  and a body that is not JSON, a one-line `PullError` that quotes the vendor's own message.
 
 Requests only ever go to the base URL's host: callers pass paths, never the URLs a response
 names (pages are counted or walked by cursor), so credentials are never sent elsewhere.
@@ -14,6 +19,7 @@ sleep is injected so tests do not wait.
 
 from __future__ import annotations
 
+import copy
 import http.client
 import json
 import re
@@ -25,6 +31,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from sddkit.errors import SddkitError
+from sddkit.tickets.pull.pacing import Pacer
 
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
@@ -39,8 +46,10 @@ class RetryPolicy:
     base_delay_s: float = 2.0
     max_delay_s: float = 60.0
     max_wait_s: float = 600.0  # the longest single Retry-After we accept
+    rate_limit_budget_s: float = 3600.0  # the most one request waits out 429s, in all
     sleep: Callable[[float], None] = time.sleep
     waited_s: float = field(default=0.0, init=False)  # in all, for the run's summary
+    rate_limited: int = field(default=0, init=False)  # 429s answered, for the summary
 
     def backoff(self, attempt: int) -> float:
         return float(min(self.base_delay_s * 2**attempt, self.max_delay_s))
@@ -75,6 +84,7 @@ class HttpClient:
         hint: str,
         retry: RetryPolicy | None = None,
         timeout_s: float = 60.0,
+        pacer: Pacer | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -85,6 +95,8 @@ class HttpClient:
         self.vendor, self.hint = vendor, hint
         self.retry = retry or RetryPolicy()
         self.timeout_s = timeout_s
+        self.pacer = pacer
+        self.refresh: Callable[[], None] | None = None  # renews expired credentials
         self._conn: http.client.HTTPConnection | None = None
 
     def get(
@@ -112,21 +124,31 @@ class HttpClient:
             payload = (
                 json.dumps(body).encode() if content_type == "application/json" else body.encode()
             )
-        attempt = 0
+        attempt = limited = 0
+        refreshed = False
+        rate_limit_waited = 0.0
         while True:
-            try:
-                status, headers, raw = self._send(method, target, payload, content_type)
-            except (OSError, http.client.HTTPException) as error:
-                self.close()
-                reason = type(error).__name__
-                status, headers, raw = 0, {}, reason.encode()
-            failed = status == 0 or status >= 500
-            if failed and not retry_failures:
-                what = f"HTTP {status}" if status else raw.decode()
-                raise PullError(f"{self.vendor}: {method} {_shown(target)}: {what} (not retried)")
-            if status == 429 or failed:
+            status, headers, raw = self._exchange(method, target, payload, content_type)
+            if status == 429:
+                delay = self._delay(status, headers, limited, target)
+                rate_limit_waited += delay
+                if rate_limit_waited > self.retry.rate_limit_budget_s:
+                    raise PullError(
+                        f"{self.vendor}: {method} {_shown(target)}: still rate limited after "
+                        f"{rate_limit_waited - delay:.0f} s of waiting; run again later"
+                    )
+                self.retry.rate_limited += 1
+                self.retry.wait(delay)
+                limited += 1
+                continue
+            if status == 0 or status >= 500:
+                if not retry_failures:
+                    what = f"HTTP {status}{_detail(raw)}" if status else raw.decode()
+                    raise PullError(
+                        f"{self.vendor}: {method} {_shown(target)}: {what} (not retried)"
+                    )
                 if attempt >= self.retry.retries:
-                    what = f"HTTP {status}" if status else raw.decode()
+                    what = f"HTTP {status}{_detail(raw)}" if status else raw.decode()
                     raise PullError(
                         f"{self.vendor}: {method} {_shown(target)}: {what}, "
                         f"gave up after {attempt} retries"
@@ -134,7 +156,33 @@ class HttpClient:
                 self.retry.wait(self._delay(status, headers, attempt, target))
                 attempt += 1
                 continue
-            return self._response(method, target, status, headers, raw, allow)
+            if status == 401 and 401 not in allow and self.refresh and not refreshed:
+                self.refresh()
+                refreshed = True
+                continue
+            return self._response(method, target, status, headers, raw, allow, refreshed)
+
+    def _exchange(
+        self, method: str, target: str, payload: bytes | None, content_type: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One request, paced; a failure to connect or read is status 0."""
+        if self.pacer is not None:
+            self.pacer.before(_shown(target)[len(self.prefix) :])
+        try:
+            status, headers, raw = self._send(method, target, payload, content_type)
+        except (OSError, http.client.HTTPException) as error:
+            self.close()
+            return 0, {}, type(error).__name__.encode()
+        if self.pacer is not None:
+            self.pacer.after(headers)
+        return status, headers, raw
+
+    def clone(self) -> HttpClient:
+        """The same client on a connection of its own (for another thread): credentials,
+        retry policy and pacer are shared."""
+        twin = copy.copy(self)
+        twin._conn = None
+        return twin
 
     def close(self) -> None:
         if self._conn is not None:
@@ -187,11 +235,14 @@ class HttpClient:
         headers: dict[str, str],
         raw: bytes,
         allow: tuple[int, ...],
+        refreshed: bool = False,
     ) -> Response:
         where = f"{self.vendor}: {method} {_shown(target)}"
-        if status in (401, 403):
+        if status in (401, 403) and status not in allow:
+            again = " even after a new token was fetched" if refreshed else ""
             raise PullError(
-                f"{where}: HTTP {status}: the credentials were refused; check {self.hint}"
+                f"{where}: HTTP {status}{_detail(raw)}: the credentials were refused{again};"
+                f" check {self.hint}"
             )
         if status >= 400 and status not in allow:
             raise PullError(f"{where}: HTTP {status}{_detail(raw)}")
@@ -226,12 +277,41 @@ def _shown(target: str) -> str:
 
 
 def _detail(raw: bytes) -> str:
+    """``: <the vendor's own message>`` from an error body, or "" when it has none: Zendesk
+    ``error`` + ``description`` (or ``error.title``/``message``), Freshdesk ``description`` +
+    ``errors[].message``, Intercom ``errors[].message``, Help Scout ``message`` +
+    ``_embedded.errors[].message``, OAuth ``error`` + ``error_description``."""
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return ""
-    if isinstance(data, dict):
-        message = data.get("error") or data.get("description") or data.get("message")
-        if isinstance(message, str):
-            return f": {' '.join(message.split())[:200]}"
-    return ""
+    return said(data)
+
+
+def said(data: Any) -> str:
+    """`_detail` of an error body already decoded."""
+    if not isinstance(data, dict):
+        return ""
+    found: list[str] = []
+
+    def add(value: Any) -> None:
+        if isinstance(value, dict):
+            for key in ("title", "message"):
+                add(value.get(key))
+        elif isinstance(value, str) and value.strip():
+            text = "".join(c for c in " ".join(value.split()) if c.isprintable())
+            if text not in found:
+                found.append(text)
+
+    for key in ("error", "error_description", "description", "message"):
+        add(data.get(key))
+    embedded = data.get("_embedded")
+    errors = data.get("errors") or (embedded.get("errors") if isinstance(embedded, dict) else None)
+    for item in errors if isinstance(errors, list) else []:
+        if isinstance(item, dict):
+            field_name = item.get("field") or item.get("path")
+            message = item.get("message") or item.get("code")
+            if isinstance(message, str):
+                add(f"{field_name}: {message}" if isinstance(field_name, str) else message)
+    text = "; ".join(found)
+    return f": {text[:300]}" if text else ""

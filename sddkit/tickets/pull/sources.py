@@ -7,8 +7,9 @@ from datetime import datetime
 
 from sddkit.tickets.pull import Source, freshdesk, helpscout, intercom, zendesk
 from sddkit.tickets.pull.http import RetryPolicy
+from sddkit.tickets.pull.pacing import PacerFor
 
-FromEnv = Callable[[Mapping[str, str], datetime, RetryPolicy | None], Source]
+FromEnv = Callable[[Mapping[str, str], datetime, RetryPolicy | None, PacerFor | None], Source]
 
 SOURCES: dict[str, FromEnv] = {
     "zendesk": zendesk.from_env,
@@ -19,6 +20,10 @@ SOURCES: dict[str, FromEnv] = {
 
 
 def source_from_env(
-    name: str, env: Mapping[str, str], since: datetime, retry: RetryPolicy | None = None
+    name: str,
+    env: Mapping[str, str],
+    since: datetime,
+    retry: RetryPolicy | None = None,
+    pacer: PacerFor | None = None,
 ) -> Source:
-    return SOURCES[name](env, since, retry)
+    return SOURCES[name](env, since, retry, pacer)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 
 import pytest
 
+from sddkit.tickets.pull.pacing import Pacer
 from tests.support.fake_zendesk import FakeZendesk, make_comments, make_ticket, serve
 
 USERS = {
@@ -23,6 +25,14 @@ def _no_helpdesk_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.startswith(("SDDKIT_ZENDESK_", "SDDKIT_FRESHDESK_", "SDDKIT_HELPSCOUT_",
                             "SDDKIT_INTERCOM_")):  # fmt: skip
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def paced(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The CLI's pacers record their waits instead of sleeping."""
+    waits: list[float] = []
+    monkeypatch.setattr("sddkit.cli.pull.Pacer", functools.partial(Pacer, sleep=waits.append))
+    return waits
 
 
 @pytest.fixture

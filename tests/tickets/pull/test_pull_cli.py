@@ -11,6 +11,9 @@ from click.testing import CliRunner
 from sddkit.cli import main
 from sddkit.store import open_store
 from sddkit.tickets.store import count_tickets
+from tests.support.fake_http import serve
+from tests.support.fake_intercom import FakeIntercom
+from tests.support.fake_intercom import make_conversation as intercom_conversation
 from tests.support.fake_zendesk import EXPORT, FakeZendesk, Fault
 
 
@@ -60,7 +63,11 @@ def test_dry_run_lists_what_would_be_stored(zendesk: FakeZendesk, tmp_path: Path
 @pytest.mark.parametrize(
     ("token", "expected"),
     [
-        ("bad-token", "HTTP 401: the credentials were refused; check SDDKIT_ZENDESK_EMAIL"),
+        (
+            "bad-token",
+            "HTTP 401: Couldn't authenticate you: the credentials were refused; check"
+            " SDDKIT_ZENDESK_EMAIL",
+        ),
         ("", "Error: zendesk: set SDDKIT_ZENDESK_EMAIL and SDDKIT_ZENDESK_TOKEN"),
     ],
 )
@@ -134,5 +141,30 @@ def test_time_spent_waiting_on_rate_limits_is_reported(
             "--now", "2026-11-28T12:00:00Z"]  # fmt: skip
     result = CliRunner().invoke(main, args, env=env)
     assert result.exit_code == 0
-    assert result.stderr == "waited 1 s for rate limits and retries\n"
+    paced, waited = result.stderr.splitlines()
+    assert paced.startswith("paced to 700 requests a minute: ")  # exports: 10 a minute
+    assert waited == "waited 1 s for retries (1 rate limited)"
     assert "5 new" in result.stdout
+
+
+def test_the_summary_counts_deletions_and_conversations_cut(tmp_path: Path) -> None:
+    fake = FakeIntercom(admins=[{"type": "admin", "id": "814860", "email": "ana@example.com"}])
+    for number in (1, 2):
+        conversation = intercom_conversation(number, 1793606400 + number * 60)
+        fake.conversations[conversation["id"]] = conversation
+    parts = fake.conversations["7001"]["conversation_parts"]
+    parts["conversation_parts"] = parts["conversation_parts"] * 260  # 520 parts
+    args = ["--db", str(tmp_path / "s.db"), "tickets", "pull", "--source", "intercom",
+            "--now", "2026-11-28T12:00:00Z", "--rate-limit", "6000"]  # fmt: skip
+    with serve(fake):
+        env = {"SDDKIT_INTERCOM_URL": fake.url, "SDDKIT_INTERCOM_TOKEN": fake.token}
+        first = CliRunner().invoke(main, args, env=env)
+        del fake.conversations["7002"]
+        second = CliRunner().invoke(main, args, env=env)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.endswith(
+        ": 2 tickets in 1 page: 2 new, 0 updated, 0 unchanged; 1 conversations only in part"
+        " (the API's limit, see the notes)\n"
+    )
+    assert "note: intercom: conversation 7001 has 520 parts; the API returns 500" in first.stderr
+    assert second.stdout.endswith("0 unchanged; 1 deleted in the helpdesk, hidden\n")

@@ -161,3 +161,18 @@ def test_a_refused_spam_list_is_a_note_not_a_failure(
         "freshdesk: the spam list was refused (HTTP 400); spam tickets not pulled",
         "freshdesk: the deleted list was refused (HTTP 400); deleted tickets not pulled",
     ]
+
+
+def test_a_pull_with_no_change_reads_no_conversation(
+    freshdesk: FakeFreshdesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 10: the keyset restarts a second before the last change, so the next
+    pull lists the last tickets again; stored at their updated_at, they cost no request."""
+    pull(conn, _source(freshdesk), SETTINGS)
+    freshdesk.requests.clear()
+    again = pull(conn, _source(freshdesk), SETTINGS)
+    assert again.tickets == 0 and again.summary.new == 0
+    assert not [r for r in freshdesk.requests if "/conversations" in r]
+    freshdesk.tickets[5] = make_ticket(5, "2026-11-20T10:00:00Z", subject="Changed")
+    later = pull(conn, _source(freshdesk), SETTINGS)
+    assert (later.tickets, later.summary.updated) == (1, 1)

@@ -86,3 +86,71 @@ def test_each_vendors_rate_limit_header_is_honoured(
     sleeps: list[float] = []
     _client(httpserver, sleeps).get("things")
     assert sleeps == [expected]
+
+
+def test_429s_never_use_up_the_retries_meant_for_failures(httpserver: HTTPServer) -> None:
+    """Issue 22, finding 4: seven 429s ended a pull ("gave up after 6 retries"); five 429s
+    then a 503 waited 60 s."""
+    limited = [Response("", status=429, headers={"Retry-After": "1"}) for _ in range(7)]
+    answers = iter([*limited, Response("[1]")])
+    httpserver.expect_request("/api/things").respond_with_handler(lambda _: next(answers))
+    sleeps: list[float] = []
+    client = _client(httpserver, sleeps)
+    assert client.get("things").data == [1]
+    assert sleeps == [1.0] * 7 and client.retry.rate_limited == 7
+    answers = iter([*limited[:5], Response("", status=503), Response("[2]")])
+    sleeps.clear()
+    assert client.get("things").data == [2]
+    assert sleeps == [1.0] * 5 + [2.0]  # the 503 is the first failure: the first backoff
+
+
+def test_rate_limits_have_their_own_budget(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/things").respond_with_data(
+        "", status=429, headers={"Retry-After": "400"}
+    )
+    with pytest.raises(PullError, match=r"still rate limited after 800 s of waiting; run again"):
+        _client(httpserver, [], rate_limit_budget_s=1000).get("things")
+
+
+def test_a_refused_token_is_renewed_once(httpserver: HTTPServer) -> None:
+    answers = iter([Response('{"error": "invalid_token"}', status=401), Response("[1]")])
+    httpserver.expect_request("/api/things").respond_with_handler(lambda _: next(answers))
+    client = _client(httpserver, [])
+    renewed: list[bool] = []
+    client.refresh = lambda: renewed.append(True)
+    assert client.get("things").data == [1] and renewed == [True]
+    httpserver.clear()
+    httpserver.expect_request("/api/things").respond_with_data(
+        '{"error": "invalid_token", "error_description": "The token was revoked"}', status=401
+    )
+    with pytest.raises(PullError) as caught:
+        client.get("things")
+    assert str(caught.value) == (
+        "acme: GET /api/things: HTTP 401: invalid_token; The token was revoked: the credentials"
+        " were refused even after a new token was fetched; check ACME_TOKEN"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ('{"type": "error.list", "errors": [{"code": "parameter_invalid", "message": '
+         '"Cursor expired"}]}', ": Cursor expired"),  # Intercom
+        ('{"description": "Validation failed", "errors": [{"field": "updated_since", '
+         '"message": "It should be a valid date", "code": "invalid_value"}]}',
+         ": Validation failed; updated_since: It should be a valid date"),  # Freshdesk
+        ('{"error": "StartTimeTooRecent", "description": "Too recent a start_time."}',
+         ": StartTimeTooRecent; Too recent a start_time."),  # Zendesk
+        ('{"error": {"title": "Forbidden", "message": "You do not have access"}}',
+         ": Forbidden; You do not have access"),  # Zendesk, newer
+        ('{"message": "Validation error", "_embedded": {"errors": [{"path": "page", '
+         '"message": "must be greater than 0"}]}}',
+         ": Validation error; page: must be greater than 0"),  # Help Scout
+        ("<html>oops</html>", ""),
+    ],
+)  # fmt: skip
+def test_errors_quote_the_vendors_own_message(httpserver: HTTPServer, body: str, said: str) -> None:
+    httpserver.expect_request("/api/things").respond_with_data(body, status=400)
+    with pytest.raises(PullError) as caught:
+        _client(httpserver, []).get("things")
+    assert str(caught.value) == f"acme: GET /api/things: HTTP 400{said}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from sddkit.store import open_store
 from sddkit.tickets.pull.http import PullError, RetryPolicy
 from sddkit.tickets.pull.intercom import IntercomSource, from_env
 from sddkit.tickets.pull.run import PullResult, PullSettings, pull
-from sddkit.tickets.store import count_tickets, get_tickets
+from sddkit.tickets.store import count_tickets, get_tickets, iter_tickets
 from tests.support.fake_http import Fault, serve
 from tests.support.fake_intercom import FakeIntercom, make_conversation
 
@@ -122,3 +123,88 @@ def test_refused_token(intercom: FakeIntercom, conn: sqlite3.Connection) -> None
     assert "wrong-token" not in str(caught.value)
     with pytest.raises(PullError, match="set SDDKIT_INTERCOM_TOKEN"):
         from_env({}, SINCE, None)
+
+
+def test_deleted_conversations_are_hidden(intercom: FakeIntercom, conn: sqlite3.Connection) -> None:
+    """Issue 22, finding 2: a deleted conversation leaves the search; the sweep finds it."""
+    pull(conn, _source(intercom), SETTINGS)
+    del intercom.conversations["7002"], intercom.conversations["7006"]
+    result = pull(conn, _source(intercom), SETTINGS)
+    assert (result.swept, result.gone) == (True, 2)
+    visible = {t.key for t in iter_tickets(conn)}
+    assert visible == {f"intercom:700{n}" for n in (1, 3, 4, 5, 7)}
+    assert count_tickets(conn) == 7  # kept, hidden
+    later = pull(conn, _source(intercom), SETTINGS)
+    assert later.gone == 0
+
+
+def test_a_sweep_waits_for_its_period(intercom: FakeIntercom, conn: sqlite3.Connection) -> None:
+    settings = dataclasses.replace(SETTINGS, sweep_every=timedelta(hours=24))
+    assert pull(conn, _source(intercom), settings).swept
+    del intercom.conversations["7002"]
+    assert not pull(conn, _source(intercom), settings).swept
+    tomorrow = dataclasses.replace(settings, now=SETTINGS.now + timedelta(hours=24))
+    assert pull(conn, _source(intercom), tomorrow).gone == 1
+
+
+def test_an_unchanged_conversation_is_not_read_again(
+    intercom: FakeIntercom, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 10: the keyset overlap re-lists the last second; a pull with no
+    change reads no conversation again (a `--since` pull reads them all)."""
+    pull(conn, _source(intercom), SETTINGS)
+    intercom.requests.clear()
+    again = pull(conn, _source(intercom), SETTINGS)
+    assert again.tickets == 0
+    assert not [r for r in intercom.requests if r.startswith("GET /conversations/7")]
+    forced = pull(conn, _source(intercom), dataclasses.replace(SETTINGS, restart=True))
+    assert forced.tickets == 7
+
+
+def test_parts_beyond_the_apis_cap_are_counted(
+    intercom: FakeIntercom, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 9: GET /conversations/{id} returns 500 parts at most."""
+    long = intercom.conversations["7001"]
+    part = long["conversation_parts"]["conversation_parts"][0]
+    long["conversation_parts"]["conversation_parts"] = [
+        {**part, "id": f"q{n}", "body": f"<p>Reply {n}</p>"} for n in range(620)
+    ]
+    result = pull(conn, _source(intercom), SETTINGS)
+    assert result.cut == 1
+    assert result.notes == [
+        "intercom: conversation 7001 has 620 parts; the API returns 500,"
+        " the other 120 are not stored"
+    ]
+    (one,) = get_tickets(conn, ["intercom:7001"])
+    assert len(one.messages) == 501  # the opening message and 500 parts
+
+
+def test_a_refused_cursor_is_dropped_and_its_second_searched_again(
+    intercom: FakeIntercom, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 7: a saved cursor the API refuses no longer blocks every run."""
+
+    def killed(result: PullResult) -> None:
+        if any("starting_after" in body["pagination"] for body in intercom.bodies):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        pull(conn, _source(intercom), SETTINGS, killed)
+    intercom.expire_cursors()
+    result = pull(conn, _source(intercom), SETTINGS)
+    assert result.complete and count_tickets(conn) == 7
+
+
+def test_a_refused_search_names_intercoms_message(
+    intercom: FakeIntercom, conn: sqlite3.Connection
+) -> None:
+    intercom.faults += [
+        Fault("/conversations/search", 400, body='{"type": "error.list", "errors": [{"code":'
+              ' "parameter_invalid", "message": "Invalid starting_after cursor"}]}', times=9)
+    ]  # fmt: skip
+    with pytest.raises(PullError) as caught:
+        pull(conn, _source(intercom), SETTINGS)
+    assert str(caught.value) == (
+        "intercom: POST /conversations/search: HTTP 400: Invalid starting_after cursor"
+    )

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import base64
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from sddkit.store import open_store
-from sddkit.tickets.pull import Page, Source
+from sddkit.tickets.pull import Known, Page, Source, unknown
 from sddkit.tickets.pull.http import PullError, RetryPolicy
-from sddkit.tickets.pull.run import PullSettings, pull
+from sddkit.tickets.pull.pacing import Limits, Pacer
+from sddkit.tickets.pull.run import PullResult, PullSettings, pull
 from sddkit.tickets.pull.state import load_position
 from sddkit.tickets.pull.zendesk import ZendeskSource, from_env
 from sddkit.tickets.store import count_tickets, get_tickets, iter_tickets
+from tests.support.fake_http import RateLimiter
 from tests.support.fake_zendesk import EXPORT, FakeZendesk, Fault, make_comments, make_ticket
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -111,7 +113,7 @@ def test_rate_limit_waits_retry_after_and_5xx_backs_off(
 ) -> None:
     zendesk.faults += [
         Fault(EXPORT, 429, {"Retry-After": "37"}, '{"error": "TooManyRequests"}'),
-        Fault("/comments.json", 503, times=2),
+        Fault("/tickets/1/comments.json", 503, times=2),
     ]
     sleeps: list[float] = []
     result = pull(conn, _source(zendesk, sleeps), _settings())
@@ -129,11 +131,14 @@ def test_a_killed_pull_resumes_with_nothing_lost_or_twice(
 
         name, format, account = source.name, source.format, source.account
 
-        def pages(self, position: str | None) -> Iterator[Page]:
-            for number, page in enumerate(source.pages(position)):
+        def pages(self, position: str | None, known: Known = unknown) -> Iterator[Page]:
+            for number, page in enumerate(source.pages(position, known)):
                 if number == 1:
                     raise KeyboardInterrupt
                 yield page
+
+        def gone(self, stored: Collection[str]) -> list[str]:
+            return []
 
     killed: Source = KilledAfterFirstPage()
     with pytest.raises(KeyboardInterrupt):
@@ -152,7 +157,7 @@ def test_a_server_failing_mid_way_keeps_the_pages_done_and_the_next_run_finishes
     zendesk: FakeZendesk, conn: sqlite3.Connection
 ) -> None:
     zendesk.faults.append(Fault("/tickets/3/comments", 500, times=10))
-    with pytest.raises(PullError, match="HTTP 500, gave up after 2 retries"):
+    with pytest.raises(PullError, match="HTTP 500: fault, gave up after 2 retries"):
         pull(conn, _source(zendesk, retries=2), _settings())
     assert count_tickets(conn) == 2
     zendesk.faults.clear()
@@ -179,7 +184,7 @@ def test_5xx_without_end_gives_up_with_one_line(
     sleeps: list[float] = []
     with pytest.raises(PullError) as caught:
         pull(conn, _source(zendesk, sleeps, retries=3), _settings())
-    assert str(caught.value) == (f"zendesk: GET {EXPORT}: HTTP 502, gave up after 3 retries")
+    assert str(caught.value) == (f"zendesk: GET {EXPORT}: HTTP 502: fault, gave up after 3 retries")
     assert sleeps == [2.0, 4.0, 8.0]
 
 
@@ -247,3 +252,76 @@ def test_an_oauth_token_replaces_email_and_api_token(
     env = {"SDDKIT_ZENDESK_URL": zendesk.url, "SDDKIT_ZENDESK_OAUTH_TOKEN": zendesk.oauth_token}
     result = pull(conn, from_env(env, SINCE, None), _settings())
     assert result.summary.new == 5
+
+
+def test_a_resumed_page_does_not_fetch_its_stored_tickets_comments_again(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 10: a kill inside an export page costs at most one chunk's work."""
+    source = _source(zendesk)
+    source.per_page, source.chunk = 5, 2  # one export page, three chunks
+
+    def killed(result: PullResult) -> None:
+        if result.pages == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        pull(conn, source, _settings(), killed)
+    assert count_tickets(conn) == 4
+    zendesk.requests.clear()
+    resumed = pull(conn, source, _settings())
+    assert (resumed.tickets, count_tickets(conn)) == (1, 5)
+    comments = [r for r in zendesk.requests if "/comments.json" in r]
+    assert comments == ["GET /api/v2/tickets/5/comments.json?page%5Bsize%5D=100"]
+    zendesk.requests.clear()
+    assert pull(conn, source, _settings(restart=False)).tickets == 0
+    assert not [r for r in zendesk.requests if "/comments.json" in r]
+
+
+def test_a_since_within_the_last_minute_is_moved_back_to_a_minute_ago(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 8: the export refuses start_time later than a minute ago."""
+    source = from_env(_env(zendesk), datetime(2026, 11, 28, 11, 59, 50, tzinfo=UTC), None)
+    source.clock = lambda: datetime(2026, 11, 28, 12, 0, tzinfo=UTC).timestamp()
+    pull(conn, source, _settings())
+    minute_ago = int(datetime(2026, 11, 28, 11, 58, 59, tzinfo=UTC).timestamp())
+    assert f"start_time={minute_ago}&" in zendesk.requests[0]
+
+
+def test_a_field_longer_than_the_limit_is_cut_with_a_warning_as_on_import(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 5: the importer's 100,000-character cap applies to pulls too."""
+    ticket = zendesk.tickets[2]
+    comments = make_comments(ticket)
+    comments[1]["body"] = comments[1]["plain_body"] = "log line\n" * 16_700  # 150,300 characters
+    comments[1]["html_body"] = f"<pre>{comments[1]['body']}</pre>"
+    zendesk.put(ticket, comments)
+    result = pull(conn, _source(zendesk), _settings())
+    assert result.warnings == [
+        f"zendesk ({_source(zendesk).account}): ticket 2: message 2 cut to 100,000 of"
+        " 150,299 characters"
+    ]
+    (two,) = get_tickets(conn, ["zendesk:2"])
+    assert len(two.messages[1].body) == 100_000
+
+
+def test_paced_to_the_limit_the_server_counts_no_429(
+    zendesk: FakeZendesk, conn: sqlite3.Connection
+) -> None:
+    """Issue 22, finding 10: the pull keeps below the limit instead of absorbing 429s (the
+    server counts a half-second window: unpaced, the pull's burst is refused; paced a fifth
+    below the limit, so that a request the loaded test machine sends late does not count)."""
+    zendesk.limiter = RateLimiter(300, "zendesk", window_s=0.5)
+    pacers: list[Pacer] = []
+
+    def pacer(limits: Limits) -> Pacer:
+        pacers.append(Pacer(limits, per_minute=240))
+        return pacers[-1]
+
+    source = from_env(_env(zendesk), SINCE, RetryPolicy(retries=0, max_wait_s=0), pacer)
+    result = pull(conn, source, _settings())
+    assert result.complete and count_tickets(conn) == 5
+    assert zendesk.limiter.rejected == 0
+    assert pacers[0].per_minute == 240
