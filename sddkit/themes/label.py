@@ -227,7 +227,8 @@ def _pick(
     title = ""
     for position, ((line, _), words) in enumerate(zip(usable, words_of, strict=True)):
         shared = sum(1 for stem in stems if any(same_stem(stem, w) for w in words))
-        common = sum(seen[w] - 1 for w in set(words))
+        # how typical the line is of the others: only where keywords cannot tell
+        common = 0 if require_keyword else sum(seen[w] - 1 for w in set(words))
         score = (shared, -rare[position], used[line.lower()], common, -len(line), -position)
         if (shared or not require_keyword) and (best is None or score > best):
             best, title = score, line
