@@ -40,10 +40,12 @@ Labels = NDArray[np.int64]
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    """`granularity` scales the cut taken from the data (see `adaptive_cut`): below 1 finer
-    themes, above 1 broader ones. `threshold` fixes the cut instead (average Euclidean
-    distance between unit vectors at which merging stops). A ticket joins a theme when its
-    centroid is within the cut; fragments merge within `merge_reach` times the cut."""
+    """`granularity` scales how much clusters must share to merge (the neighbourhood overlap)
+    and to join (`connect`): below 1 finer themes, above 1 broader ones; never the distance
+    within which a ticket belongs to a theme, so a finer setting splits themes and leaves no
+    ticket out. `threshold` fixes the cut instead (average Euclidean distance between unit
+    vectors at which merging stops). A ticket joins a theme when its centroid is within the
+    cut; fragments merge within `merge_reach` times the cut."""
 
     granularity: float = 1.0
     threshold: float | None = None
@@ -83,13 +85,13 @@ def adaptive_cut(vectors: Vectors, settings: ClusterSettings) -> float:
     """The distance cut for these (sampled, non-zero, unit) vectors: the data's own typical
     distance to its k-th nearest neighbour (k = `neighbour_share` of the vectors, so the cut
     does not depend on how many were sampled, and at least `MIN_NEIGHBOURS`: on small data
-    the nearest few are often the same message sent again), times `CUT_PER_NEIGHBOUR_DISTANCE` and
-    `granularity`. It follows the space: a model whose vectors all sit at cosine ≥ 0.7 gets
-    a tight cut, near-orthogonal n-gram vectors a wide one."""
+    the nearest few are often the same message sent again), times `CUT_PER_NEIGHBOUR_DISTANCE`
+    (not the granularity: see `ClusterSettings`). It follows the space: a model whose vectors
+    all sit at cosine ≥ 0.7 gets a tight cut, near-orthogonal n-gram vectors a wide one."""
     if settings.threshold is not None:
         return settings.threshold
     if len(vectors) < 3:
-        return 1.0 * settings.granularity
+        return 1.0
     k = min(max(MIN_NEIGHBOURS, round(settings.neighbour_share * len(vectors))), len(vectors) - 1)
     kth = np.empty(len(vectors), dtype=np.float32)
     for part in batches(len(vectors), 2_000):
@@ -97,7 +99,7 @@ def adaptive_cut(vectors: Vectors, settings: ClusterSettings) -> float:
         sims[np.arange(part.stop - part.start), np.arange(part.start, part.stop)] = -np.inf
         kth[part] = -np.partition(-sims, k - 1, axis=1)[:, k - 1]
     distance = float(np.median(np.sqrt(np.maximum(2.0 - 2.0 * kth, 0.0))))
-    return CUT_PER_NEIGHBOUR_DISTANCE * distance * settings.granularity
+    return CUT_PER_NEIGHBOUR_DISTANCE * distance
 
 
 def similarity_within(distance: float) -> float:

@@ -80,3 +80,17 @@ def test_a_large_subject_is_one_theme_not_one_per_neighbourhood() -> None:
     for subject in range(4):
         members = found.labels[truth == subject]
         assert np.bincount(members[members >= 0]).max() >= 0.9 * 250
+
+
+def test_a_finer_granularity_splits_themes_and_drops_none() -> None:
+    """Granularity scales how much clusters must share to merge or join, not the distance
+    within which a text belongs to a theme: finer settings split, never leave tickets out."""
+    rng = np.random.default_rng(6)
+    centres = list(normalize_rows(rng.standard_normal((6, 32)).astype(np.float32)))
+    vectors = blobs(centres, [80] * 6, 0.12, seed=7)
+    runs = {g: cluster_vectors(vectors, 5, ClusterSettings(granularity=g)) for g in (0.6, 1.0)}
+    coarse, fine = runs[1.0].labels, runs[0.6].labels
+    assert fine.max() >= coarse.max()
+    for theme in range(coarse.max() + 1):
+        members = coarse == theme
+        assert (fine[members] >= 0).mean() >= 0.9  # still in a theme at the finer setting
