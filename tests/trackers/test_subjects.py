@@ -144,3 +144,11 @@ def test_apply_records_each_issues_tickets_and_the_next_run_follows_them(
     lines = lineage.load(conn, gh.name)
     [again] = plan_against(gh, renamed, tickets, OPTIONS, kind="github", now=NOW, lineage=lines)
     assert again.issue is not None and again.issue.key == "acme/app#1"
+
+
+def test_an_issue_stands_for_the_tickets_it_was_last_written_for() -> None:
+    conn = open_store(":memory:")
+    lineage.record(conn, "github:acme/app", "acme/app#1", ["z:1", "z:2", "z:3"])
+    lineage.record(conn, "github:acme/app", "acme/app#1", ["z:3", "z:4"])
+    lineage.record(conn, "jira:SUP", "SUP-1", ["z:9"])
+    assert lineage.load(conn, "github:acme/app") == {"acme/app#1": frozenset({"z:3", "z:4"})}
