@@ -46,6 +46,7 @@ from sddkit.trackers.retry import (
     Scrubber,
     TrackerError,
     malformed,
+    secret_from,
 )
 from sddkit.trackers.settings import GitHubSettings
 from sddkit.trackers.suggest import BODY_LIMITS
@@ -76,6 +77,7 @@ class GitHubTracker:
         write_interval_s: float | None = 1.0,
         not_planned: Iterable[str] = DEFAULT_NOT_PLANNED,
     ) -> None:
+        token = secret_from(token) or ""
         self.name = f"github:{settings.repo}"
         self.body_limit = BODY_LIMITS["github"]
         self._settings = settings
@@ -296,11 +298,10 @@ class GitHubTracker:
             message = _message(error)
             headers = {str(k): str(v) for k, v in (error.headers or {}).items()}
             return Failure(error.status, headers, self._scrub(f"HTTP {error.status}: {message}"))
-        if isinstance(error, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
-            return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
         if isinstance(error, MALFORMED):
-            failure = malformed("GitHub", error)
-            return Failure(None, {}, self._scrub(failure.message))
+            return malformed("GitHub", error, self._scrub)
+        if isinstance(error, requests.exceptions.RequestException):
+            return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
         return None
 
 

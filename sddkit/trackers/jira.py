@@ -48,6 +48,7 @@ from sddkit.trackers.retry import (
     Scrubber,
     TrackerError,
     malformed,
+    secret_from,
 )
 from sddkit.trackers.settings import JiraSettings
 from sddkit.trackers.suggest import BODY_LIMITS
@@ -70,6 +71,7 @@ class JiraTracker:
         timeout_s: float = 30.0,
         not_planned: Iterable[str] = DEFAULT_NOT_PLANNED,
     ) -> None:
+        token, email = secret_from(token) or "", secret_from(email)
         if settings.deployment == "cloud" and not email:
             raise TrackerError("Jira Cloud needs JIRA_EMAIL (the API token's account) to be set")
         self.name = f"jira:{settings.project}"
@@ -78,7 +80,7 @@ class JiraTracker:
         self._settings = settings
         self._token = token
         self._email = email
-        self._scrub = Scrubber([token, email])
+        self._scrub = Scrubber([token], [email])
         self._policy = policy or RetryPolicy()
         self._timeout_s = timeout_s
         self._not_planned = tuple(not_planned)
@@ -326,11 +328,10 @@ class JiraTracker:
             return Failure(
                 error.status_code, headers, self._scrub(f"HTTP {error.status_code}: {text}")
             )
-        if isinstance(error, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
-            return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
         if isinstance(error, MALFORMED):
-            failure = malformed("Jira", error)
-            return Failure(None, {}, self._scrub(failure.message))
+            return malformed("Jira", error, self._scrub)
+        if isinstance(error, requests.exceptions.RequestException):
+            return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
         return None
 
 
