@@ -97,8 +97,9 @@ def test_the_store_lock_lets_one_holder_in_and_names_it_to_the_next(tmp_path: Pa
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         waits: list[float] = []
         clock = iter([0.0, 0.5, 0.5, 1.0, 1.0, 2.5])
-        with pytest.raises(StoreBusy) as raised, store_lock(
-            db, 2, sleep=waits.append, clock=lambda: next(clock)
+        with (
+            pytest.raises(StoreBusy) as raised,
+            store_lock(db, 2, sleep=waits.append, clock=lambda: next(clock)),
         ):
             pass
         assert waits == [0.2, 0.2]

@@ -87,11 +87,11 @@ class Scrubber:
     def __init__(
         self, tokens: Iterable[str | None] = (), identities: Iterable[str | None] = ()
     ) -> None:
-        tokens = [t for t in tokens if t]
-        whole = [*tokens, *(i for i in identities if i)]
+        given = [t for t in tokens if t]
+        whole = [*given, *(i for i in identities if i)]
         pieces: set[str] = set()
-        for token in tokens:
-            for part in [token, *token.split()]:
+        for token in given:
+            for part in token.split():
                 if len(part) >= self.FRAGMENT:
                     pieces.update(
                         part[n : n + self.FRAGMENT] for n in range(len(part) - self.FRAGMENT + 1)
