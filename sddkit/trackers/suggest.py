@@ -7,6 +7,11 @@ The generated part sits between ``sddkit:begin`` and ``sddkit:end`` lines, so te
 to the issue outside it survives updates. Only sddkit's own lines count as those markers (the
 whole line, exactly as the templates write it); customer text can never contain ``sddkit:``
 (`redact.inert`), so a quote can neither forge nor end the region.
+
+A person may still break the region: with the end line deleted, it ends after sddkit's last
+hidden line (marker, fingerprint, counts), so a note below survives every later run; with
+only the begin line left (the part replaced by a summary) it is that line. Either way the
+next run rebuilds it (`broken`).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ _BEGIN_RE = re.compile(
     r"^(?:<!-- sddkit:begin\b[^\n]*-->|\{color:#97a0af\}sddkit:begin\b[^\n]*\{color\})[ \t]*$\n?",
     re.MULTILINE,
 )
+_HIDDEN_RE = re.compile(r"<!--\s*sddkit:(?:theme=|themes=|tickets\s|counts\s)[^\n]*?-->")
 _END_RE = re.compile(
     r"^(?:<!-- sddkit:end -->|(?:\{noformat\})?(?:<!-- sddkit:[^\n>]*-->[ \t]*)*"
     r"sddkit:end\{noformat\})[ \t]*$\n?",
@@ -219,6 +225,12 @@ def splice(old_body: str, new_body: str) -> str:
     return old_body[: old[0]] + part + old_body[old[1] :]
 
 
+def broken(body: str) -> bool:
+    """Whether sddkit's part lost its end line (its begin line is there, no end after it)."""
+    begin = _BEGIN_RE.search(body)
+    return begin is not None and _END_RE.search(body, begin.end()) is None
+
+
 def outside_length(body: str) -> int:
     """How many characters of `body` people wrote outside sddkit's part (all are kept)."""
     region = _region(body)
@@ -226,8 +238,19 @@ def outside_length(body: str) -> int:
 
 
 def _region(body: str) -> tuple[int, int] | None:
-    begin = _BEGIN_RE.search(body)
-    end = _END_RE.search(body, begin.end()) if begin else None
-    if begin is None or end is None:
+    """sddkit's part: from the begin line to the end line (the last begin line before it,
+    if an earlier part lost its end), else to the end of the last of sddkit's hidden lines
+    after the begin line, else the begin line alone."""
+    begins = list(_BEGIN_RE.finditer(body))
+    if not begins:
         return None
-    return begin.start(), end.end()
+    end = _END_RE.search(body, begins[0].end())
+    if end is not None:
+        begin = [b for b in begins if b.end() <= end.start()][-1]
+        return begin.start(), end.end()
+    begin = begins[-1]
+    hidden = list(_HIDDEN_RE.finditer(body, begin.end()))
+    if not hidden:
+        return begin.start(), begin.end()
+    stop = body.find("\n", hidden[-1].end())
+    return begin.start(), len(body) if stop < 0 else stop + 1
