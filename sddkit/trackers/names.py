@@ -67,9 +67,7 @@ _UK = """Олександр Андрій Сергій Дмитро Іван Ми
 Дарина Ганна Христина Леся Мирослава Соломія Зоряна Богдана Устина Ярослава Вікторія"""
 
 FIRST_NAMES = frozenset(
-    name
-    for block in (_EN, _DE, _PL, _SR, _RU, _UK)
-    for name in block.split()
+    name for block in (_EN, _DE, _PL, _SR, _RU, _UK) for name in block.split()
 ) | frozenset(to_cyrillic(n.lower()).capitalize() for n in _SR.split())
 
 # Case endings Slavic first names take (sr, pl, ru, uk), after the name or its stem.
@@ -105,9 +103,12 @@ def is_first_name(word: str, *, inflected: bool = True) -> bool:
         return False
     for cut in (1, 2, 3):
         stem, ending = word[:-cut], word[-cut:].lower()
-        if ending in ENDINGS and len(stem) >= 3:
-            if stem in FIRST_NAMES or any(stem + v in FIRST_NAMES for v in "aoeаоеяй"):
-                return True
+        if (
+            ending in ENDINGS
+            and len(stem) >= 3
+            and (stem in FIRST_NAMES or any(stem + v in FIRST_NAMES for v in "aoeаоеяй"))
+        ):
+            return True
     return False
 
 
@@ -156,7 +157,9 @@ def remove_names(text: str, replacement: str = "[name]") -> str:
     return "".join([*out, text[pos:]])
 
 
-_PARTICLES = frozenset("the and von van der den del della de la le di da dos mr mrs ms dr".split())
+_PARTICLES = frozenset(
+    ["the", "and", "von", "van", "der", "den", "del", "della", "de", "la", "le", "di", "da"]
+)
 
 
 def _stem(word: str) -> str:
