@@ -83,7 +83,8 @@ _EMAILS: list[Rule] = [
     # собака mail точка ru"); "look at app.json" is left alone.
     (
         re.compile(
-            rf"(?i)(?<![\w.+-])[\w.+-]+\s+(?:{_AT_WORDS})\s+[\w-]+"
+            rf"(?i)(?<![\w.+-])[\w.+-]+(?:\s+(?:{_AT_WORDS})\s+|\s*[@＠﹫]\s*"
+            rf"|\s*[(\[{{<]\s*(?:{_AT_WORDS})\s*[)\]}}>]\s*)[\w-]+"
             rf"(?:\s+(?:{_DOT_WORDS})\s+[\w-]+)+"
         ),
         "[email]",
@@ -92,8 +93,8 @@ _EMAILS: list[Rule] = [
     # "ana małpa firma.pl", "ana.kovac at gmail.com" ("look at app.json/x" stays).
     (
         re.compile(
-            rf"(?i)(?<![\w.+-])[\w.+-]+\s+(?:{_AT_WORDS})\s+[\w-]+(?:\.[\w-]+)*"
-            rf"\.(?!(?:{_FILES})\b)[a-z]{{2,6}}\b(?![/\w-]|\.\w)"
+            rf"(?i)(?<![\w.+-])[\w.+-]+\s+(?:{_AT_WORDS})\s+[\w-]+(?:(?:\.| \. )[\w-]+)*"
+            rf"(?:\.| \. )(?!(?:{_FILES})\b)[a-z]{{2,6}}\b(?![/\w-]|\.\w)"
         ),
         "[email]",
     ),
@@ -144,11 +145,11 @@ _ID_WORDS = (
     r"|паспорта|серия|инн|снилс|іпн|рнокпп|id-картка|посвідчення|паспорт громадянина"
 )
 _ID_VALUE = (
-    r"(?:\s*(?:no\.?|nr\.?|number|numer|broj|број|номер|№|#|:|=|is|je|to|ist|серия|и)\s*)*"
-    r"[A-Za-zА-Яа-яІЇЄҐіїєґ]{0,3}[ -]?\d[\d -]{3,18}\d"
+    r"(?:\s*(?i:no\.?|nr\.?|number|numer|broj|број|номер|№|#|:|=|is|je|to|ist|серия|и)\s*)*"
+    r"\s*[A-Za-zА-Яа-яІЇЄҐіїєґ]{0,3}[ -]?\d[\dA-Z -]{3,18}[\dA-Z]"
 )
 _IDS: list[Rule] = [
-    (re.compile(rf"(?i)\b({_ID_WORDS})\b({_ID_VALUE})"), r"\1 [id]"),
+    (re.compile(rf"\b((?i:{_ID_WORDS}))\b({_ID_VALUE})"), r"\1 [id]"),
     (re.compile(r"\b\d{3}-\d{3}-\d{3}[ -]\d{2}\b"), "[id]"),  # СНИЛС
     # JMBG (ddmmyyy + 6) and PESEL (yymmdd, months +20 after 2000, + 5): dates inside.
     (re.compile(r"\b(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:9\d\d|0[0-2]\d)\d{6}\b"), "[id]"),

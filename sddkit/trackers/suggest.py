@@ -26,8 +26,9 @@ from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import SDDKIT_LABEL, IssueDraft, marker, themes_marker
 from sddkit.trackers.identity import fingerprint
+from sddkit.trackers.names import find_names, is_first_name, remove_names
 from sddkit.trackers.pii import scrub
-from sddkit.trackers.redact import inert, quote
+from sddkit.trackers.redact import inert, quote, without_identities
 from sddkit.trackers.settings import TriageSettings
 
 TEMPLATES = {"github": "github.md.j2", "jira": "jira.j2"}
@@ -92,14 +93,48 @@ def recorded_counts(body: str | None) -> Counts | None:
         return None
 
 
-def title_for(theme: Theme) -> str:
+def title_for(theme: Theme, private: Private | None = None) -> str:
     label = theme.label.strip() or ", ".join(theme.keywords[:3])
-    return f"{KIND_TITLES.get(theme.kind, theme.kind.title())}: {clean_words(label)}"
+    return f"{KIND_TITLES.get(theme.kind, theme.kind.title())}: {clean_words(label, private)}"
 
 
-def clean_words(text: str) -> str:
-    """A label or keyword from customer text: no personal data, inert (no pings, links)."""
-    return inert(" ".join(scrub(text).split()))
+@dataclass(frozen=True)
+class Private:
+    """Who a theme's tickets are from: their identity fields, and the words of every name
+    found in them (`names.find_names`), casefolded; kept out of titles and keywords."""
+
+    identities: tuple[str, ...] = ()
+    words: frozenset[str] = frozenset()
+
+    def word(self, word: str) -> bool:
+        folded = word.casefold()
+        return folded in self.words or is_first_name(word.capitalize(), inflected=False)
+
+
+def private_of(theme: Theme, tickets: Mapping[str, Ticket], limit: int = 200) -> Private:
+    """The `Private` of a theme, read from its representative and first `limit` tickets."""
+    identities: set[str] = set()
+    words: set[str] = set()
+    keys = list(dict.fromkeys((*theme.representative_keys, *theme.ticket_keys)))[:limit]
+    for ticket in (tickets[k] for k in keys if k in tickets):
+        people = [m.author for m in ticket.messages if m.author_role == "customer"]
+        found = [i for i in (ticket.customer_id, ticket.organization, *people) if i]
+        identities.update(found)
+        text = f"{ticket.subject}\n{ticket.body[:2000]}"
+        spans = find_names(text)
+        found += [text[start:end] for start, end in spans]
+        words.update(w.casefold() for f in found for w in re.findall(r"[\w'’-]{3,}", f))
+    return Private(tuple(sorted(identities)), frozenset(words))
+
+
+def clean_words(text: str, private: Private | None = None) -> str:
+    """A label or keyword from customer text: no personal data (names, the tickets' identity
+    fields, what `pii.scrub` finds), inert (no pings, links)."""
+    text = remove_names(scrub(text))
+    if private is not None:
+        text = without_identities(text, private.identities)
+        text = re.sub(r"[\w'’-]{3,}", lambda m: "[name]" if private.word(m[0]) else m[0], text)
+    return inert(" ".join(text.split()))
 
 
 def quotes_for(theme: Theme, tickets: Mapping[str, Ticket], limit: int) -> list[Quote]:
@@ -157,13 +192,15 @@ def render_draft(
     refs = [{"key": k, "url": ticket_url(k, settings.ticket_urls)} for k in keys]
     weeks: Sequence[tuple[date, int]] = sorted(theme.weekly_counts.items())[-8:]
     quotes = quotes_for(theme, tickets, max(settings.max_quotes, len(family)))
+    private = private_of(theme, tickets)
+    keywords = [k for k in theme.keywords[:8] if not any(map(private.word, k.split()))]
 
     def render(shown: int, quoted: int) -> str:
         return template.render(
             theme=theme,
-            title=title_for(theme),
+            title=title_for(theme, private),
             kind_title=KIND_TITLES.get(theme.kind, theme.kind.title()),
-            keywords=[clean_words(k) for k in theme.keywords[:8]],
+            keywords=[clean_words(k, private) for k in keywords],
             counts=counts,
             trend=TREND_WORDS.get(theme.trend, theme.trend),
             weeks=weeks,
@@ -193,7 +230,7 @@ def render_draft(
     issue_type = settings.jira.issue_type(theme.kind) if settings.jira else None
     return IssueDraft(
         theme_id=marker_id,
-        title=title_for(theme),
+        title=title_for(theme, private),
         body=body,
         labels=tuple(dict.fromkeys(labels)),
         issue_type=issue_type,
