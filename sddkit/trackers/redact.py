@@ -80,7 +80,16 @@ _INTRODUCTION = re.compile(
     r"мене звати|моє ім'я|моє ім’я|я —|ich heiße|ich bin|mein name ist))"
     rf"\s+{NAME}(?:[ \t]+{NAME}){{0,2}}"
 )
-_MENTION = re.compile(r"(?<![\w@./+-])@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[\w.-]+)?")
+# GitHub pings after any character but a letter, digit or underscore ("+@hubot", ".@x").
+_MENTION = re.compile(r"(?<![A-Za-z0-9_])[@＠﹫][A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[\w.-]+)?")
+# Bidirectional controls and zero-width characters: they reorder or hide text.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
+)
+# What trackers turn into links: a scheme's "://" and "www." (GitHub's and Jira's autolinks;
+# a full URL of an issue is also a cross-reference). The look-alike keeps them readable.
+_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,15}):(?=//)")
+_WWW = re.compile(r"(?i)\b(www)\.(?=[\w-])")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*([^)\s]*)[^)]*\)")
 _ISSUE_NUMBER = re.compile(r"#(?=\d)")  # "#12", "acme/app#3", "ticket #4821"
 _ISSUE_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9})-(?=\d+\b)")  # "GH-4", "SUP-12"
@@ -111,10 +120,13 @@ def without_identities(text: str, identities: Iterable[str | None]) -> str:
 
 
 def inert(text: str) -> str:
-    """`text` that pings nobody, links no issue or image, and looks like none of sddkit's
-    markers."""
+    """`text` that pings nobody, links nothing (no issue, image or address), hides or
+    reorders nothing, and looks like none of sddkit's markers."""
+    text = _INVISIBLE.sub("", text)
     text = _MARKDOWN_LINK.sub(_link_as_text, text)
     text = _MENTION.sub("[mention]", text)
+    text = _SCHEME.sub("\\1：", text)
+    text = _WWW.sub("\\1．", text)
     text = _ISSUE_NUMBER.sub("＃", text)
     text = _ISSUE_KEY.sub("\\1\u2011", text)  # a non-breaking hyphen: reads the same, links nothing
     return _SDDKIT.sub("sddkit：", text)

@@ -243,8 +243,11 @@ def markdown_escape(text: str) -> str:
 
 
 def jira_escape(text: str) -> str:
-    """Customer text shown literally in Jira wiki markup (no macros, links or tables)."""
-    return re.sub(r"([{}\[\]|*_+^~!#-])", r"\\\1", text)
+    """Customer text shown literally in Jira wiki markup (no macros, links, tables,
+    citations). A backslash becomes a look-alike: one would escape what follows it (the
+    closing ``{quote}`` of a quote ending in one), two make a line break."""
+    text = text.replace("\\", "＼")
+    return re.sub(r"([{}\[\]|*_+^~!#?-])", r"\\\1", text)
 
 
 def splice(old_body: str, new_body: str) -> str:

@@ -3,6 +3,7 @@ must stay. (text, what must be gone, what must stay); one table per language."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -255,3 +256,27 @@ def test_titles_and_keywords_lose_names_and_the_customers_organisation() -> None
         assert private not in draft.title and private not in draft.body, private
     assert draft.title.startswith("Bug: SEPA refund never arrived, ask [name]")
     assert "| Keywords | sepa, refund |" in draft.body
+
+
+HOSTILE = (
+    "Export fails. cc +@hubot and .@monalisa, see https://github.com/acme/app/issues/3 and "
+    "http://evil.example/x or www.evil.example; \u202eevil\u202c text\u200b here; "
+    "a quote ending in a backslash \\"
+)
+
+
+@pytest.mark.parametrize("tracker", ["github", "jira"])
+def test_quotes_are_inert_on_github_and_jira(tracker: str) -> None:
+    tickets = {f"zendesk:{n}": fakes.ticket(f"zendesk:{n}", HOSTILE) for n in range(3)}
+    theme = fakes.theme("T-h", list(tickets), label="Export fails")
+    settings = TriageSettings(max_quotes=1)
+    draft = render_draft(
+        theme, tickets, settings, tracker=tracker, counts=Counts(3, 1), now=fakes.NOW
+    )
+    body = draft.body
+    for live in ("@hubot", "@monalisa", "https://", "http://", "www.", "\u202e", "\u200b"):
+        assert live not in body, live
+    if tracker == "jira":
+        # the quote's closing macro is not escaped by a trailing backslash
+        assert re.search(r"[^\\]\{quote\}\n", body), body
+        assert "\\{quote}" not in body
