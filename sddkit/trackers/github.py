@@ -143,7 +143,8 @@ class GitHubTracker:
                 raise
 
         found = self._call(f"get {key}", fetch)
-        return self._filed(found, unmarked=True, moved=True) if found is not None else None
+        # Known by key: ours even with no marker, label or other sddkit line left.
+        return self._filed(found, moved=True, theme_id="") if found is not None else None
 
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         fresh = self._call(f"get {issue.key}", lambda: self._fetch(issue.key))
@@ -280,13 +281,14 @@ class GitHubTracker:
     ) -> FiledIssue | None:
         """The issue as sddkit's, or None: a pull request; another repository's issue in a
         listing (never adopted; `moved`: one of ours read by key, followed to its new
-        repository); no marker (unless `theme_id` or `unmarked`, see `filed_issues`)."""
+        repository); no marker (unless `unmarked`, see `filed_issues`, or a `theme_id` it is known by: ""
+        for one read by its key)."""
         repo = _repo_of(issue) or self._settings.repo
         if "/pull/" in str(issue.html_url) or not (moved or _same(repo, self._settings.repo)):
             return None
         labels = tuple(label.name for label in issue.labels)
         theme_id = theme_id_in(issue.body) or theme_id
-        if not theme_id:
+        if theme_id is None:
             if not unmarked or not (SDDKIT_LABEL in labels or has_traces(issue.body)):
                 return None
             theme_id = ""
@@ -324,10 +326,10 @@ class GitHubTracker:
 
 
 def _repo_of(issue: Issue) -> str | None:
-    """ "owner/name" of the repository the issue is in now (from its `repository_url`)."""
-    url = str(issue.raw_data.get("repository_url") or "")
-    parts = url.rstrip("/").split("/")
-    return "/".join(parts[-2:]) if len(parts) >= 2 and parts[-3:-2] == ["repos"] else None
+    """ "owner/name" of the repository the issue is in now (from its `html_url`, which every
+    answer carries: reading `repository_url` of a listed issue could cost a request)."""
+    parts = str(issue.html_url or "").rstrip("/").split("/")
+    return "/".join(parts[-4:-2]) if len(parts) >= 4 and parts[-2] == "issues" else None
 
 
 def _same(repo: str, other: str) -> bool:

@@ -151,7 +151,8 @@ class JiraTracker:
     def find(self, key: str) -> FiledIssue | None:
         """Jira answers a moved issue's old key with the issue under its new key."""
         found = self._get_if_exists(key)
-        return self._filed(found, unmarked=True, moved=True) if found is not None else None
+        # Known by key: ours even with no marker, label or other sddkit line left.
+        return self._filed(found, moved=True, theme_id="") if found is not None else None
 
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         self._raw.pop(issue.key, None)
@@ -317,13 +318,14 @@ class JiraTracker:
     ) -> FiledIssue | None:
         """The issue as sddkit's, or None: another project's issue in a search answer (never
         adopted; `moved`: one of ours read by key, followed to its new project); no marker
-        (unless `theme_id` or `unmarked`, see `filed_issues`)."""
+        (unless `unmarked`, see `filed_issues`, or a `theme_id` it is known by: ""
+        for one read by its key)."""
         if not (moved or self._ours(issue.key)):
             return None
         fields = issue.raw["fields"]
         labels = tuple(fields.get("labels") or ())
         theme_id = theme_id_in(fields.get("description")) or theme_id
-        if not theme_id:
+        if theme_id is None:
             if not unmarked or not (
                 SDDKIT_LABEL in labels or has_traces(fields.get("description"))
             ):

@@ -272,9 +272,10 @@ def broken(body: str) -> bool:
 
 
 def outside_length(body: str) -> int:
-    """How many characters of `body` people wrote outside sddkit's part (all are kept)."""
+    """How many characters of `body` people wrote outside sddkit's part (all are kept; a
+    body without the part is all theirs: the part is added after it)."""
     region = _region(body)
-    return len(body) - (region[1] - region[0]) if region else 0
+    return len(body) - (region[1] - region[0]) if region else len(body)
 
 
 def _region(body: str) -> tuple[int, int] | None:

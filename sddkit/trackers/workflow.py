@@ -13,6 +13,7 @@ alone; the trackers never return another repository's or project's issue from a 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -156,8 +157,12 @@ def recognise(
         ]
         hashes = {i.key: fingerprint_in(i.body) for i in lost}
         found = {key: ids[unit] for unit, key in best_match(alone, hashes).items()}
+        # A title names a unit only if no other unit has it (many themes share one label).
+        named = Counter(title_for(u.theme) for u in units)
         titles = {
-            title_for(u.theme): ids[u.theme.id] for u in units if not claimed & set(u.member_ids)
+            title_for(u.theme): ids[u.theme.id]
+            for u in units
+            if not claimed & set(u.member_ids) and named[title_for(u.theme)] == 1
         }
         for issue in lost:
             if issue.key not in found and SDDKIT_LABEL in issue.labels and issue.title in titles:

@@ -1,0 +1,108 @@
+"""What happens to filed issues between triage runs, for bench/triage_faults.py.
+
+People edit sddkit's part: the marker line deleted, the end line deleted with a note below
+it, the begin line deleted, the whole part replaced by their own summary. Trackers move
+issues: a Jira issue moved to another project (SUP-3 → OPS-1), a GitHub issue transferred to
+another repository (a 301 from its old URL). And a listing carries another repository's or
+project's issue that holds a copy of one of ours (it must never be adopted or written).
+
+Three faults only a CLI process meets (process runs): two `triage --apply` at once on one
+store, a store written by a newer sddkit, and a `--now` earlier than the last applied run;
+the last two must write nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.triage_tally import MARKER, bodies
+
+THEME_LINE = re.compile(r"<!-- sddkit:theme=[^>]*-->\n?")
+END_LINE = re.compile(r"^<!-- sddkit:end -->\n?|sddkit:end(?=\{noformat\})", re.MULTILINE)
+BEGIN_LINE = re.compile(r"^.*sddkit:begin.*\n", re.MULTILINE)
+EDITS = ("marker deleted", "end line deleted", "begin line deleted", "block replaced")
+
+
+def drift(
+    kind: str,
+    fake: Any,
+    rng: random.Random,
+    used: Counter[str],
+    note: Callable[[Any, str], None],
+    *,
+    store_kept: bool,
+) -> None:
+    """Edits and moves between the rounds: each issue perhaps edited, one perhaps moved.
+    `note(ident, text)` records human text that must survive. A block replaced by a summary,
+    and a move, need what the store knows (without it the issue is unknowable)."""
+    marked = sorted(i for i, b in bodies(kind, fake).items() if MARKER.search(b))
+    for ident in marked:
+        if rng.random() >= 0.3:
+            continue
+        edit = rng.choice(EDITS if store_kept else EDITS[:3])
+        used[edit] += 1
+        body = bodies(kind, fake)[ident]
+        text = f"Person's text on {ident} after {edit}."
+        if edit == "marker deleted":
+            body = THEME_LINE.sub("", body, count=1)
+        elif edit == "end line deleted":
+            body = END_LINE.sub("", body, count=1) + f"\n{text}"
+        elif edit == "begin line deleted":
+            body = f"{text}\n" + BEGIN_LINE.sub("", body, count=1)
+        else:  # the counts go too: no growth comment can be judged this time
+            subject = MARKER.search(body)
+            fake.summarised = {**getattr(fake, "summarised", {}), ident: subject and subject[1]}
+            body = f"Summary by a person: {text}\n"
+        fake.human_edit(ident, body)
+        if edit != "marker deleted":
+            note(ident, text)
+    if store_kept and marked and rng.random() < 0.3:
+        ident = rng.choice(marked)
+        if kind == "github":
+            fake.transfer(ident, "acme/tools")
+            used["transferred"] += 1
+        else:
+            fake.move(ident, "OPS")
+            used["moved"] += 1
+
+
+def foreign(kind: str, fake: Any, rng: random.Random, used: Counter[str]) -> Any | None:
+    """Another repository's / project's issue with a copy of one of ours, in the listings."""
+    marked = sorted(i for i, b in bodies(kind, fake).items() if MARKER.search(b))
+    if not marked or rng.random() >= 0.3:
+        return None
+    used["foreign issue listed"] += 1
+    body = bodies(kind, fake)[rng.choice(marked)]
+    if kind == "github":
+        ident = fake.add_issue("Copy", body, ["sddkit"], repo="other/fork")["number"]
+    else:
+        fields = {"project": {"key": "EXT"}, "summary": "Copy", "description": body}
+        ident = fake.add_issue({**fields, "issuetype": {"name": "Bug"}})["key"]
+        fake.issues[ident]["fields"]["labels"] = ["sddkit"]
+    fake.leak.add(ident)
+    return ident
+
+
+def foreign_writes(kind: str, fake: Any, ident: Any | None) -> int:
+    """Write requests that reached the foreign issue."""
+    if ident is None:
+        return 0
+    where = f"/repos/other/fork/issues/{ident}" if kind == "github" else f"/issue/{ident}"
+    return sum(path.startswith(where) for _, path in fake.writes())
+
+
+def newer_store(db: Path, bump: int) -> None:
+    """Make the store look written by a newer sddkit (`bump` 1), or back (`bump` -1)."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "UPDATE schema_versions SET version = version + ? WHERE component = 'trackers'",
+            (bump,),
+        )
+    conn.close()
