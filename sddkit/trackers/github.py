@@ -281,8 +281,8 @@ class GitHubTracker:
     ) -> FiledIssue | None:
         """The issue as sddkit's, or None: a pull request; another repository's issue in a
         listing (never adopted; `moved`: one of ours read by key, followed to its new
-        repository); no marker (unless `unmarked`, see `filed_issues`, or a `theme_id` it is known by: ""
-        for one read by its key)."""
+        repository); no marker (unless `unmarked`, see `filed_issues`, or a `theme_id` it is
+        known by: "" for one read by its key)."""
         repo = _repo_of(issue) or self._settings.repo
         if "/pull/" in str(issue.html_url) or not (moved or _same(repo, self._settings.repo)):
             return None
