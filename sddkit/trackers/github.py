@@ -126,7 +126,11 @@ class GitHubTracker:
             ]
             return self._require(matches[0]) if matches else None
 
-        return self._call("create issue", create, before_retry=created_meanwhile)
+        # Another run (another CI runner, with its own store) may have filed it since we
+        # planned: look right before sending, as before a retry.
+        return self._call("look for the issue", created_meanwhile) or self._call(
+            "create issue", create, before_retry=created_meanwhile
+        )
 
     def update(self, issue: FiledIssue, draft: IssueDraft) -> FiledIssue:
         target = self._issue(issue)

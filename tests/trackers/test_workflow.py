@@ -184,3 +184,19 @@ def test_unindexed_and_buried_under_newer_issues_with_a_renamed_label(
     run = world.triage()
     assert [a.kind for a in run.actions] == ["update"]
     assert sum(marker("T-a") in (i["body"] or "") for i in fake_github.issues.values()) == 1
+
+
+def test_a_create_planned_while_another_runner_filed_it_is_not_sent(world: World) -> None:
+    """Two runners without a shared store (no lock between them): the second planned a
+    create, the first filed the issue meanwhile; the look right before creating finds it."""
+    tickets = fakes.corpus("a", 6)
+    themes = [fakes.theme("T-a", list(tickets))]
+    tracker = world.tracker()
+    jira = JiraSettings(url=world.server.base, project="SUP") if world.kind == "jira" else None
+    settings = TriageSettings(min_tickets=3, min_customers=1, jira=jira)
+    actions = plan_against(tracker, themes, tickets, settings, kind=world.kind, now=fakes.NOW)
+    assert [a.kind for a in actions] == ["create"]
+    filed_once(world)  # the other runner
+    run = apply_run(world.store, TriageRun(tracker.name, actions), tracker)
+    assert run.result is not None and run.result.complete
+    assert len(world.ids()) == 1
