@@ -117,22 +117,19 @@ def refresh_cache(
 
 def gather(tracker: Tracker, known: Sequence[FiledIssue | str]) -> list[FiledIssue]:
     """The tracker's listing (unmarked issues too), and each issue the store recorded that
-    the listing missed, read by key and followed if it moved. A followed issue without its
-    marker keeps the id the store knew it by."""
-    filed = tracker.filed_issues(unmarked=True)
-    listed = {issue.key for issue in filed}
+    the listing missed, read by key and followed if it moved. An issue without its marker
+    keeps the id the store knew it by (also one the listing found under its new key)."""
+    found = {issue.key: issue for issue in tracker.filed_issues(unmarked=True)}
     for record in known:
         key = record if isinstance(record, str) else record.key
-        if key in listed:
+        issue = found[key] if key in found else tracker.find(key)
+        if issue is None:
             continue
-        issue = tracker.find(key)
-        if issue is None or issue.key in listed:
-            continue
-        if not issue.theme_id and not isinstance(record, str):
+        issue = found.get(issue.key, issue)
+        if not issue.theme_id and not isinstance(record, str) and record.theme_id:
             issue = replace(issue, theme_id=record.theme_id, theme_ids=record.theme_ids)
-        filed.append(issue)
-        listed.update((key, issue.key))
-    return filed
+        found[issue.key] = issue
+    return list(found.values())
 
 
 def recognise(

@@ -200,3 +200,15 @@ def test_a_create_planned_while_another_runner_filed_it_is_not_sent(world: World
     run = apply_run(world.store, TriageRun(tracker.name, actions), tracker)
     assert run.result is not None and run.result.complete
     assert len(world.ids()) == 1
+
+
+def test_a_moved_issue_whose_block_was_replaced_keeps_its_stored_theme(
+    fake_jira_server: Any, policy: RetryPolicy
+) -> None:
+    world = World("jira", fake_jira_server, policy)
+    filed_once(world)
+    world.edit("SUP-1", "Summary by a person.\n")
+    new = fake_jira_server.move("SUP-1", "OPS")
+    run = world.triage()
+    assert [a.kind for a in run.actions] == ["update"] and list(fake_jira_server.issues) == [new]
+    assert world.body(new).startswith("Summary by a person.")
