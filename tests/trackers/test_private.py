@@ -280,3 +280,35 @@ def test_quotes_are_inert_on_github_and_jira(tracker: str) -> None:
         # the quote's closing macro is not escaped by a trailing backslash
         assert re.search(r"[^\\]\{quote\}\n", body), body
         assert "\\{quote}" not in body
+
+
+PHONES = [
+    "+1 ({a}) {b}-{c}",  # US
+    "+44 20 {b} {c}",  # UK
+    "+49 (0)30 {b}{c}",  # DE
+    "0{a} / {b} {c}",  # DE national
+    "+48 {a} {b} {c}",  # PL
+    "+381 6{d} {b} {c}",  # RS
+    "06{d}/{b}-{c}",  # RS national
+    "+7 ({a}) {b}-{e}-{e}",  # RU
+    "8 ({a}) {b}-{e}-{e}",  # RU national
+    "+380 ({e}) {b} {e} {e}",  # UA
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    form=st.sampled_from(PHONES),
+    a=st.from_regex(r"[2-9]\d\d", fullmatch=True),
+    b=st.from_regex(r"[1-9]\d\d", fullmatch=True),
+    c=st.from_regex(r"\d{4}", fullmatch=True),
+    d=st.sampled_from("0123456789"),
+    e=st.from_regex(r"\d\d", fullmatch=True),
+)
+def test_phone_numbers_in_national_formats_never_survive(
+    form: str, a: str, b: str, c: str, d: str, e: str
+) -> None:
+    phone = form.format(a=a, b=b, c=c, d=d, e=e)
+    out = redact(f"Export fails, call me at {phone} please")
+    assert b not in out.replace("Export fails", ""), out
+    assert "Export fails" in out and "please" in out
