@@ -1,10 +1,13 @@
-"""What happens to filed issues between triage runs, for bench/triage_faults.py.
+"""Faults bench/triage_faults.py draws besides kills: on requests, and between runs.
 
-People edit sddkit's part: the marker line deleted, the end line deleted with a note below
-it, the begin line deleted, the whole part replaced by their own summary. Trackers move
-issues: a Jira issue moved to another project (SUP-3 → OPS-1), a GitHub issue transferred to
-another repository (a 301 from its old URL). And a listing carries another repository's or
-project's issue that holds a copy of one of ours (it must never be adopted or written).
+Requests (`add_faults`): lost responses (the write landed, a 502 came back) and rate limits.
+
+Between runs, people edit sddkit's part: the marker line deleted, the end line deleted with
+a note below it, the begin line deleted, the whole part replaced by their own summary.
+Trackers move issues: a Jira issue moved to another project (SUP-3 → OPS-1), a GitHub issue
+transferred to another repository (a 301 from its old URL). And a listing carries another
+repository's or project's issue that holds a copy of one of ours (never to be adopted or
+written).
 
 Three faults only a CLI process meets (process runs): two `triage --apply` at once on one
 store, a store written by a newer sddkit, and a `--now` earlier than the last applied run;
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.triage_tally import MARKER, bodies
+from tests.support import trackers as fakes
 
 THEME_LINE = re.compile(r"<!-- sddkit:theme=[^>]*-->\n?")
 END_LINE = re.compile(r"^<!-- sddkit:end -->\n?|sddkit:end(?=\{noformat\})", re.MULTILINE)
@@ -106,3 +110,39 @@ def newer_store(db: Path, bump: int) -> None:
             (bump,),
         )
     conn.close()
+
+
+def add_faults(
+    kind: str, fake: Any, rng: random.Random, sleeper: Any, used: Counter[str], process: bool
+) -> None:
+    """Lost responses and rate limits. A process run waits for real: at most one lost
+    response, no rate limits."""
+    github = kind == "github"
+    if rng.random() < (0.3 if process else 0.6):
+        used["lost responses"] += 1
+        issue = r"/repos/acme/app/issues" if github else r"/rest/api/2/issue"
+        one = r"/repos/acme/app/issues/\d+" if github else r"/rest/api/2/issue/[A-Z]+-\d+"
+        comment = one + ("/comments" if github else "/comment")
+        write = "PATCH" if github else "PUT"
+        targets = [("POST", issue), ("POST", comment), (write, one)]
+        for method, path in [rng.choice(targets)] if process else targets:
+            if process or rng.random() < 0.6:
+                fault = fakes.Fault(method, path, 502, after=True, skip=rng.randint(0, 2))
+                fault.times = 1 if process else rng.randint(1, 2)
+                fake.faults.append(fault)
+    if not process and rng.random() < 0.4:
+        used["rate limits"] += 1
+        if not github:
+            headers = {"retry-after": "1"}
+            status = 429
+        elif rng.random() < 0.5:
+            headers = {"retry-after": "1"}
+            status = 403
+        else:
+            reset = str(int(sleeper.clock()) + 30)
+            headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
+            status = 403
+        method = rng.choice(["GET", "POST"])
+        fake.faults.append(
+            fakes.Fault(method, ".*", status, headers=headers, skip=rng.randint(0, 8))
+        )

@@ -47,7 +47,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -70,7 +69,7 @@ from bench.triage_cli import (
     write_config,
     write_store,
 )
-from bench.triage_drift import drift, foreign, foreign_writes, newer_store
+from bench.triage_drift import add_faults, drift, foreign, foreign_writes, newer_store
 from bench.triage_tally import MARKER, Totals, bodies, evaluate, report
 from sddkit.store import open_store
 from sddkit.trackers.cache import load_filed
@@ -155,42 +154,6 @@ def make_tracker(kind: str, fake: Any, sleeper: Any) -> Any:
     jira = JiraSettings(url=fake.base, project="SUP", deployment=kind.removeprefix("jira-"))
     email = "nina@example.com" if kind == "jira-cloud" else None
     return JiraTracker(jira, fakes.JIRA_TOKEN, email=email, policy=policy)
-
-
-def add_faults(
-    kind: str, fake: Any, rng: random.Random, sleeper: Any, used: Counter[str], process: bool
-) -> None:
-    """Lost responses and rate limits. A process run waits for real: at most one lost
-    response, no rate limits."""
-    github = kind == "github"
-    if rng.random() < (0.3 if process else 0.6):
-        used["lost responses"] += 1
-        issue = r"/repos/acme/app/issues" if github else r"/rest/api/2/issue"
-        one = r"/repos/acme/app/issues/\d+" if github else r"/rest/api/2/issue/[A-Z]+-\d+"
-        comment = one + ("/comments" if github else "/comment")
-        write = "PATCH" if github else "PUT"
-        targets = [("POST", issue), ("POST", comment), (write, one)]
-        for method, path in [rng.choice(targets)] if process else targets:
-            if process or rng.random() < 0.6:
-                fault = fakes.Fault(method, path, 502, after=True, skip=rng.randint(0, 2))
-                fault.times = 1 if process else rng.randint(1, 2)
-                fake.faults.append(fault)
-    if not process and rng.random() < 0.4:
-        used["rate limits"] += 1
-        if not github:
-            headers = {"retry-after": "1"}
-            status = 429
-        elif rng.random() < 0.5:
-            headers = {"retry-after": "1"}
-            status = 403
-        else:
-            reset = str(int(sleeper.clock()) + 30)
-            headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
-            status = 403
-        method = rng.choice(["GET", "POST"])
-        fake.faults.append(
-            fakes.Fault(method, ".*", status, headers=headers, skip=rng.randint(0, 8))
-        )
 
 
 @dataclass

@@ -80,8 +80,10 @@ def evaluate(
         print(f"run {totals.runs}: {kind} duplicates {by_subject}")
     for subject, size in after.items():
         idents = by_subject.get(subject, [])
-        if not idents:
-            totals.blocked += 1
+        if not idents:  # none marked: the one whose notes leave no room may keep it so
+            totals.blocked += subject != oversized
+            if totals.verbose:
+                print(f"run {totals.runs}: {kind} no marked issue for {subject} ({oversized=})")
             continue
         ident = idents[0]
         counts = recorded_counts(current[ident])
