@@ -212,3 +212,20 @@ def test_a_moved_issue_whose_block_was_replaced_keeps_its_stored_theme(
     run = world.triage()
     assert [a.kind for a in run.actions] == ["update"] and list(fake_jira_server.issues) == [new]
     assert world.body(new).startswith("Summary by a person.")
+
+
+def test_jira_unindexed_and_buried_with_a_renamed_label(
+    fake_jira_server: Any, policy: RetryPolicy
+) -> None:
+    world = World("jira", fake_jira_server, policy)
+    filed_once(world)
+    fake_jira_server.issues["SUP-1"]["fields"]["labels"] = ["support-theme"]
+    for n in range(120):
+        fields = {"project": {"key": "SUP"}, "summary": f"Unrelated {n}", "description": "x"}
+        fake_jira_server.add_issue({**fields, "issuetype": {"name": "Task"}})
+    fake_jira_server.lag = True
+    fake_jira_server.indexed = {f"SUP-{n}" for n in range(2, 122)}  # all but ours
+    run = world.triage()
+    assert [a.kind for a in run.actions] == ["update"]
+    described = [i["fields"]["description"] or "" for i in fake_jira_server.issues.values()]
+    assert sum(marker("T-a") in d for d in described) == 1
