@@ -30,6 +30,7 @@ from tests.support import trackers as fakes
 THEME_LINE = re.compile(r"<!-- sddkit:theme=[^>]*-->\n?")
 END_LINE = re.compile(r"^<!-- sddkit:end -->\n?|sddkit:end(?=\{noformat\})", re.MULTILINE)
 BEGIN_LINE = re.compile(r"^.*sddkit:begin.*\n", re.MULTILINE)
+PART = re.compile(r"^[^\n]*sddkit:begin.*?sddkit:end[^\n]*\n?", re.MULTILINE | re.DOTALL)
 EDITS = ("marker deleted", "end line deleted", "begin line deleted", "block replaced")
 
 
@@ -62,7 +63,10 @@ def drift(
         else:  # the counts go too: no growth comment can be judged this time
             subject = MARKER.search(body)
             fake.summarised = {**getattr(fake, "summarised", {}), ident: subject and subject[1]}
-            body = f"Summary by a person: {text}\n"
+            # sddkit's part only: notes people wrote around it stay
+            summary = f"Summary by a person: {text}\n"
+            part = PART.search(body)
+            body = body[: part.start()] + summary + body[part.end() :] if part else summary
         fake.human_edit(ident, body)
         if edit != "marker deleted":
             note(ident, text)
