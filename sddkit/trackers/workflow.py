@@ -27,7 +27,7 @@ from sddkit.trackers.cache import PendingWrites, load_filed, remember_filed, sav
 from sddkit.trackers.family import family_units
 from sddkit.trackers.identity import best_match, fingerprint_in
 from sddkit.trackers.settings import TriageSettings
-from sddkit.trackers.suggest import title_for
+from sddkit.trackers.suggest import private_of, title_for
 from sddkit.trackers.triage import Action, ApplyResult, apply_plan, needs_marks, plan_triage
 
 
@@ -155,11 +155,12 @@ def recognise(
         hashes = {i.key: fingerprint_in(i.body) for i in lost}
         found = {key: ids[unit] for unit, key in best_match(alone, hashes).items()}
         # A title names a unit only if no other unit has it (many themes share one label).
-        named = Counter(title_for(u.theme) for u in units)
+        title = {u.theme.id: title_for(u.theme, private_of(u.theme, tickets or {})) for u in units}
+        named = Counter(title.values())
         titles = {
-            title_for(u.theme): ids[u.theme.id]
+            title[u.theme.id]: ids[u.theme.id]
             for u in units
-            if not claimed & set(u.member_ids) and named[title_for(u.theme)] == 1
+            if not claimed & set(u.member_ids) and named[title[u.theme.id]] == 1
         }
         for issue in lost:
             if issue.key not in found and SDDKIT_LABEL in issue.labels and issue.title in titles:
