@@ -13,9 +13,9 @@ readable by its owner only (0600; SQLite gives its -wal and -shm files the same 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -119,9 +119,10 @@ def store_lock(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> Iterator[None]:
-    """Hold the store's lock (an advisory `flock` on ``<store>.lock``, released by the OS
-    when the process dies, even by kill -9), waiting up to `wait_s` seconds for another
-    holder; `StoreBusy` names the holder if it is still there. An in-memory store needs none.
+    """Hold the store's lock (an advisory `flock` on ``<store>.lock``, `msvcrt.locking` on
+    Windows; released by the OS when the process dies, even by kill -9), waiting up to
+    `wait_s` seconds for another holder; `StoreBusy` names the holder if it is still there.
+    An in-memory store needs none.
     """
     if str(path) == ":memory:":
         yield
@@ -132,20 +133,44 @@ def store_lock(
     try:
         deadline = clock() + max(0.0, wait_s)
         while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _try_lock(fd):
                 break
-            except BlockingIOError:
-                if clock() >= deadline:
-                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
-                    raise StoreBusy(
-                        f"{path} is in use by another sddkit run ({holder or 'unknown'}); "
-                        f"waited {wait_s:.0f} s: try again when it has finished"
-                    ) from None
-                sleep(min(0.2, max(0.0, deadline - clock())))
-        os.ftruncate(fd, 0)
+            if clock() >= deadline:
+                holder = _holder(fd)
+                raise StoreBusy(
+                    f"{path} is in use by another sddkit run ({holder or 'unknown'}); "
+                    f"waited {wait_s:.0f} s: try again when it has finished"
+                ) from None
+            sleep(min(0.2, max(0.0, deadline - clock())))
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-        os.pwrite(fd, f"pid {os.getpid()} since {stamp}".encode(), 0)
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"pid {os.getpid()} since {stamp}".encode())
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, as its holder wrote it ("pid 42 since …")."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        return os.read(fd, 200).decode("utf-8", "replace").strip()
+    except OSError:  # Windows: the locked byte cannot be read
+        return ""
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the lock on `fd` without waiting; False if another process holds it."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # BlockingIOError on POSIX, PermissionError on Windows
+        return False
+    return True
