@@ -25,6 +25,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,11 +129,19 @@ class Zygote:
             raise RuntimeError("the zygote did not start")
 
     def start(self, argv: list[str], env: dict[str, str], log: Path) -> int:
-        self._in.write(json.dumps({"argv": argv, "env": env, "log": str(log)}) + "\n")
-        return int(self._out.readline())
+        return self.start_all([(argv, env, log)])[0]
 
     def wait(self) -> int:
-        return int(self._out.readline())
+        return self.wait_all()[0]
+
+    def start_all(self, runs: Sequence[tuple[list[str], dict[str, str], Path]]) -> list[int]:
+        """Fork one child per run, all at once (overlapping runs); their pids."""
+        request = [{"argv": argv, "env": env, "log": str(log)} for argv, env, log in runs]
+        self._in.write(json.dumps({"runs": request}) + "\n")
+        return [int(pid) for pid in self._out.readline().split()]
+
+    def wait_all(self) -> list[int]:
+        return [int(code) for code in self._out.readline().split()]
 
     def close(self) -> None:
         self._in.close()
@@ -143,34 +152,55 @@ class Spawner:
     """A fresh `sddkit` process per attempt (slow: the interpreter starts each time)."""
 
     def __init__(self) -> None:
-        self.process: subprocess.Popen[bytes] | None = None
+        self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self, argv: list[str], env: dict[str, str], log: Path) -> int:
-        with log.open("wb") as out:
-            self.process = subprocess.Popen(
-                ["sddkit", *argv], env={**os.environ, **env}, stdout=out, stderr=out
-            )
-        return self.process.pid
+        return self.start_all([(argv, env, log)])[0]
 
     def wait(self) -> int:
-        assert self.process is not None
-        return self.process.wait()
+        return self.wait_all()[0]
+
+    def start_all(self, runs: Sequence[tuple[list[str], dict[str, str], Path]]) -> list[int]:
+        self.processes = []
+        for argv, env, log in runs:
+            with log.open("wb") as out:
+                self.processes.append(
+                    subprocess.Popen(
+                        ["sddkit", *argv], env={**os.environ, **env}, stdout=out, stderr=out
+                    )
+                )
+        return [process.pid for process in self.processes]
+
+    def wait_all(self) -> list[int]:
+        return [process.wait() for process in self.processes]
 
     def close(self) -> None:
         pass
 
 
-def run_cli(launcher: Zygote | Spawner, killer: Any, workdir: Path, env: dict[str, str]) -> Attempt:
-    """One `sddkit triage --apply` over the store and config in `workdir`."""
-    log = workdir / "output.txt"
+def run_cli(
+    launcher: Zygote | Spawner,
+    killer: Any,
+    workdir: Path,
+    env: dict[str, str],
+    *,
+    now: datetime = fakes.NOW,
+    at_once: int = 1,
+) -> list[Attempt]:
+    """`at_once` `sddkit triage --apply` processes started together over the store and
+    config in `workdir` (the killer, when it fires, kills the first)."""
     argv = ["--db", str(workdir / "sddkit.db"), "--config", str(workdir / "sddkit.toml")]
-    argv += ["triage", "--apply", "--now", fakes.NOW.isoformat()]
-    killer.pid = launcher.start(argv, env, log)
+    argv += ["triage", "--apply", "--now", now.isoformat()]
+    logs = [workdir / f"output{n}.txt" for n in range(at_once)]
+    killer.pid = launcher.start_all([(argv, env, log) for log in logs])[0]
     try:
-        returncode = launcher.wait()
+        codes = launcher.wait_all()
     finally:
         killer.pid = None
-    return Attempt(returncode, log.read_text(encoding="utf-8", errors="replace"))
+    return [
+        Attempt(code, log.read_text(encoding="utf-8", errors="replace"))
+        for code, log in zip(codes, logs, strict=True)
+    ]
 
 
 @dataclass
@@ -205,28 +235,33 @@ def zygote() -> None:
         __import__(module)
     print("ready", flush=True)
     for line in sys.stdin:
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            code = 1
-            try:
-                fd = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-                os.dup2(fd, 1)
-                os.dup2(fd, 2)
-                os.environ.update(request["env"])
-                main(request["argv"], prog_name="sddkit")
-                code = 0
-            except SystemExit as done:
-                code = done.code if isinstance(done.code, int) else 1
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        print(pid, flush=True)
-        _, status = os.waitpid(pid, 0)
-        print(os.waitstatus_to_exitcode(status), flush=True)
+        pids = [_fork(main, run) for run in json.loads(line)["runs"]]
+        print(" ".join(map(str, pids)), flush=True)
+        codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids]
+        print(" ".join(map(str, codes)), flush=True)
+
+
+def _fork(main: Any, request: dict[str, Any]) -> int:
+    """A child running `sddkit` with the request's arguments; its pid."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            fd = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            os.environ.update(request["env"])
+            main(request["argv"], prog_name="sddkit")
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    return pid
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--zygote"]:

@@ -19,16 +19,22 @@ again, with faults drawn at random per run:
   one theme too large for the limit unless its ticket list is trimmed;
 - a human edit at a random request (below the region of a random issue), or racing sddkit:
   saved when sddkit's next body write arrives, before the server applies it (between
-  sddkit's re-read and its write).
+  sddkit's re-read and its write);
+- between the rounds (bench/triage_drift.py): marker, begin or end lines deleted, a block
+  replaced by a person's summary, an issue moved to another Jira project or transferred to
+  another GitHub repository, another repository's/project's issue with a copy of one of ours
+  in the listings; in process runs also two `triage --apply` at once on one store, a store
+  from a newer sddkit and a `--now` before the last applied run (both must write nothing).
 
 Process runs draw no rate limits and fewer lost responses: their retries wait in real time.
 
 A round is repeated (fresh client, faults cleared, as the next scheduled run) until it
 completes. Then it prints, over all runs: duplicate issues, lost or duplicated comments, human
-edits lost, blocked themes (a theme left without up-to-date counts, other than the one whose
-issue cannot hold sddkit's part). Edits that land between sddkit's re-read and its write are
-also counted apart: sddkit finds them in the issue's edit history after writing and restores
-them.
+edits lost (their notes and any text people wrote around the markers), blocked themes (a
+theme left without up-to-date counts, other than the one whose issue cannot hold sddkit's
+part), writes to the foreign issues and writes by runs that had to be refused. Edits that
+land between sddkit's re-read and its write are also counted apart: sddkit finds them in the
+issue's edit history after writing and restores them.
 """
 
 from __future__ import annotations
@@ -41,9 +47,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -63,16 +69,16 @@ from bench.triage_cli import (
     write_config,
     write_store,
 )
+from bench.triage_drift import add_faults, drift, foreign, foreign_writes, newer_store
 from bench.triage_tally import MARKER, Totals, bodies, evaluate, report
 from sddkit.store import open_store
-from sddkit.trackers.cache import PendingWrites, load_filed, remember_filed
+from sddkit.trackers.cache import load_filed
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy, TrackerError
 from sddkit.trackers.settings import GitHubSettings, JiraSettings, TriageSettings
 from sddkit.trackers.suggest import BODY_LIMITS
-from sddkit.trackers.triage import apply_plan
-from sddkit.trackers.workflow import plan_against
+from sddkit.trackers.workflow import TriageRun, apply_run, plan_against
 from tests.support import trackers as fakes
 
 MAX_ATTEMPTS = 6
@@ -148,42 +154,6 @@ def make_tracker(kind: str, fake: Any, sleeper: Any) -> Any:
     jira = JiraSettings(url=fake.base, project="SUP", deployment=kind.removeprefix("jira-"))
     email = "nina@example.com" if kind == "jira-cloud" else None
     return JiraTracker(jira, fakes.JIRA_TOKEN, email=email, policy=policy)
-
-
-def add_faults(
-    kind: str, fake: Any, rng: random.Random, sleeper: Any, used: Counter[str], process: bool
-) -> None:
-    """Lost responses and rate limits. A process run waits for real: at most one lost
-    response, no rate limits."""
-    github = kind == "github"
-    if rng.random() < (0.3 if process else 0.6):
-        used["lost responses"] += 1
-        issue = r"/repos/acme/app/issues" if github else r"/rest/api/2/issue"
-        one = r"/repos/acme/app/issues/\d+" if github else r"/rest/api/2/issue/[A-Z]+-\d+"
-        comment = one + ("/comments" if github else "/comment")
-        write = "PATCH" if github else "PUT"
-        targets = [("POST", issue), ("POST", comment), (write, one)]
-        for method, path in [rng.choice(targets)] if process else targets:
-            if process or rng.random() < 0.6:
-                fault = fakes.Fault(method, path, 502, after=True, skip=rng.randint(0, 2))
-                fault.times = 1 if process else rng.randint(1, 2)
-                fake.faults.append(fault)
-    if not process and rng.random() < 0.4:
-        used["rate limits"] += 1
-        if not github:
-            headers = {"retry-after": "1"}
-            status = 429
-        elif rng.random() < 0.5:
-            headers = {"retry-after": "1"}
-            status = 403
-        else:
-            reset = str(int(sleeper.clock()) + 30)
-            headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": reset}
-            status = 403
-        method = rng.choice(["GET", "POST"])
-        fake.faults.append(
-            fakes.Fault(method, ".*", status, headers=headers, skip=rng.randint(0, 8))
-        )
 
 
 @dataclass
@@ -262,26 +232,32 @@ class Run:
         if self.rng.random() < 0.7:
             side.edit_at = side.count + self.rng.randint(1, 25)
 
-    def attempt(self, fake: Any, themes: list[Any], tickets: dict[str, Any]) -> set[str] | None:
-        """One triage run; the theme ids it left undone, None if it died or stopped early."""
+    def attempt(
+        self, fake: Any, themes: list[Any], tickets: dict[str, Any], at_once: int = 1
+    ) -> set[str] | None:
+        """One triage run (`at_once` processes together); the theme ids it left undone, None
+        if it died or stopped early."""
         self.totals.attempts += 1
         if self.process:
             env = write_config(self.workdir / "sddkit.toml", self.kind, fake)
-            result = run_cli(self.launcher, self.mount.side.killer, self.workdir, env)
-            if result.killed:
+            results = run_cli(
+                self.launcher, self.mount.side.killer, self.workdir, env, at_once=at_once
+            )
+            if results[0].killed:
                 self.totals.kills += 1
                 self.totals.real_kills += 1
-            return result.not_done()
+            left = [result.not_done() for result in results]
+            return None if None in left else set().union(*(x for x in left if x is not None))
         tracker = make_tracker(self.kind, fake, self.sleeper)
-        known = [i.key for i in load_filed(self.store, tracker.name)]
+        known = load_filed(self.store, tracker.name)
         kind, options = self.kind.split("-")[0], self.options(fake)
         try:
             actions = plan_against(
                 tracker, themes, tickets, options, kind=kind, now=fakes.NOW, known=known
             )
-            written = partial(remember_filed, self.store, tracker.name)
-            journal = PendingWrites(self.store, tracker.name)
-            result = apply_plan(tracker, actions, written, journal)
+            run = apply_run(self.store, TriageRun(tracker.name, actions), tracker)
+            assert run.result is not None
+            result = run.result
         except Killed:
             self.totals.kills += 1
             return None
@@ -296,8 +272,29 @@ class Run:
             min_tickets=3, min_customers=2, max_ticket_refs=5000, ticket_urls=urls, jira=jira
         )
 
+    def refused(self, fake: Any) -> None:
+        """A run over a store from a newer sddkit, or with --now before the last applied run:
+        it must stop with one line and write nothing."""
+        env = write_config(self.workdir / "sddkit.toml", self.kind, fake)
+        db, writes = self.workdir / "sddkit.db", len(fake.writes())
+        newer = self.rng.random() < 0.5
+        self.totals.faults["newer store" if newer else "clock behind"] += 1
+        if newer:
+            newer_store(db, 1)
+        now = fakes.NOW - timedelta(days=0 if newer else 9)
+        [result] = run_cli(self.launcher, self.mount.side.killer, self.workdir, env, now=now)
+        if newer:
+            newer_store(db, -1)
+        self.totals.refused_runs += 1
+        self.totals.refused_writes += len(fake.writes()) - writes + (result.returncode != 1)
+
     def round(
-        self, fake: Any, sizes: dict[str, int], ids: dict[str, str], oversized: str | None
+        self,
+        fake: Any,
+        sizes: dict[str, int],
+        ids: dict[str, str],
+        oversized: str | None,
+        refuse: bool = False,
     ) -> None:
         """Triage until a run completes (all but the theme whose issue has no room)."""
         tickets: dict[str, Any] = {}
@@ -308,13 +305,17 @@ class Run:
             themes.append(fakes.theme(ids[subject], list(batch), customers=size))
         if self.process:
             write_store(self.workdir / "sddkit.db", tickets, themes)
+            if refuse:
+                self.refused(fake)
         side = self.mount.side
         for attempt in range(MAX_ATTEMPTS):
             fake.faults.clear()
             self.injector.kill_at = side.kill_at = side.edit_at = None
-            if attempt == 0:
+            at_once = 2 if attempt == 0 and self.process and self.rng.random() < 0.3 else 1
+            if attempt == 0 and at_once == 1:
                 self.arm(fake)
-            left = self.attempt(fake, themes, tickets)
+            self.totals.overlapping += at_once - 1
+            left = self.attempt(fake, themes, tickets, at_once)
             if left is not None and not left - ({ids[oversized]} if oversized else set()):
                 return
 
@@ -355,9 +356,17 @@ class Run:
             ids = {s: f"T-{s}-b{self.rng.randrange(10**6)}" for s in sizes}
             totals.faults["store lost"] += 1
         oversized = self.oversize(fake) if self.rng.random() < 0.3 else None
-        self.round(fake, grown, ids, oversized)
+        kept = not ids["s0"].startswith("T-s0-b")
+
+        def note(ident: Any, text: str) -> None:
+            self.notes.append((ident, text, False))
+
+        drift(self.kind, fake, self.rng, totals.faults, note, store_kept=kept)
+        copy = foreign(self.kind, fake, self.rng, totals.faults)
+        self.round(fake, grown, ids, oversized, refuse=kept and self.rng.random() < 0.4)
         fake.before_write = None
         evaluate(self.kind, fake, sizes, grown, oversized, self.notes, totals)
+        totals.foreign_writes += foreign_writes(self.kind, fake, copy)
         self.store.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -375,6 +384,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="name each failing run")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.CRITICAL)
+    logging.getLogger("github").setLevel(logging.WARNING)
     mount = Mount()
     injector = Injector()
     original = requests.adapters.HTTPAdapter.send

@@ -14,9 +14,19 @@ MARKER = re.compile(r"sddkit:theme=T-(s\d+)-")
 
 
 def bodies(kind: str, fake: Any) -> dict[Any, str]:
+    """Every issue's body but those of other repositories/projects in the listings."""
     if kind == "github":
-        return {n: i["body"] or "" for n, i in fake.issues.items()}
-    return {k: i["fields"]["description"] or "" for k, i in fake.issues.items()}
+        return {n: i["body"] or "" for n, i in fake.issues.items() if n not in fake.leak}
+    return {
+        k: i["fields"]["description"] or "" for k, i in fake.issues.items() if k not in fake.leak
+    }
+
+
+def now_at(kind: str, fake: Any, ident: Any) -> Any:
+    """Where an issue is kept now (a moved Jira issue has a new key)."""
+    while kind != "github" and ident in fake.moved:
+        ident = fake.moved[ident]
+    return ident
 
 
 @dataclass
@@ -35,6 +45,10 @@ class Totals:
     process_runs: int = 0
     edits_restored: int = 0
     attempts: int = 0
+    foreign_writes: int = 0
+    refused_runs: int = 0
+    refused_writes: int = 0
+    overlapping: int = 0
     faults: Counter[str] = field(default_factory=Counter)
     trackers: Counter[str] = field(default_factory=Counter)
     verbose: bool = False
@@ -53,10 +67,12 @@ def evaluate(
     totals.runs += 1
     current = bodies(kind, fake)
     by_subject: dict[str, list[Any]] = {}
+    summarised = {now_at(kind, fake, i): s for i, s in getattr(fake, "summarised", {}).items()}
     for ident, body in current.items():
         match = MARKER.search(body)
-        if match:
-            by_subject.setdefault(match.group(1), []).append(ident)
+        subject = match.group(1) if match else summarised.get(ident)
+        if subject:  # a person's summary without sddkit's part still is that subject's issue
+            by_subject.setdefault(subject, []).append(ident)
     totals.issues += sum(len(v) for v in by_subject.values())
     duplicates = sum(len(v) - 1 for v in by_subject.values())
     totals.duplicates += duplicates
@@ -64,22 +80,29 @@ def evaluate(
         print(f"run {totals.runs}: {kind} duplicates {by_subject}")
     for subject, size in after.items():
         idents = by_subject.get(subject, [])
-        if not idents:
-            totals.blocked += 1
+        if not idents:  # none marked: the one whose notes leave no room may keep it so
+            totals.blocked += subject != oversized
+            if totals.verbose:
+                print(f"run {totals.runs}: {kind} no marked issue for {subject} ({oversized=})")
             continue
         ident = idents[0]
         counts = recorded_counts(current[ident])
         if subject != oversized and (counts is None or counts.tickets != size):
             totals.blocked += 1
+            if totals.verbose:
+                print(f"run {totals.runs}: {kind} blocked {subject} on {ident}: {counts}")
         marks = [CommentMark.parse(c) for c in fake.comments[ident]]
         idents_seen = Counter(m.ident for m in marks if m is not None)
         totals.comments_duplicated += sum(n - 1 for n in idents_seen.values())
         base, grew = before[subject], size - before[subject]
         expected = grew > 0 and (grew >= 5 or 100 * grew / base >= 25)
+        expected = expected and ident not in summarised  # a person removed the counts
         if expected and not any(m[1] == "growth" and m[2] == size for m in idents_seen):
             totals.comments_lost += 1
+            if totals.verbose:
+                print(f"run {totals.runs}: {kind} no growth comment on {ident} ({subject})")
     for ident, note, window in notes:
-        lost = note not in current.get(ident, "")
+        lost = note not in current.get(now_at(kind, fake, ident), "")
         if lost and totals.verbose:
             print(f"run {totals.runs}: {kind} lost {note!r} on {ident} (window {window})")
         totals.edits += 1
@@ -114,3 +137,9 @@ def report(totals: Totals, elapsed: float, requests: int, how: str) -> None:
         "restored)"
     )
     print(f"blocked themes {totals.blocked}")
+    print(f"foreign writes {totals.foreign_writes} (to other repositories'/projects' issues)")
+    print(
+        f"writes by refused runs {totals.refused_writes} ({totals.refused_runs} runs with a "
+        f"newer store or a clock behind the last run); {totals.overlapping} pairs of "
+        "overlapping runs"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import textwrap
 from collections import Counter
 from dataclasses import replace
@@ -13,7 +14,9 @@ import click
 from sddkit.cli.context import AppContext, pass_app
 from sddkit.cli.options import now_option
 from sddkit.errors import SddkitError
+from sddkit.store import store_lock
 from sddkit.themes.model import KINDS
+from sddkit.trackers.cache import ensure_schema, last_applied, record_applied
 from sddkit.trackers.factory import tracker_from_settings, tracker_name
 from sddkit.trackers.settings import GitHubSettings, JiraSettings, TriageSettings, load_settings
 from sddkit.trackers.triage import Action
@@ -53,6 +56,16 @@ def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
     is_flag=True,
     help="Plan against the store's cache of filed issues instead of the tracker (no token).",
 )
+@click.option(
+    "--lock-wait",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="With --apply: seconds to wait while another run holds the store, then stop.",
+)
+@click.option(
+    "--force", is_flag=True, help="Apply even with a --now earlier than the last applied run."
+)
 @now_option("growth and regressions are judged at this time")
 @pass_app
 def triage(
@@ -69,6 +82,8 @@ def triage(
     kinds: tuple[str, ...] | None,
     templates: Path | None,
     offline: bool,
+    lock_wait: float,
+    force: bool,
     now: datetime,
 ) -> None:
     """Suggest issues for the store's themes and file them in GitHub or Jira.
@@ -80,6 +95,9 @@ def triage(
     Settings come from the [triage], [github] and [jira] sections of the config file; tokens
     only from the environment: GITHUB_TOKEN, or JIRA_EMAIL + JIRA_API_TOKEN (Cloud) / JIRA_PAT
     (Server/Data Center).
+
+    One --apply at a time per store: a second one waits for the first (--lock-wait), then
+    plans against what the first filed.
     """
     if apply_ and offline:
         raise click.UsageError("--apply needs the tracker; drop --offline")
@@ -98,13 +116,35 @@ def triage(
     kind = tracker_name(settings)
     client = None if offline else tracker_from_settings(settings)
     conn = app.store()
-    run = plan_run(
-        conn, settings, kind=kind, tracker=client, cache_name=cache_name(kind, settings), now=now
-    )
-    _print_plan(run, show_body=show_body, dry=not apply_)
-    if apply_ and client is not None:
+    ensure_schema(conn)  # a store from a newer sddkit is refused here, before any write
+    name = cache_name(kind, settings)
+    if not (apply_ and client is not None):
+        _check_clock(conn, name, now, force=True)
+        run = plan_run(conn, settings, kind=kind, tracker=client, cache_name=name, now=now)
+        _print_plan(run, show_body=show_body, dry=True)
+        return
+    with store_lock(app.db_path, lock_wait):
+        _check_clock(conn, name, now, force=force)
+        run = plan_run(conn, settings, kind=kind, tracker=client, cache_name=name, now=now)
+        _print_plan(run, show_body=show_body, dry=False)
         apply_run(conn, run, client)
+        record_applied(conn, name, now)
         _print_result(run)
+
+
+def _check_clock(conn: sqlite3.Connection, name: str, now: datetime, *, force: bool) -> None:
+    """A --now before the last applied run would judge growth backwards (and date the issue
+    body before what it already says): a warning, and no --apply without --force."""
+    last = last_applied(conn, name)
+    if last is None or now >= last:
+        return
+    what = (
+        f"--now {now:%Y-%m-%d %H:%M} is earlier than the last applied run against {name} "
+        f"({last:%Y-%m-%d %H:%M})"
+    )
+    if not force:
+        raise SddkitError(f"{what}: nothing written; check the clock, or pass --force")
+    click.echo(f"warning: {what}", err=True)
 
 
 def _settings(

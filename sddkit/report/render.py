@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,7 +24,6 @@ from sddkit.report.metrics import frt_buckets
 from sddkit.report.model import FixSummary, Report
 from sddkit.templating import environment
 from sddkit.tickets.satisfaction import satisfied_rule
-from sddkit.trackers.suggest import markdown_escape
 
 FORMATS = ("html", "md", "json")
 NARROW = 360  # viewBox width of the phone variant of the weekly chart (CSS picks one)
@@ -94,6 +94,8 @@ def _plain(value: Any) -> Any:
 
 
 def render_markdown(report: Report, template_dir: Path | None = None) -> str:
+    """Every value printed into report.md is escaped as the HTML report's are (ticket text
+    may hold ``<script>`` or a markdown link): markdown's special characters shown literally."""
     return _render("report.md.j2", report, template_dir, autoescape=False, charts={})
 
 
@@ -166,6 +168,8 @@ def _render(
     # own cache (a private folder per user in the temp dir, keyed by the template's source)
     # keeps the compiled code between runs. An edited or overriding template compiles anew.
     env.bytecode_cache = _BYTECODE
+    if not autoescape:  # Markdown: escape each value as it is printed
+        env.finalize = _markdown_value
     env.filters.update(
         day=_day,
         moment=_moment,
@@ -175,7 +179,7 @@ def _render(
         hours=_hours,
         signed=_signed,
         short_issue=_short_issue,
-        literal=markdown_escape,
+        literal=str,  # Markdown escapes every value (`_markdown_value`), HTML autoescapes
         satisfied_rule=satisfied_rule,
     )
     try:
@@ -186,6 +190,17 @@ def _render(
 
 
 _BYTECODE = jinja2.FileSystemBytecodeCache()
+
+
+def _markdown_value(value: Any) -> Any:
+    """A printed string on one line, shown literally: no tag (``<script>``, ``<svg onload>``),
+    link, image, emphasis or table cell break of its own."""
+    if not isinstance(value, str):
+        return value
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"[\r\n\t\v\f]+", " ", value))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def _template_position(error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:

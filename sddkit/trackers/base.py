@@ -25,6 +25,8 @@ SDDKIT_LABEL = "sddkit"
 MARKER_RE = re.compile(r"<!--\s*sddkit:theme=([A-Za-z0-9_.:-]+)\s*-->")
 # A family's issue also names every member theme (the same subject in other languages).
 THEMES_MARKER_RE = re.compile(r"<!--\s*sddkit:themes=([A-Za-z0-9_.:,-]+)\s*-->")
+# What else of sddkit's stays in a body when a person deletes the marker line or the end line.
+TRACES_RE = re.compile(r"sddkit:(?:begin\b|end\b|tickets\s|counts\s|themes=)")
 COMMENT_MARK_RE = re.compile(
     r"sddkit:comment\s+theme=([A-Za-z0-9_.:-]+)\s+event=([a-z_]+)\s+count=(\d+)"
 )
@@ -46,6 +48,12 @@ def marker(theme_id: str) -> str:
 def theme_id_in(body: str | None) -> str | None:
     match = MARKER_RE.search(body or "")
     return match.group(1) if match else None
+
+
+def has_traces(body: str | None) -> bool:
+    """Whether a body holds any of sddkit's lines besides the marker (begin/end, ticket
+    fingerprint, counts): an issue of ours whose marker a person deleted."""
+    return bool(TRACES_RE.search(body or ""))
 
 
 def themes_marker(theme_ids: Iterable[str]) -> str:
@@ -183,8 +191,11 @@ class Tracker(Protocol):
     name: str
     body_limit: int  # the longest issue body the tracker accepts, in characters
 
-    def filed_issues(self) -> list[FiledIssue]:
-        """Every issue carrying an sddkit marker, in any state, whatever its current title."""
+    def filed_issues(self, *, unmarked: bool = False) -> list[FiledIssue]:
+        """Every issue of this repository/project carrying an sddkit marker, in any state,
+        whatever its current title. With `unmarked`, also those that lost the marker but
+        carry the ``sddkit`` label or other sddkit lines, with ``theme_id == ""`` (the
+        caller tells whose they are: `workflow.recognise`)."""
         ...
 
     def create(self, draft: IssueDraft) -> FiledIssue: ...
@@ -192,7 +203,9 @@ class Tracker(Protocol):
     def update(self, issue: FiledIssue, draft: IssueDraft) -> FiledIssue: ...
 
     def find(self, key: str) -> FiledIssue | None:
-        """The issue with this key if it exists and carries an sddkit marker (read by key)."""
+        """The issue with this key (one sddkit wrote: read by key), followed to where it was
+        moved or transferred (its key then is the new one); None if it is gone. Without a
+        marker its ``theme_id`` is ""."""
         ...
 
     def refresh(self, issue: FiledIssue) -> FiledIssue:

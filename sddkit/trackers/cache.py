@@ -3,6 +3,8 @@
 The tracker stays the ledger; this cache lets the report run offline (`--no-tracker`) and
 keeps the demo's simulated tracker state. `PendingWrites` notes each body write until it was
 checked against the issue's edit history (`rewrite.Journal`), for a run killed in between.
+`last_applied` / `record_applied` keep the `--now` of the latest applied run per tracker
+(component ``tracker_runs``), so a run whose clock is behind it is caught before it writes.
 """
 
 from __future__ import annotations
@@ -55,8 +57,36 @@ MIGRATIONS = [
 ]
 
 
+RUNS_MIGRATIONS = [
+    "CREATE TABLE tracker_runs (tracker TEXT PRIMARY KEY, applied_at TEXT NOT NULL)",
+]
+
+
 def ensure_schema(conn: sqlite3.Connection) -> None:
+    """The cache's tables, created or migrated; `store.NewerStore` for a newer sddkit's."""
     migrate(conn, "trackers", MIGRATIONS)
+    migrate(conn, "tracker_runs", RUNS_MIGRATIONS)
+
+
+def last_applied(conn: sqlite3.Connection, tracker: str) -> datetime | None:
+    """The `--now` of the latest `triage --apply` against `tracker` (None: never)."""
+    ensure_schema(conn)
+    row = conn.execute(
+        "SELECT applied_at FROM tracker_runs WHERE tracker = ?", (tracker,)
+    ).fetchone()
+    return datetime.fromisoformat(row[0]) if row else None
+
+
+def record_applied(conn: sqlite3.Connection, tracker: str, now: datetime) -> None:
+    """Remember an applied run's `--now` (never moving the record back in time)."""
+    ensure_schema(conn)
+    previous = last_applied(conn, tracker)
+    if previous is not None and previous >= now:
+        return
+    with transaction(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO tracker_runs VALUES (?, ?)", (tracker, now.isoformat())
+        )
 
 
 def save_filed(conn: sqlite3.Connection, tracker: str, issues: Iterable[FiledIssue]) -> None:

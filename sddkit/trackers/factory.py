@@ -1,7 +1,8 @@
 """Build the configured tracker; tokens come from the environment only.
 
 GitHub: ``GITHUB_TOKEN``. Jira Cloud: ``JIRA_EMAIL`` + ``JIRA_API_TOKEN``; Jira Server/Data
-Center: ``JIRA_PAT`` (a personal access token; ``JIRA_API_TOKEN`` is accepted too).
+Center: ``JIRA_PAT`` (a personal access token; ``JIRA_API_TOKEN`` is accepted too). Each is
+read without surrounding whitespace (`retry.secret_from`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sddkit.errors import ConfigError, SddkitError
 from sddkit.trackers.base import Tracker
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.jira import JiraTracker
-from sddkit.trackers.retry import RetryPolicy
+from sddkit.trackers.retry import RetryPolicy, secret_from
 from sddkit.trackers.settings import TriageSettings
 
 
@@ -48,7 +49,7 @@ def tracker_from_settings(
     if name == "github":
         if settings.github is None:
             raise ConfigError(where, "missing [github] section with repo", field="github.repo")
-        token = env.get("GITHUB_TOKEN")
+        token = secret_from(env.get("GITHUB_TOKEN"))
         if not token:
             raise SddkitError("GITHUB_TOKEN is not set (a token that can write issues)")
         return GitHubTracker(
@@ -62,14 +63,18 @@ def tracker_from_settings(
     if settings.jira is None:
         raise ConfigError(where, "missing [jira] section with url and project", field="jira")
     cloud = settings.jira.deployment == "cloud"
-    token = env.get("JIRA_API_TOKEN") if cloud else env.get("JIRA_PAT") or env.get("JIRA_API_TOKEN")
+    token = secret_from(
+        env.get("JIRA_API_TOKEN")
+        if cloud
+        else secret_from(env.get("JIRA_PAT")) or env.get("JIRA_API_TOKEN")
+    )
     if not token:
         needed = "JIRA_API_TOKEN" if cloud else "JIRA_PAT"
         raise SddkitError(f"{needed} is not set")
     return JiraTracker(
         settings.jira,
         token,
-        email=env.get("JIRA_EMAIL"),
+        email=secret_from(env.get("JIRA_EMAIL")),
         policy=policy,
         timeout_s=settings.timeout_s,
         not_planned=settings.not_planned,

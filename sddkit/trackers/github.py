@@ -35,6 +35,7 @@ from sddkit.trackers.base import (
     IssueDraft,
     closed_as_not_planned,
     comment_once,
+    has_traces,
     theme_id_in,
     theme_ids_in,
 )
@@ -46,6 +47,7 @@ from sddkit.trackers.retry import (
     Scrubber,
     TrackerError,
     malformed,
+    secret_from,
 )
 from sddkit.trackers.settings import GitHubSettings
 from sddkit.trackers.suggest import BODY_LIMITS
@@ -76,6 +78,7 @@ class GitHubTracker:
         write_interval_s: float | None = 1.0,
         not_planned: Iterable[str] = DEFAULT_NOT_PLANNED,
     ) -> None:
+        token = secret_from(token) or ""
         self.name = f"github:{settings.repo}"
         self.body_limit = BODY_LIMITS["github"]
         self._settings = settings
@@ -96,20 +99,14 @@ class GitHubTracker:
         self._repo = self._github.get_repo(settings.repo)
         self._issues: dict[str, Issue] = {}
 
-    def filed_issues(self) -> list[FiledIssue]:
-        found: dict[int, Issue] = {issue.number: issue for issue in self._labelled()}
-        for issue in self._recent():
-            found.setdefault(issue.number, issue)
+    def filed_issues(self, *, unmarked: bool = False) -> list[FiledIssue]:
+        found: dict[str, Issue] = {}
         query = f'repo:{self._settings.repo} is:issue in:body "sddkit:theme"'
         searched = self._call("search issues", lambda: list(self._github.search_issues(query)))
-        for hit in searched:
-            found.setdefault(hit.number, hit)
-        filed = []
-        for number in sorted(found):
-            item = self._filed(found[number])
-            if item is not None and "/pull/" not in found[number].html_url:
-                filed.append(item)
-        return filed
+        for issue in [*self._labelled(), *self._recent(), *searched]:
+            found.setdefault(str(issue.html_url), issue)
+        filed = [self._filed(issue, unmarked=unmarked) for issue in found.values()]
+        return sorted((i for i in filed if i is not None), key=lambda i: _number(i.key))
 
     def create(self, draft: IssueDraft) -> FiledIssue:
         def create() -> FiledIssue:
@@ -122,42 +119,49 @@ class GitHubTracker:
             # A 5xx or timeout may come after GitHub stored the issue: look before resending
             # (among the newest issues too: GitHub drops the labels of a token without push).
             issues = [*self._labelled(), *self._recent()]
-            matches = [i for i in issues if theme_id_in(i.body) == draft.theme_id]
+            matches = [
+                i
+                for i in issues
+                if theme_id_in(i.body) == draft.theme_id and self._filed(i) is not None
+            ]
             return self._require(matches[0]) if matches else None
 
-        return self._call("create issue", create, before_retry=created_meanwhile)
+        # Another run (another CI runner, with its own store) may have filed it since we
+        # planned: look right before sending, as before a retry.
+        return self._call("look for the issue", created_meanwhile) or self._call(
+            "create issue", create, before_retry=created_meanwhile
+        )
 
     def update(self, issue: FiledIssue, draft: IssueDraft) -> FiledIssue:
         target = self._issue(issue)
         self._call(f"update {issue.key}", lambda: target.edit(body=draft.body))
-        return self._require(target)
+        return self._require(target, issue.theme_id)
 
     def find(self, key: str) -> FiledIssue | None:
-        number = int(key.rsplit("#", 1)[1])
-
         def fetch() -> Issue | None:
             try:
-                return self._fetch(number)
+                return self._fetch(key)
             except GithubException as error:
-                if error.status in (404, 410):  # deleted or transferred
+                if error.status in (404, 410):  # deleted, or transferred where we cannot see
                     return None
                 raise
 
         found = self._call(f"get {key}", fetch)
-        return self._filed(found) if found is not None else None
+        # Known by key: ours even with no marker, label or other sddkit line left.
+        return self._filed(found, moved=True, theme_id="") if found is not None else None
 
     def refresh(self, issue: FiledIssue) -> FiledIssue:
-        number = int(issue.key.rsplit("#", 1)[1])
-        fresh = self._call(f"get {issue.key}", lambda: self._fetch(number))
-        return self._require(fresh)
+        fresh = self._call(f"get {issue.key}", lambda: self._fetch(issue.key))
+        return self._require(fresh, issue.theme_id)
 
     def body_edits(self, issue: FiledIssue) -> list[BodyEdit]:
         """The GraphQL `userContentEdits` of the issue, by `editedAt`. GitHub documents a
         node's `diff` only as "a summary of the changes"; it holds the whole body that edit
         saved (the created version comes first once the body was edited), so each edit's
         `before` is the previous node's text."""
-        owner, name = self._settings.repo.split("/", 1)
-        variables = {"owner": owner, "name": name, "number": int(issue.key.rsplit("#", 1)[1])}
+        repo, number = issue.key.rsplit("#", 1)
+        owner, name = repo.split("/", 1)
+        variables = {"owner": owner, "name": name, "number": int(number)}
 
         def fetch() -> list[dict[str, Any]]:
             _, data = self._github.requester.graphql_query(EDITS_QUERY, variables)
@@ -248,29 +252,51 @@ class GitHubTracker:
 
     def _issue(self, issue: FiledIssue) -> Issue:
         if issue.key not in self._issues:
-            number = int(issue.key.rsplit("#", 1)[1])
-            self._issues[issue.key] = self._call(f"get {issue.key}", lambda: self._fetch(number))
+            self._issues[issue.key] = self._call(f"get {issue.key}", lambda: self._fetch(issue.key))
         return self._issues[issue.key]
 
-    def _fetch(self, number: int) -> Issue:
-        """The issue, read now (the client is lazy: reading `raw_data` sends the request)."""
-        issue = self._repo.get_issue(number)
+    def _fetch(self, key: str) -> Issue:
+        """The issue, read now (the client is lazy: reading `raw_data` sends the request).
+        PyGithub follows GitHub's 301 for a transferred issue: it comes back from its new
+        repository (`_repo_of`)."""
+        repo, number = key.rsplit("#", 1)
+        source = self._repo if _same(repo, self._settings.repo) else self._github.get_repo(repo)
+        issue = source.get_issue(int(number))
         _ = issue.raw_data
         return issue
 
-    def _require(self, issue: Issue) -> FiledIssue:
+    def _require(self, issue: Issue, theme_id: str | None = None) -> FiledIssue:
+        """An issue sddkit wrote or reads back by key: followed if it moved; without its
+        marker (a person deleted it) it keeps `theme_id`, the id it is known by."""
         if not isinstance(issue.number, int):
             raise BadResponse("an issue without a number")
-        filed = self._filed(issue)
+        filed = self._filed(issue, moved=True, theme_id=theme_id)
         if filed is None:
             raise TrackerError(f"{self.name}#{issue.number} lost its sddkit marker")
         return filed
 
-    def _filed(self, issue: Issue) -> FiledIssue | None:
-        theme_id = theme_id_in(issue.body)
-        if theme_id is None:
+    def _filed(
+        self,
+        issue: Issue,
+        *,
+        unmarked: bool = False,
+        moved: bool = False,
+        theme_id: str | None = None,
+    ) -> FiledIssue | None:
+        """The issue as sddkit's, or None: a pull request; another repository's issue in a
+        listing (never adopted; `moved`: one of ours read by key, followed to its new
+        repository); no marker (unless `unmarked`, see `filed_issues`, or a `theme_id` it is
+        known by: "" for one read by its key)."""
+        repo = _repo_of(issue) or self._settings.repo
+        if "/pull/" in str(issue.html_url) or not (moved or _same(repo, self._settings.repo)):
             return None
-        key = f"{self._settings.repo}#{issue.number}"
+        labels = tuple(label.name for label in issue.labels)
+        theme_id = theme_id_in(issue.body) or theme_id
+        if theme_id is None:
+            if not unmarked or not (SDDKIT_LABEL in labels or has_traces(issue.body)):
+                return None
+            theme_id = ""
+        key = f"{repo}#{issue.number}"
         self._issues[key] = issue
         return FiledIssue(
             key=key,
@@ -280,7 +306,7 @@ class GitHubTracker:
             url=issue.html_url,
             created_at=issue.created_at,
             closed_at=issue.closed_at,
-            labels=tuple(label.name for label in issue.labels),
+            labels=labels,
             body=issue.body or "",
             close_reason=issue.state_reason if issue.state == "closed" else None,
             theme_ids=theme_ids_in(issue.body),
@@ -296,12 +322,26 @@ class GitHubTracker:
             message = _message(error)
             headers = {str(k): str(v) for k, v in (error.headers or {}).items()}
             return Failure(error.status, headers, self._scrub(f"HTTP {error.status}: {message}"))
-        if isinstance(error, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
-            return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
         if isinstance(error, MALFORMED):
-            failure = malformed("GitHub", error)
-            return Failure(None, {}, self._scrub(failure.message))
+            return malformed("GitHub", error, self._scrub)
+        if isinstance(error, requests.exceptions.RequestException):
+            return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
         return None
+
+
+def _repo_of(issue: Issue) -> str | None:
+    """ "owner/name" of the repository the issue is in now (from its `html_url`, which every
+    answer carries: reading `repository_url` of a listed issue could cost a request)."""
+    parts = str(issue.html_url or "").rstrip("/").split("/")
+    return "/".join(parts[-4:-2]) if len(parts) >= 4 and parts[-2] == "issues" else None
+
+
+def _same(repo: str, other: str) -> bool:
+    return repo.lower() == other.lower()
+
+
+def _number(key: str) -> int:
+    return int(key.rsplit("#", 1)[1])
 
 
 def _message(error: GithubException) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 KEEP = 128  # hashes kept per issue: ~900 characters
 MIN_SHARE = 0.5  # at least half of an issue's sampled tickets must be in the theme
@@ -45,3 +45,25 @@ def share(keys: Iterable[str], hashes: frozenset[str]) -> float:
         return 0.0
     mine = {ticket_hash(k) for k in keys}
     return len(hashes & mine) / len(hashes)
+
+
+def best_match(
+    themes: Sequence[tuple[str, Iterable[str]]], issues: Mapping[str, frozenset[str]]
+) -> dict[str, str]:
+    """Theme id → issue key, each issue to at most one theme: pairs with the largest shares
+    first, each at least `MIN_SHARE`."""
+    candidates = []
+    for theme_id, keys in themes:
+        mine = {ticket_hash(k) for k in keys}
+        for issue_key, hashes in issues.items():
+            if hashes:
+                value = len(hashes & mine) / len(hashes)
+                if value >= MIN_SHARE:
+                    candidates.append((value, theme_id, issue_key))
+    paired: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, theme_id, issue_key in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if theme_id not in paired and issue_key not in taken:
+            paired[theme_id] = issue_key
+            taken.add(issue_key)
+    return paired

@@ -38,6 +38,7 @@ from sddkit.trackers.base import (
     IssueDraft,
     closed_as_not_planned,
     comment_once,
+    has_traces,
     theme_id_in,
     theme_ids_in,
 )
@@ -48,6 +49,7 @@ from sddkit.trackers.retry import (
     Scrubber,
     TrackerError,
     malformed,
+    secret_from,
 )
 from sddkit.trackers.settings import JiraSettings
 from sddkit.trackers.suggest import BODY_LIMITS
@@ -70,6 +72,7 @@ class JiraTracker:
         timeout_s: float = 30.0,
         not_planned: Iterable[str] = DEFAULT_NOT_PLANNED,
     ) -> None:
+        token, email = secret_from(token) or "", secret_from(email)
         if settings.deployment == "cloud" and not email:
             raise TrackerError("Jira Cloud needs JIRA_EMAIL (the API token's account) to be set")
         self.name = f"jira:{settings.project}"
@@ -78,24 +81,32 @@ class JiraTracker:
         self._settings = settings
         self._token = token
         self._email = email
-        self._scrub = Scrubber([token, email])
+        self._scrub = Scrubber([token], [email])
         self._policy = policy or RetryPolicy()
         self._timeout_s = timeout_s
         self._not_planned = tuple(not_planned)
         self._client: JIRA | None = None
         self._raw: dict[str, Any] = {}  # key -> the issue resource last seen
 
-    def filed_issues(self) -> list[FiledIssue]:
+    def filed_issues(self, *, unmarked: bool = False) -> list[FiledIssue]:
         project = self._settings.project
         jql = (
             f'project = "{project}" AND (labels = {SDDKIT_LABEL} OR text ~ "\\"sddkit:theme\\"")'
             " ORDER BY created ASC"
         )
         found = {issue.key: issue for issue in self._search(jql)}
-        for issue in self._newer_than_search():
+        newer = self._newer_than_search()  # read by our keys: moved ones are followed
+        for issue in newer:
             found.setdefault(issue.key, issue)
-        filed = [item for item in map(self._filed, found.values()) if item is not None]
-        return sorted(filed, key=lambda item: (item.created_at, _number(item.key)))
+        followed = {issue.key for issue in newer}
+        filed = [
+            self._filed(issue, unmarked=unmarked, moved=issue.key in followed)
+            for issue in found.values()
+        ]
+        return sorted(
+            (item for item in filed if item is not None),
+            key=lambda item: (item.created_at, _number(item.key)),
+        )
 
     def create(self, draft: IssueDraft) -> FiledIssue:
         fields = {
@@ -114,11 +125,16 @@ class JiraTracker:
             # writes, so the issues numbered after the newest one search knows are read by key.
             jql = f'project = "{self._settings.project}" AND labels = {SDDKIT_LABEL}'
             for issue in [*self._newer_than_search(), *self._search(jql)]:
-                if theme_id_in(issue.raw["fields"].get("description")) == draft.theme_id:
+                description = issue.raw["fields"].get("description")
+                if theme_id_in(description) == draft.theme_id and self._ours(issue.key):
                     return self._require(issue)
             return None
 
-        return self._call("create issue", create, before_retry=created_meanwhile)
+        # Another run (another CI runner, with its own store) may have filed it since we
+        # planned: look right before sending, as before a retry.
+        return self._call("look for the issue", created_meanwhile) or self._call(
+            "create issue", create, before_retry=created_meanwhile
+        )
 
     def update(self, issue: FiledIssue, draft: IssueDraft) -> FiledIssue:
         target = self._issue(issue.key)
@@ -134,15 +150,17 @@ class JiraTracker:
                 target.update(fields={"description": draft.body}, notify=True)
 
         self._call(f"update {issue.key}", write)
-        return self._require(target)
+        return self._require(target, issue.theme_id)
 
     def find(self, key: str) -> FiledIssue | None:
+        """Jira answers a moved issue's old key with the issue under its new key."""
         found = self._get_if_exists(key)
-        return self._filed(found) if found is not None else None
+        # Known by key: ours even with no marker, label or other sddkit line left.
+        return self._filed(found, moved=True, theme_id="") if found is not None else None
 
     def refresh(self, issue: FiledIssue) -> FiledIssue:
         self._raw.pop(issue.key, None)
-        return self._require(self._issue(issue.key))
+        return self._require(self._issue(issue.key), issue.theme_id)
 
     def body_edits(self, issue: FiledIssue) -> list[BodyEdit]:
         """The `description` changes in the issue's changelog (`expand=changelog`: the
@@ -254,7 +272,8 @@ class JiraTracker:
             "search newest",
             lambda: self.client.search_issues(jql, maxResults=1, fields=["created"]),
         )
-        known = [_number(i.key) for i in newest] + [_number(k) for k in self._raw]
+        known = [_number(i.key) for i in newest if self._ours(i.key)]
+        known += [_number(k) for k in self._raw if self._ours(k)]
         number, misses, found = max(known, default=0), 0, []
         while misses < PROBE_MISSES:
             number += 1
@@ -282,17 +301,40 @@ class JiraTracker:
             )
         return self._raw[key]
 
-    def _require(self, issue: Any) -> FiledIssue:
-        filed = self._filed(issue)
+    def _require(self, issue: Any, theme_id: str | None = None) -> FiledIssue:
+        """An issue sddkit wrote or reads back by key: followed if it moved; without its
+        marker (a person deleted it) it keeps `theme_id`, the id it is known by."""
+        filed = self._filed(issue, moved=True, theme_id=theme_id)
         if filed is None:
             raise TrackerError(f"{issue.key} lost its sddkit marker")
         return filed
 
-    def _filed(self, issue: Any) -> FiledIssue | None:
-        fields = issue.raw["fields"]
-        theme_id = theme_id_in(fields.get("description"))
-        if theme_id is None:
+    def _ours(self, key: str) -> bool:
+        return key.rsplit("-", 1)[0] == self._settings.project
+
+    def _filed(
+        self,
+        issue: Any,
+        *,
+        unmarked: bool = False,
+        moved: bool = False,
+        theme_id: str | None = None,
+    ) -> FiledIssue | None:
+        """The issue as sddkit's, or None: another project's issue in a search answer (never
+        adopted; `moved`: one of ours read by key, followed to its new project); no marker
+        (unless `unmarked`, see `filed_issues`, or a `theme_id` it is known by: ""
+        for one read by its key)."""
+        if not (moved or self._ours(issue.key)):
             return None
+        fields = issue.raw["fields"]
+        labels = tuple(fields.get("labels") or ())
+        theme_id = theme_id_in(fields.get("description")) or theme_id
+        if theme_id is None:
+            if not unmarked or not (
+                SDDKIT_LABEL in labels or has_traces(fields.get("description"))
+            ):
+                return None
+            theme_id = ""
         self._raw[issue.key] = issue
         category = ((fields.get("status") or {}).get("statusCategory") or {}).get("key")
         closed = category == "done"
@@ -307,7 +349,7 @@ class JiraTracker:
             url=f"{self._settings.url}/browse/{issue.key}",
             created_at=created,
             closed_at=_time(fields.get("resolutiondate")) if closed else None,
-            labels=tuple(fields.get("labels") or ()),
+            labels=labels,
             body=fields.get("description") or "",
             close_reason=(fields.get("resolution") or {}).get("name") if closed else None,
             theme_ids=theme_ids_in(fields.get("description")),
@@ -326,11 +368,10 @@ class JiraTracker:
             return Failure(
                 error.status_code, headers, self._scrub(f"HTTP {error.status_code}: {text}")
             )
-        if isinstance(error, requests.exceptions.Timeout | requests.exceptions.ConnectionError):
-            return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
         if isinstance(error, MALFORMED):
-            failure = malformed("Jira", error)
-            return Failure(None, {}, self._scrub(failure.message))
+            return malformed("Jira", error, self._scrub)
+        if isinstance(error, requests.exceptions.RequestException):
+            return Failure(None, {}, self._scrub(f"{type(error).__name__}: {error}"))
         return None
 
 

@@ -42,9 +42,10 @@ class BadResponse(Exception):
 MALFORMED = (BadResponse, ValueError, KeyError, TypeError, AttributeError)
 
 
-def malformed(tracker: str, error: BaseException) -> Failure:
-    """A one-line account of a malformed response, for `RetryPolicy` to retry then report."""
-    detail = " ".join(str(error).split())[:120]
+def malformed(tracker: str, error: BaseException, scrub: Callable[[str], str]) -> Failure:
+    """A one-line account of a malformed response, for `RetryPolicy` to retry then report
+    (scrubbed before it is cut short: a cut must not leave part of a secret behind)."""
+    detail = scrub(" ".join(str(error).split()))[:120]
     return Failure(
         None,
         {},
@@ -62,27 +63,67 @@ class Failure:
     message: str
 
 
-class Scrubber:
-    """Replaces secrets (and their Basic-auth encodings) and any Authorization header value."""
+def secret_from(value: str | None) -> str | None:
+    """A secret as read from the environment, without surrounding whitespace (a trailing
+    newline is a common secrets-store mistake, and would end up in a header); None if empty."""
+    value = (value or "").strip()
+    return value or None
 
+
+class Scrubber:
+    """Takes secrets out of a message, whole or in part, in any letter case.
+
+    `tokens` are replaced wherever any `FRAGMENT` characters of theirs appear (a message cut
+    short, a header value printed with its escapes, a token split at a space or lower-cased
+    by a proxy); `identities` (an e-mail address) wherever they appear whole; both also as
+    HTTP Basic credentials (base64) and any Authorization header value.
+    """
+
+    FRAGMENT = 6
     _HEADER_RE = re.compile(
         r"""(?i)(authorization['"]?\s*[:=]\s*['"]?)(basic|bearer|token)?\s*[^'",}\s]+"""
     )
 
-    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
-        self.secrets: list[str] = []
-        values = [s for s in secrets if s]
-        for value in values:
-            self.secrets.append(value)
-        for user in values:
-            for password in values:
-                if user != password:
-                    pair = f"{user}:{password}".encode()
-                    self.secrets.append(base64.b64encode(pair).decode())
+    def __init__(
+        self, tokens: Iterable[str | None] = (), identities: Iterable[str | None] = ()
+    ) -> None:
+        given = [t for t in tokens if t]
+        whole = [*given, *(i for i in identities if i)]
+        pieces: set[str] = set()
+        for token in given:
+            for part in token.split():
+                if len(part) >= self.FRAGMENT:
+                    pieces.update(
+                        part[n : n + self.FRAGMENT] for n in range(len(part) - self.FRAGMENT + 1)
+                    )
+                elif len(part) >= 3:
+                    whole.append(part)
+        whole += [
+            base64.b64encode(f"{user}:{password}".encode()).decode()
+            for user in whole[:4]
+            for password in whole[:4]
+            if user != password
+        ]
+        escaped = sorted({re.escape(w) for w in whole if w}, key=len, reverse=True)
+        self._whole = re.compile("|".join(escaped), re.IGNORECASE) if escaped else None
+        self._pieces = (
+            re.compile("(?=(" + "|".join(map(re.escape, sorted(pieces))) + "))", re.IGNORECASE)
+            if pieces
+            else None
+        )
 
     def __call__(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(secret, "***")
+        if self._whole is not None:
+            text = self._whole.sub("***", text)
+        if self._pieces is not None:
+            hidden = [False] * len(text)
+            for match in self._pieces.finditer(text):
+                for n in range(match.start(1), match.end(1)):
+                    hidden[n] = True
+            text = "".join(
+                "***" if hide and (n == 0 or not hidden[n - 1]) else ("" if hide else ch)
+                for n, (ch, hide) in enumerate(zip(text, hidden, strict=True))
+            )
         return self._HEADER_RE.sub(lambda m: f"{m.group(1)}***", text)
 
 

@@ -7,6 +7,11 @@ The generated part sits between ``sddkit:begin`` and ``sddkit:end`` lines, so te
 to the issue outside it survives updates. Only sddkit's own lines count as those markers (the
 whole line, exactly as the templates write it); customer text can never contain ``sddkit:``
 (`redact.inert`), so a quote can neither forge nor end the region.
+
+A person may still break the region: with the end line deleted, it ends after sddkit's last
+hidden line (marker, fingerprint, counts), so a note below survives every later run; with
+only the begin line left (the part replaced by a summary) it is that line. Either way the
+next run rebuilds it (`broken`).
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import SDDKIT_LABEL, IssueDraft, marker, themes_marker
 from sddkit.trackers.identity import fingerprint
+from sddkit.trackers.names import find_names, is_first_name, remove_names
 from sddkit.trackers.pii import scrub
-from sddkit.trackers.redact import inert, quote
+from sddkit.trackers.redact import inert, quote, without_identities
 from sddkit.trackers.settings import TriageSettings
 
 TEMPLATES = {"github": "github.md.j2", "jira": "jira.j2"}
@@ -43,6 +49,7 @@ _BEGIN_RE = re.compile(
     r"^(?:<!-- sddkit:begin\b[^\n]*-->|\{color:#97a0af\}sddkit:begin\b[^\n]*\{color\})[ \t]*$\n?",
     re.MULTILINE,
 )
+_HIDDEN_RE = re.compile(r"<!--\s*sddkit:(?:theme=|themes=|tickets\s|counts\s)[^\n]*?-->")
 _END_RE = re.compile(
     r"^(?:<!-- sddkit:end -->|(?:\{noformat\})?(?:<!-- sddkit:[^\n>]*-->[ \t]*)*"
     r"sddkit:end\{noformat\})[ \t]*$\n?",
@@ -86,14 +93,48 @@ def recorded_counts(body: str | None) -> Counts | None:
         return None
 
 
-def title_for(theme: Theme) -> str:
+def title_for(theme: Theme, private: Private | None = None) -> str:
     label = theme.label.strip() or ", ".join(theme.keywords[:3])
-    return f"{KIND_TITLES.get(theme.kind, theme.kind.title())}: {clean_words(label)}"
+    return f"{KIND_TITLES.get(theme.kind, theme.kind.title())}: {clean_words(label, private)}"
 
 
-def clean_words(text: str) -> str:
-    """A label or keyword from customer text: no personal data, inert (no pings, links)."""
-    return inert(" ".join(scrub(text).split()))
+@dataclass(frozen=True)
+class Private:
+    """Who a theme's tickets are from: their identity fields, and the words of every name
+    found in them (`names.find_names`), casefolded; kept out of titles and keywords."""
+
+    identities: tuple[str, ...] = ()
+    words: frozenset[str] = frozenset()
+
+    def word(self, word: str) -> bool:
+        folded = word.casefold()
+        return folded in self.words or is_first_name(word.capitalize(), inflected=False)
+
+
+def private_of(theme: Theme, tickets: Mapping[str, Ticket], limit: int = 200) -> Private:
+    """The `Private` of a theme, read from its representative and first `limit` tickets."""
+    identities: set[str] = set()
+    words: set[str] = set()
+    keys = list(dict.fromkeys((*theme.representative_keys, *theme.ticket_keys)))[:limit]
+    for ticket in (tickets[k] for k in keys if k in tickets):
+        people = [m.author for m in ticket.messages if m.author_role == "customer"]
+        found = [i for i in (ticket.customer_id, ticket.organization, *people) if i]
+        identities.update(found)
+        text = f"{ticket.subject}\n{ticket.body[:2000]}"
+        spans = find_names(text)
+        found += [text[start:end] for start, end in spans]
+        words.update(w.casefold() for f in found for w in re.findall(r"[\w'’-]{3,}", f))
+    return Private(tuple(sorted(identities)), frozenset(words))
+
+
+def clean_words(text: str, private: Private | None = None) -> str:
+    """A label or keyword from customer text: no personal data (names, the tickets' identity
+    fields, what `pii.scrub` finds), inert (no pings, links)."""
+    text = remove_names(scrub(text))
+    if private is not None:
+        text = without_identities(text, private.identities)
+        text = re.sub(r"[\w'’-]{3,}", lambda m: "[name]" if private.word(m[0]) else m[0], text)
+    return inert(" ".join(text.split()))
 
 
 def quotes_for(theme: Theme, tickets: Mapping[str, Ticket], limit: int) -> list[Quote]:
@@ -151,13 +192,15 @@ def render_draft(
     refs = [{"key": k, "url": ticket_url(k, settings.ticket_urls)} for k in keys]
     weeks: Sequence[tuple[date, int]] = sorted(theme.weekly_counts.items())[-8:]
     quotes = quotes_for(theme, tickets, max(settings.max_quotes, len(family)))
+    private = private_of(theme, tickets)
+    keywords = [k for k in theme.keywords[:8] if not any(map(private.word, k.split()))]
 
     def render(shown: int, quoted: int) -> str:
         return template.render(
             theme=theme,
-            title=title_for(theme),
+            title=title_for(theme, private),
             kind_title=KIND_TITLES.get(theme.kind, theme.kind.title()),
-            keywords=[clean_words(k) for k in theme.keywords[:8]],
+            keywords=[clean_words(k, private) for k in keywords],
             counts=counts,
             trend=TREND_WORDS.get(theme.trend, theme.trend),
             weeks=weeks,
@@ -187,7 +230,7 @@ def render_draft(
     issue_type = settings.jira.issue_type(theme.kind) if settings.jira else None
     return IssueDraft(
         theme_id=marker_id,
-        title=title_for(theme),
+        title=title_for(theme, private),
         body=body,
         labels=tuple(dict.fromkeys(labels)),
         issue_type=issue_type,
@@ -200,8 +243,11 @@ def markdown_escape(text: str) -> str:
 
 
 def jira_escape(text: str) -> str:
-    """Customer text shown literally in Jira wiki markup (no macros, links or tables)."""
-    return re.sub(r"([{}\[\]|*_+^~!#-])", r"\\\1", text)
+    """Customer text shown literally in Jira wiki markup (no macros, links, tables,
+    citations). A backslash becomes a look-alike: one would escape what follows it (the
+    closing ``{quote}`` of a quote ending in one), two make a line break."""
+    text = text.replace("\\", "＼")
+    return re.sub(r"([{}\[\]|*_+^~!#?-])", r"\\\1", text)
 
 
 def splice(old_body: str, new_body: str) -> str:
@@ -219,15 +265,33 @@ def splice(old_body: str, new_body: str) -> str:
     return old_body[: old[0]] + part + old_body[old[1] :]
 
 
+def broken(body: str) -> bool:
+    """Whether sddkit's part lost its end line (its begin line is there, no end after it)."""
+    begin = _BEGIN_RE.search(body)
+    return begin is not None and _END_RE.search(body, begin.end()) is None
+
+
 def outside_length(body: str) -> int:
-    """How many characters of `body` people wrote outside sddkit's part (all are kept)."""
+    """How many characters of `body` people wrote outside sddkit's part (all are kept; a
+    body without the part is all theirs: the part is added after it)."""
     region = _region(body)
-    return len(body) - (region[1] - region[0]) if region else 0
+    return len(body) - (region[1] - region[0]) if region else len(body)
 
 
 def _region(body: str) -> tuple[int, int] | None:
-    begin = _BEGIN_RE.search(body)
-    end = _END_RE.search(body, begin.end()) if begin else None
-    if begin is None or end is None:
+    """sddkit's part: from the begin line to the end line (the last begin line before it,
+    if an earlier part lost its end), else to the end of the last of sddkit's hidden lines
+    after the begin line, else the begin line alone."""
+    begins = list(_BEGIN_RE.finditer(body))
+    if not begins:
         return None
-    return begin.start(), end.end()
+    end = _END_RE.search(body, begins[0].end())
+    if end is not None:
+        begin = [b for b in begins if b.end() <= end.start()][-1]
+        return begin.start(), end.end()
+    begin = begins[-1]
+    hidden = list(_HIDDEN_RE.finditer(body, begin.end()))
+    if not hidden:
+        return begin.start(), begin.end()
+    stop = body.find("\n", hidden[-1].end())
+    return begin.start(), len(body) if stop < 0 else stop + 1

@@ -40,6 +40,7 @@ from sddkit.trackers.base import (
     IssueDraft,
     Tracker,
     closed_as_not_planned,
+    theme_id_in,
 )
 from sddkit.trackers.family import Unit
 from sddkit.trackers.identity import fingerprint_in
@@ -50,6 +51,7 @@ from sddkit.trackers.subjects import pair_subjects
 from sddkit.trackers.suggest import (
     BODY_LIMITS,
     Counts,
+    broken,
     outside_length,
     recorded_counts,
     render_draft,
@@ -325,6 +327,10 @@ def _for_filed(
             "update",
             f"counts {recorded.tickets}/{recorded.customers} → "
             f"{counts.tickets}/{counts.customers} (tickets/customers)",
+        )
+    if theme_id_in(issue.body) != issue.theme_id or broken(issue.body):
+        return rewrite(
+            "update", "rebuilding sddkit's part (its marker or begin/end line was edited)"
         )
     if not fingerprint_in(issue.body):  # filed before issues carried one
         return rewrite(

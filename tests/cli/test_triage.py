@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -14,11 +18,11 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
 from sddkit.cli import main
-from sddkit.store import open_store
+from sddkit.store import open_store, store_lock
 from sddkit.themes.pipeline import update_themes
 from sddkit.tickets.demo import demo_tickets
 from sddkit.tickets.store import upsert_tickets
-from sddkit.trackers.cache import load_filed
+from sddkit.trackers.cache import ensure_schema, load_filed
 from tests.support import trackers as fakes
 
 
@@ -189,3 +193,71 @@ def test_labels_dropped_on_create_are_reported_and_nothing_is_refiled(
     again = invoke(env, "--apply")
     assert again.exit_code == 0, again.output
     assert len(env["server"].issues) == created and "\ncreate " not in again.output
+
+
+def test_two_runs_at_once_file_each_issue_once(env: dict[str, Any]) -> None:
+    """Two real `triage --apply` processes on one store (overlapping CI jobs): the second
+    waits for the first's lock, then finds what it filed."""
+    server = env["server"]
+
+    def slow(method: str, path: str) -> None:
+        if method == "POST":
+            time.sleep(0.3)  # each create takes a while: the runs surely overlap
+
+    server.on_request = slow
+    base = ["--db", str(env["db"]), "--config", str(env["config"]), "triage"]
+    argv = [sys.executable, "-c", "from sddkit.cli import main; main()", *base]
+    argv += ["--now", env["now"], "--apply"]
+    environ = {**os.environ, "GITHUB_TOKEN": fakes.GH_TOKEN}
+    runs = [subprocess.Popen(argv, env=environ, stdout=subprocess.PIPE, text=True)]
+    runs.append(subprocess.Popen(argv, env=environ, stdout=subprocess.PIPE, text=True))
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    filed = [fakes_theme(issue["body"]) for issue in server.issues.values()]
+    assert filed and len(filed) == len(set(filed))  # no theme filed twice
+    assert sum(output.count("\ncreate ") for output in outputs) == len(filed)
+
+
+def test_a_second_run_stops_with_one_line_while_the_store_is_held(env: dict[str, Any]) -> None:
+    with store_lock(env["db"], 0):
+        result = invoke(env, "--apply", "--lock-wait", "0")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {env['db']} is in use by another sddkit run (pid {os.getpid()} since "
+        f"{result.output.split(' since ')[1].split(')')[0]}); waited 0 s: try again when it "
+        "has finished\n"
+    )
+    assert env["server"].log == []
+
+
+def test_a_store_from_a_newer_sddkit_is_refused_before_the_tracker_is_asked(
+    env: dict[str, Any],
+) -> None:
+    conn = open_store(env["db"])
+    ensure_schema(conn)
+    conn.execute("UPDATE schema_versions SET version = version + 1 WHERE component = 'trackers'")
+    conn.close()
+    result = invoke(env, "--apply")
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith(f"Error: {env['db']} was written by a newer sddkit (trackers schema")
+    assert env["server"].log == []
+
+
+def test_a_clock_behind_the_last_applied_run_writes_nothing_unless_forced(
+    env: dict[str, Any],
+) -> None:
+    assert invoke(env, "--apply").exit_code == 0
+    later = datetime.fromisoformat(env["now"]) + timedelta(days=14)
+    assert invoke(env, "--apply", "--now", later.isoformat()).exit_code == 0
+    writes = len(env["server"].writes())
+    result = invoke(env, "--apply")  # --now two weeks before the last run
+    assert result.exit_code == 1
+    assert "is earlier than the last applied run against github:acme/app" in result.output
+    assert "nothing written; check the clock, or pass --force" in result.output
+    assert len(env["server"].writes()) == writes
+    dry = invoke(env)
+    assert dry.exit_code == 0 and "warning: --now" in dry.output
+    forced = invoke(env, "--apply", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "warning: --now" in forced.output

@@ -154,6 +154,10 @@ class FakeGitHub(FakeServer):
         self.drop_labels = False  # a token without push access: labels on create are ignored
         # GraphQL userContentEdits per issue, oldest first: {editedAt, diff, editor {login}}
         self.edits: dict[int, list[dict[str, Any]]] = {}
+        # Issues are kept under their first number; a transferred one is then in another
+        # repository under another number (`transfer`): its old URL answers 301.
+        self.moved: dict[int, str] = {}  # first number -> "owner/name#number" now
+        self.leak: set[int] = set()  # other repositories' issues that list answers carry
 
     @property
     def api(self) -> str:
@@ -164,15 +168,14 @@ class FakeGitHub(FakeServer):
             request.headers.get("Authorization") == f"Bearer {self.secret}"
         )
 
-    def add_issue(self, title: str, body: str, labels: list[str], **extra: Any) -> dict[str, Any]:
+    def add_issue(
+        self, title: str, body: str, labels: list[str], *, repo: str | None = None, **extra: Any
+    ) -> dict[str, Any]:
         number = len(self.issues) + 1
         issue = {
             "id": 1000 + number,
             "node_id": f"I_{number}",
-            "url": f"{self.api}/repos/{self.repo}/issues/{number}",
-            "repository_url": f"{self.api}/repos/{self.repo}",
-            "comments_url": f"{self.api}/repos/{self.repo}/issues/{number}/comments",
-            "html_url": f"{self.base}/{self.repo}/issues/{number}",
+            **self._place(repo or self.repo, number),
             "number": number,
             "state": "open",
             "state_reason": None,
@@ -198,6 +201,21 @@ class FakeGitHub(FakeServer):
         self.timelines[number] = []
         self.edits[number] = []
         return issue
+
+    def _place(self, repo: str, number: int) -> dict[str, str]:
+        return {
+            "url": f"{self.api}/repos/{repo}/issues/{number}",
+            "repository_url": f"{self.api}/repos/{repo}",
+            "comments_url": f"{self.api}/repos/{repo}/issues/{number}/comments",
+            "html_url": f"{self.base}/{repo}/issues/{number}",
+        }
+
+    def transfer(self, number: int, repo: str) -> str:
+        """Transfer the issue (kept under `number` here) to `repo`; its new key."""
+        new = 500 + number
+        self.issues[number].update(self._place(repo, new), number=new)
+        self.moved[number] = f"{repo}#{new}"
+        return self.moved[number]
 
     def human_edit(self, number: int, body: str, login: str = "nina") -> None:
         """A person saves a new body in the web UI (recorded in the edit history)."""
@@ -309,6 +327,19 @@ class FakeGitHub(FakeServer):
             for n in names
         ]
 
+    def _resolve(self, path: str) -> tuple[int | None, str | None, str | None]:
+        """(first number, tail, where it moved) of an issue path of any repository."""
+        match = re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)(/comments|/timeline)?", path)
+        if not match:
+            return None, None, None
+        repo, number, tail = match.group(1), int(match.group(2)), match.group(3)
+        if repo == self.repo and number in self.moved:
+            return number, tail, self.moved[number]
+        for first, issue in self.issues.items():
+            if issue["number"] == number and issue["repository_url"].endswith(f"/repos/{repo}"):
+                return first, tail, None
+        return None, tail, None
+
     def route(self, request: Request, path: str) -> Response:
         base = f"/repos/{self.repo}/issues"
         if path == base and request.method == "GET":
@@ -340,10 +371,13 @@ class FakeGitHub(FakeServer):
             return self._search(request)
         if path == "/api/graphql" and request.method == "POST":
             return self._graphql(request)
-        match = re.fullmatch(rf"{base}/(\d+)(/comments|/timeline)?", path)
-        if not match or int(match.group(1)) not in self.issues:
+        number, tail, moved = self._resolve(path)
+        if moved is not None:  # GitHub answers a transferred issue's old URL with a 301
+            repo, new = moved.rsplit("#", 1)
+            location = f"{self.api}/repos/{repo}/issues/{new}{tail or ''}"
+            return Response("", 301, {"Location": location})
+        if number is None:
             return _json({"message": "Not Found"}, 404)
-        number, tail = int(match.group(1)), match.group(2)
         issue = self.issues[number]
         if tail is None and request.method == "PATCH":
             data = request.get_json()
@@ -371,7 +405,8 @@ class FakeGitHub(FakeServer):
         """The one query sddkit sends: an issue's `userContentEdits(last: N)`."""
         data = request.get_json()
         query, variables = data["query"], data.get("variables") or {}
-        number = int(variables.get("number", 0))
+        repo = f"{variables.get('owner')}/{variables.get('name')}"
+        number = self._resolve(f"/repos/{repo}/issues/{variables.get('number', 0)}")[0] or 0
         if "userContentEdits" not in query or number not in self.issues:
             error = {"type": "NOT_FOUND", "path": ["repository", "issue"], "message": "no issue"}
             return _json({"data": {"repository": {"issue": None}}, "errors": [error]})
@@ -383,10 +418,12 @@ class FakeGitHub(FakeServer):
     def _list(self, request: Request) -> Response:
         state = request.args.get("state", "open")
         wanted = [n for n in request.args.get("labels", "").split(",") if n]
+        own = f"/repos/{self.repo}"
         matching = [
             issue
-            for _, issue in sorted(self.issues.items(), reverse=True)
-            if (state == "all" or issue["state"] == state)
+            for number, issue in sorted(self.issues.items(), reverse=True)
+            if (issue["repository_url"].endswith(own) or number in self.leak)
+            and (state == "all" or issue["state"] == state)
             and all(name in [lab["name"] for lab in issue["labels"]] for name in wanted)
         ]
         return self._page(request, matching, lambda items: items)
@@ -434,6 +471,8 @@ class FakeJira(FakeServer):
         self.admin = True  # Server/DC: only admins may update with notifyUsers=false
         self.histories: dict[str, list[dict[str, Any]]] = {}  # changelog, oldest first
         self.lag = False  # search sees only `indexed` issues (Jira's index lags behind writes)
+        self.moved: dict[str, str] = {}  # old key -> new key (`move`); old keys still answer
+        self.leak: set[str] = set()  # other projects' issues that search answers carry
 
     def authorized(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
@@ -466,6 +505,21 @@ class FakeJira(FakeServer):
         self.remote_links[key] = []
         self.histories[key] = []
         return issue
+
+    def move(self, key: str, project: str) -> str:
+        """Move the issue to `project` (a new key; Jira answers the old one with it)."""
+        numbers = [int(k.rsplit("-", 1)[1]) for k in self.issues if k.startswith(f"{project}-")]
+        new = f"{project}-{max(numbers, default=0) + 1}"
+        issue = self.issues.pop(key)
+        issue.update(key=new, self=f"{self.base}/rest/api/2/issue/{new}")
+        issue["fields"]["project"] = {"key": project}
+        self.issues[new] = issue
+        for table in (self.comments, self.remote_links, self.histories):
+            table[new] = table.pop(key)
+        if key in self.indexed:
+            self.indexed.add(new)
+        self.moved[key] = new
+        return new
 
     def human_edit(self, key: str, body: str, name: str = "nina") -> None:
         """A person saves a new description (recorded in the changelog)."""
@@ -559,9 +613,13 @@ class FakeJira(FakeServer):
             issue = self.add_issue(fields)
             return _json({"id": issue["id"], "key": issue["key"], "self": issue["self"]}, 201)
         match = re.fullmatch(r"/rest/api/2/issue/([A-Z]+-\d+)(/comment|/remotelink)?", path)
-        if not match or match.group(1) not in self.issues:
+        key = match.group(1) if match else ""
+        while key in self.moved:
+            key = self.moved[key]
+        if key not in self.issues:
             return _json({"errorMessages": ["Issue does not exist"], "errors": {}}, 404)
-        issue = self.issues[match.group(1)]
+        assert match is not None
+        issue = self.issues[key]
         if match.group(2) == "/remotelink":
             return _json(self.remote_links[issue["key"]])
         if match.group(2) and request.method == "POST":
@@ -631,7 +689,7 @@ class FakeJira(FakeServer):
             issue
             for key, issue in self.issues.items()
             if project
-            and issue["fields"]["project"]["key"] == project.group(1)
+            and (issue["fields"]["project"]["key"] == project.group(1) or key in self.leak)
             and (key in self.indexed or not self.lag)
             and (
                 everything

@@ -14,7 +14,7 @@ def test_removes_identity_and_keeps_the_complaint() -> None:
     )
     out = redact(text, ["Globex Corp"])
     assert out == (
-        "Export to CSV fails at https://app.acme.com/export. Call [phone] or mail [email]."
+        "Export to CSV fails at https：//app.acme.com/export. Call [phone] or mail [email]."
     )
 
 
@@ -130,7 +130,7 @@ def test_private_and_hostile_text_per_language(text: str, gone: list[str], kept:
 
 def test_links_and_images_lose_their_markup_but_keep_the_address() -> None:
     out = redact("See ![pixel](https://t.example/p.gif?u=9) and [here](https://a.example/x)")
-    assert out == "See pixel (https://t.example/p.gif) and here (https://a.example/x)"
+    assert out == "See pixel (https：//t.example/p.gif) and here (https：//a.example/x)"
 
 
 def test_quotes_cannot_carry_or_break_sddkit_markers() -> None:
