@@ -167,7 +167,9 @@ def _render(
     # Compiling the two report templates costs more than building a month's report; Jinja's
     # own cache (a private folder per user in the temp dir, keyed by the template's source)
     # keeps the compiled code between runs. An edited or overriding template compiles anew.
-    env.bytecode_cache = _BYTECODE
+    # The compiled code depends on the environment too (Markdown's `finalize` is compiled
+    # in), which the cache's key does not see: one cache per kind of environment.
+    env.bytecode_cache = _BYTECODE[autoescape]
     if not autoescape:  # Markdown: escape each value as it is printed
         env.finalize = _markdown_value
     env.filters.update(
@@ -189,7 +191,10 @@ def _render(
         raise SddkitError(f"{where}:{line or '?'}: template error: {error}") from error
 
 
-_BYTECODE = jinja2.FileSystemBytecodeCache()
+_BYTECODE = {
+    True: jinja2.FileSystemBytecodeCache(pattern="__sddkit_html_%s.cache"),
+    False: jinja2.FileSystemBytecodeCache(pattern="__sddkit_md_%s.cache"),
+}
 
 
 def _markdown_value(value: Any) -> Any:
