@@ -13,7 +13,13 @@ from sddkit.cli.options import now_option
 from sddkit.report.build import build_report, period
 from sddkit.report.render import FORMATS, write_report
 from sddkit.report.settings import load_options
-from sddkit.report.sources import configured_tracker, live_filed, team, triage_rules
+from sddkit.report.sources import (
+    cached_tracker,
+    configured_tracker,
+    live_filed,
+    team,
+    triage_rules,
+)
 from sddkit.trackers.cache import load_filed, save_filed
 
 DEFAULT_DAYS = 28
@@ -111,7 +117,7 @@ def report(
     conn = app.store()
     people, shifts, note = team(app.config_path, first, last, conn, now.date())
     if no_tracker:
-        filed = load_filed(conn)
+        filed = load_filed(conn, cached_tracker(app.config_path))
     else:
         name, tracker = configured_tracker(app.config_path)
         filed = live_filed(tracker)

@@ -48,9 +48,10 @@ def team(
 
 
 def configured_tracker(config_path: Path) -> tuple[str, Tracker]:
-    """The tracker named by the config's [triage]/[github]/[jira] sections, with its name."""
+    """The tracker named by the config's [triage]/[github]/[jira] sections, with the name
+    its issues are cached under (triage's: "github:acme/app", one cache per tracker)."""
     from sddkit.errors import SddkitError
-    from sddkit.trackers.factory import tracker_from_settings, tracker_name
+    from sddkit.trackers.factory import tracker_from_settings
     from sddkit.trackers.settings import load_settings
 
     settings = load_settings(config_path)
@@ -59,7 +60,21 @@ def configured_tracker(config_path: Path) -> tuple[str, Tracker]:
             f"no tracker configured in {config_path} ([github] or [jira]); "
             "use --no-tracker to report from the issues cached by the last triage run"
         )
-    return tracker_name(settings), tracker_from_settings(settings)
+    tracker = tracker_from_settings(settings)
+    return tracker.name, tracker
+
+
+def cached_tracker(config_path: Path) -> str | None:
+    """The cache name of the configured tracker ("github:acme/app"), None when the config
+    names none: `--no-tracker` then reads every cached issue."""
+    from sddkit.trackers.factory import tracker_name
+    from sddkit.trackers.settings import load_settings
+    from sddkit.trackers.workflow import cache_name
+
+    settings = load_settings(config_path)
+    if settings.github is None and settings.jira is None:
+        return None
+    return cache_name(tracker_name(settings), settings)
 
 
 def triage_rules(config_path: Path) -> TriageRules:

@@ -52,12 +52,16 @@ def record(
         )
 
 
-def load(conn: sqlite3.Connection, tracker: str) -> dict[str, frozenset[str]]:
-    """Issue key -> the ticket keys it was last written for, for one tracker."""
+def load(conn: sqlite3.Connection, tracker: str | None = None) -> dict[str, frozenset[str]]:
+    """Issue key -> the ticket keys it was last written for, for one tracker (every
+    tracker's when None: keys name their repository or project)."""
     ensure_schema(conn)
     found: dict[str, set[str]] = {}
-    rows = conn.execute(
-        "SELECT issue_key, ticket_key FROM tracker_issue_tickets WHERE tracker = ?", (tracker,)
+    sql = "SELECT issue_key, ticket_key FROM tracker_issue_tickets"
+    rows = (
+        conn.execute(sql + " WHERE tracker = ?", (tracker,))
+        if tracker is not None
+        else conn.execute(sql)
     )
     for issue_key, ticket_key in rows:
         found.setdefault(issue_key, set()).add(ticket_key)

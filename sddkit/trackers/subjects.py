@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sddkit.themes.model import Theme
@@ -93,6 +93,24 @@ def pair_subjects(
             links.append((best, issue))
             found_by_tickets.add(issue.key)
     return _join(units, links, tickets, now, found_by_tickets)
+
+
+def issues_by_subject(
+    themes: Sequence[Theme],
+    filed: Sequence[FiledIssue],
+    lineage: Mapping[str, frozenset[str]] | None = None,
+) -> list[FiledIssue]:
+    """`filed` with each subject's primary issue naming the subject's member themes (its
+    `theme_ids`), as triage pairs them: a reader that finds issues by theme ids (the
+    report) then names the same issue for a family as triage does, also after a re-cluster
+    gave the family new ids. Other issues are kept as they are."""
+    named = {}
+    for subject in pair_subjects(themes, filed, {}, None, lineage):
+        primary = subject.primary
+        if primary is not None:
+            members = tuple(dict.fromkeys((*primary.theme_ids, *subject.unit.member_ids)))
+            named[primary.key] = replace(primary, theme_ids=members)
+    return [named.get(issue.key, issue) for issue in filed]
 
 
 def _by_lineage(

@@ -236,10 +236,15 @@ def test_live_tracker_mode_reads_fix_and_refreshes_cache(
     # Fix on day 12: days 0, 3, 8 before it; day 15 after.
     assert (trace["tickets"], trace["after"], trace["days_to_fix"]) == (3, 1, 12.0)
     conn = open_store(workspace / "sddkit.db")
-    cached = {i.key: i for i in load_filed(conn)}
+    cached = {i.key: i for i in load_filed(conn, "github:acme/app")}  # triage's cache name
     conn.close()
     assert cached[trace["issue_key"]].fix is not None
-    assert "a/b#5" not in cached  # the cache now mirrors the tracker
+    assert "a/b#5" not in cached  # the tracker's cache now mirrors the tracker
+    # offline, the report reads that cache only (not every tracker's: no issue twice)
+    offline = CliRunner().invoke(main, [*ARGS[:-1], "--format", "json", "--no-tracker"])
+    assert offline.exit_code == 0, offline.output
+    again = json.loads((workspace / "report" / "report.json").read_text(encoding="utf-8"))
+    assert again["traces"] == data["traces"]
 
 
 def test_config_report_section_sets_defaults_and_options_win(workspace: Path) -> None:

@@ -1,0 +1,66 @@
+"""The report names the issue triage names for a family, also after a re-cluster; offline
+equals live (one cache per tracker)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+
+from sddkit.report.build import build_report
+from sddkit.store import open_store, transaction
+from sddkit.themes.model import Theme
+from sddkit.themes.store import StoredTheme, ensure_schema, save_run
+from sddkit.tickets.store import upsert_tickets
+from sddkit.trackers.cache import load_filed
+from sddkit.trackers.settings import TriageSettings
+from sddkit.trackers.workflow import apply_run, plan_run
+from tests.support import trackers as fakes
+from tests.trackers.test_github import tracker
+
+NOW = fakes.NOW
+SETTINGS = TriageSettings(min_tickets=3, min_customers=2)
+
+
+def save_themes(conn: sqlite3.Connection, themes: list[Theme], when: Any) -> None:
+    ensure_schema(conn)
+    with transaction(conn):
+        save_run(conn, now=when, mode="full", since=None, min_size=3, backend="test",
+                 model_state=None, model_run=None, ticket_count=0,
+                 themes=[StoredTheme(t, np.zeros(4, dtype=np.float32)) for t in themes],
+                 members=[(k, t.id, 1.0) for t in themes for k in t.ticket_keys])  # fmt: skip
+
+
+def test_after_a_recluster_the_report_names_the_issue_triage_names(
+    fake_github: Any, policy: Any
+) -> None:
+    conn = open_store(":memory:")
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 5, start_day=8)
+    upsert_tickets(conn, tickets.values())
+    a = sorted(k for k in tickets if ":a" in k)
+    b = sorted(k for k in tickets if ":b" in k)
+    save_themes(conn, [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b)], NOW)
+    gh = tracker(fake_github, policy)
+    run = plan_run(conn, SETTINGS, kind="github", tracker=gh, cache_name=gh.name, now=NOW)
+    apply_run(conn, run, gh)
+    assert len(fake_github.issues) == 2
+    # a week later the store is re-clustered: the same subjects under new ids
+    later = NOW + timedelta(days=7)
+    save_themes(conn, [fakes.theme("T-x", a, customers=6), fakes.theme("T-y", b)], later)
+    again = plan_run(conn, SETTINGS, kind="github", tracker=gh, cache_name=gh.name, now=later)
+    by_triage = {a.theme.id: a.issue.key for a in again.actions if a.issue is not None}
+    assert by_triage == {"T-x": "acme/app#1", "T-y": "acme/app#2"}
+    assert all(a.kind != "create" for a in again.actions)
+
+    def report(filed: list[Any]) -> Any:
+        return build_report(conn, since=NOW - timedelta(days=40), until=later, filed=filed,
+                            shifts=[], now=later)  # fmt: skip
+
+    live = report(gh.filed_issues())
+    traced = {t.issue_key: (t.theme_label is not None, t.tickets) for t in live.traces}
+    assert traced == {"acme/app#1": (True, 6), "acme/app#2": (True, 5)}
+    assert live.todo == ()  # no family reads "No issue yet"
+    offline = report(load_filed(conn, gh.name))
+    assert offline.traces == live.traces
