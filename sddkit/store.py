@@ -74,16 +74,15 @@ def schema_version(conn: sqlite3.Connection, component: str) -> int:
 
 
 def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[str]) -> None:
-    """Apply `migrations[current:]` for `component`; each item is an SQL script."""
-    current = schema_version(conn, component)
-    if current > len(migrations):
-        raise NewerStore(
-            f"{_path_of(conn)} was written by a newer sddkit ({component} schema {current}, "
-            f"this sddkit knows {len(migrations)}): upgrade sddkit, or use another --db"
-        )
-    if current == len(migrations):
+    """Apply `migrations[current:]` for `component`; each item is an SQL script. The version
+    is read again under the write lock: two processes opening a new store at once (two CI
+    jobs) would otherwise both create the same tables, and the second fail."""
+    if _checked_version(conn, component, migrations) == len(migrations):
         return
     with transaction(conn):
+        current = _checked_version(conn, component, migrations)
+        if current == len(migrations):
+            return
         for script in migrations[current:]:
             for statement in _split_sql(script):
                 conn.execute(statement)
@@ -92,6 +91,16 @@ def migrate(conn: sqlite3.Connection, component: str, migrations: Sequence[str])
             " ON CONFLICT(component) DO UPDATE SET version = excluded.version",
             (component, len(migrations)),
         )
+
+
+def _checked_version(conn: sqlite3.Connection, component: str, migrations: Sequence[str]) -> int:
+    current = schema_version(conn, component)
+    if current > len(migrations):
+        raise NewerStore(
+            f"{_path_of(conn)} was written by a newer sddkit ({component} schema {current}, "
+            f"this sddkit knows {len(migrations)}): upgrade sddkit, or use another --db"
+        )
+    return current
 
 
 def _split_sql(script: str) -> list[str]:
