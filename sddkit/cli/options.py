@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -45,3 +46,26 @@ def now_option(purpose: str) -> Callable[[F], F]:
         show_default="the clock",
         help=f"The current time, ISO 8601, naive = UTC ({purpose}).",
     )
+
+
+class LazySubcommands(click.Group):
+    """A group whose subcommands named in `lazy` ("name" -> "module:attribute") are imported
+    only when used: their modules pull in what the group's everyday commands do not need
+    (calendar delivery imports Jinja and the mail stack; coverage the report's settings), and
+    `rotation who` should start fast."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = target.split(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command

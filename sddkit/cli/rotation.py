@@ -13,14 +13,13 @@ from zoneinfo import ZoneInfo, available_timezones
 import click
 
 from sddkit.cli.context import AppContext, pass_app
-from sddkit.cli.options import now_option
+from sddkit.cli.options import LazySubcommands, now_option
 from sddkit.errors import SddkitError
 from sddkit.rotation import render
 from sddkit.rotation.advice import advise
 from sddkit.rotation.audit import violations
 from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.fairness import fairness
-from sddkit.rotation.feeds import write_feeds
 from sddkit.rotation.plan import Plan
 from sddkit.rotation.schedule import current, published, record_swap, replan, window
 from sddkit.rotation.specparse import did_you_mean
@@ -63,7 +62,16 @@ def _range(
     return day, start, end
 
 
-@click.group()
+@click.group(
+    cls=LazySubcommands,
+    lazy={
+        "invite": "sddkit.cli.rotation_deliver:invite",
+        "publish": "sddkit.cli.rotation_deliver:publish",
+        "remind": "sddkit.cli.rotation_deliver:remind",
+        "handoff": "sddkit.cli.rotation_deliver:handoff",
+        "coverage": "sddkit.cli.rotation_coverage:coverage",
+    },
+)
 def rotation() -> None:
     """Plan fair support rotations from rotations.toml; who is on; calendars.
 
@@ -318,6 +326,8 @@ def ics(
     now: datetime,
 ) -> None:
     """Write RFC 5545 calendars: a team feed and one per person."""
+    from sddkit.rotation.feeds import write_feeds  # icalendar: only this command needs it
+
     day, start, end = _range(today, first, last, weeks)
     stamp = now.astimezone(UTC)
     config = load_config(app.config_path)
@@ -341,13 +351,3 @@ def _zone(name: str) -> ZoneInfo:
     except (KeyError, ValueError, OSError) as error:
         hint = did_you_mean(name, available_timezones())
         raise click.BadParameter(f"unknown time zone {name!r}{hint}", param_hint="--tz") from error
-
-
-from sddkit.cli.rotation_coverage import coverage  # noqa: E402
-from sddkit.cli.rotation_deliver import handoff, invite, publish, remind  # noqa: E402
-
-rotation.add_command(invite)
-rotation.add_command(publish)
-rotation.add_command(remind)
-rotation.add_command(handoff)
-rotation.add_command(coverage)

@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 
 from sddkit.errors import ConfigError, SddkitError
 from sddkit.trackers.base import Tracker
-from sddkit.trackers.github import GitHubTracker
-from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy, secret_from
 from sddkit.trackers.settings import TriageSettings
 
@@ -52,6 +50,8 @@ def tracker_from_settings(
         token = secret_from(env.get("GITHUB_TOKEN"))
         if not token:
             raise SddkitError("GITHUB_TOKEN is not set (a token that can write issues)")
+        from sddkit.trackers.github import GitHubTracker  # PyGithub: only when one is built
+
         return GitHubTracker(
             settings.github,
             token,
@@ -71,6 +71,8 @@ def tracker_from_settings(
     if not token:
         needed = "JIRA_API_TOKEN" if cloud else "JIRA_PAT"
         raise SddkitError(f"{needed} is not set")
+    from sddkit.trackers.jira import JiraTracker  # the jira client: only when one is built
+
     return JiraTracker(
         settings.jira,
         token,

@@ -29,3 +29,24 @@ def test_read_only_commands_do_not_import_the_heavy_libraries(modules: tuple[str
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("modules", "unused"),
+    [
+        # calendar delivery (Jinja, mail) and coverage load only when those commands run
+        (("sddkit.cli.rotation",), ("jinja2", "sddkit.report.settings", "icalendar")),
+        # an offline report builds no tracker client
+        (("sddkit.cli.report", "sddkit.report.sources", "sddkit.trackers.factory"),
+         ("github", "jira")),
+    ],
+)  # fmt: skip
+def test_commands_do_not_import_what_only_other_commands_use(
+    modules: tuple[str, ...], unused: tuple[str, ...]
+) -> None:
+    code = (
+        f"import sys\nfor m in {list(modules)!r}: __import__(m)\n"
+        f"print(__import__('json').dumps([h for h in {list(unused)!r} if h in sys.modules]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
