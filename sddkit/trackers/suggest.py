@@ -24,6 +24,7 @@ from datetime import date, datetime
 from sddkit.templating import environment
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
+from sddkit.tickets.satisfaction import helpdesk_scale, on_scale
 from sddkit.trackers.base import SDDKIT_LABEL, IssueDraft, marker, themes_marker
 from sddkit.trackers.identity import fingerprint
 from sddkit.trackers.names import find_names, is_first_name, remove_names
@@ -194,10 +195,16 @@ def render_draft(
     quotes = quotes_for(theme, tickets, max(settings.max_quotes, len(family)))
     private = private_of(theme, tickets)
     keywords = [k for k in theme.keywords[:8] if not any(map(private.word, k.split()))]
+    # satisfaction on the helpdesk's own scale, named, as the report and `themes show` say it
+    rated = [tickets[k] for k in keys if k in tickets and tickets[k].satisfaction is not None]
+    satisfaction = on_scale(
+        theme.avg_satisfaction, helpdesk_scale(t.satisfaction_scale for t in rated)
+    )
 
     def render(shown: int, quoted: int) -> str:
         return template.render(
             theme=theme,
+            satisfaction=satisfaction,
             title=title_for(theme, private),
             kind_title=KIND_TITLES.get(theme.kind, theme.kind.title()),
             keywords=[clean_words(k, private) for k in keywords],

@@ -120,3 +120,16 @@ def test_titles_and_keywords_are_inert(tracker: str) -> None:
     assert create.draft.title == "Bug: [mention] export ＃12 GH\u20114 sddkit：end"
     for leak in ("@acme", "](https", "ana@", "firma.rs"):
         assert leak not in create.draft.body
+
+
+@pytest.mark.parametrize("tracker", ["github", "jira"])
+def test_satisfaction_in_a_body_is_on_the_helpdesks_own_scale_named(tracker: str) -> None:
+    tickets = {
+        k: replace(t, satisfaction=6.0, satisfaction_scale="10")
+        for k, t in fakes.corpus("a", 4).items()
+    }
+    theme = replace(fakes.theme("T-a", list(tickets)), avg_satisfaction=2.5)  # 1-5, normalised
+    [create] = plan_triage([theme], [], tickets, OPTIONS, tracker=tracker, now=NOW)
+    assert create.draft is not None
+    assert "3.8 of 10 (0–10)" in create.draft.body  # as the report and `themes show` say it
+    assert "2.50" not in create.draft.body
