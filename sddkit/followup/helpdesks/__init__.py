@@ -15,7 +15,7 @@ from html import escape
 from typing import Protocol
 
 from sddkit.errors import SddkitError
-from sddkit.tickets.pull.http import Response
+from sddkit.tickets.pull.http import HttpClient, Response
 
 # Answers that mean "not done, and asking again will not help" for one ticket (a closed or
 # unknown ticket, a body refused); other errors (credentials, 5xx) stop the whole run.
@@ -36,6 +36,18 @@ def refused(vendor: str, external_id: str, response: Response) -> Refused | None
         found = data.get("description") or data.get("message") or data.get("error")
         detail = f": {' '.join(str(found).split())[:200]}" if found else ""
     return Refused(f"{vendor}: ticket {external_id}: HTTP {response.status}{detail}")
+
+
+def send(
+    client: HttpClient, method: str, path: str, payload: object, vendor: str, external_id: str
+) -> Response:
+    """One write: never retried after a 5xx or a dropped connection (it may have landed; the
+    ledger and the note's marker decide), a refusal raised as `Refused`."""
+    response = client.request(method, path, body=payload, allow=REFUSALS, retry_failures=False)
+    problem = refused(vendor, external_id, response)
+    if problem is not None:
+        raise problem
+    return response
 
 
 class Helpdesk(Protocol):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sddkit.followup.helpdesks import REFUSALS, as_html, refused
+from sddkit.followup.helpdesks import as_html, send
 from sddkit.tickets.pull.freshdesk import CONVERSATIONS, FreshdeskSource
 from sddkit.tickets.pull.freshdesk import from_env as source_from_env
 from sddkit.tickets.pull.http import RetryPolicy
@@ -43,13 +43,8 @@ class FreshdeskWriter:
             if public
             else (NOTES, {"body": as_html(body), "private": True})
         )
-        response = self.source.client.request(
-            "POST", path.format(id=external_id), body=payload, allow=REFUSALS,
-            retry_failures=False,
-        )  # fmt: skip
-        problem = refused(NAME, external_id, response)
-        if problem is not None:
-            raise problem
+        client, target = self.source.client, path.format(id=external_id)
+        response = send(client, "POST", target, payload, NAME, external_id)
         data = response.data
         return str(data.get("id", "")) if isinstance(data, Mapping) else ""
 

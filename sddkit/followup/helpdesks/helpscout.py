@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sddkit.followup.helpdesks import REFUSALS, Refused, as_html, refused
+from sddkit.followup.helpdesks import Refused, as_html, send
 from sddkit.tickets.pull.helpscout import HelpScoutSource
 from sddkit.tickets.pull.helpscout import from_env as source_from_env
 from sddkit.tickets.pull.http import RetryPolicy
@@ -58,13 +58,8 @@ class HelpScoutWriter:
             who = {"id": int(customer)} if customer.isdigit() else {"email": customer}
             payload["customer"] = who
         path = (REPLY if public else NOTES).format(id=external_id)
-        response = self.source.client.request(
-            "POST", path, body=payload, allow=REFUSALS, retry_failures=False
-        )
-        problem = refused(NAME, external_id, response)
-        if problem is not None:
-            raise problem
-        return response.headers.get("resource-id", "")
+        response = send(self.source.client, "POST", path, payload, NAME, external_id)
+        return str(response.headers.get("resource-id", ""))
 
 
 def _ours(thread: Any) -> bool:

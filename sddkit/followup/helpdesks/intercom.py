@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sddkit.followup.helpdesks import REFUSALS, as_html, refused
+from sddkit.followup.helpdesks import as_html, send
 from sddkit.tickets.pull.http import PullError, RetryPolicy
 from sddkit.tickets.pull.intercom import IntercomSource
 from sddkit.tickets.pull.intercom import from_env as source_from_env
@@ -48,13 +48,8 @@ class IntercomWriter:
             "admin_id": self.admin_id,
             "body": as_html(body),
         }
-        response = self.source.client.request(
-            "POST", REPLY.format(id=external_id), body=payload, allow=REFUSALS,
-            retry_failures=False,
-        )  # fmt: skip
-        problem = refused(NAME, external_id, response)
-        if problem is not None:
-            raise problem
+        client, target = self.source.client, REPLY.format(id=external_id)
+        response = send(client, "POST", target, payload, NAME, external_id)
         data = response.data
         return str(data.get("id", "")) if isinstance(data, Mapping) else ""
 

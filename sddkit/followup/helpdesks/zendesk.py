@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sddkit.followup.helpdesks import REFUSALS, refused
+from sddkit.followup.helpdesks import send
 from sddkit.tickets.pull.http import RetryPolicy
 from sddkit.tickets.pull.zendesk import ZendeskSource
 from sddkit.tickets.pull.zendesk import from_env as source_from_env
@@ -40,13 +40,8 @@ class ZendeskWriter:
 
     def write(self, external_id: str, body: str, *, public: bool, customer: str | None) -> str:
         payload = {"ticket": {"comment": {"body": body, "public": public}}}
-        response = self.source.client.request(
-            "PUT", UPDATE.format(id=external_id), body=payload, allow=REFUSALS,
-            retry_failures=False,
-        )  # fmt: skip
-        problem = refused(NAME, external_id, response)
-        if problem is not None:
-            raise problem
+        client, target = self.source.client, UPDATE.format(id=external_id)
+        response = send(client, "PUT", target, payload, NAME, external_id)
         audit = response.data.get("audit") if isinstance(response.data, Mapping) else None
         return str(audit.get("id", "")) if isinstance(audit, Mapping) else ""
 
