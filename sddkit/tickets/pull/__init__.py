@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sddkit.tickets.people import People
@@ -54,3 +55,15 @@ class Source(Protocol):
         """Which of the `stored` external ids the helpdesk no longer has (deleted, merged);
         [] where deletions come in the stream itself."""
         ...
+
+
+def iso_time(value: Any) -> datetime | None:
+    """An API's ISO 8601 time ("…Z" too) as an aware datetime (UTC when it has no offset);
+    None when it is missing or not a time."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

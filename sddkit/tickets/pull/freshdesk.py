@@ -6,7 +6,8 @@ spam and deleted tickets, so two more streams ask for them (``filter=spam``, ``f
 and they are stored with that status. Pages are walked by *keyset*, not by page number: each
 request starts at the last change seen (less a second, repeats skipped), so a ticket that
 changes during the pull cannot shift a page and be missed, and the 300-page cap never bites.
-Only a page of one second goes on by page number, reading the page before again each time.
+Only a page of one second goes on by page number, reading that second's earlier pages again
+each time.
 Conversations come from ``GET /api/v2/tickets/{id}/conversations`` (``Link`` header pages);
 agents and companies (``/api/v2/agents``, ``/api/v2/companies``) turn ids into names. A
 ticket already stored at its ``updated_at`` (the keyset's overlap, a resumed page) costs no
@@ -23,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sddkit.tickets.people import ORGANIZATION, PERSON, People
-from sddkit.tickets.pull import Known, Page, unknown
+from sddkit.tickets.pull import Known, Page, iso_time, unknown
 from sddkit.tickets.pull.fetch import fetch_all
 from sddkit.tickets.pull.http import HttpClient, PullError, RetryPolicy
 from sddkit.tickets.pull.keyset import Handed
@@ -58,13 +59,17 @@ class FreshdeskSource:
             while True:
                 batch, more, notes = self._list(stream, state[stream])
                 if state[stream]["page"] > 1:
-                    # Walking one second by page number: a ticket read, then deleted or
-                    # changed, shifts the rest back onto the page before; read it again.
-                    keyset = {**state[stream], "page": state[stream]["page"] - 1}
-                    batch = self._list(stream, keyset)[0] + batch
+                    # Walking one second by page number: each ticket read, then deleted or
+                    # changed, shifts the rest back by one; several (on several pages) by
+                    # more than a page. Read the second's pages before again, from its first.
+                    earlier = [
+                        self._list(stream, {**state[stream], "page": page})[0]
+                        for page in range(1, state[stream]["page"])
+                    ]
+                    batch = [t for page in earlier for t in page] + batch
                 fresh = handed.fresh(batch)
                 state[stream] = _advance(state[stream], batch, more)
-                since = _time(state[stream]["since"])
+                since = iso_time(state[stream]["since"])
                 handed.forget_before(since.timestamp() if since else 0.0)
                 last = not more and stream == STREAMS[-1]
                 versions = {str(t.get("id")): str(t.get("updated_at")) for t in fresh}
@@ -152,30 +157,20 @@ def _state(position: str | None, since: datetime) -> dict[str, dict[str, Any]]:
 def _advance(keyset: dict[str, Any], batch: list[Mapping[str, Any]], more: bool) -> dict[str, Any]:
     """Start the next request a second before the last change seen (Freshdesk's times are to
     the second); if that is no step forward (a page of one second), go to the next page."""
-    stamps = [_time(t.get("updated_at")) for t in batch]
+    stamps = [iso_time(t.get("updated_at")) for t in batch]
     known = [stamp for stamp in stamps if stamp is not None]
     if not known:
         return keyset if not more else {**keyset, "page": keyset["page"] + 1}
     newest = max(known) - timedelta(seconds=1)
-    current = _time(keyset["since"])
+    current = iso_time(keyset["since"])
     if current is None or newest > current:
         return {"since": newest.astimezone(UTC).strftime(_STAMP), "page": 1}
     return {**keyset, "page": keyset["page"] + 1} if more else {**keyset, "page": 1}
 
 
 def _key(ticket: Mapping[str, Any]) -> tuple[Any, float] | None:
-    moment = _time(ticket.get("updated_at"))
+    moment = iso_time(ticket.get("updated_at"))
     return (ticket.get("id"), moment.timestamp()) if moment else None
-
-
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def from_env(

@@ -12,8 +12,8 @@ time of the last conversation read (``modifiedAt`` where the API gives it, else
 ``userUpdatedAt``, which never runs ahead of it), less a second, repeats skipped. A conversation
 deleted or changed on a page already read therefore shifts nothing still to come (a changed
 one moves to the end and is read again), and a killed pull resumes at its keyset. Only when a
-whole page shares one time does the walk go on by page number within it, reading the page
-before each page again: what a deletion or change shifted back onto it is read there.
+whole page shares one time does the walk go on by page number within it, reading that time's
+earlier pages again before each: what deletions or changes shifted back is read there.
 
 Deleted and merged conversations leave the list; `gone` lists the ids of every conversation
 and asks about each stored one that is missing (``GET /v2/conversations/{id}``: 404 deleted,
@@ -32,7 +32,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sddkit.tickets.pull import Known, Page, unknown
+from sddkit.tickets.pull import Known, Page, iso_time, unknown
 from sddkit.tickets.pull.fetch import fetch_all
 from sddkit.tickets.pull.http import HttpClient, PullError, Response, RetryPolicy
 from sddkit.tickets.pull.keyset import Handed
@@ -70,12 +70,16 @@ class HelpScoutSource:
             response = self._get(CONVERSATIONS, self._params(state))
             batch, more = _conversations(response.data)
             if state["page"] > 1:
-                # Walking one time by page number: a conversation read, then deleted or
-                # changed, shifts the rest back onto the page before; read it again.
-                before = self._get(
-                    CONVERSATIONS, self._params({**state, "page": state["page"] - 1})
-                )
-                batch = _conversations(before.data)[0] + batch
+                # Walking one time by page number: each conversation read, then deleted or
+                # changed, shifts the rest back by one; several by more than a page. Read
+                # that time's earlier pages again, from its first.
+                earlier = [
+                    _conversations(
+                        self._get(CONVERSATIONS, self._params({**state, "page": p})).data
+                    )[0]
+                    for p in range(1, state["page"])
+                ]
+                batch = [c for page in earlier for c in page] + batch
             fresh = handed.fresh(batch)
             state = _advance(state, batch, more, _server_time(response))
             handed.forget_before(_epoch(state["since"]))
@@ -195,8 +199,8 @@ def _advance(
     """The keyset after `batch`: a second before the last conversation's change time; the
     next page of the same keyset when that is no step forward. At the end, the next pull
     starts there too, but never after the server's clock less `MARGIN`."""
-    last = _time(_change(batch[-1])) if batch else None
-    current = _time(state["since"])
+    last = iso_time(_change(batch[-1])) if batch else None
+    current = iso_time(state["since"])
     if not more:
         ends = [t - timedelta(seconds=1) for t in (last,) if t is not None]
         upto = min([*ends, server - MARGIN])
@@ -213,7 +217,7 @@ def _change(conversation: Mapping[str, Any]) -> Any:
 def _key(conversation: Mapping[str, Any]) -> tuple[Any, float] | None:
     """(id and version, change time): a conversation changed without a new ``userUpdatedAt``
     (a customer's reply) is not taken for one already handed on."""
-    moment = _time(_change(conversation))
+    moment = iso_time(_change(conversation))
     identity = f"{conversation.get('id')}:{_version(conversation)}"
     return (identity, moment.timestamp()) if moment else None
 
@@ -256,18 +260,8 @@ def _server_time(response: Response) -> datetime:
         ) from None
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _epoch(value: str) -> float:
-    moment = _time(value)
+    moment = iso_time(value)
     return moment.timestamp() if moment else 0.0
 
 
