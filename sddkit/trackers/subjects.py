@@ -1,20 +1,21 @@
-"""Subjects as the tracker sees them: this run's units joined by the issues they share.
+"""Subjects as the tracker sees them: this run's units, each with the issues it continues.
 
-A unit (a theme family, `family.family_units`) belongs to an issue
-- by its **marker**: the issue names one of the unit's themes (the unit holding the theme its
-  marker was filed for, when it names themes of several units);
-- by **lineage** (`lineage`): most of the unit's tickets that issues listed before were
-  listed by this one (at least `MIN_LINEAGE`), and the unit holds the most of that issue's
-  tickets (or `ISSUE_SHARE` of them): a subject re-clustered under a new id, or split
-  differently by a weekly run, is still the subject of the issue that listed its tickets;
-- by its ticket **fingerprint** when nothing else names the issue: the unit holding at least
-  half of the issue's fingerprinted tickets (`identity`; a lost store brings the same tickets
-  back under new theme ids, and a subject filed twice comes back as one theme).
+Each filed issue belongs to at most one unit (a theme family, `family.family_units`):
+- by **lineage** (`lineage`): of the units most of whose earlier-filed tickets the issue
+  listed (at least `MIN_LINEAGE`, and `LINEAGE_SHARE` of them), the one holding the most of
+  the issue's tickets: a subject re-clustered under a new id, or split differently by a
+  weekly run, is still the subject of the issue that listed its tickets;
+- else by its **marker**: the issue names one of the unit's themes (the unit holding the
+  theme its marker was filed for, when it names themes of several units);
+- else by its ticket **fingerprint**: the unit holding at least half of the issue's
+  fingerprinted tickets (`identity`; a lost store brings the same tickets back under new
+  theme ids, and a subject filed twice comes back as one theme).
 
-Units that share an issue are one subject: merged into one unit (`family.merge`) and filed as
-one issue. A subject with several issues (two filed issues found to be one subject) counts on
-its primary issue (`Subject.primary`: the oldest open one); triage links the others to it.
-The report reads the same pairing, so both always name the same issue for a subject.
+An issue never joins two units: when a weekly run splits the tickets an issue listed over
+several families, this run's clustering says they are several subjects, and the others are
+filed on their own. A unit with several issues (two filed issues found to be one subject)
+counts on its primary issue (`Subject.primary`: the oldest open one); triage links the
+others to it. The report reads the same pairing, so both always name the same issue.
 """
 
 from __future__ import annotations
@@ -27,12 +28,11 @@ from datetime import datetime
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import FiledIssue
-from sddkit.trackers.family import Unit, family_units, merge
+from sddkit.trackers.family import Unit, family_units
 from sddkit.trackers.identity import MIN_SHARE, fingerprint_in, share
 
 MIN_LINEAGE = 2  # earlier-filed tickets a unit needs to follow an issue by lineage
 LINEAGE_SHARE = 0.5  # ... and the share of its earlier-filed tickets that issue listed
-ISSUE_SHARE = 0.3  # a unit holding less of an issue's tickets than another follows it from here
 
 
 @dataclass(frozen=True)
@@ -68,31 +68,37 @@ def pair_subjects(
     """This run's subjects, largest first, each with its issues (see the module docstring)."""
     units = family_units(list(themes), tickets, now)
     ordered = sorted(filed, key=lambda i: (i.created_at, i.key))
-    links: list[tuple[int, FiledIssue]] = []
     home = {m: n for n, unit in enumerate(units) for m in unit.member_ids}
+    by_key = {issue.key: issue for issue in ordered}
+    owner = _by_lineage(units, lineage or {}, by_key)
+    found_by_tickets = set(owner)
     for issue in ordered:
         found = [home[t] for t in issue.covered if t in home]
-        if found:
-            links.append((home.get(issue.theme_id, found[0]), issue))
-    found_by_tickets: set[str] = set()
-    by_key = {issue.key: issue for issue in ordered}
-    follow = _by_lineage(units, lineage or {}, by_key)
-    for n, key in follow.items():
-        links.append((n, by_key[key]))
-        found_by_tickets.add(key)
+        if found and issue.key not in owner:
+            owner[issue.key] = home.get(issue.theme_id, found[0])
     # An issue nothing else names: the unit holding most of its fingerprinted tickets (a lost
     # store; or a second issue of a subject whose tickets are now one theme).
-    claimed = {issue.key for _, issue in links}
     for issue in ordered:
         hashes = fingerprint_in(issue.body)
-        if issue.key in claimed or not hashes:
+        if issue.key in owner or not hashes:
             continue
         shares = [share(unit.theme.ticket_keys, hashes) for unit in units]
         best = max(range(len(units)), key=lambda n: (shares[n], -n), default=None)
         if best is not None and shares[best] >= MIN_SHARE:
-            links.append((best, issue))
+            owner[issue.key] = best
             found_by_tickets.add(issue.key)
-    return _join(units, links, tickets, now, found_by_tickets)
+    issues_of: dict[int, list[FiledIssue]] = {}
+    for issue in ordered:
+        if issue.key in owner:
+            issues_of.setdefault(owner[issue.key], []).append(issue)
+    return [
+        Subject(
+            unit,
+            tuple(issues_of.get(n, ())),
+            frozenset(i.key for i in issues_of.get(n, ()) if i.key in found_by_tickets),
+        )
+        for n, unit in enumerate(units)
+    ]
 
 
 def issues_by_subject(
@@ -115,19 +121,20 @@ def issues_by_subject(
 
 def _by_lineage(
     units: Sequence[Unit], lineage: Mapping[str, frozenset[str]], issues: Mapping[str, FiledIssue]
-) -> dict[int, str]:
-    """Unit index -> the issue that listed most of its earlier-filed tickets, when the unit
-    also holds the most of that issue's tickets still in a theme, or `ISSUE_SHARE` of them: a
-    subject split in two follows its issue whole, while a theme that a broad early issue
-    covered in part (one of several subjects it listed) is a subject of its own."""
+) -> dict[str, int]:
+    """Issue key -> the one unit that continues it: of the units whose earlier-filed tickets
+    that issue listed most of (at least `MIN_LINEAGE`, and `LINEAGE_SHARE` of them), the one
+    holding the most of the issue's tickets. An issue whose tickets a weekly run split over
+    several themes stays with one of them; the others are subjects of their own, as this
+    run's clustering judged them (on CLINC150 val as a weekly stream, 19 of the 20 issues
+    that followed several themes this way had joined different subjects)."""
     listed_by: dict[str, list[str]] = {}
     for issue_key, keys in lineage.items():
         if issue_key in issues:
             for key in keys:
                 listed_by.setdefault(key, []).append(issue_key)
-    overlap: list[Counter[str]] = []
-    earlier: list[int] = []
-    for unit in units:
+    claims: dict[str, tuple[int, int]] = {}  # issue -> (tickets held, unit)
+    for n, unit in enumerate(units):
         counts: Counter[str] = Counter()
         found = 0
         for key in unit.theme.ticket_keys:
@@ -135,68 +142,10 @@ def _by_lineage(
             if listed:
                 found += 1
                 counts.update(listed)
-        overlap.append(counts)
-        earlier.append(found)
-    in_themes: Counter[str] = Counter()
-    most: Counter[str] = Counter()
-    for counts in overlap:
-        in_themes.update(counts)
-        for key, n in counts.items():
-            most[key] = max(most[key], n)
-    follow = {}
-    for n, counts in enumerate(overlap):
         if not counts:
             continue
-        oldest = {k: (issues[k].created_at, k) for k in counts}
-        best = min(counts, key=lambda k: (-counts[k], oldest[k]))
+        best = min(counts, key=lambda k: (-counts[k], issues[k].created_at, k))
         held = counts[best]
-        if held < max(MIN_LINEAGE, LINEAGE_SHARE * earlier[n]):
-            continue
-        if held == most[best] or held >= ISSUE_SHARE * in_themes[best]:
-            follow[n] = best
-    return follow
-
-
-def _join(
-    units: Sequence[Unit],
-    links: Sequence[tuple[int, FiledIssue]],
-    tickets: Mapping[str, Ticket],
-    now: datetime | None,
-    by_tickets: set[str],
-) -> list[Subject]:
-    """Units that share an issue become one subject (union-find over the links)."""
-    parent = list(range(len(units)))
-
-    def root(n: int) -> int:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
-
-    first_unit: dict[str, int] = {}
-    for n, issue in links:
-        if issue.key in first_unit:
-            a, b = root(n), root(first_unit[issue.key])
-            parent[max(a, b)] = min(a, b)  # units are largest first: the largest stays root
-        else:
-            first_unit[issue.key] = n
-    groups: dict[int, list[int]] = {}
-    for n in range(len(units)):
-        groups.setdefault(root(n), []).append(n)
-    issues_of: dict[int, dict[str, FiledIssue]] = {}
-    for n, issue in links:
-        issues_of.setdefault(root(n), {})[issue.key] = issue
-    subjects = []
-    for top, members in groups.items():
-        issues = sorted(issues_of.get(top, {}).values(), key=lambda i: (i.created_at, i.key))
-        unit = _merged([units[n] for n in members], tickets, now)
-        found = frozenset(i.key for i in issues if i.key in by_tickets)
-        subjects.append(Subject(unit, tuple(issues), found))
-    return sorted(subjects, key=lambda s: (-s.unit.theme.size, s.unit.theme.id))
-
-
-def _merged(units: Sequence[Unit], tickets: Mapping[str, Ticket], now: datetime | None) -> Unit:
-    if len(units) == 1:
-        return units[0]
-    members = tuple(m for unit in units for m in unit.members)
-    return Unit(merge(units[0].theme.id, members, tickets, now), members)
+        if held >= max(MIN_LINEAGE, LINEAGE_SHARE * found) and held > claims.get(best, (0, 0))[0]:
+            claims[best] = (held, n)
+    return {key: n for key, (_, n) in claims.items()}
