@@ -30,6 +30,17 @@ def tracker_name(settings: TriageSettings) -> str:
     return configured[0]
 
 
+def cache_name(kind: str, settings: TriageSettings) -> str:
+    """The tracker's `name` without building it (for --offline): the store caches its
+    issues under this name. Here, not in `workflow`, so the offline report need not import
+    triage's machinery to compute it."""
+    if kind == "github" and settings.github is not None:
+        return f"github:{settings.github.repo}"
+    if kind == "jira" and settings.jira is not None:
+        return f"jira:{settings.jira.project}"
+    return kind
+
+
 def tracker_from_settings(
     settings: TriageSettings,
     env: Mapping[str, str] | None = None,
