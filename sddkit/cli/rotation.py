@@ -21,7 +21,7 @@ from sddkit.rotation.audit import violations
 from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.plan import Plan
-from sddkit.rotation.schedule import current, published, record_swap, replan, window
+from sddkit.rotation.schedule import current, plans, published, record_swap, replan, window
 from sddkit.rotation.specparse import did_you_mean
 from sddkit.rotation.stability import Changes, read_plan_file
 from sddkit.rotation.swap import plan_swap, write_overrides
@@ -96,8 +96,12 @@ def _view(
     app: AppContext, config: TeamConfig, today: date, first: date, last: date
 ) -> tuple[Plan, Plan]:
     """For read-only commands: the published schedule as saved (never extended or re-planned
-    here) and the part of it from `first` to `last`."""
+    here) and the part of it from `first` to `last`. A config loaded with its holidays
+    unchecked is loaded again, checked, when there is no schedule yet or it changed since
+    (`current` then plans)."""
     with closing(app.store()) as conn:
+        if plans(conn, config, today, extend=False):
+            config = load_config(app.config_path)
         plan, note = current(conn, config, today)
     if note:
         click.echo(f"Note: {note}.", err=True)

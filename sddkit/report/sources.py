@@ -40,9 +40,11 @@ def team(
             ),
         )
     from sddkit.rotation.config import load_config
-    from sddkit.rotation.schedule import published, window
+    from sddkit.rotation.schedule import plans, published, window
 
-    config = load_config(config_path, check_holidays=False)  # the report reads no calendar
+    config = load_config(config_path, check_holidays=False)  # reading needs no calendar
+    if plans(conn, config, today, extend=True):
+        config = load_config(config_path)  # planning does: every holiday checked
     plan, _ = published(conn, config, today)
     return list(config.people), list(window(plan, since, until).shifts), None
 
