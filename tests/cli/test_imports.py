@@ -50,6 +50,9 @@ def test_read_only_commands_do_not_import_the_heavy_libraries(modules: tuple[str
         # an offline report builds no tracker client
         (("sddkit.cli.report", "sddkit.report.sources", "sddkit.trackers.factory"),
          ("github", "jira")),
+        # `tickets stats` reads no export and calls no helpdesk
+        (("sddkit.cli.tickets", "sddkit.tickets.stats"),
+         ("sddkit.tickets.importers", "sddkit.tickets.pull", "http.client", "ssl")),
     ],
 )  # fmt: skip
 def test_commands_do_not_import_what_only_other_commands_use(
