@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 
 from sddkit.errors import ConfigError, SddkitError
 from sddkit.trackers.base import Tracker
-from sddkit.trackers.retry import RetryPolicy, secret_from
 from sddkit.trackers.settings import TriageSettings
 
 
@@ -49,6 +48,9 @@ def tracker_from_settings(
     clock: Callable[[], float] = time.time,
 ) -> Tracker:
     """The tracker the settings name, authenticated from `env` (default: os.environ)."""
+    # Here, not at the top: the offline report imports this module for `cache_name` only.
+    from sddkit.trackers.retry import RetryPolicy, secret_from
+
     env = os.environ if env is None else env
     policy = RetryPolicy(
         retries=settings.retries, max_wait_s=settings.max_wait_s, sleep=sleep, clock=clock
