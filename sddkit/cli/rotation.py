@@ -93,14 +93,20 @@ def _schedule(
 
 
 def _view(
-    app: AppContext, config: TeamConfig, today: date, first: date, last: date
+    app: AppContext,
+    config: TeamConfig,
+    today: date,
+    first: date,
+    last: date,
+    *,
+    holidays_checked: bool = False,
 ) -> tuple[Plan, Plan]:
     """For read-only commands: the published schedule as saved (never extended or re-planned
     here) and the part of it from `first` to `last`. A config loaded with its holidays
-    unchecked is loaded again, checked, when there is no schedule yet or it changed since
-    (`current` then plans)."""
+    unchecked (`load_config`) is loaded again, checked, when there is no schedule yet or it
+    changed since: `current` then plans."""
     with closing(app.store()) as conn:
-        if plans(conn, config, today, extend=False):
+        if not holidays_checked and plans(conn, config, today, extend=False):
             config = load_config(app.config_path)
         plan, note = current(conn, config, today)
     if note:
@@ -237,7 +243,7 @@ def check(
     hours than the longest shift. Reads the published schedule; changes nothing."""
     day, start, end = _range(today, first, last, weeks)
     config = load_config(app.config_path)  # the holidays' countries checked in full
-    plan, whole = _view(app, config, day, start, end)
+    plan, whole = _view(app, config, day, start, end, holidays_checked=True)
     figures = fairness(whole, config.people)
     click.echo(
         f"{app.config_path}: valid; {len(plan.shifts)} shifts from {start} to {end}; fairness"
