@@ -21,7 +21,7 @@ from sddkit.rotation.audit import violations
 from sddkit.rotation.config import TeamConfig, load_config
 from sddkit.rotation.fairness import fairness
 from sddkit.rotation.plan import Plan
-from sddkit.rotation.schedule import current, published, record_swap, replan, window
+from sddkit.rotation.schedule import current, plans, published, record_swap, replan, window
 from sddkit.rotation.specparse import did_you_mean
 from sddkit.rotation.stability import Changes, read_plan_file
 from sddkit.rotation.swap import plan_swap, write_overrides
@@ -92,15 +92,26 @@ def _schedule(
     return config, window(plan, first, last), changes, plan
 
 
-def _view(app: AppContext, today: date, first: date, last: date) -> tuple[TeamConfig, Plan, Plan]:
+def _view(
+    app: AppContext,
+    config: TeamConfig,
+    today: date,
+    first: date,
+    last: date,
+    *,
+    holidays_checked: bool = False,
+) -> tuple[Plan, Plan]:
     """For read-only commands: the published schedule as saved (never extended or re-planned
-    here) and the part of it from `first` to `last`."""
-    config = load_config(app.config_path)
+    here) and the part of it from `first` to `last`. A config loaded with its holidays
+    unchecked (`load_config`) is loaded again, checked, when there is no schedule yet or it
+    changed since: `current` then plans."""
     with closing(app.store()) as conn:
+        if not holidays_checked and plans(conn, config, today, extend=False):
+            config = load_config(app.config_path)
         plan, note = current(conn, config, today)
     if note:
         click.echo(f"Note: {note}.", err=True)
-    return config, window(plan, first, last), plan
+    return window(plan, first, last), plan
 
 
 @rotation.command("plan", short_help="Who is on support each day, and what changed.")
@@ -181,12 +192,12 @@ def who(app: AppContext, at: datetime | None, zone: str | None, today: datetime 
 
     Reads the published schedule only: asking about a moment past its end extends nothing
     (`sddkit rotation plan` does, up to horizon_weeks ahead)."""
-    config = load_config(app.config_path)
+    config = load_config(app.config_path, check_holidays=False)  # see load_config
     tz = _zone(zone or config.organizer.timezone)
     moment = at.replace(tzinfo=tz) if at else datetime.now(UTC).astimezone(tz)
     day = moment.date()
     real_today = today.date() if today else datetime.now(tz).date()
-    _, plan, whole = _view(app, real_today, day - timedelta(days=1), day + timedelta(days=42))
+    plan, whole = _view(app, config, real_today, day - timedelta(days=1), day + timedelta(days=42))
     click.echo(render.who_text(moment, plan, [r.name for r in config.rotations]))
     if day > whole.end:
         click.echo(
@@ -210,7 +221,8 @@ def mine(
 ) -> None:
     """NAME's shifts (name or e-mail), in their own time zone."""
     day, start, end = _range(today, first, last, weeks)
-    config, plan, _ = _view(app, day, start, end)
+    config = load_config(app.config_path, check_holidays=False)  # see load_config
+    plan, _ = _view(app, config, day, start, end)
     person = config.person(name)
     click.echo(render.person_shifts(person, [s for s in plan.shifts if s.person == person.name]))
 
@@ -230,7 +242,8 @@ def check(
     forced swap that double-books them), or someone is further from their fair share in
     hours than the longest shift. Reads the published schedule; changes nothing."""
     day, start, end = _range(today, first, last, weeks)
-    config, plan, whole = _view(app, day, start, end)
+    config = load_config(app.config_path)  # the holidays' countries checked in full
+    plan, whole = _view(app, config, day, start, end, holidays_checked=True)
     figures = fairness(whole, config.people)
     click.echo(
         f"{app.config_path}: valid; {len(plan.shifts)} shifts from {start} to {end}; fairness"

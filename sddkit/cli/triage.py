@@ -17,10 +17,10 @@ from sddkit.errors import SddkitError
 from sddkit.store import store_lock
 from sddkit.themes.model import KINDS
 from sddkit.trackers.cache import ensure_schema, last_applied, record_applied
-from sddkit.trackers.factory import tracker_from_settings, tracker_name
+from sddkit.trackers.factory import cache_name, tracker_from_settings, tracker_name
 from sddkit.trackers.settings import GitHubSettings, JiraSettings, TriageSettings, load_settings
 from sddkit.trackers.triage import Action
-from sddkit.trackers.workflow import TriageRun, apply_run, cache_name, plan_run
+from sddkit.trackers.workflow import TriageRun, apply_run, plan_run
 
 
 def _kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:

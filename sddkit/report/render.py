@@ -70,7 +70,7 @@ def report_data(report: Report) -> dict[str, Any]:
     """The report as JSON-ready data: dates in ISO 8601, floats rounded to 4 places, pairs
     (week/channel/language counts) as lists of small objects so their order is kept."""
     data: dict[str, Any] = {"format": JSON_FORMAT_VERSION}
-    data.update(_plain(dataclasses.asdict(report)))
+    data.update(_plain(report))
     health = data["health"]
     health["per_week"] = [{"week": w, "tickets": n} for w, n in health["per_week"]]
     health["per_channel"] = [{"channel": c, "tickets": n} for c, n in health["per_channel"]]
@@ -82,6 +82,10 @@ def report_data(report: Report) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
+    """JSON-ready data in one pass (what `dataclasses.asdict` and then this would give,
+    without asdict's deep copy of every value: a third of the JSON's time)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -41,8 +41,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
-import holidays
-
 from sddkit.errors import ConfigError
 from sddkit.report.business_hours import DAY_NAMES, BusinessHours
 from sddkit.report.canned import CannedReplySource
@@ -196,6 +194,8 @@ def _holidays(table: dict[str, Any], fail: Callable[[str, str], ConfigError]) ->
         spec = HolidaySpec(value["country"].upper(), str(subdivision) if subdivision else None)
     else:
         raise fail("holidays", 'must be a country code or {country = "..", subdivision = ".."}')
+    import holidays  # here: it imports every country it knows (0.15 s), needed only now
+
     try:
         holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=[2000])
     except NotImplementedError:

@@ -40,9 +40,11 @@ def team(
             ),
         )
     from sddkit.rotation.config import load_config
-    from sddkit.rotation.schedule import published, window
+    from sddkit.rotation.schedule import plans, published, window
 
-    config = load_config(config_path)
+    config = load_config(config_path, check_holidays=False)  # reading needs no calendar
+    if plans(conn, config, today, extend=True):
+        config = load_config(config_path)  # planning does: every holiday checked
     plan, _ = published(conn, config, today)
     return list(config.people), list(window(plan, since, until).shifts), None
 
@@ -67,9 +69,8 @@ def configured_tracker(config_path: Path) -> tuple[str, Tracker]:
 def cached_tracker(config_path: Path) -> str | None:
     """The cache name of the configured tracker ("github:acme/app"), None when the config
     names none: `--no-tracker` then reads every cached issue."""
-    from sddkit.trackers.factory import tracker_name
+    from sddkit.trackers.factory import cache_name, tracker_name
     from sddkit.trackers.settings import load_settings
-    from sddkit.trackers.workflow import cache_name
 
     settings = load_settings(config_path)
     if settings.github is None and settings.jira is None:

@@ -144,8 +144,14 @@ class Locator:
         return found if found is not None else self._lines.get((section, index, None))
 
 
-def load_config(path: str | Path) -> TeamConfig:
-    """Read and validate rotations.toml (ConfigError on any problem, nothing half-loaded)."""
+def load_config(path: str | Path, *, check_holidays: bool = True) -> TeamConfig:
+    """Read and validate rotations.toml (ConfigError on any problem, nothing half-loaded).
+
+    `check_holidays=False` (for commands that read the published schedule: `rotation who`,
+    the report) checks each holidays value's form, not that the `holidays` package knows
+    the country and subdivision nor that an override falls on no public holiday: those
+    checks import all its countries (0.15 s). A calendar built later for an unknown country
+    is an error then (`spec.HolidaySpec`)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -157,10 +163,10 @@ def load_config(path: str | Path) -> TeamConfig:
         ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(path, f"cannot read: {error}") from None
-    return parse_config(text, path)
+    return parse_config(text, path, check_holidays=check_holidays)
 
 
-def parse_config(text: str, path: Path) -> TeamConfig:
+def parse_config(text: str, path: Path, *, check_holidays: bool = True) -> TeamConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -170,7 +176,7 @@ def parse_config(text: str, path: Path) -> TeamConfig:
             path, f"not valid TOML: {message}", line=int(match.group(1)) if match else None
         ) from None
     locator = Locator(text)
-    top = Fields(raw, path, locator, section="", index=None)
+    top = Fields(raw, path, locator, section="", index=None, check_holidays=check_holidays)
     top.reject_unknown(("team", "people", "rotations", "overrides", *OTHER_SECTIONS))
     team = top.table("team")
     team.reject_unknown(TEAM_KEYS)

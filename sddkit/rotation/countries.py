@@ -7,11 +7,11 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from holidays.registry import COUNTRIES
-
 
 def country_name(code: str) -> str:
     """'RS' -> 'Serbia' (the code itself when unknown)."""
+    from holidays.registry import COUNTRIES  # here: only a config error or advice needs it
+
     for name, *codes in COUNTRIES.values():
         if codes and codes[0] == code:
             return _spaced(name)
@@ -21,6 +21,8 @@ def country_name(code: str) -> str:
 def country_code(text: str) -> str | None:
     """A country's two-letter code from its English name or three-letter code ('Serbia',
     'SRB' -> 'RS'); None when neither."""
+    from holidays.registry import COUNTRIES
+
     wanted = "".join(text.split()).casefold()
     for module, (name, *codes) in COUNTRIES.items():
         if wanted in (module.replace("_", ""), name.casefold(), (codes[1:2] or [""])[0].casefold()):

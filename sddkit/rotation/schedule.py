@@ -97,6 +97,18 @@ def published(conn: sqlite3.Connection, config: TeamConfig, today: date) -> tupl
     return plan, Changes(unchanged=len(plan.shifts))
 
 
+def plans(conn: sqlite3.Connection, config: TeamConfig, today: date, *, extend: bool) -> bool:
+    """Whether `published` (`extend`) or `current` would plan rather than read the saved
+    schedule: none is published, the config changed since, or (`extend`) its horizon is
+    short of today's. A read-only command loads the config with its holidays checked in
+    full (`load_config`) before it plans."""
+    ensure_schema(conn)
+    row = conn.execute("SELECT end, fingerprint FROM rotation_horizon WHERE id = 1").fetchone()
+    if row is None or row["fingerprint"] != fingerprint(config):
+        return True
+    return extend and horizon_end(config, today) > date.fromisoformat(row["end"])
+
+
 def current(conn: sqlite3.Connection, config: TeamConfig, today: date) -> tuple[Plan, str | None]:
     """The published schedule as it is, for a read-only command, and a note when what is
     shown is not what is saved (the config changed: the re-plan, unsaved)."""

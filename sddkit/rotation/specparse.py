@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-import holidays
-
 from sddkit.errors import ConfigError
 from sddkit.rotation.countries import country_code, country_name
 from sddkit.rotation.model import ROLES, Person
@@ -50,13 +48,26 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 class Fields:
-    """One TOML table plus where it sits, with typed getters that raise ConfigError."""
+    """One TOML table plus where it sits, with typed getters that raise ConfigError.
+
+    `check_holidays` False checks a holidays value's form only, not that the `holidays`
+    package knows the country and subdivision, nor that an override's date is no holiday:
+    those checks import every country it knows (0.15 s), which commands that only read the
+    published schedule skip."""
 
     def __init__(
-        self, data: dict[str, Any], path: Path, locator: Locator, section: str, index: int | None
+        self,
+        data: dict[str, Any],
+        path: Path,
+        locator: Locator,
+        section: str,
+        index: int | None,
+        *,
+        check_holidays: bool = True,
     ) -> None:
         self.data, self.path, self.locator = data, path, locator
         self.section, self.index = section, index
+        self.check_holidays = check_holidays
 
     @property
     def line(self) -> int | None:
@@ -175,6 +186,10 @@ class Fields:
                 self.fail(key, 'expected {country = "RS", subdivision = "..."}')
             subdivision = value.get("subdivision")
             spec = HolidaySpec(value["country"].upper(), str(subdivision) if subdivision else None)
+        if not self.check_holidays:
+            return spec
+        import holidays
+
         try:
             holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=[2000])
         except NotImplementedError:
@@ -186,7 +201,7 @@ class Fields:
 
     def table(self, key: str) -> Fields:
         value = self._get(key, dict, "a table", {})
-        return Fields(value, self.path, self.locator, key, None)
+        return Fields(value, self.path, self.locator, key, None, check_holidays=self.check_holidays)
 
     def tables(self, key: str, required: bool) -> list[Fields]:
         value = self._get(key, list, f"an array of tables [[{key}]]", _REQUIRED if required else [])
@@ -194,7 +209,10 @@ class Fields:
             self.fail(None, f"at least one [[{key}]] is required")
         if not all(isinstance(item, dict) for item in value):
             self.fail(key, f"expected an array of tables [[{key}]]")
-        return [Fields(item, self.path, self.locator, key, i) for i, item in enumerate(value)]
+        return [
+            Fields(item, self.path, self.locator, key, i, check_holidays=self.check_holidays)
+            for i, item in enumerate(value)
+        ]
 
 
 _REQUIRED = object()
@@ -353,7 +371,10 @@ def parse_override(fields: Fields, config: TeamConfig) -> Override:
         fields.fail("seat", f"rotation {rotation.name!r} has {seats[role]} {role} seat(s)")
     if not rotation.runs_on(day):
         fields.fail("date", f"rotation {rotation.name!r} has no shift on {day}")
-    holiday = rotation.holidays.name_of(day) if rotation.holidays else None
+    # (check_holidays False: the published schedule, planned with the check, is only read)
+    holiday = (
+        rotation.holidays.name_of(day) if rotation.holidays and fields.check_holidays else None
+    )
     if holiday:
         fields.fail("date", f"{day} is a public holiday ({holiday}); no shift that day")
     return Override(

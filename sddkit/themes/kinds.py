@@ -226,7 +226,7 @@ def _build() -> tuple[dict[str, list[int]], dict[str, list[int]], list[tuple[str
     return exact, stems, cues
 
 
-_EXACT, _STEMS, _CUES = _build()
+_index = functools.cache(_build)  # built on first use: readers of `family_kind` never do
 
 
 def _matches(words: Cue, tokens: list[str], at: int) -> bool:
@@ -242,9 +242,10 @@ def _matches(words: Cue, tokens: list[str], at: int) -> bool:
 def _candidates(token: str) -> tuple[int, ...]:
     """The cues that may start at this word: those whose first word it is or starts with
     (a ticket set repeats a small vocabulary, so each word is looked up once)."""
-    found = list(_EXACT.get(token, ()))
+    exact, stems, _ = _index()
+    found = list(exact.get(token, ()))
     for end in range(1, len(token) + 1):
-        found.extend(_STEMS.get(token[:end], ()))
+        found.extend(stems.get(token[:end], ()))
     return tuple(found)
 
 
@@ -252,12 +253,13 @@ def cues_in(text: str) -> dict[str, set[str]]:
     """kind -> the cues found in one cleaned text (a stem "ошибк*" is shown as "ошибк…").
     Left to right, the longest cue starting at a word wins and the scan goes on after it."""
     tokens = [t.replace("’", "'") for t in _TOKEN.findall(text)]
+    cues = _index()[2]
     found: dict[str, set[str]] = {}
     at = 0
     while at < len(tokens):
         best: tuple[str, str, Cue] | None = None
         for n in _candidates(tokens[at]):
-            kind, cue, words = _CUES[n]
+            kind, cue, words = cues[n]
             longer = best is None or len(words) > len(best[2])
             if longer and _matches(words, tokens, at):
                 best = (kind, cue, words)

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sddkit.store import migrate
 from sddkit.themes.families import FamilyLink, ThemeFamily
 from sddkit.themes.model import KindEvidence, Theme
@@ -143,7 +141,10 @@ def load_themes(conn: sqlite3.Connection) -> list[Theme]:
     """The themes of the latest run, largest first (empty before the first run)."""
     ensure_schema(conn)
     run = _latest_run(conn)
-    return [] if run is None else [s.theme for s in _themes_of(conn, int(run["id"]))]
+    if run is None:
+        return []
+    # Themes only: the centroids (numpy) are for the next themes run (`load_previous`).
+    return [_theme(row, keys) for row, keys in _rows_of(conn, int(run["id"]))]
 
 
 def load_families(conn: sqlite3.Connection) -> list[ThemeFamily]:
@@ -288,6 +289,8 @@ def save_run(
 
 
 def _theme_row(run_id: int, stored: StoredTheme) -> tuple[object, ...]:
+    import numpy as np  # only a themes run writes centroids; readers need not load numpy
+
     t = stored.theme
     return (
         run_id,
@@ -314,7 +317,8 @@ def _theme_row(run_id: int, stored: StoredTheme) -> tuple[object, ...]:
     )
 
 
-def _themes_of(conn: sqlite3.Connection, run_id: int) -> list[StoredTheme]:
+def _rows_of(conn: sqlite3.Connection, run_id: int) -> list[tuple[sqlite3.Row, list[str]]]:
+    """The run's theme rows, largest first, each with its ticket keys in order."""
     # Each theme's keys in order, gathered by SQLite into one JSON array per theme: a few
     # hundred rows to read instead of one per ticket.
     keys: dict[str, list[str]] = {
@@ -329,11 +333,15 @@ def _themes_of(conn: sqlite3.Connection, run_id: int) -> list[StoredTheme]:
     rows = conn.execute(
         "SELECT * FROM themes WHERE run_id = ? ORDER BY size DESC, theme_id", (run_id,)
     )
-    return [_stored(row, keys.get(row["theme_id"], [])) for row in rows]
+    return [(row, keys.get(row["theme_id"], [])) for row in rows]
 
 
-def _stored(row: sqlite3.Row, keys: list[str]) -> StoredTheme:
-    theme = Theme(
+def _themes_of(conn: sqlite3.Connection, run_id: int) -> list[StoredTheme]:
+    return [_stored(row, keys) for row, keys in _rows_of(conn, run_id)]
+
+
+def _theme(row: sqlite3.Row, keys: list[str]) -> Theme:
+    return Theme(
         id=row["theme_id"],
         label=row["label"],
         kind=row["kind"],
@@ -356,8 +364,13 @@ def _stored(row: sqlite3.Row, keys: list[str]) -> StoredTheme:
         },
         family_id=row["family_id"],
     )
+
+
+def _stored(row: sqlite3.Row, keys: list[str]) -> StoredTheme:
+    import numpy as np  # only a themes run reads centroids (`load_previous`)
+
     return StoredTheme(
-        theme=theme,
+        theme=_theme(row, keys),
         centroid=np.frombuffer(row["centroid"], dtype=np.float32).copy(),
         origin=row["origin"],
         previous_overlap=row["previous_overlap"],

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 
 from sddkit.errors import ConfigError, SddkitError
 from sddkit.trackers.base import Tracker
-from sddkit.trackers.retry import RetryPolicy, secret_from
 from sddkit.trackers.settings import TriageSettings
 
 
@@ -30,6 +29,17 @@ def tracker_name(settings: TriageSettings) -> str:
     return configured[0]
 
 
+def cache_name(kind: str, settings: TriageSettings) -> str:
+    """The tracker's `name` without building it (for --offline): the store caches its
+    issues under this name. Here, not in `workflow`, so the offline report need not import
+    triage's machinery to compute it."""
+    if kind == "github" and settings.github is not None:
+        return f"github:{settings.github.repo}"
+    if kind == "jira" and settings.jira is not None:
+        return f"jira:{settings.jira.project}"
+    return kind
+
+
 def tracker_from_settings(
     settings: TriageSettings,
     env: Mapping[str, str] | None = None,
@@ -38,6 +48,9 @@ def tracker_from_settings(
     clock: Callable[[], float] = time.time,
 ) -> Tracker:
     """The tracker the settings name, authenticated from `env` (default: os.environ)."""
+    # Here, not at the top: the offline report imports this module for `cache_name` only.
+    from sddkit.trackers.retry import RetryPolicy, secret_from
+
     env = os.environ if env is None else env
     policy = RetryPolicy(
         retries=settings.retries, max_wait_s=settings.max_wait_s, sleep=sleep, clock=clock

@@ -198,12 +198,3 @@ def recognise(
             issue = replace(issue, theme_id=theme_id, theme_ids=theme_ids)
         out.append(issue)
     return out
-
-
-def cache_name(kind: str, settings: TriageSettings) -> str:
-    """The tracker's `name` without building it (for --offline)."""
-    if kind == "github" and settings.github is not None:
-        return f"github:{settings.github.repo}"
-    if kind == "jira" and settings.jira is not None:
-        return f"jira:{settings.jira.project}"
-    return kind

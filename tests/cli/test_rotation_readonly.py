@@ -114,3 +114,18 @@ def test_a_forced_double_booking_fails_check(team: Path) -> None:
     result = run("check", *TODAY)
     assert result.exit_code == 1
     assert f"backup 2026-12-01 10:00 engineer: {emea} is double-booked" in result.stderr
+
+
+def test_who_checks_the_holidays_before_it_plans_a_changed_config(team: Path) -> None:
+    # Reading a published schedule skips the holidays check (bench/startup.py); a config
+    # changed since is re-planned for the preview, and that plans only a checked config.
+    assert run("plan", *TODAY).exit_code == 0
+    config = team / "rotations.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + '\n[[overrides]]\nrotation = "emea"\ndate = 2027-01-01\nperson = "Dmitri Volkov"\n',
+        encoding="utf-8",
+    )
+    who = run("who", "--at", "2026-11-24T10:00", *TODAY)
+    assert who.exit_code == 1
+    assert "overrides.date: 2027-01-01 is a public holiday (New Year's Day)" in who.stderr

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sddkit.errors import ConfigError
+from sddkit.errors import ConfigError, SddkitError
 from sddkit.rotation.config import OTHER_SECTIONS, Locator, load_config, parse_config
+from sddkit.rotation.spec import HolidaySpec
 
 GOOD = """\
 [team]
@@ -179,3 +180,17 @@ def test_the_horizon_is_bounded() -> None:
         ConfigError, match=r":2: team.horizon_weeks: must be at most 104, got 100000"
     ):
         parse_config(text, Path("t.toml"))
+
+
+def test_holidays_unchecked_for_reading_fail_only_when_a_calendar_is_built() -> None:
+    text = GOOD.replace(
+        "designers = 1\n", 'designers = 1\nholidays = { country = "DE", subdivision = "XX" }\n'
+    )
+    with pytest.raises(
+        ConfigError, match=r"t.toml:12: rotations.holidays: no public holidays known for DE XX"
+    ):
+        parse_config(text, Path("t.toml"))
+    spec = parse_config(text, Path("t.toml"), check_holidays=False).rotations[0].holidays
+    assert spec == HolidaySpec("DE", "XX")
+    with pytest.raises(SddkitError, match=r"^no public holidays known for DE XX \(`sddkit rotat"):
+        spec.name_of(date(2027, 1, 1))
