@@ -67,11 +67,13 @@ class ClusterSettings:
     graph_overlap: float = 0.155  # clusters stop merging where their texts' neighbourhoods
     # overlap less than this on average (cosine of neighbourhood vectors; CLINC150 val)
     connect_neighbours: int = 10  # subject level (`connect`): neighbours per member (0: off)
-    connect_share: float = 0.25  # join when this share of the smaller one's links cross
+    connect_share: float = 0.2  # join when this share of the smaller one's links cross
     # (chosen on CLINC150 val and a 30-intent sample of train, 100 queries an intent)
     connect_members: int = 40  # members per cluster sampled for the links
     connect_reach: float = 1.5  # a neighbour links within this times the cut ...
     connect_reach_across: float = 2.0  # ... or this in another language
+    connect_before: float = 0.75  # clusters that were one theme last run join from this
+    # times the share (`connect.was_one`)
 
 
 # The cut, as a multiple of the median distance from a vector to its k-th nearest neighbour.
@@ -189,11 +191,13 @@ def cluster_vectors(
     settings: ClusterSettings | None = None,
     texts: Sequence[str] | None = None,
     languages: Sequence[str | None] | None = None,
+    before: Labels | None = None,
 ) -> Clustering:
     """Cluster unit vectors (zero rows are always noise); see the module docstring. With the
     cleaned `texts` of the vectors, clusters whose members share no content word (within a
     language, given `languages`) are noise (`coherence`), checked before the merge pass so
-    they cannot join a real theme."""
+    they cannot join a real theme. `before`: each vector's theme in the previous run (an
+    index, -1 for none), for the subject level (`connect.was_one`)."""
     settings = settings or ClusterSettings()
     rng = np.random.default_rng(settings.seed)
     labels = np.full(len(vectors), -1, dtype=np.int64)
@@ -242,12 +246,13 @@ def cluster_vectors(
     labels = merge_fragments(vectors, labels, total, settings, rng, cut)
     labels = _coherent(labels, total, texts, languages, settings, rng)
     # Subject level: coherent clusters that are one subject by their links (`connect`).
+    share = min(settings.connect_share / settings.granularity, 1.0)
     labels = join_connected(
         vectors,
         labels,
         total,
         neighbours=settings.connect_neighbours,
-        share=min(settings.connect_share / settings.granularity, 1.0),
+        share=share,
         members=settings.connect_members,
         rng=rng,
         coherent=_shares_words(texts, languages, settings, rng),
@@ -256,6 +261,8 @@ def cluster_vectors(
             similarity_within(settings.connect_reach * cut),
             similarity_within(settings.connect_reach_across * cut),
         ),
+        before=before,
+        before_share=share * settings.connect_before,
     )
     return _finish(vectors, labels, total, min_size, cut)
 

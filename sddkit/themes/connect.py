@@ -59,6 +59,8 @@ def join_connected(
     coherent: Callable[[NDArray[np.int64]], bool] | None = None,
     languages: Sequence[str | None] | None = None,
     floors: tuple[float, float] = (-1.0, -1.0),
+    before: Labels | None = None,
+    before_share: float | None = None,
 ) -> Labels:
     """`labels` with clusters joined as the module docstring says; cluster numbers stay in
     0..count-1 (with gaps where clusters were joined away), noise (-1) stays noise.
@@ -66,7 +68,9 @@ def join_connected(
     (`coherence`): a join that would make a theme about nothing is not made. `languages`:
     the vectors' languages, for picking neighbours across them; `floors`: the cosine below
     which a neighbour is no link, in the same language and in another (as the
-    agglomeration's: a neighbour picked as if in one's language must still be near)."""
+    agglomeration's: a neighbour picked as if in one's language must still be near).
+    `before`: each vector's theme in the previous run (-1: none); two clusters that were
+    mostly one theme then join from `before_share` (`was_one`)."""
     if count < 2 or neighbours <= 0 or share <= 0:
         return labels
     if np.count_nonzero(labels >= 0) < MIN_TEXTS_PER_NEIGHBOUR * neighbours:
@@ -80,6 +84,12 @@ def join_connected(
     group = np.arange(count)
     alive = volume > 0
     conductance = _conductance(links, volume, alive)
+    # Pairs that were one theme last run join from the lower share: their conductance is
+    # weighed up by share / before_share, so one comparison orders every pair.
+    weight = np.ones((count, count))
+    if before is not None and before_share is not None and before_share < share:
+        weight = np.where(was_one(labels, before, count), share / before_share, 1.0)
+    conductance *= weight
     while True:
         best = int(np.argmax(conductance))
         keep, gone = divmod(best, count)
@@ -98,13 +108,33 @@ def join_connected(
         volume[gone] = 0.0
         alive[gone] = False
         group[group == gone] = keep
+        weight[keep] = weight[:, keep] = np.maximum(weight[keep], weight[gone])
         # Only the joined cluster's row and column change.
         smaller = np.minimum(volume[keep], volume)
-        row = np.where(alive, links[keep] / np.maximum(smaller, 1.0), 0.0)
+        row = np.where(alive, links[keep] / np.maximum(smaller, 1.0), 0.0) * weight[keep]
         row[keep] = 0.0
         conductance[keep], conductance[:, keep] = row, row
         conductance[gone], conductance[:, gone] = 0.0, 0.0
     return np.where(labels >= 0, group[np.maximum(labels, 0)], -1)
+
+
+def was_one(labels: Labels, before: Labels, count: int) -> NDArray[np.bool_]:
+    """[a, b]: clusters a and b were mostly one theme in the previous run: the theme that
+    held most of a's members then (at least half of those that were in a theme, and at
+    least `MIN_MEMBERS`) is the one that held most of b's. A weekly run that splits a subject
+    its previous run held together (its tickets grew, its wordings drifted apart) does so
+    with less evidence than one that finds two subjects; joining those parts more readily
+    keeps the subject one theme and one issue from week to week."""
+    dominant = np.full(count, -1, dtype=np.int64)
+    for cluster in range(count):
+        was = before[(labels == cluster) & (before >= 0)]
+        if len(was) >= MIN_MEMBERS:
+            values, counts = np.unique(was, return_counts=True)
+            if counts.max() * 2 >= len(was):
+                dominant[cluster] = values[np.argmax(counts)]
+    same = (dominant[:, None] == dominant[None, :]) & (dominant[:, None] >= 0)
+    np.fill_diagonal(same, False)
+    return np.asarray(same, dtype=np.bool_)
 
 
 def cluster_sums(vectors: Vectors, labels: Labels, count: int) -> NDArray[np.float64]:

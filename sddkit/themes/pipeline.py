@@ -23,6 +23,7 @@ from sddkit.errors import SddkitError
 from sddkit.store import transaction
 from sddkit.themes.cluster import (
     ClusterSettings,
+    Labels,
     assign_to_centroids,
     centroids_of,
     cluster_vectors,
@@ -231,7 +232,8 @@ def _full(
     space.fit(texts, semantic)
     vectors = space.transform(texts, semantic)
     settings = _for_space(s.cluster, space)
-    clustering = cluster_vectors(vectors, min_size, settings, corpus.texts, corpus.languages)
+    clustering = cluster_vectors(vectors, min_size, settings, corpus.texts, corpus.languages,
+                                 _themes_before(corpus, previous))  # fmt: skip
     space.cut = clustering.cut
     groups = [np.flatnonzero(clustering.labels == c) for c in range(len(clustering.centroids))]
     new_members = [frozenset(corpus.keys[i] for i in g) for g in groups]
@@ -246,6 +248,17 @@ def _full(
     themes = describe(corpus, drafts, clustering.similarity, now, s.title_language)
     members = _memberships(corpus, clustering.labels, clustering.similarity, matches)
     return RunResult("full", themes, members, space.dumps(), None, space=space, vectors=vectors)
+
+
+def _themes_before(corpus: Corpus, previous: PreviousRun | None) -> Labels | None:
+    """Each ticket's theme in the previous run, as an index (-1: none)."""
+    if previous is None:
+        return None
+    index: dict[str, int] = {}
+    found = [previous.members.get(key, (None, 0.0))[0] for key in corpus.keys]
+    return np.array(
+        [-1 if t is None else index.setdefault(t, len(index)) for t in found], dtype=np.int64
+    )
 
 
 def _for_space(settings: ClusterSettings, space: ThemeSpace) -> ClusterSettings:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sddkit.themes.cluster import ClusterSettings, cluster_vectors
-from sddkit.themes.connect import join_connected
+from sddkit.themes.connect import join_connected, was_one
 from sddkit.themes.embed import normalize_rows
 
 
@@ -94,3 +94,31 @@ def test_a_finer_granularity_splits_themes_and_drops_none() -> None:
     for theme in range(coarse.max() + 1):
         members = coarse == theme
         assert (fine[members] >= 0).mean() >= 0.9  # still in a theme at the finer setting
+
+
+def test_parts_of_last_weeks_theme_join_more_readily_than_strangers() -> None:
+    """A weekly run that splits what the previous run held as one theme joins the parts
+    from the lower share; clusters never in one theme need the full share, and a previous
+    theme that held two subjects does not make their few links a join."""
+    vectors, labels = subject_and_neighbour(100)  # halves linked at ~0.69, neighbour ~0.002
+    strict = {"neighbours": 10, "share": 0.9, "members": 40}
+    apart = join_connected(vectors, labels, 3, rng=np.random.default_rng(0), **strict)
+    assert len(set(apart)) == 3  # 0.69 < 0.9: not joined
+    before = np.zeros(len(labels), dtype=np.int64)  # last week: all one theme
+    joined = join_connected(vectors, labels, 3, rng=np.random.default_rng(0), before=before,
+                            before_share=0.3, **strict)  # fmt: skip
+    assert joined[labels == 0][0] == joined[labels == 1][0]
+    assert set(joined[labels == 2]) == {2}  # one theme last week, but no links now
+    split = np.where(labels == 1, 1, 0)  # the halves were two themes last week
+    kept = join_connected(vectors, labels, 3, rng=np.random.default_rng(0), before=split,
+                          before_share=0.3, **strict)  # fmt: skip
+    assert len(set(kept)) == 3
+
+
+def test_was_one_needs_most_of_a_clusters_earlier_members() -> None:
+    labels = np.repeat(np.arange(3), 10)
+    before = np.concatenate([np.full(10, 7), np.full(6, 7), np.full(4, 8), [7] * 4 + [-1] * 6])
+    same = was_one(labels, before, 3)
+    assert same[0, 1] and same[1, 0]  # 6 of 10 in theme 7
+    assert not same[0, 2]  # only 4 of cluster 2's members were in a theme: too few to tell
+    assert not same.diagonal().any()
