@@ -43,6 +43,10 @@ KIND_TITLES = {
     "feature": "Feature request",
     "unknown": "Theme",
 }
+_KIND_PREFIX_RE = re.compile(
+    r"^\s*[\[(]?(?:bug|ux|docs?|question|feature(?: request)?|theme)[\])]?\s*[:\-\u2013\u2014]\s+",
+    re.IGNORECASE,
+)
 TREND_WORDS = {"growing": "growing ↑", "stable": "stable →", "fading": "fading ↓"}
 _COUNTS_RE = re.compile(r"<!--\s*sddkit:counts((?:\s+\w+=\d+)*)\s*-->")
 # The region's first and last lines as github.md.j2 and jira.j2 write them, whole lines only.
@@ -95,7 +99,11 @@ def recorded_counts(body: str | None) -> Counts | None:
 
 
 def title_for(theme: Theme, private: Private | None = None) -> str:
+    """ "Kind: label"; a label quoted from a ticket that starts with a kind of its own
+    ("Feature request: send alerts to Slack") loses it, so a title never reads
+    "Feature request: Feature request: ..." or "Bug: Question: ..."."""
     label = theme.label.strip() or ", ".join(theme.keywords[:3])
+    label = _KIND_PREFIX_RE.sub("", label, count=1).strip() or label
     return f"{KIND_TITLES.get(theme.kind, theme.kind.title())}: {clean_words(label, private)}"
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sddkit.trackers.base import FiledIssue, theme_id_in
 from sddkit.trackers.settings import TriageSettings
-from sddkit.trackers.suggest import BODY_LIMITS, Counts, recorded_counts, splice
+from sddkit.trackers.suggest import BODY_LIMITS, Counts, recorded_counts, splice, title_for
 from sddkit.trackers.triage import plan_triage
 from tests.support import trackers as fakes
 
@@ -133,3 +133,22 @@ def test_satisfaction_in_a_body_is_on_the_helpdesks_own_scale_named(tracker: str
     assert create.draft is not None
     assert "3.8 of 10 (0–10)" in create.draft.body  # as the report and `themes show` say it
     assert "2.50" not in create.draft.body
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "title"),
+    [
+        ("feature", "Feature request: send alerts to a Slack channel",
+         "Feature request: send alerts to a Slack channel"),
+        ("bug", "Bug - export crashes", "Bug: export crashes"),
+        ("bug", "[Question]: where is the invoice?", "Bug: where is the invoice?"),
+        ("ux", "Docs: nothing else", "UX: nothing else"),
+        ("bug", "Bugs in the export", "Bug: Bugs in the export"),  # a word, not a prefix
+        ("question", "Question:", "Question: Question:"),  # nothing left: kept as it was
+    ],
+)  # fmt: skip
+def test_a_title_never_repeats_a_kind_the_quoted_label_starts_with(
+    kind: str, label: str, title: str
+) -> None:
+    theme = replace(fakes.theme("T-1", ["zendesk:1"]), kind=kind, label=label)
+    assert title_for(theme) == title
