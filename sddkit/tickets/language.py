@@ -47,36 +47,58 @@ class _Model:
     classes: tuple[str, ...]  # class labels; a language may have two (Serbian scripts)
 
 
-@cache
-def _full_model() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+def _arrays() -> dict[str, Any]:
+    """py3langid's model arrays, read from its file as its own loader does (an LZMA-compressed
+    npz), but decompressed in a few large steps: each step lets go of the GIL, so the import
+    loads the model in a thread while it reads the first records (py3langid's 8 KiB steps
+    handed the GIL back and forth and slowed both down)."""
+    import lzma
+    import tempfile
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    decompressor = lzma.LZMADecompressor()
+    with (MODEL_DIR / MODEL_FILE).open("rb") as source, tempfile.TemporaryFile() as unpacked:
+        data = source.read()
+        while not decompressor.eof:
+            unpacked.write(decompressor.decompress(data, max_length=_STEP))
+            data = b""
+        unpacked.seek(0)
+        with np.load(unpacked, allow_pickle=False) as npz:
+            return {name: npz[name] for name in _ARRAYS}
+
+
+_STEP = 16 * 1024 * 1024
+_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
+def load_model(languages: Sequence[str]) -> None:
+    """Load the model for `languages` now (detection loads it when first needed)."""
+    _model(tuple(languages))
 
 
 @cache
 def _model(languages: tuple[str, ...]) -> _Model:
     import numpy as np
 
-    identifier = _full_model()
-    nextmove = np.frombuffer(identifier.tk_nextmove, dtype=np.uint32)
-    rowbase = np.asarray(identifier.tk_row, dtype=np.int64) << 8
-    output = np.asarray(identifier.tk_output, dtype=np.int64)
+    arrays = _arrays()
+    labels = [str(label) for label in arrays["classes"]]
     wanted = set(languages)
-    unknown = wanted - set(identifier.nb_classes)
+    unknown = wanted - set(labels)
     if unknown:
         raise ValueError(f"unknown language code(s): {', '.join(sorted(unknown))}")
-    columns = [i for i, label in enumerate(identifier.nb_classes) if label in wanted]
-    ptc, pc = np.asarray(identifier.nb_ptc), np.asarray(identifier.nb_pc)
+    columns = [i for i, label in enumerate(labels) if label in wanted]
+    ptc = arrays["ptc"]
     return _Model(
-        nextmove=nextmove,
-        rowbase=rowbase,
-        output=output,
+        nextmove=np.asarray(arrays["nextmove"], dtype=np.uint32),
+        rowbase=arrays["nextmove_row"].astype(np.int64) << 8,
+        output=arrays["out_feat"].astype(np.int64),
         depth=DEPTH,
         features=int(ptc.shape[0]),
         table=np.ascontiguousarray(ptc[:, columns], dtype=np.float32),
-        prior=pc[columns].astype(np.float32),
-        classes=tuple(identifier.nb_classes[i] for i in columns),
+        prior=arrays["pc"][columns].astype(np.float32),
+        classes=tuple(labels[i] for i in columns),
     )
 
 
