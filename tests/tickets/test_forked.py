@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
 from collections.abc import Iterator
 
 import pytest
 
 from sddkit.errors import InputError
-from sddkit.tickets.forked import forked
+from sddkit.tickets.forked import can_fork, forked
 
 
 def _numbers() -> Iterator[tuple[int, int]]:
@@ -62,3 +64,15 @@ def test_leaving_early_ends_the_child() -> None:
         child = next(items)
     with pytest.raises(ProcessLookupError):
         os.kill(child, 0)
+
+
+def test_no_fork_beside_another_thread() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not can_fork()
+    finally:
+        stop.set()
+        thread.join()
+    assert can_fork() == (sys.platform.startswith("linux") and threading.active_count() == 1)
