@@ -11,9 +11,11 @@ holding a lock at the fork would leave the child stuck on it).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import pickle
+import signal
 import sys
 import threading
 import traceback
@@ -35,6 +37,8 @@ def forked(produce: Callable[[], Iterator[T]]) -> Iterator[Iterator[T]]:
     """The items of `produce()`, made in a child process. Leaving the block early (an error
     in the parent) kills the child."""
     context = multiprocessing.get_context("fork")
+    for stream in (sys.stdout, sys.stderr):  # else the child would write their buffers again
+        stream.flush()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_run, args=(produce, sender), daemon=True)
     child.start()
@@ -64,12 +68,15 @@ def _receive(receiver: Connection, child: Any) -> Iterator[T]:
 
 
 def _run(produce: Callable[[], Iterator[Any]], sender: Connection) -> None:
+    # Ctrl-C reaches the whole process group: the parent handles it (and kills the child).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         for item in produce():
             sender.send((_ITEM, item))
         sender.send((_DONE, None))
     except BaseException as error:  # every failure goes to the parent
-        sender.send((_ERROR, _portable(error)))
+        with contextlib.suppress(OSError):  # unless it is gone: then quietly end
+            sender.send((_ERROR, _portable(error)))
     finally:
         sender.close()
 

@@ -46,7 +46,7 @@ from sddkit.tickets.store import (
 from sddkit.tickets.text import FieldError
 
 Progress = Callable[[Path, int, int], None]  # (file, bytes read, file size)
-MAX_WAITING = 8
+MAX_WAITING = 16
 # From this size on, a file is read in a second process (one core reads, the other writes).
 PARALLEL_BYTES = 4 * 1024 * 1024
 IMPORT_CACHE_KIB = 16 * 1024
@@ -235,7 +235,9 @@ def _read_stream(path: Path, settings: ImportSettings) -> Iterator[_Batch | _Fou
                 ticket = _convert(chosen, record, options, path, settings, bad)
                 if ticket is not None:
                     sources.add(ticket.source)
-                    yield within_limit(ticket, f"{path}:{record.line}", warnings)
+                    if not _fits(ticket):  # (the place named only when needed)
+                        ticket = within_limit(ticket, f"{path}:{record.line}", warnings)
+                    yield ticket
 
         drafts = map(draft, tickets())
         while batch := list(islice(drafts, BATCH)):
@@ -278,11 +280,7 @@ def _without_sideloads(
 
 def within_limit(ticket: Ticket, where: str, warnings: list[str]) -> Ticket:
     """`ticket` with any subject, body or message longer than `FIELD_LIMIT` cut to it."""
-    if (
-        len(ticket.body) <= FIELD_LIMIT
-        and len(ticket.subject) <= FIELD_LIMIT
-        and (not ticket.messages or max(len(m.body) for m in ticket.messages) <= FIELD_LIMIT)
-    ):
+    if _fits(ticket):
         return ticket
 
     def cut(name: str, text: str) -> str:
@@ -302,6 +300,14 @@ def within_limit(ticket: Ticket, where: str, warnings: list[str]) -> Ticket:
         ticket, subject=cut("subject", ticket.subject), body=cut("body", ticket.body),
         messages=messages,
     )  # fmt: skip
+
+
+def _fits(ticket: Ticket) -> bool:
+    return (
+        len(ticket.body) <= FIELD_LIMIT
+        and len(ticket.subject) <= FIELD_LIMIT
+        and (not ticket.messages or max(len(m.body) for m in ticket.messages) <= FIELD_LIMIT)
+    )
 
 
 def _until_valid(
