@@ -46,7 +46,7 @@ from sddkit.tickets.store import (
 from sddkit.tickets.text import FieldError
 
 Progress = Callable[[Path, int, int], None]  # (file, bytes read, file size)
-MAX_WAITING = 16
+MAX_WAITING = 8
 # From this size on, a file is read in a second process (one core reads, the other writes).
 PARALLEL_BYTES = 4 * 1024 * 1024
 IMPORT_CACHE_KIB = 16 * 1024

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -47,11 +48,12 @@ class _Model:
     classes: tuple[str, ...]  # class labels; a language may have two (Serbian scripts)
 
 
-def _arrays() -> dict[str, Any]:
-    """py3langid's model arrays, read from its file as its own loader does (an LZMA-compressed
-    npz), but decompressed in a few large steps: each step lets go of the GIL, so the import
-    loads the model in a thread while it reads the first records (py3langid's 8 KiB steps
-    handed the GIL back and forth and slowed both down)."""
+@contextmanager
+def _arrays() -> Iterator[Any]:
+    """py3langid's model file (an LZMA-compressed npz) opened as numpy's lazy npz reader, as
+    py3langid's own loader reads it but decompressed in a few large steps: each lets go of the
+    GIL, so the import loads the model in a thread while it reads the first records
+    (py3langid's 8 KiB steps handed the GIL back and forth and slowed both down)."""
     import lzma
     import tempfile
 
@@ -66,11 +68,10 @@ def _arrays() -> dict[str, Any]:
             data = b""
         unpacked.seek(0)
         with np.load(unpacked, allow_pickle=False) as npz:
-            return {name: npz[name] for name in _ARRAYS}
+            yield npz
 
 
-_STEP = 16 * 1024 * 1024
-_ARRAYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+_STEP = 4 * 1024 * 1024
 
 
 def load_model(languages: Sequence[str]) -> None:
@@ -82,24 +83,28 @@ def load_model(languages: Sequence[str]) -> None:
 def _model(languages: tuple[str, ...]) -> _Model:
     import numpy as np
 
-    arrays = _arrays()
-    labels = [str(label) for label in arrays["classes"]]
-    wanted = set(languages)
-    unknown = wanted - set(labels)
-    if unknown:
-        raise ValueError(f"unknown language code(s): {', '.join(sorted(unknown))}")
-    columns = [i for i, label in enumerate(labels) if label in wanted]
-    ptc = arrays["ptc"]
-    return _Model(
-        nextmove=np.asarray(arrays["nextmove"], dtype=np.uint32),
-        rowbase=arrays["nextmove_row"].astype(np.int64) << 8,
-        output=arrays["out_feat"].astype(np.int64),
-        depth=DEPTH,
-        features=int(ptc.shape[0]),
-        table=np.ascontiguousarray(ptc[:, columns], dtype=np.float32),
-        prior=arrays["pc"][columns].astype(np.float32),
-        classes=tuple(labels[i] for i in columns),
-    )
+    with _arrays() as arrays:
+        labels = [str(label) for label in arrays["classes"]]
+        wanted = set(languages)
+        unknown = wanted - set(labels)
+        if unknown:
+            raise ValueError(f"unknown language code(s): {', '.join(sorted(unknown))}")
+        columns = [i for i, label in enumerate(labels) if label in wanted]
+        # One array at a time: the full table (28 MB) is gone before the automaton is read.
+        ptc = arrays["ptc"]
+        features = int(ptc.shape[0])
+        table = np.ascontiguousarray(ptc[:, columns], dtype=np.float32)
+        del ptc
+        return _Model(
+            nextmove=np.asarray(arrays["nextmove"], dtype=np.uint32),
+            rowbase=arrays["nextmove_row"].astype(np.int64) << 8,
+            output=arrays["out_feat"].astype(np.int64),
+            depth=DEPTH,
+            features=features,
+            table=table,
+            prior=arrays["pc"][columns].astype(np.float32),
+            classes=tuple(labels[i] for i in columns),
+        )
 
 
 def detect_language(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:
