@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from sddkit.errors import SddkitError
 
 if TYPE_CHECKING:  # imported where detection runs: commands that only read need neither
     import numpy as np
@@ -34,6 +36,10 @@ SAMPLE_CHARS = 200  # the start of a message says its language; keeps detection 
 DEPTH = 6
 
 _WORD = re.compile(r"[^\W\d_]{3}")
+
+
+class UnknownLanguages(SddkitError, ValueError):
+    """A language code the model does not know (`--languages`)."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,10 @@ _STEP = 4 * 1024 * 1024
 
 
 def load_model(languages: Sequence[str]) -> None:
-    """Load the model for `languages` now (detection loads it when first needed)."""
-    _model(tuple(languages))
+    """Load the model for `languages` now (detection loads it when first needed). For a
+    background thread: an unknown language is left for the detection to raise."""
+    with suppress(UnknownLanguages):
+        _model(tuple(languages))
 
 
 @cache
@@ -88,7 +96,7 @@ def _model(languages: tuple[str, ...]) -> _Model:
         wanted = set(languages)
         unknown = wanted - set(labels)
         if unknown:
-            raise ValueError(f"unknown language code(s): {', '.join(sorted(unknown))}")
+            raise UnknownLanguages(f"unknown language code(s): {', '.join(sorted(unknown))}")
         columns = [i for i, label in enumerate(labels) if label in wanted]
         # One array at a time: the full table (28 MB) is gone before the automaton is read.
         ptc = arrays["ptc"]
