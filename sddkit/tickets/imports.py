@@ -4,6 +4,10 @@ A file without a single ticket is an error (an empty file, a CSV header, a comme
 API response saved by mistake), as is a forced format whose required fields the file lacks. A
 text field longer than `FIELD_LIMIT` characters is cut, with a warning. The CLI is a thin shell
 over `import_file`; progress goes through a plain callback so the core never imports click.
+
+Each file has a reading side (`_read`: decode, convert, cap, draft rows) and a writing side
+(`_import_one`: languages, content hashes, versions, SQLite); a large file's reading side runs
+in a forked process, so that each side gets a core (docs/tickets.md, "Two processes").
 """
 
 from __future__ import annotations
@@ -67,8 +71,8 @@ class ImportSettings:
     detect_languages: bool = True
     people: People | None = None  # ids -> e-mails / names (`people.load_people`)
     encoding: str | None = None  # text encoding of the files; None = detect
-    # Read (parse, convert, detect, build rows) in a forked process while this one writes:
-    # None = for files of PARALLEL_BYTES or more, where forking is safe (`forked.can_fork`).
+    # Read (parse, convert, draft rows) in a forked process while this one detects languages
+    # and writes: None = for files of PARALLEL_BYTES or more, where forking is safe.
     parallel: bool | None = None
 
 
@@ -211,7 +215,7 @@ def _read(path: Path, settings: ImportSettings) -> Iterator[_Batch | _Found]:
 
 
 def _read_stream(path: Path, settings: ImportSettings) -> Iterator[_Batch | _Found]:
-    """The file's tickets, converted and prepared, in batches; then what else it held."""
+    """The file's tickets, converted and drafted, in batches; then what else it held."""
     bad: list[str] = []
     warnings: list[str] = []
     people, sources = People(), set()
