@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
+
+from sddkit.errors import SddkitError
 
 if TYPE_CHECKING:  # imported where detection runs: commands that only read need neither
     import numpy as np
@@ -35,6 +38,10 @@ DEPTH = 6
 _WORD = re.compile(r"[^\W\d_]{3}")
 
 
+class UnknownLanguages(SddkitError, ValueError):
+    """A language code the model does not know (`--languages`)."""
+
+
 @dataclass(frozen=True)
 class _Model:
     nextmove: np.ndarray[Any, Any]  # state transitions, rows shared between states
@@ -47,37 +54,65 @@ class _Model:
     classes: tuple[str, ...]  # class labels; a language may have two (Serbian scripts)
 
 
-@cache
-def _full_model() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+@contextmanager
+def _arrays() -> Iterator[Any]:
+    """py3langid's model file (an LZMA-compressed npz) opened as numpy's lazy npz reader, as
+    py3langid's own loader reads it but decompressed in a few large steps: each lets go of the
+    GIL, so the import loads the model in a thread while it reads the first records
+    (py3langid's 8 KiB steps handed the GIL back and forth and slowed both down)."""
+    import lzma
+    import tempfile
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=False)
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    decompressor = lzma.LZMADecompressor()
+    with (MODEL_DIR / MODEL_FILE).open("rb") as source, tempfile.TemporaryFile() as unpacked:
+        data = source.read()
+        while not decompressor.eof:
+            unpacked.write(decompressor.decompress(data, max_length=_STEP))
+            data = b""
+        unpacked.seek(0)
+        with np.load(unpacked, allow_pickle=False) as npz:
+            yield npz
+
+
+_STEP = 4 * 1024 * 1024
+
+
+def load_model(languages: Sequence[str]) -> None:
+    """Load the model for `languages` now (detection loads it when first needed). For a
+    background thread: an unknown language is left for the detection to raise."""
+    with suppress(UnknownLanguages):
+        _model(tuple(languages))
 
 
 @cache
 def _model(languages: tuple[str, ...]) -> _Model:
     import numpy as np
 
-    identifier = _full_model()
-    nextmove = np.frombuffer(identifier.tk_nextmove, dtype=np.uint32)
-    rowbase = np.asarray(identifier.tk_row, dtype=np.int64) << 8
-    output = np.asarray(identifier.tk_output, dtype=np.int64)
-    wanted = set(languages)
-    unknown = wanted - set(identifier.nb_classes)
-    if unknown:
-        raise ValueError(f"unknown language code(s): {', '.join(sorted(unknown))}")
-    columns = [i for i, label in enumerate(identifier.nb_classes) if label in wanted]
-    ptc, pc = np.asarray(identifier.nb_ptc), np.asarray(identifier.nb_pc)
-    return _Model(
-        nextmove=nextmove,
-        rowbase=rowbase,
-        output=output,
-        depth=DEPTH,
-        features=int(ptc.shape[0]),
-        table=np.ascontiguousarray(ptc[:, columns], dtype=np.float32),
-        prior=pc[columns].astype(np.float32),
-        classes=tuple(identifier.nb_classes[i] for i in columns),
-    )
+    with _arrays() as arrays:
+        labels = [str(label) for label in arrays["classes"]]
+        wanted = set(languages)
+        unknown = wanted - set(labels)
+        if unknown:
+            raise UnknownLanguages(f"unknown language code(s): {', '.join(sorted(unknown))}")
+        columns = [i for i, label in enumerate(labels) if label in wanted]
+        # One array at a time: the full table (28 MB) is gone before the automaton is read.
+        ptc = arrays["ptc"]
+        features = int(ptc.shape[0])
+        table = np.ascontiguousarray(ptc[:, columns], dtype=np.float32)
+        del ptc
+        return _Model(
+            nextmove=np.asarray(arrays["nextmove"], dtype=np.uint32),
+            rowbase=arrays["nextmove_row"].astype(np.int64) << 8,
+            output=arrays["out_feat"].astype(np.int64),
+            depth=DEPTH,
+            features=features,
+            table=table,
+            prior=arrays["pc"][columns].astype(np.float32),
+            classes=tuple(labels[i] for i in columns),
+        )
 
 
 def detect_language(text: str, languages: Sequence[str] = DEFAULT_LANGUAGES) -> str | None:

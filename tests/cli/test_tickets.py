@@ -36,6 +36,15 @@ def test_bad_row_exits_non_zero_and_stores_nothing(in_tmp: Path) -> None:
     assert json.loads(stats.stdout)["total"] == 0
 
 
+def test_unknown_language_is_a_one_line_error(in_tmp: Path) -> None:
+    path = str(FIXTURES / "zendesk/incremental_tickets.json")
+    result = run("import", "--languages", "en,xx", path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "Error: unknown language code(s): xx"
+    assert "Traceback" not in result.stderr
+    assert json.loads(run("stats", "--json").stdout)["total"] == 0
+
+
 def test_skip_bad_lists_rows_and_imports_the_rest(in_tmp: Path) -> None:
     bad = in_tmp / "bad.csv"
     bad.write_text("Ticket ID,Subject,Created time\n1,A,2026-07-01 10:00\n2,B,soon\n")
