@@ -137,7 +137,10 @@ def _join_to_old(
         members=c.connect_members,
         rng=rng,
         languages=languages,
-        floors=(similarity_within(cut), similarity_within(c.cross_language_reach * cut)),
+        floors=(
+            similarity_within(c.connect_reach * cut),
+            similarity_within(c.connect_reach_across * cut),
+        ),
     )
     for cluster in range(new_count):
         group = joined[len(rows) :][left_labels[new_rows] == cluster]
