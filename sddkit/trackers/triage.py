@@ -15,10 +15,10 @@
 - ``nothing``     up to date, below the thresholds, a kind that is not filed, or closed as
                   not planned (won't do, duplicate…: new tickets there are not a regression).
 
-Themes are planned by subject (`subjects.pair_subjects`): a family, joined with the units
-that share an issue with it by marker, by lineage (the tickets each issue was written for)
-or by ticket fingerprint (a lost store). One issue per subject, thresholds on its totals; an
-existing issue keeps its own marker id. A subject with several issues counts on its primary
+Themes are planned by subject (`subjects.pair_subjects`): a family with the issues it
+continues, found by lineage (the tickets each issue was written for), by marker or by ticket
+fingerprint (a lost store); an issue continues one family only. One issue per subject,
+thresholds on its totals; an existing issue keeps its own marker id. A subject with several issues counts on its primary
 (oldest open) issue, links the others to it, and never files another.
 
 The title of an existing issue is never changed (people rename issues), nor its labels/state.
