@@ -18,8 +18,9 @@
 Themes are planned by subject (`subjects.pair_subjects`): a family with the issues it
 continues, found by lineage (the tickets each issue was written for), by marker or by ticket
 fingerprint (a lost store); an issue continues one family only. One issue per subject,
-thresholds on its totals; an existing issue keeps its own marker id. A subject with several issues counts on its primary
-(oldest open) issue, links the others to it, and never files another.
+thresholds on its totals; an existing issue keeps its own marker id. A subject with several
+issues counts on its primary (oldest open) issue, links the others to it, and never files
+another.
 
 The title of an existing issue is never changed (people rename issues), nor its labels/state.
 When sddkit last commented comes from the marks on its comments (`CommentMark`), passed in as
