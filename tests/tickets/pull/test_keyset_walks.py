@@ -4,6 +4,7 @@ is lost when conversations are deleted or changed during the pull."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
@@ -40,9 +41,9 @@ def test_freshdesk_hands_on_every_ticket_once() -> None:
             env = {"SDDKIT_FRESHDESK_URL": fake.url, "SDDKIT_FRESHDESK_API_KEY": fake.api_key}
             source = freshdesk_from_env(env, SINCE, None)
             source.per_page = per_page
-            conn = open_store(":memory:")
-            result = pull(conn, source, SETTINGS)
-            assert (result.tickets, count_tickets(conn)) == (len(seconds), len(seconds))
+            with closing(open_store(":memory:")) as conn:
+                result = pull(conn, source, SETTINGS)
+                assert (result.tickets, count_tickets(conn)) == (len(seconds), len(seconds))
 
         check()
 
@@ -62,9 +63,9 @@ def test_intercom_hands_on_every_conversation_once() -> None:
             env = {"SDDKIT_INTERCOM_URL": fake.url, "SDDKIT_INTERCOM_TOKEN": fake.token}
             source = intercom_from_env(env, SINCE, None)
             source.per_page = per_page
-            conn = open_store(":memory:")
-            result = pull(conn, source, SETTINGS)
-            assert (result.tickets, count_tickets(conn)) == (len(seconds), len(seconds))
+            with closing(open_store(":memory:")) as conn:
+                result = pull(conn, source, SETTINGS)
+                assert (result.tickets, count_tickets(conn)) == (len(seconds), len(seconds))
 
         check()
 
@@ -112,14 +113,14 @@ def test_helpscout_loses_nothing_whatever_is_deleted_or_changed_mid_pull() -> No
 
             env = {"SDDKIT_HELPSCOUT_URL": fake.url, "SDDKIT_HELPSCOUT_APP_ID": fake.app_id,
                    "SDDKIT_HELPSCOUT_APP_SECRET": fake.app_secret}  # fmt: skip
-            conn = open_store(":memory:")
-            pull(conn, helpscout_from_env(env, SINCE, None), SETTINGS, edit)
-            pull(conn, helpscout_from_env(env, SINCE, None), SETTINGS)
-            visible = {t.external_id: t.subject for t in iter_tickets(conn)}
-            assert set(visible) == {str(n) for n in fake.conversations}
-            for number, subject in expected.items():
-                if number in fake.conversations:
-                    assert visible[str(number)] == subject
+            with closing(open_store(":memory:")) as conn:
+                pull(conn, helpscout_from_env(env, SINCE, None), SETTINGS, edit)
+                pull(conn, helpscout_from_env(env, SINCE, None), SETTINGS)
+                visible = {t.external_id: t.subject for t in iter_tickets(conn)}
+                assert set(visible) == {str(n) for n in fake.conversations}
+                for number, subject in expected.items():
+                    if number in fake.conversations:
+                        assert visible[str(number)] == subject
 
         check()
 
@@ -153,17 +154,17 @@ def test_freshdesk_loses_nothing_whatever_is_deleted_or_changed_mid_pull() -> No
                     expected[which] = f"Edited {step}"
 
             env = {"SDDKIT_FRESHDESK_URL": fake.url, "SDDKIT_FRESHDESK_API_KEY": fake.api_key}
-            conn = open_store(":memory:")
-            for progress in (edit, None):
-                source = freshdesk_from_env(env, SINCE, None)
-                source.per_page = per_page
-                pull(conn, source, SETTINGS, progress)
-            visible = {t.external_id: t.subject for t in iter_tickets(conn)}
-            live = {str(n) for n, t in fake.tickets.items() if not t.get("deleted")}
-            assert set(visible) == live
-            for number, subject in expected.items():
-                if str(number) in live:
-                    assert visible[str(number)] == subject
+            with closing(open_store(":memory:")) as conn:
+                for progress in (edit, None):
+                    source = freshdesk_from_env(env, SINCE, None)
+                    source.per_page = per_page
+                    pull(conn, source, SETTINGS, progress)
+                visible = {t.external_id: t.subject for t in iter_tickets(conn)}
+                live = {str(n) for n, t in fake.tickets.items() if not t.get("deleted")}
+                assert set(visible) == live
+                for number, subject in expected.items():
+                    if str(number) in live:
+                        assert visible[str(number)] == subject
 
         check()
 
@@ -197,15 +198,15 @@ def test_intercom_loses_nothing_whatever_is_deleted_or_changed_mid_pull() -> Non
                     expected[key] = f"Edited {step}"
 
             env = {"SDDKIT_INTERCOM_URL": fake.url, "SDDKIT_INTERCOM_TOKEN": fake.token}
-            conn = open_store(":memory:")
-            for progress in (edit, None):
-                source = intercom_from_env(env, SINCE, None)
-                source.per_page = per_page
-                pull(conn, source, SETTINGS, progress)
-            visible = {t.external_id: t.subject for t in iter_tickets(conn)}
-            assert set(visible) == set(fake.conversations)
-            for key, subject in expected.items():
-                if key in fake.conversations:
-                    assert visible[key] == subject
+            with closing(open_store(":memory:")) as conn:
+                for progress in (edit, None):
+                    source = intercom_from_env(env, SINCE, None)
+                    source.per_page = per_page
+                    pull(conn, source, SETTINGS, progress)
+                visible = {t.external_id: t.subject for t in iter_tickets(conn)}
+                assert set(visible) == set(fake.conversations)
+                for key, subject in expected.items():
+                    if key in fake.conversations:
+                        assert visible[key] == subject
 
         check()
