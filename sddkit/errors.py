@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,3 +39,19 @@ class InputError(SddkitError):
 
 class ConfigError(InputError):
     """Invalid configuration file (rotations.toml, sddkit.toml)."""
+
+
+def line_in_table(text: str, key: str | None, table: str) -> int | None:
+    """The 1-based line of `key` inside the TOML `table` (written as "[report]"), or of the
+    table's header when `key` is None: where a `ConfigError` points."""
+    inside = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("["):
+            inside = line.split("#")[0].strip() == table
+            if inside and key is None:
+                return number
+            continue
+        if inside and key and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
+            return number
+    return None

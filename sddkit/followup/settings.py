@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sddkit.errors import ConfigError
+from sddkit.errors import ConfigError, line_in_table
 
 VENDORS = ("zendesk", "freshdesk", "helpscout", "intercom")
 _LISTS = ("skip_tags", "skip_customers", "skip_organizations")
@@ -81,7 +81,7 @@ def load_followup_settings(path: Path) -> FollowupSettings:
         if key in VENDORS and isinstance(value, dict):
             vendors[key] = _vendor(path, text, key, value)
             continue
-        where = _line(text, key, "[followup]")
+        where = line_in_table(text, key, "[followup]")
         if key not in _KEYS:
             close = difflib.get_close_matches(key, (*_KEYS, *VENDORS), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -115,7 +115,7 @@ def _value(path: Path, where: int | None, key: str, value: Any) -> Any:
 def _vendor(path: Path, text: str, vendor: str, table: Mapping[str, Any]) -> VendorSettings:
     chosen: dict[str, Any] = {}
     for key, value in table.items():
-        where = _line(text, key, f"[followup.{vendor}]")
+        where = line_in_table(text, key, f"[followup.{vendor}]")
         name = f"followup.{vendor}.{key}"
         if key not in _VENDOR_KEYS:
             raise ConfigError(path, f"unknown key (known: {', '.join(_VENDOR_KEYS)})", where, name)
@@ -127,16 +127,3 @@ def _vendor(path: Path, text: str, vendor: str, table: Mapping[str, Any]) -> Ven
             raise ConfigError(path, f"must be a number > 0, not {value!r}", where, name)
         chosen[key] = float(value) if key == "per_minute" else value
     return VendorSettings(**chosen)
-
-
-def _line(text: str, key: str, table: str) -> int | None:
-    """The line of `key` inside `table`."""
-    inside = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if line.startswith("["):
-            inside = line.split("#")[0].strip() == table
-            continue
-        if inside and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
-            return number
-    return None

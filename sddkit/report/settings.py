@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
 
-from sddkit.errors import ConfigError
+from sddkit.errors import ConfigError, line_in_table
 from sddkit.report.business_hours import DAY_NAMES, BusinessHours
 from sddkit.report.canned import CannedReplySource
 from sddkit.report.model import ReportOptions
@@ -106,11 +106,11 @@ def _read(path: Path) -> tuple[dict[str, int | float], dict[str, Any]]:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(path, f"invalid TOML: {error}") from None
     if not isinstance(section, dict):
-        raise ConfigError(path, "must be a table", _line(text, None), "report")
+        raise ConfigError(path, "must be a table", line_in_table(text, None, "[report]"), "report")
     values = {}
     tables: dict[str, Any] = {}
     for key, value in section.items():
-        where = _line(text, key)
+        where = line_in_table(text, key, "[report]")
         if key == _HOURS and isinstance(value, dict):
             tables[key] = _business_hours(path, text, value)
             continue
@@ -135,7 +135,7 @@ def _canned(path: Path, text: str, table: dict[str, Any]) -> CannedReplySource:
     """`[report.canned_replies]`: tag_prefix = "macro:" and/or field = "macro" (a custom
     field), follow_up_days = 3."""
     for key, value in table.items():
-        line = _line(text, key, "[report.canned_replies]")
+        line = line_in_table(text, key, "[report.canned_replies]")
         where = f"report.canned_replies.{key}"
         if key not in ("tag_prefix", "field", "follow_up_days"):
             raise ConfigError(path, "unknown key", line, where)
@@ -156,7 +156,7 @@ def _business_hours(path: Path, text: str, table: dict[str, Any]) -> BusinessHou
     ..., "fri"], holidays = "RS" or {country = "DE", subdivision = "BY"} (as in rotations)."""
 
     def fail(key: str, message: str) -> ConfigError:
-        line = _line(text, key, "[report.business_hours]")
+        line = line_in_table(text, key, "[report.business_hours]")
         return ConfigError(path, message, line, f"report.business_hours.{key}")
 
     known = ("timezone", "hours", "days", "holidays")
@@ -217,18 +217,3 @@ def _checked(path: Path, line: int | None, key: str, value: Any) -> int | float:
         message = f"must be <= {_MAXIMUM[key]:g}, not {value!r}"
         raise ConfigError(path, message, line, f"report.{key}")
     return value if integral else float(value)
-
-
-def _line(text: str, key: str | None, table: str = "[report]") -> int | None:
-    """Line of `key` inside `table` (or of the table itself)."""
-    inside = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if line.startswith("["):
-            inside = line.split("#")[0].strip() == table
-            if inside and key is None:
-                return number
-            continue
-        if inside and key and re.match(rf'^"?{re.escape(key)}"?\s*=', line):
-            return number
-    return None
