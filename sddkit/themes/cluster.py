@@ -75,6 +75,19 @@ class ClusterSettings:
     connect_before: float = 0.75  # clusters that were one theme last run join from this
     # times the share (`connect.was_one`)
 
+    @property
+    def join_share(self) -> float:
+        """The share of links at which the subject level joins two clusters (`connect`)."""
+        return min(self.connect_share / self.granularity, 1.0)
+
+    def link_floors(self, cut: float) -> tuple[float, float]:
+        """The cosines below which a neighbour is no link for the subject level, in the same
+        language and in another; full and incremental runs join with the same reach."""
+        return (
+            similarity_within(self.connect_reach * cut),
+            similarity_within(self.connect_reach_across * cut),
+        )
+
 
 # The cut, as a multiple of the median distance from a vector to its k-th nearest neighbour.
 # Chosen on CLINC150 val.csv (best NMI at a cut of 1.15-1.2 for the default space, where that
@@ -246,23 +259,19 @@ def cluster_vectors(
     labels = merge_fragments(vectors, labels, total, settings, rng, cut)
     labels = _coherent(labels, total, texts, languages, settings, rng)
     # Subject level: coherent clusters that are one subject by their links (`connect`).
-    share = min(settings.connect_share / settings.granularity, 1.0)
     labels = join_connected(
         vectors,
         labels,
         total,
         neighbours=settings.connect_neighbours,
-        share=share,
+        share=settings.join_share,
         members=settings.connect_members,
         rng=rng,
         coherent=_shares_words(texts, languages, settings, rng),
         languages=languages,
-        floors=(
-            similarity_within(settings.connect_reach * cut),
-            similarity_within(settings.connect_reach_across * cut),
-        ),
+        floors=settings.link_floors(cut),
         before=before,
-        before_share=share * settings.connect_before,
+        before_share=settings.join_share * settings.connect_before,
     )
     return _finish(vectors, labels, total, min_size, cut)
 

@@ -133,14 +133,11 @@ def _join_to_old(
         both,
         old_count + new_count,
         neighbours=c.connect_neighbours,
-        share=min(c.connect_share / c.granularity, 1.0),
+        share=c.join_share,
         members=c.connect_members,
         rng=rng,
         languages=languages,
-        floors=(
-            similarity_within(c.connect_reach * cut),
-            similarity_within(c.connect_reach_across * cut),
-        ),
+        floors=c.link_floors(cut),
     )
     for cluster in range(new_count):
         group = joined[len(rows) :][left_labels[new_rows] == cluster]
