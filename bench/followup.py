@@ -27,18 +27,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np
-
 from sddkit.followup.helpdesks import writers
-from sddkit.store import open_store, transaction
+from sddkit.store import open_store
 from sddkit.themes.model import Theme
-from sddkit.themes.store import StoredTheme, save_run
-from sddkit.themes.store import ensure_schema as ensure_themes
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import upsert_tickets
 from sddkit.trackers.base import FiledIssue, Fix
 from sddkit.trackers.cache import save_filed
 from tests.support.fake_zendesk import FakeZendesk, make_ticket, serve
+from tests.support.themes import save_themes
 
 SDDKIT = [sys.executable, "-c", "from sddkit.cli import main; main()"]
 START = datetime(2026, 3, 2, 8, tzinfo=UTC)
@@ -79,21 +76,7 @@ def build(folder: Path, fake: FakeZendesk, customers: int) -> None:
     theme = Theme(
         "T", "Sync fails", "bug", ("sync",), keys, keys[:1], customers, START, FIXED, "stable"
     )
-    ensure_themes(conn)
-    with transaction(conn):
-        save_run(
-            conn,
-            now=FIXED,
-            mode="full",
-            since=None,
-            min_size=2,
-            backend="tfidf",
-            model_state=None,
-            model_run=None,
-            ticket_count=len(keys),
-            themes=[StoredTheme(theme, np.zeros((1, 4), dtype=np.float32))],
-            members=[(k, "T", 1.0) for k in keys],
-        )
+    save_themes(conn, [theme], FIXED)
     fix = Fix("pull_request", "#7", FIXED, "https://github.com/a/b/pull/7")
     save_filed(
         conn,

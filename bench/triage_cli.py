@@ -29,16 +29,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sddkit.store import open_store, transaction
+from sddkit.store import open_store
 from sddkit.themes.model import Theme
-from sddkit.themes.store import StoredTheme, ensure_schema, save_run
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import upsert_tickets
 from tests.support import trackers as fakes
+from tests.support.themes import save_themes
 
 NOT_DONE_RE = re.compile(r"not done: (.*?)\. Run again")
 
@@ -47,21 +45,7 @@ def write_store(db: Path, tickets: dict[str, Ticket], themes: Sequence[Theme]) -
     """The tickets, and a themes run holding `themes` (their ids and memberships)."""
     conn: sqlite3.Connection = open_store(db)
     upsert_tickets(conn, tickets.values())
-    ensure_schema(conn)
-    with transaction(conn):
-        save_run(
-            conn,
-            now=fakes.NOW,
-            mode="full",
-            since=None,
-            min_size=3,
-            backend="bench",
-            model_state=None,
-            model_run=None,
-            ticket_count=len(tickets),
-            themes=[StoredTheme(t, np.zeros(4, dtype=np.float32)) for t in themes],
-            members=[(key, t.id, 1.0) for t in themes for key in t.ticket_keys],
-        )
+    save_themes(conn, themes, fakes.NOW)
     conn.close()
 
 

@@ -12,14 +12,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from sddkit.cli import main
-from sddkit.store import open_store, transaction
+from sddkit.store import open_store
 from sddkit.themes.model import Theme
-from sddkit.themes.store import StoredTheme, ensure_schema, save_run
+from tests.support.themes import save_themes
 
 HEAVY = ("sklearn", "scipy.optimize", "scipy.sparse")
 
@@ -86,14 +85,7 @@ def published(in_tmp: Path, repo_root: Path) -> Path:
     theme = Theme(
         "T-1", "Sync fails", "bug", ("sync",), ("z:1", "z:2"), ("z:1",), 2, at, at, "stable"
     )
-    ensure_schema(conn)
-    with transaction(conn):
-        save_run(
-            conn, now=at, mode="full", since=None, min_size=2, backend="tfidf",
-            model_state=None, model_run=None, ticket_count=2,
-            themes=[StoredTheme(theme, np.zeros(4, dtype=np.float32))],
-            members=[("z:1", "T-1", 1.0), ("z:2", "T-1", 1.0)],
-        )  # fmt: skip
+    save_themes(conn, [theme], at)
     conn.close()
     return in_tmp
 

@@ -9,20 +9,19 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 
 from sddkit.cli import main
-from sddkit.store import open_store, transaction
+from sddkit.store import open_store
 from sddkit.themes.model import Theme
-from sddkit.themes.store import StoredTheme, ensure_schema, save_run
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import upsert_tickets
 from sddkit.trackers.base import FiledIssue, Fix, marker
 from sddkit.trackers.cache import load_filed, save_filed
 from tests.support import trackers as fakes
+from tests.support.themes import save_themes
 
 CONFIG = """
 [team]
@@ -95,21 +94,7 @@ def workspace(in_tmp: Path) -> Path:
         tickets[-1].created_at,
         "stable",
     )
-    ensure_schema(conn)
-    with transaction(conn):
-        save_run(
-            conn,
-            now=MONDAY,
-            mode="full",
-            since=None,
-            min_size=2,
-            backend="tfidf",
-            model_state=None,
-            model_run=None,
-            ticket_count=4,
-            themes=[StoredTheme(theme, np.zeros((1, 4), dtype=np.float32))],
-            members=[(k, "T-sync", 1.0) for k in keys],
-        )
+    save_themes(conn, [theme], MONDAY)
     fix = Fix("pull_request", "#7", MONDAY + timedelta(days=10), "https://github.com/a/b/pull/7")
     save_filed(
         conn,

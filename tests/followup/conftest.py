@@ -21,19 +21,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from sddkit.store import open_store, transaction
+from sddkit.store import open_store
 from sddkit.themes.model import Theme
-from sddkit.themes.store import StoredTheme, save_run
-from sddkit.themes.store import ensure_schema as ensure_themes
 from sddkit.tickets.model import Message, Ticket
 from sddkit.tickets.store import upsert_tickets
 from sddkit.trackers.base import FiledIssue, Fix
 from sddkit.trackers.cache import save_filed
 from tests.support import fake_freshdesk, fake_helpscout, fake_intercom, fake_zendesk
 from tests.support.fake_http import Held, serve
+from tests.support.themes import save_themes
 
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)
 FIXED_AT = MONDAY + timedelta(days=10)
@@ -155,21 +153,7 @@ def workspace(in_tmp: Path) -> Path:
     theme = Theme(
         "T-sync", "Sync fails", "bug", ("sync",), keys, keys[:1], 9, day(0), day(12), "stable"
     )
-    ensure_themes(conn)
-    with transaction(conn):
-        save_run(
-            conn,
-            now=day(13),
-            mode="full",
-            since=None,
-            min_size=2,
-            backend="tfidf",
-            model_state=None,
-            model_run=None,
-            ticket_count=len(keys),
-            themes=[StoredTheme(theme, np.zeros((1, 4), dtype=np.float32))],
-            members=[(k, "T-sync", 1.0) for k in keys],
-        )
+    save_themes(conn, [theme], day(13))
     fix = Fix("pull_request", "#7", FIXED_AT, "https://github.com/a/b/pull/7", "Fix sync")
     issue = FiledIssue(
         "a/b#5",

@@ -7,37 +7,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from sddkit.report.build import build_report
 from sddkit.report.history import customers_first_seen, read_tickets
 from sddkit.report.render import report_data
-from sddkit.store import open_store, transaction
-from sddkit.themes.store import StoredTheme, ensure_schema, save_run
+from sddkit.store import open_store
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import upsert_tickets
 from tests.report.conftest import SINCE, UNTIL
+from tests.support.themes import save_themes
 
 
 def store_of(sample: Any, path: Path) -> Any:
     conn = open_store(path)
     upsert_tickets(conn, sample.tickets)
-    ensure_schema(conn)
-    members = [(k, t.id, 1.0) for t in sample.themes for k in t.ticket_keys]
-    with transaction(conn):
-        save_run(
-            conn,
-            now=SINCE,
-            mode="full",
-            since=None,
-            min_size=2,
-            backend="tfidf",
-            model_state=None,
-            model_run=None,
-            ticket_count=len(sample.tickets),
-            themes=[StoredTheme(t, np.zeros((1, 4), dtype=np.float32)) for t in sample.themes],
-            members=members,
-        )
+    save_themes(conn, sample.themes, SINCE)
     return conn
 
 

@@ -3,34 +3,21 @@ equals live (one cache per tracker)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from typing import Any
 
-import numpy as np
-
 from sddkit.report.build import build_report
-from sddkit.store import open_store, transaction
-from sddkit.themes.model import Theme
-from sddkit.themes.store import StoredTheme, ensure_schema, save_run
+from sddkit.store import open_store
 from sddkit.tickets.store import upsert_tickets
 from sddkit.trackers.cache import load_filed
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.workflow import apply_run, plan_run
 from tests.support import trackers as fakes
+from tests.support.themes import save_themes
 from tests.trackers.test_github import tracker
 
 NOW = fakes.NOW
 SETTINGS = TriageSettings(min_tickets=3, min_customers=2)
-
-
-def save_themes(conn: sqlite3.Connection, themes: list[Theme], when: Any) -> None:
-    ensure_schema(conn)
-    with transaction(conn):
-        save_run(conn, now=when, mode="full", since=None, min_size=3, backend="test",
-                 model_state=None, model_run=None, ticket_count=0,
-                 themes=[StoredTheme(t, np.zeros(4, dtype=np.float32)) for t in themes],
-                 members=[(k, t.id, 1.0) for t in themes for k in t.ticket_keys])  # fmt: skip
 
 
 def test_after_a_recluster_the_report_names_the_issue_triage_names(
