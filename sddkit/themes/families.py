@@ -26,7 +26,14 @@ line most of a theme's tickets share that carries its keywords (`label.make_titl
 themes with the same title are one subject that clustering split by wording ("Dark theme
 contrast" twice in the demo), and they are linked even in the same languages, so triage files
 them as one issue (demo: 65 -> 56 families, no wrong link; SIB-200 dev unchanged; on
-CLINC150 no two themes share a title).
+CLINC150 no two themes share a title). Its wider form: two themes of one kind whose tickets'
+subject lines are mostly the same lines (`shared_lines`: the overlap of their distributions
+of title lines, lines that head more than half of all themes left out as generic) and one of
+which is the other's nearest theme by meaning. Customers describe one slow dashboard in two
+ways ("charts appear last", "20-30 seconds every morning") under the same subject lines;
+clustering reads the bodies and splits it, the lines say it is one (demo: 0.72 and 0.86 for
+its two split subjects, at most 0.09 for any other pair; text-only sets such as CLINC150 have
+no shared lines and are unchanged).
 
 A family's id is that of its founding theme (the largest, then oldest); an id a previous run
 gave one of its members' family is kept, so family ids are as stable as theme ids.
@@ -73,6 +80,7 @@ class FamilySettings:
     min_strength: float = 0.4  # shared evidence: sum of smaller share x weight
     token_only_strength: float = 1.5  # the same when one of them has no tags
     margin: float = 0.8  # the runner-up in a language must score below margin x best
+    shared_lines: float = 0.5  # themes whose subject lines overlap this much are one subject
     sample: int = 2_000  # tickets per theme read for its profile
 
 
@@ -88,10 +96,13 @@ class FamilyLink:
     tokens: tuple[str, ...] = ()
     meaning: float | None = None  # cosine of the themes' centred semantic centroids
     title: str | None = None  # the title both themes have: one subject's wordings split apart
+    lines: float | None = None  # how far the themes' subject lines overlap (`_shared_lines`)
 
     def describe(self) -> str:
         if self.title is not None:  # no scores: the same title is the whole evidence
             return f"{self.a} ~ {self.b}: same title «{self.title}»"
+        if self.lines is not None:
+            return f"{self.a} ~ {self.b}: {self.lines:.0%} of their subject lines shared"
         shared = [f"tag {t}" for t in self.tags] + [f"token {t}" for t in self.tokens]
         if self.meaning is not None:
             shared.append(f"meaning {self.meaning:.2f}")
@@ -112,11 +123,13 @@ class ThemeFamily:
 
 @dataclass
 class Profile:
-    """What a theme's tickets carry: tickets read, tag counts, token counts."""
+    """What a theme's tickets carry: tickets read, tag counts, token counts, and their title
+    lines (`label.title_line`, casefolded; unusable ones left out)."""
 
     tickets: int = 0
     tags: Counter[str] = field(default_factory=Counter)
     tokens: Counter[str] = field(default_factory=Counter)
+    lines: Counter[str] = field(default_factory=Counter)
 
 
 def technical_tokens(text: str) -> tuple[str, ...]:
@@ -147,12 +160,19 @@ def technical_tokens(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def profile(tags: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]]) -> Profile:
+def profile(
+    tags: Sequence[Sequence[str]], tokens: Sequence[Sequence[str]], lines: Sequence[str] = ()
+) -> Profile:
     result = Profile(tickets=len(tags))
     for ticket_tags, ticket_tokens in zip(tags, tokens, strict=True):
         result.tags.update({t.strip().lower() for t in ticket_tags if t.strip()})
         result.tokens.update(set(ticket_tokens))
+    result.lines.update(_same_line(line) for line in lines if line)
     return result
+
+
+def _same_line(line: str) -> str:
+    return " ".join(line.casefold().split())
 
 
 def find_families(
@@ -189,7 +209,8 @@ def find_families(
         if link is not None:
             candidates[(a, b)] = link
     links = [c for c in candidates.values() if _clear_best(c, candidates, language, s.margin)]
-    return _components(themes, links + _same_title(themes), language, previous or {})
+    alike = _same_title(themes) + _shared_lines(themes, profiles, centroids or {}, s)
+    return _components(themes, links + alike, language, previous or {})
 
 
 def _same_title(themes: Sequence[Theme]) -> list[FamilyLink]:
@@ -200,14 +221,75 @@ def _same_title(themes: Sequence[Theme]) -> list[FamilyLink]:
     by_title: dict[str, list[Theme]] = {}
     for theme in themes:
         if theme.label and _KEYWORD_SEPARATOR not in theme.label:
-            by_title.setdefault(" ".join(theme.label.casefold().split()), []).append(theme)
+            by_title.setdefault(_same_line(theme.label), []).append(theme)
     return [
         FamilyLink(a.id, b.id, 0.0, _TITLE_STRENGTH, title=a.label)
         for group in by_title.values()
         for i, a in enumerate(group)
         for b in group[i + 1 :]
-        if a.kind == b.kind or UNKNOWN in (a.kind, b.kind)
+        if _kinds_agree(a, b)
     ]
+
+
+def _kinds_agree(a: Theme, b: Theme) -> bool:
+    return a.kind == b.kind or UNKNOWN in (a.kind, b.kind)
+
+
+def _shared_lines(
+    themes: Sequence[Theme],
+    profiles: Mapping[str, Profile],
+    centroids: Mapping[str, NDArray[np.float32]],
+    s: FamilySettings,
+) -> list[FamilyLink]:
+    """Links between themes of one kind whose subject lines are mostly the same lines: the
+    overlap of their title-line distributions (sum over lines of the smaller share) is at
+    least `shared_lines`. A line present (`min_share`, `min_count`) in more than half of
+    the themes is generic ("Quick question" from a web form) and left out, and one theme
+    must be the other's nearest by meaning (when the run has centroids), so lines shared by
+    chance do not join two subjects."""
+    shares: dict[str, dict[str, float]] = {}
+    present: Counter[str] = Counter()
+    for theme in themes:
+        lines = profiles[theme.id].lines if theme.id in profiles else Counter[str]()
+        total = sum(lines.values())
+        if total < s.min_count:
+            continue
+        shares[theme.id] = {line: n / total for line, n in lines.items()}
+        floor = max(s.min_count, s.min_share * total)
+        present.update(line for line, n in lines.items() if n >= floor)
+    generic = {line for line, n in present.items() if n > len(themes) / 2}
+    heading: dict[str, list[str]] = {}
+    for theme_id, share in shares.items():
+        for line in share.keys() - generic:
+            heading.setdefault(line, []).append(theme_id)
+    pairs = {(a, b) for ids in heading.values() for i, a in enumerate(ids) for b in ids[i + 1 :]}
+    nearest = _nearest_by_meaning(centroids)
+    by_id = {t.id: t for t in themes}
+    links = []
+    for a, b in sorted(pairs):
+        if not _kinds_agree(by_id[a], by_id[b]):
+            continue
+        if nearest and nearest.get(a) != b and nearest.get(b) != a:
+            continue
+        overlap = sum(min(v, shares[b].get(line, 0.0)) for line, v in shares[a].items()
+                      if line not in generic)  # fmt: skip
+        if overlap >= s.shared_lines:
+            links.append(FamilyLink(a, b, 0.0, _TITLE_STRENGTH * overlap, lines=round(overlap, 4)))
+    return links
+
+
+def _nearest_by_meaning(centroids: Mapping[str, NDArray[np.float32]]) -> dict[str, str]:
+    """Each theme's nearest other theme by the cosine of their semantic centroids."""
+    if len(centroids) < 2:
+        return {}
+    import numpy as np
+
+    ids = list(centroids)
+    matrix = np.array([centroids[i] for i in ids], dtype=np.float64)
+    cosines = matrix @ matrix.T
+    np.fill_diagonal(cosines, -np.inf)
+    best = np.argmax(cosines, axis=1)
+    return {theme_id: ids[int(j)] for theme_id, j in zip(ids, best, strict=True)}
 
 
 def _may_link(a: Theme, b: Theme, language: Mapping[str, frozenset[str]]) -> bool:
@@ -216,7 +298,7 @@ def _may_link(a: Theme, b: Theme, language: Mapping[str, frozenset[str]]) -> boo
     fragment) and whose kinds agree (an `unknown` kind agrees)."""
     if not language[a.id] or language[a.id] == language[b.id]:
         return False
-    return a.kind == b.kind or UNKNOWN in (a.kind, b.kind)
+    return _kinds_agree(a, b)
 
 
 def _meaning(
@@ -366,10 +448,12 @@ def _components(
         ga, gb = group[link.a], group[link.b]
         if ga == gb:
             continue
-        if link.title is None and any(
-            language[m] == language[n] for m in members[ga] for n in members[gb]
+        if (
+            link.title is None
+            and link.lines is None
+            and any(language[m] == language[n] for m in members[ga] for n in members[gb])
         ):
-            continue  # never two themes of the same languages in a family (but one title)
+            continue  # never two themes of the same languages in a family (but titled alike)
         for m in members[gb]:
             group[m] = ga
         members[ga] += members.pop(gb)

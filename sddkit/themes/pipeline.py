@@ -132,7 +132,11 @@ def _link_families(
         for stored in result.themes
     }
     profiles = {
-        theme_id: profile([corpus.tags[i] for i in rows], [corpus.tokens[i] for i in rows])
+        theme_id: profile(
+            [corpus.tags[i] for i in rows],
+            [corpus.tokens[i] for i in rows],
+            [corpus.subjects[i] for i in rows],
+        )
         for theme_id, rows in rows_of.items()
     }
     earlier = {

@@ -271,6 +271,7 @@ def save_run(
                             list(k.tokens),
                             k.meaning,
                             k.title,
+                            k.lines,
                         ]
                         for k in f.links
                     ],

@@ -155,6 +155,56 @@ def test_themes_titled_alike_are_one_family_even_in_the_same_languages() -> None
     assert link.describe() == "T-a ~ T-b: same title «Dark theme contrast»"
 
 
+def lines_of(**counts: int) -> Counter[str]:
+    return Counter({line.replace("_", " "): n for line, n in counts.items()})
+
+
+def test_themes_whose_subject_lines_are_mostly_the_same_are_one_family() -> None:
+    # One slow dashboard told two ways in the bodies, under the same subject lines: clustering
+    # split it, the lines join it. A third theme, of another kind, shares the lines but not
+    # the kind; a fourth shares one of the lines with a small share only.
+    others, profiles = filler(4)
+    first = replace(theme("T-a", "en", 40), label="Dashboard very slow")
+    second = replace(theme("T-b", "en", 30), label="Dashboard takes forever to load")
+    other_kind = replace(theme("T-c", "en", 30, kind="question"), label="Slow reports")
+    little = replace(theme("T-d", "en", 30), label="Charts missing")
+    slow = lines_of(dashboard_very_slow=16, dashboard_takes_forever_to_load=14, slow_page=10)
+    profiles |= {
+        "T-a": Profile(40, lines=slow),
+        "T-b": Profile(30, lines=lines_of(dashboard_very_slow=9, dashboard_takes_forever_to_load=12,
+                                          performance_of_the_main_page=9)),
+        "T-c": Profile(30, lines=slow),
+        "T-d": Profile(30, lines=lines_of(dashboard_very_slow=3, charts_missing=27)),
+    }  # fmt: skip
+    families = find_families([first, second, other_kind, little, *others], profiles)
+    assert [f.theme_ids for f in families] == [("T-a", "T-b")]
+    (link,) = families[0].links
+    # overlap: min(16/40, 9/30) + min(14/40, 12/30) + 0 = 0.3 + 0.35
+    assert link.lines == 0.65
+    assert link.describe() == "T-a ~ T-b: 65% of their subject lines shared"
+
+
+def test_generic_subject_lines_and_distant_meanings_join_nothing() -> None:
+    # Every theme's tickets come from a web form titled "Quick question from the app": the
+    # line heads all of them, so it says nothing. Two themes sharing a real line join only
+    # when one is the other's nearest by meaning.
+    themes = [replace(theme(f"T-{n}", "en", 20), label=f"Subject {n}") for n in range(6)]
+    profiles = {t.id: Profile(20, lines=lines_of(quick_question_from_the_app=18, other=2))
+                for t in themes}  # fmt: skip
+    assert find_families(themes, profiles) == []
+    profiles["T-0"] = profiles["T-1"] = Profile(20, lines=lines_of(export_keeps_failing=20))
+    axis = np.eye(8, dtype=np.float32)
+    near = {t.id: axis[n] for n, t in enumerate(themes)} | {"T-1": axis[0] * 0.8 + axis[1] * 0.6}
+    assert [f.theme_ids for f in find_families(themes, profiles, centroids=near)] == [
+        ("T-0", "T-1")
+    ]
+    far = {t.id: axis[n] for n, t in enumerate(themes)} | {
+        "T-2": axis[0] * 0.9 + axis[2] * 0.436,
+        "T-3": axis[1] * 0.9 + axis[3] * 0.436,
+    }
+    assert find_families(themes, profiles, centroids=far) == []
+
+
 def test_themes_crossing_languages_link_when_their_main_languages_differ() -> None:
     # One subject found twice, each theme in both languages: mostly English (30 en, 12 ru)
     # and mostly Russian (20 ru, 8 en). Their main languages differ, so meaning links them;
@@ -172,11 +222,12 @@ def test_themes_crossing_languages_link_when_their_main_languages_differ() -> No
     assert families[0].links[0].meaning is not None
 
 
-def test_a_title_link_is_stored_and_read_back(store_with) -> None:  # type: ignore[no-untyped-def]
+def test_title_and_line_links_are_stored_and_read_back(store_with) -> None:  # type: ignore[no-untyped-def]
     conn = store_with([])
     ensure_schema(conn)
     link = FamilyLink("T-a", "T-b", 0.0, 10.0, title="Dark theme contrast")
-    family = ThemeFamily("T-a", ("T-a", "T-b"), (link,))
+    lines = FamilyLink("T-a", "T-c", 0.0, 6.5, lines=0.65)
+    family = ThemeFamily("T-a", ("T-a", "T-b", "T-c"), (link, lines))
     save_run(
         conn, now=NOW, mode="full", since=None, min_size=5, backend="char-ngram",
         model_state=None, model_run=None, ticket_count=0, themes=[], members=[],
