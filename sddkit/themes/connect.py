@@ -36,15 +36,13 @@ from numpy.typing import NDArray
 from scipy import sparse
 
 from sddkit.themes.embed import Vectors, batches
-from sddkit.themes.neighbours import typical_similarity
-from sddkit.themes.space import language_group
+from sddkit.themes.neighbours import language_groups, typical_similarity
 
 Labels = NDArray[np.int64]
 MAX_ROWS = 8_000  # members sampled in all, at most (their similarities are held at once)
 MIN_MEMBERS = 5
 MIN_TEXTS_PER_NEIGHBOUR = 30  # below 30 x the neighbours (300 texts) nothing is joined
-MIN_LANGUAGE_SHARE = 0.05  # a language with fewer of the sampled texts counts as the largest
-MIN_LANGUAGE_TEXTS = 100  # ... and one with fewer texts than this
+MIN_LANGUAGE_TEXTS = 100  # a language with fewer sampled texts counts as the largest
 
 
 def join_connected(
@@ -169,19 +167,6 @@ def members_sample(
     return np.sort(order[rank < per_cluster])
 
 
-def _language_groups(languages: Sequence[str | None]) -> tuple[NDArray[np.str_], Labels]:
-    """Language groups for the neighbour adjustment: a group too small to be more than
-    misdetected texts (under `MIN_LANGUAGE_SHARE` of them: Pidgin English for short English
-    queries) counts as the largest, so its few texts do not become everyone's neighbours."""
-    groups = np.asarray([language_group(code) for code in languages])
-    names, group, counts = np.unique(groups, return_inverse=True, return_counts=True)
-    small = counts < max(MIN_LANGUAGE_TEXTS, MIN_LANGUAGE_SHARE * len(groups))
-    if small.any():
-        groups = np.where(small[group], names[np.argmax(counts)], groups)
-        names, group = np.unique(groups, return_inverse=True)
-    return names, group
-
-
 def _links(
     vectors: Vectors,
     labels: Labels,
@@ -201,7 +186,7 @@ def _links(
     group = np.zeros(len(vectors), dtype=np.int64)
     if languages is not None:
         everything = vectors @ vectors.T
-        names, group = _language_groups(languages)
+        names, group = language_groups(languages, MIN_LANGUAGE_TEXTS)
         typical = typical_similarity(everything, group, len(names))
         own = typical[np.arange(len(vectors)), group]
         shift = (typical[:, group] - own[:, None]) if len(names) > 1 else None

@@ -4,7 +4,7 @@ import numpy as np
 
 from sddkit.themes.cluster import ClusterSettings, cluster_vectors
 from sddkit.themes.embed import normalize_rows
-from sddkit.themes.neighbours import neighbourhood_vectors
+from sddkit.themes.neighbours import language_groups, neighbourhood_vectors
 
 
 def _two_languages(
@@ -68,3 +68,30 @@ def test_clustering_puts_each_subject_in_one_theme_across_languages() -> None:
     # Told nothing of the languages, the same clustering splits subjects by language.
     blind = cluster_vectors(vectors, 3, settings)
     assert max(len(set(blind.labels[subject == s])) for s in range(12)) == 2
+
+
+def test_a_few_texts_read_as_another_language_are_not_everyones_neighbours() -> None:
+    # 300 English texts on 6 subjects; 6 of them (2 %) detected as Italian, as short English
+    # queries sometimes are. Adjusted as a language of their own, they would look nearer
+    # to every text than its own subject and take its neighbour slots, none of them a link.
+    rng = np.random.default_rng(3)
+    topic = normalize_rows(rng.normal(size=(6, 64)))
+    subject = np.repeat(np.arange(6), 50)
+    vectors = normalize_rows(topic[subject] + rng.normal(scale=0.08, size=(300, 64)))
+    language = ["en"] * 300
+    for row in range(0, 300, 50):
+        language[row] = "it"
+    graph = neighbourhood_vectors(vectors, 10, 0.5, language, 0.5).toarray()
+    linked = graph > 0
+    assert (linked.sum(axis=1) >= 11).all()  # itself and its 10 nearest, all links
+    assert (subject[None, :] == subject[:, None])[linked].all()
+
+
+def test_languages_under_five_percent_count_as_the_largest() -> None:
+    names, group = language_groups(["en"] * 95 + ["it"] * 4 + ["pl"])
+    assert names.tolist() == ["en"]
+    assert group.tolist() == [0] * 100
+    names, group = language_groups(["en"] * 90 + ["ru"] * 10)
+    assert names.tolist() == ["en", "ru"]
+    names, _ = language_groups(["en"] * 90 + ["ru"] * 10, min_texts=100)
+    assert names.tolist() == ["en"]
