@@ -20,11 +20,14 @@ Neighbours are picked across languages as the agglomeration picks them (after CS
 `neighbours`): x's cosine to y as if y were written in x's language, so a Serbian theme's
 members find their subject's English and Polish members, not other Serbian subjects (the
 demo: 59 -> 26 themes for 22 subjects), and links only within 1.5 times the cut (2 times in
-another language). A language needs 100 texts and 5 % of them to count as one: a few
-misdetected texts (short English queries read as Pidgin) would otherwise be everyone's
-neighbours, and in a small export a language may hold one subject only, which the
-adjustment would make the nearest of every other language's texts; smaller ones count as the
-largest language (plain cosines).
+another language). Across languages a link must be found from both sides: a subject asked
+in one language only finds "nearest" texts in every other language too, members of whatever
+subject lies closest there, which do not find it (the demo's one-off questions, a webinar
+recording or a blurry logo, joined login loop and plan change). A language needs 100 texts
+and 5 % of them to count as one: a few misdetected texts (short English queries read as
+Pidgin) would otherwise be everyone's neighbours, and in a small export a language may hold
+one subject only, which the adjustment would make the nearest of every other language's
+texts; smaller ones count as the largest language (plain cosines).
 """
 
 from __future__ import annotations
@@ -191,24 +194,38 @@ def _links(
         own = typical[np.arange(len(vectors)), group]
         shift = (typical[:, group] - own[:, None]) if len(names) > 1 else None
         del everything
-    pairs = []
-    for part in batches(len(vectors), 2_000):
+    n = len(vectors)
+    nearest = np.empty((n, k), dtype=np.int64)
+    used = np.empty((n, k), dtype=bool)
+    for part in batches(n, 2_000):
         sims = vectors[part] @ vectors.T
         if shift is not None:  # as if each text were written in this one's language
             sims = sims - shift[part]
         sims[np.arange(part.stop - part.start), np.arange(part.start, part.stop)] = -np.inf
-        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(sims, nearest, axis=1), axis=1)
-        nearest = np.take_along_axis(nearest, order, axis=1)
-        used = np.arange(k)[None, :] < wanted[part, None]
-        raw = np.einsum("ij,ikj->ik", vectors[part], vectors[nearest])
-        floor = np.where(group[nearest] == group[part, None], floors[0], floors[1])
-        used &= raw >= floor
-        source = np.repeat(labels[part], k).reshape(-1, k)
-        pairs.append(source[used] * count + labels[nearest][used])
-    counted = np.bincount(np.concatenate(pairs), minlength=count * count).astype(np.float64)
-    links = counted.reshape(count, count)
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1)
+        nearest[part] = np.take_along_axis(top, order, axis=1)
+        raw = np.einsum("ij,ikj->ik", vectors[part], vectors[nearest[part]])
+        floor = np.where(group[nearest[part]] == group[part, None], floors[0], floors[1])
+        used[part] = (np.arange(k)[None, :] < wanted[part, None]) & (raw >= floor)
+    source = np.repeat(labels, k).reshape(-1, k)
+    across = group[nearest] != group[:, None]
+    links = _counted(source[used & ~across], labels[nearest][used & ~across], count)
+    found = _counted(source[used & across], labels[nearest][used & across], count)
+    # Across languages a pull from one side only is no link: the adjustment asks for each
+    # text's nearest as if the others were in its language, so a subject written in one
+    # language only (a webinar recording, asked in English) finds its nearest in every other
+    # language anyway, members of whatever subject lies closest there (demo: four one-off
+    # subjects joined to login loop, plan change and training). One subject's parts in two
+    # languages find each other from both sides.
+    links += np.where((found > 0) & (found.T > 0), found, 0.0)
     links = links + links.T
     np.fill_diagonal(links, 0.0)
     volume = np.bincount(labels, weights=wanted, minlength=count).astype(np.float64)
     return links, volume
+
+
+def _counted(source: Labels, target: Labels, count: int) -> NDArray[np.float64]:
+    """[a, b]: how many of the (source, target) cluster pairs are (a, b)."""
+    pairs = np.bincount(source * count + target, minlength=count * count)
+    return pairs.reshape(count, count).astype(np.float64)

@@ -122,3 +122,30 @@ def test_was_one_needs_most_of_a_clusters_earlier_members() -> None:
     assert same[0, 1] and same[1, 0]  # 6 of 10 in theme 7
     assert not same[0, 2]  # only 4 of cluster 2's members were in a theme: too few to tell
     assert not same.diagonal().any()
+
+
+def test_a_subject_in_one_language_is_not_pulled_into_another_languages_subject() -> None:
+    """Linking across languages asks for each text's nearest as if the others were written
+    in its language. A subject asked in English only (a tight one, like one question sent
+    again and again) then finds "nearest" Russian texts anyway; Russian texts do not find
+    it. Such a pull from one side is no link: it stays its own theme, while one subject's
+    English and Russian parts, which find each other, join."""
+    rng = np.random.default_rng(7)
+    topic, lonely, other, russian = normalize_rows(rng.standard_normal((4, 48)))
+    parts = [
+        (topic, 150, 0.2),  # a subject in English ...
+        (topic + 1.2 * russian, 120, 0.2),  # ... and in Russian (the encoder sets it apart)
+        (lonely, 60, 0.03),  # English only, near-identical wordings
+        (other + 1.2 * russian, 120, 0.2),  # Russian only
+    ]
+    vectors = normalize_rows(
+        np.concatenate([c + s * rng.standard_normal((n, 48)) for c, n, s in parts]).astype(
+            np.float32
+        )
+    )
+    labels = np.repeat(np.arange(4), [n for _, n, _ in parts])
+    languages = ["en"] * 150 + ["ru"] * 120 + ["en"] * 60 + ["ru"] * 120
+    joined = join_connected(vectors, labels, 4, neighbours=10, share=0.2, members=100,
+                            rng=np.random.default_rng(0), languages=languages)  # fmt: skip
+    assert set(joined[labels == 1]) == {joined[0]}  # one subject across languages
+    assert set(joined[labels == 2]) == {2}  # the English-only subject stays apart
