@@ -248,7 +248,7 @@ def _shared_lines(
     must be the other's nearest by meaning (when the run has centroids), so lines shared by
     chance do not join two subjects."""
     shares: dict[str, dict[str, float]] = {}
-    present: Counter[str] = Counter()
+    heads: dict[str, set[str]] = {}  # the lines present in each theme
     for theme in themes:
         lines = profiles[theme.id].lines if theme.id in profiles else Counter[str]()
         total = sum(lines.values())
@@ -256,20 +256,24 @@ def _shared_lines(
             continue
         shares[theme.id] = {line: n / total for line, n in lines.items()}
         floor = max(s.min_count, s.min_share * total)
-        present.update(line for line, n in lines.items() if n >= floor)
+        heads[theme.id] = {line for line, n in lines.items() if n >= floor}
+    present = Counter(line for head in heads.values() for line in head)
     generic = {line for line, n in present.items() if n > len(themes) / 2}
-    heading: dict[str, list[str]] = {}
-    for theme_id, share in shares.items():
-        for line in share.keys() - generic:
-            heading.setdefault(line, []).append(theme_id)
-    pairs = {(a, b) for ids in heading.values() for i, a in enumerate(ids) for b in ids[i + 1 :]}
     nearest = _nearest_by_meaning(centroids)
+    if nearest:  # a theme and its nearest: as many pairs as themes
+        pairs = {tuple(sorted((a, b))) for a, b in nearest.items() if a in shares and b in shares}
+    else:  # no meaning to go by (n-gram backend): themes a line is present in
+        heading: dict[str, list[str]] = {}
+        for theme_id, head in heads.items():
+            for line in head - generic:
+                heading.setdefault(line, []).append(theme_id)
+        pairs = {
+            (a, b) for ids in heading.values() for i, a in enumerate(ids) for b in ids[i + 1 :]
+        }
     by_id = {t.id: t for t in themes}
     links = []
     for a, b in sorted(pairs):
         if not _kinds_agree(by_id[a], by_id[b]):
-            continue
-        if nearest and nearest.get(a) != b and nearest.get(b) != a:
             continue
         overlap = sum(min(v, shares[b].get(line, 0.0)) for line, v in shares[a].items()
                       if line not in generic)  # fmt: skip
