@@ -28,8 +28,9 @@ contrast" twice in the demo), and they are linked even in the same languages, so
 them as one issue (demo: 65 -> 56 families, no wrong link; SIB-200 dev unchanged; on
 CLINC150 no two themes share a title). Its wider form: two themes of one kind whose tickets'
 subject lines are mostly the same lines (`shared_lines`: the overlap of their distributions
-of title lines, lines that head more than half of all themes left out as generic) and one of
-which is the other's nearest theme by meaning. Customers describe one slow dashboard in two
+of title lines, or the share of one theme's tickets under lines common in the other, a small
+part of a larger theme; lines that head more than half of all themes left out as generic),
+one among the other's nearest themes by meaning. Customers describe one slow dashboard in two
 ways ("charts appear last", "20-30 seconds every morning") under the same subject lines;
 clustering reads the bodies and splits it, the lines say it is one (demo: 0.72 and 0.86 for
 its two split subjects, at most 0.09 for any other pair; text-only sets such as CLINC150 have
@@ -63,6 +64,7 @@ _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 _LETTER = re.compile(r"[A-Za-z]")
 _KEYWORD_SEPARATOR = " · "  # joins the keywords of a label that found no title (`make_label`)
 _TITLE_STRENGTH = 10.0  # a title link is taken before any other
+NEAREST_FOR_LINES = 3  # subject lines are compared with a theme's nearest few by meaning
 
 
 @dataclass(frozen=True)
@@ -242,11 +244,13 @@ def _shared_lines(
     s: FamilySettings,
 ) -> list[FamilyLink]:
     """Links between themes of one kind whose subject lines are mostly the same lines: the
-    overlap of their title-line distributions (sum over lines of the smaller share) is at
-    least `shared_lines`. A line present (`min_share`, `min_count`) in more than half of
-    the themes is generic ("Quick question" from a web form) and left out, and one theme
-    must be the other's nearest by meaning (when the run has centroids), so lines shared by
-    chance do not join two subjects."""
+    overlap of their title-line distributions (sum over lines of the smaller share), or the
+    share of one theme's tickets under lines present in the other (`min_share`,
+    `min_count`: a small part of a larger theme), is at least `shared_lines`. A line
+    present in more than half of the themes is generic ("Quick question" from a web form)
+    and left out, and one theme must be among the other's `NEAREST_FOR_LINES` nearest by
+    meaning (when the run has centroids; a subject split in several parts has several near
+    parts), so lines shared by chance do not join two subjects."""
     shares: dict[str, dict[str, float]] = {}
     heads: dict[str, set[str]] = {}  # the lines present in each theme
     for theme in themes:
@@ -259,9 +263,12 @@ def _shared_lines(
         heads[theme.id] = {line for line, n in lines.items() if n >= floor}
     present = Counter(line for head in heads.values() for line in head)
     generic = {line for line, n in present.items() if n > len(themes) / 2}
-    nearest = _nearest_by_meaning(centroids)
-    if nearest:  # a theme and its nearest: as many pairs as themes
-        pairs = {tuple(sorted((a, b))) for a, b in nearest.items() if a in shares and b in shares}
+    nearest = _nearest_by_meaning(centroids, NEAREST_FOR_LINES)
+    if nearest:  # a theme and its nearest few: a few pairs per theme
+        pairs = {
+            tuple(sorted((a, b))) for a, near in nearest.items() for b in near
+            if a in shares and b in shares
+        }  # fmt: skip
     else:  # no meaning to go by (n-gram backend): themes a line is present in
         heading: dict[str, list[str]] = {}
         for theme_id, head in heads.items():
@@ -275,15 +282,26 @@ def _shared_lines(
     for a, b in sorted(pairs):
         if not _kinds_agree(by_id[a], by_id[b]):
             continue
-        overlap = sum(min(v, shares[b].get(line, 0.0)) for line, v in shares[a].items()
-                      if line not in generic)  # fmt: skip
+        overlap = max(
+            sum(min(v, shares[b].get(line, 0.0)) for line, v in shares[a].items()
+                if line not in generic),
+            _titled_like(shares[a], heads[b] - generic),
+            _titled_like(shares[b], heads[a] - generic),
+        )  # fmt: skip
         if overlap >= s.shared_lines:
             links.append(FamilyLink(a, b, 0.0, _TITLE_STRENGTH * overlap, lines=round(overlap, 4)))
     return links
 
 
-def _nearest_by_meaning(centroids: Mapping[str, NDArray[np.float32]]) -> dict[str, str]:
-    """Each theme's nearest other theme by the cosine of their semantic centroids."""
+def _titled_like(share: Mapping[str, float], lines: set[str]) -> float:
+    """The share of a theme's tickets whose title line is one of `lines`."""
+    return sum(v for line, v in share.items() if line in lines)
+
+
+def _nearest_by_meaning(
+    centroids: Mapping[str, NDArray[np.float32]], count: int
+) -> dict[str, list[str]]:
+    """Each theme's `count` nearest other themes by the cosine of their semantic centroids."""
     if len(centroids) < 2:
         return {}
     import numpy as np
@@ -292,8 +310,8 @@ def _nearest_by_meaning(centroids: Mapping[str, NDArray[np.float32]]) -> dict[st
     matrix = np.array([centroids[i] for i in ids], dtype=np.float64)
     cosines = matrix @ matrix.T
     np.fill_diagonal(cosines, -np.inf)
-    best = np.argmax(cosines, axis=1)
-    return {theme_id: ids[int(j)] for theme_id, j in zip(ids, best, strict=True)}
+    best = np.argsort(-cosines, axis=1)[:, : min(count, len(ids) - 1)]
+    return {theme_id: [ids[int(j)] for j in row] for theme_id, row in zip(ids, best, strict=True)}
 
 
 def _may_link(a: Theme, b: Theme, language: Mapping[str, frozenset[str]]) -> bool:

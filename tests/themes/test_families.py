@@ -179,30 +179,47 @@ def test_themes_whose_subject_lines_are_mostly_the_same_are_one_family() -> None
     families = find_families([first, second, other_kind, little, *others], profiles)
     assert [f.theme_ids for f in families] == [("T-a", "T-b")]
     (link,) = families[0].links
-    # overlap: min(16/40, 9/30) + min(14/40, 12/30) + 0 = 0.3 + 0.35
-    assert link.lines == 0.65
-    assert link.describe() == "T-a ~ T-b: 65% of their subject lines shared"
+    # overlap: min(16/40, 9/30) + min(14/40, 12/30) = 0.65; T-a's tickets under lines
+    # common in T-b: (16 + 14) / 40 = 0.75; T-b's under T-a's: 21 / 30 = 0.7
+    assert link.lines == 0.75
+    assert link.describe() == "T-a ~ T-b: 75% of their subject lines shared"
 
 
 def test_generic_subject_lines_and_distant_meanings_join_nothing() -> None:
     # Every theme's tickets come from a web form titled "Quick question from the app": the
     # line heads all of them, so it says nothing. Two themes sharing a real line join only
-    # when one is the other's nearest by meaning.
-    themes = [replace(theme(f"T-{n}", "en", 20), label=f"Subject {n}") for n in range(6)]
+    # when one is among the other's three nearest by meaning.
+    themes = [replace(theme(f"T-{n}", "en", 20), label=f"Subject {n}") for n in range(10)]
     profiles = {t.id: Profile(20, lines=lines_of(quick_question_from_the_app=18, other=2))
                 for t in themes}  # fmt: skip
     assert find_families(themes, profiles) == []
     profiles["T-0"] = profiles["T-1"] = Profile(20, lines=lines_of(export_keeps_failing=20))
-    axis = np.eye(8, dtype=np.float32)
-    near = {t.id: axis[n] for n, t in enumerate(themes)} | {"T-1": axis[0] * 0.8 + axis[1] * 0.6}
+    axis = np.eye(16, dtype=np.float32)
+    apart = {t.id: axis[n] for n, t in enumerate(themes)}
+    near = apart | {"T-1": axis[0] * 0.8 + axis[1] * 0.6}
     assert [f.theme_ids for f in find_families(themes, profiles, centroids=near)] == [
         ("T-0", "T-1")
     ]
-    far = {t.id: axis[n] for n, t in enumerate(themes)} | {
-        "T-2": axis[0] * 0.9 + axis[2] * 0.436,
-        "T-3": axis[1] * 0.9 + axis[3] * 0.436,
-    }
+    # three themes nearer to each of the two than they are to each other
+    far = apart | {f"T-{n}": axis[0] * 0.9 + axis[n] * 0.436 for n in (2, 3, 4)}
+    far |= {f"T-{n}": axis[1] * 0.9 + axis[n] * 0.436 for n in (5, 6, 7)}
     assert find_families(themes, profiles, centroids=far) == []
+
+
+def test_a_small_part_titled_like_a_larger_theme_joins_it() -> None:
+    # A 16-ticket part of the slow dashboard under one of its subject lines: the lines'
+    # distributions overlap little (a quarter), but all its tickets carry a line that is
+    # common in the larger theme.
+    others, profiles = filler(4)
+    large = replace(theme("T-a", "en", 80), label="Dashboard very slow")
+    part = replace(theme("T-b", "en", 16), label="Performance of the main page")
+    profiles["T-a"] = Profile(80, lines=lines_of(dashboard_very_slow=30,
+                                                 dashboard_takes_forever_to_load=30,
+                                                 performance_of_the_main_page=20))  # fmt: skip
+    profiles["T-b"] = Profile(16, lines=lines_of(performance_of_the_main_page=16))
+    families = find_families([large, part, *others], profiles)
+    assert [f.theme_ids for f in families] == [("T-a", "T-b")]
+    assert families[0].links[0].lines == 1.0
 
 
 def test_themes_crossing_languages_link_when_their_main_languages_differ() -> None:
