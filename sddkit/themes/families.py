@@ -98,13 +98,13 @@ class FamilyLink:
     tokens: tuple[str, ...] = ()
     meaning: float | None = None  # cosine of the themes' centred semantic centroids
     title: str | None = None  # the title both themes have: one subject's wordings split apart
-    lines: float | None = None  # how far the themes' subject lines overlap (`_shared_lines`)
+    lines: float | None = None  # how far the themes' subject lines agree (`_shared_lines`)
 
     def describe(self) -> str:
         if self.title is not None:  # no scores: the same title is the whole evidence
             return f"{self.a} ~ {self.b}: same title «{self.title}»"
         if self.lines is not None:
-            return f"{self.a} ~ {self.b}: {self.lines:.0%} of their subject lines shared"
+            return f"{self.a} ~ {self.b}: subject lines alike ({self.lines:.0%})"
         shared = [f"tag {t}" for t in self.tags] + [f"token {t}" for t in self.tokens]
         if self.meaning is not None:
             shared.append(f"meaning {self.meaning:.2f}")

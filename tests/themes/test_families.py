@@ -182,7 +182,7 @@ def test_themes_whose_subject_lines_are_mostly_the_same_are_one_family() -> None
     # overlap: min(16/40, 9/30) + min(14/40, 12/30) = 0.65; T-a's tickets under lines
     # common in T-b: (16 + 14) / 40 = 0.75; T-b's under T-a's: 21 / 30 = 0.7
     assert link.lines == 0.75
-    assert link.describe() == "T-a ~ T-b: 75% of their subject lines shared"
+    assert link.describe() == "T-a ~ T-b: subject lines alike (75%)"
 
 
 def test_generic_subject_lines_and_distant_meanings_join_nothing() -> None:
