@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sddkit.themes.clean import clean_text, strip_quoted_and_signature
-from sddkit.themes.title_words import fit_for_title, rare_words
+from sddkit.themes.title_words import fit_for_title, names_someone, rare_words
 
 if TYPE_CHECKING:
     from sddkit.themes.model import Theme
@@ -200,6 +200,7 @@ def make_title(
     `title_words.identity_words`) or swearing are never used. Of the rest, those in
     `team_language` when at least two are (a team reads its tracker in its language), else
     those in `language` (the theme's main one; by default the lines' commonest); among them
+    one naming nobody (`title_words.names_someone`: the tracker would write "[name]"), then
     the one sharing the most top keywords, then with the fewest words no other line uses
     (typos), then the most used, the shortest, the closest. `fallback` when none qualifies."""
     usable = [(line, code) for line, code in lines if line and fit_for_title(line, avoid or set())]
@@ -229,7 +230,8 @@ def _pick(
         shared = sum(1 for stem in stems if any(same_stem(stem, w) for w in words))
         # how typical the line is of the others: only where keywords cannot tell
         common = 0 if require_keyword else sum(seen[w] - 1 for w in set(words))
-        score = (shared, -rare[position], used[line.lower()], common, -len(line), -position)
+        named = names_someone(line)
+        score = (-named, shared, -rare[position], used[line.lower()], common, -len(line), -position)
         if (shared or not require_keyword) and (best is None or score > best):
             best, title = score, line
     return title[:1].upper() + title[1:] if title else ""

@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from sddkit.names import is_first_name
 from sddkit.serbian import to_latin
 
 # Stems, lowercased, Latin for Serbian (Cyrillic text is transliterated before matching).
@@ -76,6 +77,13 @@ def fit_for_title(line: str, avoid: set[str]) -> bool:
     if _NAME_PAIR.search(line) and not _title_case(line):
         return False
     return not any(word in avoid for word in _WORD.findall(latin.lower()))
+
+
+def names_someone(line: str) -> bool:
+    """Whether `line` holds a known first name in any case ("send my location to ben"): the
+    tracker writes such a word as "[name]" (`trackers.suggest.Private`), so a line without
+    one reads better as a title."""
+    return any(is_first_name(word.capitalize(), inflected=False) for word in _WORD.findall(line))
 
 
 def _title_case(line: str) -> bool:

@@ -6,7 +6,7 @@ numbers, and those before phone numbers (all are runs of digits), addresses befo
 postcodes. Each rule errs on the side of removing: a quote that loses a number still says
 what broke; a quote that keeps an account number leaks it into a tracker many people read.
 Words and formats come from every language sddkit serves: en, de, pl, sr (Latin and
-Cyrillic), ru, uk. Names are `names.py`'s.
+Cyrillic), ru, uk. Names are `sddkit.names`'s.
 """
 
 from __future__ import annotations

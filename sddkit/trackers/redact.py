@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sddkit.trackers.names import known_name, remove_names
+from sddkit.names import known_name, remove_names
 from sddkit.trackers.pii import NAME, scrub
 
 MAX_QUOTE = 200

@@ -21,13 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sddkit.names import find_names, is_first_name, remove_names
 from sddkit.templating import environment
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.satisfaction import helpdesk_scale, on_scale
 from sddkit.trackers.base import SDDKIT_LABEL, IssueDraft, marker, themes_marker
 from sddkit.trackers.identity import fingerprint
-from sddkit.trackers.names import find_names, is_first_name, remove_names
 from sddkit.trackers.pii import scrub
 from sddkit.trackers.redact import inert, quote, without_identities
 from sddkit.trackers.settings import TriageSettings

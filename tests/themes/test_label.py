@@ -97,6 +97,21 @@ def test_title_is_the_typical_subject_not_a_keyword_list() -> None:
     assert serbian == "Kontrolna tabla se sporo učitava"
 
 
+def test_a_title_names_nobody_when_a_line_of_the_theme_does_not() -> None:
+    # The tracker writes a first name as "[name]" ("Give [name] my gps coordinates"): a line
+    # without one is taken even when a line with one is more common or shares more keywords.
+    keywords = ["gps", "location", "coordinates", "share"]
+    lines = [
+        ("Give anna my gps coordinates", "en"),
+        ("Share my gps location with james", "en"),
+        ("Share my gps location with james", "en"),
+        ("Send my location to my wife", "en"),
+    ]
+    assert make_title(lines, keywords, "gps · location", "en") == "Send my location to my wife"
+    # with no other line, a line with a name is still better than a keyword list
+    assert make_title(lines[:1], keywords, "gps · location", "en") == "Give anna my gps coordinates"
+
+
 def _theme(theme_id: str, label: str, size: int, languages: dict[str, int]) -> Theme:
     return Theme(
         id=theme_id, label=label, kind="bug", keywords=(), ticket_keys=tuple(map(str, range(size))),
