@@ -112,6 +112,12 @@ def is_first_name(word: str, *, inflected: bool = True) -> bool:
     return False
 
 
+def names_a_person(word: str) -> bool:
+    """Whether a word, in any case, is a known first name ("anna", "ANNA"): what a title or
+    keyword must not carry, though no capital marks it."""
+    return is_first_name(word.capitalize(), inflected=False)
+
+
 def find_names(text: str) -> list[tuple[int, int]]:
     """(start, end) of each name in `text` (with its surname), by the rules above."""
     spans = [m.span() for m in _HONORIFIC.finditer(text)]

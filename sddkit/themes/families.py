@@ -254,7 +254,7 @@ def _shared_lines(
     shares: dict[str, dict[str, float]] = {}
     heads: dict[str, set[str]] = {}  # the lines present in each theme
     for theme in themes:
-        lines = profiles[theme.id].lines if theme.id in profiles else Counter[str]()
+        lines = profiles.get(theme.id, Profile()).lines
         total = sum(lines.values())
         if total < s.min_count:
             continue

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from sddkit.names import is_first_name
+from sddkit.names import names_a_person
 from sddkit.serbian import to_latin
 
 # Stems, lowercased, Latin for Serbian (Cyrillic text is transliterated before matching).
@@ -83,7 +83,7 @@ def names_someone(line: str) -> bool:
     """Whether `line` holds a known first name in any case ("send my location to ben"): the
     tracker writes such a word as "[name]" (`trackers.suggest.Private`), so a line without
     one reads better as a title."""
-    return any(is_first_name(word.capitalize(), inflected=False) for word in _WORD.findall(line))
+    return any(names_a_person(word) for word in _WORD.findall(line))
 
 
 def _title_case(line: str) -> bool:

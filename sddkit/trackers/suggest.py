@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sddkit.names import find_names, is_first_name, remove_names
+from sddkit.names import find_names, names_a_person, remove_names
 from sddkit.templating import environment
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
@@ -117,7 +117,7 @@ class Private:
 
     def word(self, word: str) -> bool:
         folded = word.casefold()
-        return folded in self.words or is_first_name(word.capitalize(), inflected=False)
+        return folded in self.words or names_a_person(word)
 
 
 def private_of(theme: Theme, tickets: Mapping[str, Ticket], limit: int = 200) -> Private:
