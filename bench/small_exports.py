@@ -1,14 +1,19 @@
 """Small exports: do the themes of 30-100 tickets ever join unrelated subjects?
 
-    python bench/small_exports.py [--sizes 30,50,100] [--samples 10]
+    python bench/small_exports.py [--sizes 30,50,100] [--samples 10] [--per-subject 10]
 
-A team's first export is small. For each size, `--samples` random samples of the bundled
-demo tickets (several languages; truth from the demo generator, as in bench/themes_demo.py)
-and of CLINC150 test (English, 150 intents; `../shared/bench-data`) are clustered as one full
-run (`themes_from_tickets`, default settings). Prints per size and data set: themes, the share
-of tickets in a theme, and *mixed* themes: themes whose largest subject holds under 60 % of
-their tickets, or whose second subject has two tickets or more and a quarter of the theme
-(two subjects in one issue), with the share of clustered tickets that sit in one.
+A team's first export is small. For each size, `--samples` random samples are clustered as
+one full run (`themes_from_tickets`, default settings): of the bundled demo tickets (several
+languages; truth from the demo generator, as in bench/themes_demo.py) drawn from all its 22
+subjects (`demo`: at 30 tickets most subjects have one or two, so there is hardly a theme to
+find) and drawn from a handful of them (`demo:few`: size / `--per-subject` subjects, 10
+tickets each by default, as a small team's first month has), and of CLINC150 test (English,
+150 intents; `../shared/bench-data`) drawn from as many intents. Prints per size and data
+set: themes, the share of tickets in a theme, *mixed* themes (the largest subject holds under
+60 % of their tickets, or the second subject has two tickets or more and a quarter of the
+theme: two subjects in one issue) with the share of clustered tickets that sit in one, and of
+the subjects with 5 tickets or more in the sample, how many top a theme (*found*) and how
+many top two or more (*split*: a second issue for one subject).
 """
 
 from __future__ import annotations
@@ -63,32 +68,48 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="30,50,100")
     parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument(
+        "--per-subject", type=int, default=10, help="tickets per subject in demo:few and CLINC150"
+    )
     args = parser.parse_args()
-    sources = {"demo": demo(), "clinc:test": clinc_tickets()}
+    demo_set = demo()
+    sources = {"demo": demo_set, "demo:few": demo_set, "clinc:test": clinc_tickets()}
     for name, (tickets, truth) in sources.items():
-        # CLINC150 as an export: a handful of subjects, as a small team's first month has
         for size in (int(s) for s in args.sizes.split(",")):
-            themes_total = clustered = mixed_themes = in_mixed = 0
-            for sample in range(args.samples):
-                rng = random.Random(sample)
-                pool = tickets
-                if name.startswith("clinc"):
-                    intents = rng.sample(sorted(set(truth.values())), max(3, size // 10))
-                    pool = [t for t in tickets if truth[t.key] in intents]
-                picked = rng.sample(pool, min(size, len(pool)))
-                themes = themes_from_tickets(picked, now=NOW)
-                themes_total += len(themes)
-                for theme in themes:
-                    clustered += theme.size
-                    if mixed(theme.ticket_keys, truth):
-                        mixed_themes += 1
-                        in_mixed += theme.size
-            print(
-                f"{name:<11} {size:>4} tickets x {args.samples}: themes {themes_total:>4}  "
-                f"clustered {clustered / (size * args.samples):.2f}  mixed themes "
-                f"{mixed_themes:>3}  tickets in a mixed theme {in_mixed / max(clustered, 1):.3f}",
-                flush=True,
-            )
+            report(name, size, args.samples, args.per_subject, tickets, truth)
+
+
+def report(
+    name: str, size: int, samples: int, per: int, tickets: list[Ticket], truth: dict[str, str]
+) -> None:
+    themes_total = clustered = mixed_themes = in_mixed = subjects = found = split = 0
+    for sample in range(samples):
+        rng = random.Random(sample)
+        pool = tickets
+        if name != "demo":  # a handful of subjects, as a small team's first month has
+            chosen = rng.sample(sorted(set(truth.values())), max(2, size // per))
+            pool = [t for t in tickets if truth[t.key] in chosen]
+        picked = rng.sample(pool, min(size, len(pool)))
+        themes = themes_from_tickets(picked, now=NOW)
+        themes_total += len(themes)
+        tops: Counter[str] = Counter()
+        for theme in themes:
+            clustered += theme.size
+            tops[Counter(truth[k] for k in theme.ticket_keys).most_common(1)[0][0]] += 1
+            if mixed(theme.ticket_keys, truth):
+                mixed_themes += 1
+                in_mixed += theme.size
+        sized = [s for s, n in Counter(truth[t.key] for t in picked).items() if n >= 5]
+        subjects += len(sized)
+        found += sum(1 for s in sized if tops[s])
+        split += sum(1 for s in sized if tops[s] > 1)
+    print(
+        f"{name:<11} {size:>4} tickets x {samples}: themes {themes_total:>4}  "
+        f"clustered {clustered / (size * samples):.2f}  mixed themes {mixed_themes:>3}  "
+        f"tickets in a mixed theme {in_mixed / max(clustered, 1):.3f}  subjects of 5+ "
+        f"{subjects:>3}  found {found:>3}  split {split:>3}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
