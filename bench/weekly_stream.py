@@ -99,8 +99,11 @@ def labelled_stream(
     return records, truth
 
 
-def demo_stream(weeks: int) -> tuple[list[dict[str, Any]], dict[str, str], datetime]:
-    """The bundled demo tickets as records, their true subjects, and the first round's end."""
+def demo_stream(
+    weeks: int, seed: int, sample: int | None
+) -> tuple[list[dict[str, Any]], dict[str, str], datetime]:
+    """The bundled demo tickets as records (a random `sample` of them, when given), their
+    true subjects, and the first round's end."""
     from themes_demo import true_subjects
 
     from sddkit.data import __file__ as data_init
@@ -108,6 +111,8 @@ def demo_stream(weeks: int) -> tuple[list[dict[str, Any]], dict[str, str], datet
     path = Path(data_init).parent / "demo_tickets.jsonl.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
+    if sample is not None and sample < len(records):
+        records = random.Random(seed).sample(records, sample)
     last = max(datetime.fromisoformat(r["created_at"]) for r in records)
     first_end = (last - timedelta(weeks=weeks - 1)).replace(hour=23, minute=59)
     return records, true_subjects(), first_end
@@ -254,7 +259,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     if args.data == "demo":
-        records, truth, first_end = demo_stream(args.weeks)
+        records, truth, first_end = demo_stream(args.weeks, args.seed, args.tickets)
         ends = [first_end + timedelta(weeks=w) for w in range(args.weeks)]
     else:
         path, column = NAMED.get(args.data, (Path(args.data), args.subject_column))
