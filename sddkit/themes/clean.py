@@ -2,7 +2,10 @@
 
 Quoted replies, signatures, greetings, URLs, e-mail addresses and numbers (order ids, dates,
 amounts) would otherwise dominate the similarity between tickets: two tickets that both quote
-the same helpdesk auto-reply, or share "Best regards", are not about the same thing.
+the same helpdesk auto-reply, or share "Best regards", are not about the same thing. So would
+the placeholders an anonymised or templated export puts where a value was ("{{Order
+Number}}", "[NAME]", "<PERSON>", "****", "XXXX"): they stand for an id or a person, as digits
+do, and "cancel order {{Order Number}}" and "track order {{Order Number}}" share them.
 Serbian is written in Cyrillic and Latin script; Serbian Cyrillic is transliterated to Latin so
 both scripts meet in one theme.
 """
@@ -53,6 +56,13 @@ _GREETING = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# Where an export's anonymiser or template left a placeholder for a value: {{Order Number}},
+# [NAME], [ORDER_ID], <PERSON>, masks of * █ ▇ or X. Bracketed tags are upper case only, so a
+# customer's "[sic]" or "<br>" is not one.
+PLACEHOLDER = re.compile(
+    r"\{\{[^{}\n]{1,60}\}\}|\[[A-Z][A-Z0-9_ -]{1,40}\]|<[A-Z][A-Z0-9_]{1,40}>"
+    r"|\*{3,}|[█▇■]{2,}|(?<![^\W\d_])X{2,}(?![^\W\d_])"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Numbers and tokens that contain digits (order ids like A-10293, #4411, 2025-03-01, v2.3.1).
 _NUMBERISH = re.compile(r"[#№]?(?:\w+[-/_.])*\w*\d[\w./:-]*")
@@ -113,9 +123,10 @@ def _cyrillic_is_serbian(text: str) -> bool:
 
 
 def _own_words(text: str) -> str:
-    """The customer's own words: NFC, no quoted reply or signature, no URL or address."""
+    """The customer's own words: NFC, no quoted reply or signature, no URL, address or
+    placeholder."""
     text = strip_quoted_and_signature(unicodedata.normalize("NFC", text))
-    return _EMAIL.sub(" ", _URL.sub(" ", text))
+    return PLACEHOLDER.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", text)))
 
 
 def plain_text(text: str, language: str | None = None) -> str:

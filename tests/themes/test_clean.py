@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sddkit.themes.clean import clean_text
+from sddkit.themes.clean import clean_text, plain_text
 
 
 def test_strips_quotes_signatures_greetings_urls_emails_numbers() -> None:
@@ -12,6 +12,16 @@ def test_strips_quotes_signatures_greetings_urls_emails_numbers() -> None:
         "Best regards,\nBob\n\nOn Mon, 3 Feb 2025 at 10:00, Support <s@x.com> wrote:\n> old text"
     )
     assert clean_text(text) == "the export crashes on order see or mail"
+
+
+def test_an_exports_placeholders_are_values_not_words() -> None:
+    # Anonymised and templated exports put a placeholder where a value was; two subjects
+    # that share "{{Order Number}}" are no closer for it.
+    text = "Cancel purchase {{Order Number}} for [NAME], card **** XXXX, <PERSON> knows ▇▇▇"
+    assert clean_text(text) == "cancel purchase for card knows"
+    assert plain_text(text) == "Cancel purchase for , card , knows"
+    # A customer's own brackets, stars and capital X's are words.
+    assert clean_text("I mean [sic] it: **bold**, Xbox, XML") == "i mean sic it bold xbox xml"
 
 
 def test_russian_polish_serbian_signatures_and_quotes() -> None:

@@ -66,6 +66,9 @@ def test_keywords_never_repeat_one_words_forms() -> None:
         ("Please call ana.k@example.com about billing", "", ""),
         ("See https://example.com/x for the broken page", "", ""),
         ("@marko the export is broken again", "", ""),
+        ("I need help cancelling purchase {{Order Number}}", "", ""),  # an export's placeholder
+        ("Where is my order [ORDER_ID] from last week", "", ""),
+        ("", "<PERSON> cannot log in since yesterday.\nPlease help.", ""),
         ("Help", "", ""),  # too short
         ("URGENT EXPORT IS BROKEN", "", ""),  # shouting
         ("one two three four five six seven eight nine ten eleven twelve thirteen", "", ""),
