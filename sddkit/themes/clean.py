@@ -57,10 +57,17 @@ _GREETING = re.compile(
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 # Where an export's anonymiser or template left a placeholder for a value: {{Order Number}},
-# [NAME], [ORDER_ID], <PERSON>, masks of * █ ▇ or X. Bracketed tags are upper case only, so a
-# customer's "[sic]" or "<br>" is not one.
+# [NAME], [ORDER_ID], <PERSON>, <EMAIL_ADDRESS>, masks of * █ ▇ or X. A bracketed tag is one
+# when it names a kind of value or joins words with "_": "[BUG]" or "[URGENT]" in a subject
+# are the customer's words, as are "[sic]" and "<br>".
+_VALUE_KINDS = (
+    "NAME|FIRST NAME|LAST NAME|FULL NAME|PERSON|USER|USERNAME|CUSTOMER|EMAIL|E-MAIL|PHONE"
+    "|ADDRESS|LOCATION|CITY|ORG|ORGANI[SZ]ATION|COMPANY|DATE|TIME|NUMBER|ID|URL|CARD"
+    "|ACCOUNT|IBAN|IP|REDACTED|REMOVED|HIDDEN|ANONYMI[SZ]ED"
+)
+_TAG = rf"(?:{_VALUE_KINDS}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"
 PLACEHOLDER = re.compile(
-    r"\{\{[^{}\n]{1,60}\}\}|\[[A-Z][A-Z0-9_ -]{1,40}\]|<[A-Z][A-Z0-9_]{1,40}>"
+    rf"\{{\{{[^{{}}\n]{{1,60}}\}}\}}|\[{_TAG}\]|<{_TAG}>"
     r"|\*{3,}|[█▇■]{2,}|(?<![^\W\d_])X{2,}(?![^\W\d_])"
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -20,8 +20,10 @@ def test_an_exports_placeholders_are_values_not_words() -> None:
     text = "Cancel purchase {{Order Number}} for [NAME], card **** XXXX, <PERSON> knows ▇▇▇"
     assert clean_text(text) == "cancel purchase for card knows"
     assert plain_text(text) == "Cancel purchase for , card , knows"
-    # A customer's own brackets, stars and capital X's are words.
+    assert clean_text("Hi <EMAIL_ADDRESS>, [ORDER_ID] from [FULL NAME]") == "from"
+    # A customer's own brackets, tags, stars and capital X's are words.
     assert clean_text("I mean [sic] it: **bold**, Xbox, XML") == "i mean sic it bold xbox xml"
+    assert clean_text("[BUG] export fails <br> [URGENT]") == "bug export fails br urgent"
 
 
 def test_russian_polish_serbian_signatures_and_quotes() -> None:
