@@ -157,6 +157,9 @@ class FiledIssue:
     body: str = ""
     close_reason: str | None = None  # GitHub state_reason / Jira resolution, when closed
     theme_ids: tuple[str, ...] = ()  # a family's member themes (its `themes=` marker)
+    # The issue a person closed this one as a duplicate of (its key), see
+    # `Tracker.marked_duplicate_of`: the two are one subject from then on.
+    duplicate_of: str | None = None
 
     @property
     def covered(self) -> tuple[str, ...]:
@@ -226,4 +229,10 @@ class Tracker(Protocol):
 
     def fix_of(self, issue: FiledIssue) -> Fix | None:
         """The pull request / commit / resolution that closed the issue, if any."""
+        ...
+
+    def marked_duplicate_of(self, issue: FiledIssue) -> str | None:
+        """The key of the issue of this repository/project that a person closed `issue` as
+        a duplicate of (GitHub: a "Duplicate of #N" comment; Jira: a Duplicate link); None
+        unless `issue` was closed as not planned."""
         ...

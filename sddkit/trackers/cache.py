@@ -54,6 +54,8 @@ MIGRATIONS = [
         PRIMARY KEY (tracker, key)
     )
     """,
+    # The issue a person closed this one as a duplicate of, so offline plans count it there.
+    "ALTER TABLE tracker_issues ADD COLUMN duplicate_of TEXT",
 ]
 
 
@@ -95,7 +97,7 @@ def save_filed(conn: sqlite3.Connection, tracker: str, issues: Iterable[FiledIss
     with transaction(conn):
         conn.execute("DELETE FROM tracker_issues WHERE tracker = ?", (tracker,))
         conn.executemany(
-            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_row(tracker, issue) for issue in issues],
         )
 
@@ -106,7 +108,7 @@ def remember_filed(conn: sqlite3.Connection, tracker: str, issue: FiledIssue) ->
     ensure_schema(conn)
     with transaction(conn):
         conn.execute(
-            "INSERT OR REPLACE INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             _row(tracker, issue),
         )
 
@@ -173,6 +175,7 @@ def _row(tracker: str, issue: FiledIssue) -> tuple[str | None, ...]:
         issue.body,
         issue.close_reason,
         ",".join(issue.theme_ids),
+        issue.duplicate_of,
     )
 
 
@@ -199,4 +202,5 @@ def _issue(row: sqlite3.Row) -> FiledIssue:
         body=row["body"],
         close_reason=row["close_reason"],
         theme_ids=tuple(i for i in row["theme_ids"].split(",") if i),
+        duplicate_of=row["duplicate_of"],
     )

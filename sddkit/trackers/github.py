@@ -12,10 +12,16 @@ unlabelled, unmarked issue behind. PyGithub's own retry is turned off: `RetryPol
 
 A comment is posted only if no comment on the issue carries the same mark, checked before the
 first attempt and again before a retry after a 5xx or timeout (which may follow a stored post).
+
+A person says an issue is a duplicate the way GitHub documents it: a comment that starts
+"Duplicate of #12" (or "owner/name#12", or the issue's URL), and the issue closed as not
+planned or as a duplicate. The newest such comment counts; one of sddkit's own (marked)
+comments never does, so no customer text it quotes can forge one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from itertools import islice
@@ -55,6 +61,11 @@ from sddkit.trackers.suggest import BODY_LIMITS
 T = TypeVar("T")
 FIX_WINDOW = timedelta(days=1)  # a PR merged this close to the issue's close is its fix
 RECENT = 100  # newest issues read on each run (one page)
+DUPLICATE_OF_RE = re.compile(
+    r"\s*duplicate\s+of\s+(?:https?://\S+?/(?P<url>[\w.-]+/[\w.-]+)/issues/"
+    r"|(?P<repo>[\w.-]+/[\w.-]+)?#)(?P<number>\d+)\b",
+    re.IGNORECASE,
+)
 # The issue's newest body edits (the connection runs oldest to newest; `last` takes the end).
 EDITS_QUERY = """
 query($owner: String!, $name: String!, $number: Int!) {
@@ -215,6 +226,30 @@ class GitHubTracker:
                 url = event.raw_data.get("commit_url")
                 return Fix("commit", event.commit_id, event.created_at, url)
         return pulls[0] if pulls else None
+
+    def marked_duplicate_of(self, issue: FiledIssue) -> str | None:
+        """See `Tracker.marked_duplicate_of` and the module docstring."""
+        if issue.state != "closed" or not closed_as_not_planned(
+            issue.close_reason, self._not_planned
+        ):
+            return None
+        target = self._issue(issue)
+        comments = self._call(f"comments of {issue.key}", lambda: list(target.get_comments()))
+        for comment in reversed(comments):
+            key = self._duplicate_in(comment.body or "")
+            if key is not None and key.lower() != issue.key.lower():
+                return key
+        return None
+
+    def _duplicate_in(self, text: str) -> str | None:
+        """The key a "Duplicate of …" comment names in this repository, if it is one."""
+        match = DUPLICATE_OF_RE.match(text)
+        if match is None or CommentMark.parse(text) is not None:
+            return None
+        repo = match.group("url") or match.group("repo") or self._settings.repo
+        if not _same(repo, self._settings.repo):
+            return None
+        return f"{self._settings.repo}#{int(match.group('number'))}"
 
     def _merged_pull(self, event: Any) -> Fix | None:
         """The merged same-repository PR an event's source names, if any."""

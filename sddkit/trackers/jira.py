@@ -11,7 +11,9 @@ a comment with that mark already on the issue is never posted again.
 
 The fix of a resolved issue is its resolution and resolution date, unless it was resolved as
 not planned ("Won't Do", "Duplicate"…: no fix); a remote link to a GitHub pull request (e.g.
-added by an integration or by hand) then names the pull request as the fix.
+added by an integration or by hand) then names the pull request as the fix. A person says an
+issue is a duplicate with Jira's own Duplicate link ("duplicates" SUP-7) on an issue resolved
+as not planned; the link comes with each issue read (field ``issuelinks``), no extra request.
 
 Cloud authenticates with e-mail + API token (basic auth), Server/DC with a personal access
 token (bearer). The client is built on first use (its constructor calls serverInfo) with its
@@ -58,7 +60,16 @@ T = TypeVar("T")
 PULL_URL_RE = re.compile(r"^https?://[^/]+/([\w.-]+/[\w.-]+)/pull/(\d+)/?$")
 COMMENT_PAGE = 100
 PROBE_MISSES = 3  # issue numbers in a row that must not exist before probing stops
-FIELDS = ["summary", "description", "status", "labels", "created", "resolutiondate", "resolution"]
+FIELDS = [
+    "summary",
+    "description",
+    "status",
+    "labels",
+    "created",
+    "resolutiondate",
+    "resolution",
+    "issuelinks",
+]
 
 
 class JiraTracker:
@@ -238,6 +249,22 @@ class JiraTracker:
             ref = f"{match.group(1)}#{match.group(2)}"
             return Fix("pull_request", ref, resolved, str(pull["url"]), pull.get("title"))
         return Fix("resolution", resolution, resolved, issue.url)
+
+    def marked_duplicate_of(self, issue: FiledIssue) -> str | None:
+        """See `Tracker.marked_duplicate_of` and the module docstring."""
+        if issue.state != "closed" or not closed_as_not_planned(
+            issue.close_reason, self._not_planned
+        ):
+            return None
+        for link in self._issue(issue.key).raw["fields"].get("issuelinks") or []:
+            kind = link.get("type") or {}
+            duplicate = str(kind.get("name") or "").casefold() == "duplicate" or (
+                str(kind.get("outward") or "").casefold() == "duplicates"
+            )
+            key = str((link.get("outwardIssue") or {}).get("key") or "")
+            if duplicate and key and self._ours(key) and key != issue.key:
+                return key
+        return None
 
     @property
     def client(self) -> JIRA:

@@ -16,6 +16,11 @@ several families, this run's clustering says they are several subjects, and the 
 filed on their own. A unit with several issues (two filed issues found to be one subject)
 counts on its primary issue (`Subject.primary`: the oldest open one); triage links the
 others to it. The report reads the same pairing, so both always name the same issue.
+
+A person's word outranks the clustering: an issue a person closed as a duplicate of another
+(`FiledIssue.duplicate_of`) makes its unit and the other's unit one subject, counted on the
+other issue (followed along a chain of duplicates), for as long as the tickets come: the
+clustering may keep the two apart every week, the tracker shows one issue.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from datetime import datetime
 from sddkit.themes.model import Theme
 from sddkit.tickets.model import Ticket
 from sddkit.trackers.base import FiledIssue
-from sddkit.trackers.family import Unit, family_units
+from sddkit.trackers.family import Unit, family_units, merge
 from sddkit.trackers.identity import MIN_SHARE, fingerprint_in, share
 
 MIN_LINEAGE = 2  # earlier-filed tickets a unit needs to follow an issue by lineage
@@ -42,20 +47,30 @@ class Subject:
     unit: Unit
     issues: tuple[FiledIssue, ...]
     by_tickets: frozenset[str] = frozenset()  # issue keys found by lineage or fingerprint
+    marked: frozenset[str] = frozenset()  # issue keys a person closed as another's duplicate
 
     @property
     def primary(self) -> FiledIssue | None:
-        """The issue that counts the subject: the oldest open one, else the last closed."""
-        open_ = [i for i in self.issues if i.state != "closed"]
+        """The issue that counts the subject: the oldest open one, else the last closed;
+        never one a person marked a duplicate of another of its issues."""
+        issues = [i for i in self.issues if i.key not in self.marked] or list(self.issues)
+        open_ = [i for i in issues if i.state != "closed"]
         if open_:
             return open_[0]
-        closed = sorted(self.issues, key=lambda i: (i.closed_at or i.created_at, i.key))
+        closed = sorted(issues, key=lambda i: (i.closed_at or i.created_at, i.key))
         return closed[-1] if closed else None
 
     @property
     def others(self) -> tuple[FiledIssue, ...]:
-        """Issues of the same subject that are not its primary (linked to it)."""
-        return tuple(i for i in self.issues if i is not self.primary)
+        """Issues of the same subject that are not its primary (linked to it); those a
+        person marked as duplicates are `duplicates` (already linked, by that person)."""
+        primary = self.primary
+        return tuple(i for i in self.issues if i is not primary and i.key not in self.marked)
+
+    @property
+    def duplicates(self) -> tuple[FiledIssue, ...]:
+        """Issues of the subject a person closed as a duplicate of another of its issues."""
+        return tuple(i for i in self.issues if i.key in self.marked and i is not self.primary)
 
 
 def pair_subjects(
@@ -70,7 +85,7 @@ def pair_subjects(
     ordered = sorted(filed, key=lambda i: (i.created_at, i.key))
     home = {m: n for n, unit in enumerate(units) for m in unit.member_ids}
     by_key = {issue.key: issue for issue in ordered}
-    owner = _by_lineage(units, lineage or {}, by_key)
+    owner, followed = _by_lineage(units, lineage or {}, by_key)
     found_by_tickets = set(owner)
     for issue in ordered:
         found = [home[t] for t in issue.covered if t in home]
@@ -87,18 +102,24 @@ def pair_subjects(
         if best is not None and shares[best] >= MIN_SHARE:
             owner[issue.key] = best
             found_by_tickets.add(issue.key)
+    units, owner, marked = _join_duplicates(units, owner, followed, by_key, tickets, now)
     issues_of: dict[int, list[FiledIssue]] = {}
     for issue in ordered:
         if issue.key in owner:
             issues_of.setdefault(owner[issue.key], []).append(issue)
-    return [
-        Subject(
-            unit,
-            tuple(issues_of.get(n, ())),
-            frozenset(i.key for i in issues_of.get(n, ()) if i.key in found_by_tickets),
+    subjects = []
+    for n, unit in enumerate(units):
+        issues = tuple(issues_of.get(n, ()))
+        keys = {i.key for i in issues}
+        subjects.append(
+            Subject(
+                unit,
+                issues,
+                frozenset(keys & found_by_tickets),
+                frozenset(key for key in keys & set(marked) if marked[key] in keys),
+            )
         )
-        for n, unit in enumerate(units)
-    ]
+    return subjects
 
 
 def issues_by_subject(
@@ -121,19 +142,22 @@ def issues_by_subject(
 
 def _by_lineage(
     units: Sequence[Unit], lineage: Mapping[str, frozenset[str]], issues: Mapping[str, FiledIssue]
-) -> dict[str, int]:
+) -> tuple[dict[str, int], dict[int, str]]:
     """Issue key -> the one unit that continues it: of the units whose earlier-filed tickets
     that issue listed most of (at least `MIN_LINEAGE`, and `LINEAGE_SHARE` of them), the one
     holding the most of the issue's tickets. An issue whose tickets a weekly run split over
     several themes stays with one of them; the others are subjects of their own, as this
     run's clustering judged them (on CLINC150 val as a weekly stream, 19 of the 20 issues
-    that followed several themes this way had joined different subjects)."""
+    that followed several themes this way had joined different subjects). Also returns each
+    unit's issue by lineage (the one that listed most of its earlier-filed tickets), claimed
+    or not."""
     listed_by: dict[str, list[str]] = {}
     for issue_key, keys in lineage.items():
         if issue_key in issues:
             for key in keys:
                 listed_by.setdefault(key, []).append(issue_key)
     claims: dict[str, tuple[int, int]] = {}  # issue -> (tickets held, unit)
+    followed: dict[int, str] = {}
     for n, unit in enumerate(units):
         counts: Counter[str] = Counter()
         found = 0
@@ -146,6 +170,89 @@ def _by_lineage(
             continue
         best = min(counts, key=lambda k: (-counts[k], issues[k].created_at, k))
         held = counts[best]
-        if held >= max(MIN_LINEAGE, LINEAGE_SHARE * found) and held > claims.get(best, (0, 0))[0]:
+        if held < max(MIN_LINEAGE, LINEAGE_SHARE * found):
+            continue
+        followed[n] = best
+        if held > claims.get(best, (0, 0))[0]:
             claims[best] = (held, n)
-    return {key: n for key, (_, n) in claims.items()}
+    return {key: n for key, (_, n) in claims.items()}, followed
+
+
+def _join_duplicates(
+    units: list[Unit],
+    owner: dict[str, int],
+    followed: Mapping[int, str],
+    issues: Mapping[str, FiledIssue],
+    tickets: Mapping[str, Ticket],
+    now: datetime | None,
+) -> tuple[list[Unit], dict[str, int], dict[str, str]]:
+    """Units and issue owners with each issue a person closed as a duplicate joined to the
+    issue it duplicates (the end of its chain of duplicates): every unit that one of them
+    owns or that follows one of them by lineage (`followed`) becomes one unit, the other
+    issue's unit first (its id names the joined unit). Without it, a subject that last
+    week's issue was written for whole (both parts) would follow it with one part only and
+    the other part be filed again. Also returns each duplicate's key -> the key it
+    duplicates."""
+    folded = {key.casefold(): key for key in issues}
+    marked: dict[str, str] = {}
+    for key, issue in issues.items():
+        seen = {key}
+        target = issue
+        while target.duplicate_of and folded.get(target.duplicate_of.casefold()) not in seen:
+            nxt = folded.get(target.duplicate_of.casefold())
+            if nxt is None:
+                break
+            seen.add(nxt)
+            target = issues[nxt]
+        if target.key != key:
+            marked[key] = target.key
+    group_of = {**{c: c for c in marked.values()}, **marked}
+    grouped: dict[str, list[int]] = {}  # canonical issue -> the units of its group
+    for key, canonical in group_of.items():
+        if key in owner:
+            grouped.setdefault(canonical, []).append(owner[key])
+    for n, key in sorted(followed.items()):
+        if key in group_of:
+            grouped.setdefault(group_of[key], []).append(n)
+    head = list(range(len(units)))
+
+    def root(n: int) -> int:
+        while head[n] != n:
+            n = head[n]
+        return n
+
+    for canonical, found in grouped.items():
+        if canonical not in owner:
+            owner[canonical] = found[0]
+        into = root(owner[canonical])
+        for n in found:
+            if root(n) != into:
+                head[root(n)] = into
+    groups: dict[int, list[int]] = {}
+    for n in range(len(units)):
+        groups.setdefault(root(n), []).append(n)
+    if all(len(group) == 1 for group in groups.values()):
+        return units, owner, marked
+    joined_units: list[Unit] = []
+    where: dict[int, int] = {}
+    for first, group in groups.items():
+        members = tuple(
+            m for n in sorted(group, key=lambda n: n != first) for m in units[n].members
+        )
+        unit = (
+            units[first]
+            if len(group) == 1
+            else Unit(merge(units[first].theme.id, members, tickets, now), members)
+        )
+        where.update({n: len(joined_units) for n in group})
+        joined_units.append(unit)
+    order = sorted(
+        range(len(joined_units)),
+        key=lambda n: (-joined_units[n].theme.size, joined_units[n].theme.id),
+    )
+    rank = {old: new for new, old in enumerate(order)}
+    return (
+        [joined_units[n] for n in order],
+        {key: rank[where[n]] for key, n in owner.items()},
+        marked,
+    )

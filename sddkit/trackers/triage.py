@@ -11,7 +11,9 @@
                   arrived after it closed; repeated only when `comment_growth` more arrived
                   since the last regression comment (comment, then body);
 - ``link``        a further issue of a subject that already has one (two filed issues found to
-                  be one subject): one comment naming the issue that counts the subject, once;
+                  be one subject): one comment naming the issue that counts the subject, once
+                  (none on an issue a person closed as a duplicate: the subject's tickets,
+                  both issues' included, are counted on the issue it duplicates);
 - ``nothing``     up to date, below the thresholds, a kind that is not filed, or closed as
                   not planned (won't do, duplicate…: new tickets there are not a regression).
 
@@ -137,6 +139,9 @@ def plan_triage(
         )
         if primary.key in subject.by_tickets:
             action = _note(action, f"; found by its tickets (filed as {primary.theme_id})")
+        if subject.duplicates:
+            keys = ", ".join(i.key for i in subject.duplicates)
+            action = _note(action, f"; {keys} closed by a person as its duplicate (counted here)")
         others = subject.others
         if others:
             keys = ", ".join(i.key for i in others)

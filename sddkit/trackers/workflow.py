@@ -136,7 +136,8 @@ def refresh_cache(
 def gather(tracker: Tracker, known: Sequence[FiledIssue | str]) -> list[FiledIssue]:
     """The tracker's listing (unmarked issues too), and each issue the store recorded that
     the listing missed, read by key and followed if it moved. An issue without its marker
-    keeps the id the store knew it by (also one the listing found under its new key)."""
+    keeps the id the store knew it by (also one the listing found under its new key). A
+    closed one carries the issue a person closed it as a duplicate of, if any."""
     found = {issue.key: issue for issue in tracker.filed_issues(unmarked=True)}
     for record in known:
         key = record if isinstance(record, str) else record.key
@@ -147,7 +148,12 @@ def gather(tracker: Tracker, known: Sequence[FiledIssue | str]) -> list[FiledIss
         if not issue.theme_id and not isinstance(record, str) and record.theme_id:
             issue = replace(issue, theme_id=record.theme_id, theme_ids=record.theme_ids)
         found[issue.key] = issue
-    return list(found.values())
+    return [
+        replace(issue, duplicate_of=tracker.marked_duplicate_of(issue))
+        if issue.state == "closed"
+        else issue
+        for issue in found.values()
+    ]
 
 
 def recognise(

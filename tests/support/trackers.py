@@ -298,6 +298,12 @@ class FakeGitHub(FakeServer):
             },
         )
 
+    def person_comment(self, number: int, text: str, at: datetime | None = None) -> None:
+        """A person comments on issue `number` in the web UI."""
+        self.comments[number].append(text)
+        self.comment_times[number].append(at or _stamp(self))
+        self.issues[number]["comments"] += 1
+
     def _comment(self, number: int, index: int) -> dict[str, Any]:
         issue = self.issues[number]
         return {
@@ -567,6 +573,17 @@ class FakeJira(FakeServer):
                 },
             }
         )
+
+    def link_duplicate(self, key: str, of: str) -> None:
+        """A person links `key` as a duplicate of `of` (Jira's Duplicate link type, as REST v2
+        shows it in both issues' ``issuelinks``)."""
+        kind = {"id": "10002", "name": "Duplicate", "inward": "is duplicated by",
+                "outward": "duplicates"}  # fmt: skip
+        for here, there, side in ((key, of, "outwardIssue"), (of, key, "inwardIssue")):
+            links = self.issues[here]["fields"].setdefault("issuelinks", [])
+            other = {"id": self.issues[there]["id"], "key": there,
+                     "fields": {"summary": self.issues[there]["fields"]["summary"]}}  # fmt: skip
+            links.append({"id": str(30000 + len(links)), "type": kind, side: other})
 
     def resolve(self, key: str, at: str, resolution: str = "Fixed") -> None:
         self.issues[key]["fields"].update(

@@ -270,3 +270,32 @@ def test_rate_limit_on_the_read_back_after_a_create_does_not_file_twice(
         IssueDraft("T-x", "Bug", f"b\n{marker('T-x')}", ("sddkit",))
     )
     assert filed.key == "SUP-1" and list(fake_jira_server.issues) == ["SUP-1"]
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "server"])
+def test_a_duplicate_link_a_person_made_counts_the_subject_on_the_other_issue(
+    deployment: str, request: pytest.FixtureRequest, policy: Any
+) -> None:
+    server = request.getfixturevalue(f"fake_jira_{deployment}")
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
+    a = sorted(k for k in tickets if ":a" in k)
+    b = sorted(k for k in tickets if ":b" in k)
+    themes = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=6)]
+    actions, _ = run(server, policy, themes, tickets)
+    assert [x.kind for x in actions] == ["create", "create"]
+    server.link_duplicate("SUP-2", of="SUP-1")
+    # linked but still open: nobody closed it, both stay as they are
+    actions, _ = run(server, policy, themes, tickets)
+    assert [x.kind for x in actions] == ["nothing", "nothing"]
+    server.resolve("SUP-2", "2025-03-02T09:00:00.000+0000", resolution="Duplicate")
+    grown = tickets | fakes.corpus("b", 8)
+    b = sorted(k for k in grown if ":b" in k)
+    themes = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=8)]
+    actions, result = run(server, policy, themes, grown)
+    assert [(x.kind, x.issue.key if x.issue else None) for x in actions] == [("comment", "SUP-1")]
+    assert "SUP-2 closed by a person as its duplicate" in actions[0].reason
+    assert (
+        result.complete
+        and "*14 support tickets*" in server.issues["SUP-1"]["fields"]["description"]
+    )
+    assert server.comments["SUP-2"] == [] and list(server.issues) == ["SUP-1", "SUP-2"]

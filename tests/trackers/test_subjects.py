@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from sddkit.store import open_store
 from sddkit.trackers import lineage
 from sddkit.trackers.base import FiledIssue
+from sddkit.trackers.cache import load_filed
 from sddkit.trackers.identity import fingerprint
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.subjects import pair_subjects
@@ -155,3 +158,134 @@ def test_an_issue_stands_for_the_tickets_it_was_last_written_for() -> None:
     lineage.record(conn, "github:acme/app", "acme/app#1", ["z:3", "z:4"])
     lineage.record(conn, "jira:SUP", "SUP-1", ["z:9"])
     assert lineage.load(conn, "github:acme/app") == {"acme/app#1": frozenset({"z:3", "z:4"})}
+
+
+def closed_as_duplicate(filed: FiledIssue, of: str, *, days: int = 2) -> FiledIssue:
+    return replace(
+        filed,
+        state="closed",
+        closed_at=NOW.replace(day=1 + days),
+        close_reason="duplicate",
+        duplicate_of=of,
+    )
+
+
+def test_an_issue_a_person_closed_as_a_duplicate_is_counted_on_the_other() -> None:
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
+    a = sorted(k for k in tickets if ":a" in k)
+    b = sorted(k for k in tickets if ":b" in k)
+    # the clustering still holds two subjects; a person said they are one
+    themes = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=6)]
+    one = issue("acme/app#1", "T-a", Counts(6, 6))
+    two = closed_as_duplicate(issue("acme/app#2", "T-b", Counts(6, 6), days=1), "ACME/app#1")
+    [action] = plan_triage(themes, [one, two], tickets, OPTIONS, tracker="github", now=NOW)
+    assert action.kind == "comment" and action.issue == one
+    assert action.theme.size == 12 and action.draft is not None
+    assert "12 support tickets" in action.draft.body
+    assert "acme/app#2 closed by a person as its duplicate" in action.reason
+    # without the person's word: the second issue's subject stays closed, its tickets uncounted
+    undone = replace(two, duplicate_of=None)
+    kinds = [x.kind for x in plan_triage(themes, [one, undone], tickets, OPTIONS,
+                                         tracker="github", now=NOW)]  # fmt: skip
+    assert kinds == ["update", "nothing"]
+
+
+def test_a_duplicate_follows_the_chain_and_its_subject_alone_counts_on_the_other() -> None:
+    tickets = fakes.corpus("c", 6)
+    keys = sorted(tickets)
+    one = issue("acme/app#1", "T-a", Counts(4, 4))
+    two = closed_as_duplicate(issue("acme/app#2", "T-b", Counts(5, 5), days=1), "acme/app#1")
+    three = closed_as_duplicate(issue("acme/app#3", "T-c", Counts(6, 6), days=2), "acme/app#2")
+    # only the third issue's subject came back this week (under its marker's id)
+    themes = [fakes.theme("T-c", keys, customers=6)]
+    [subject] = pair_subjects(themes, [one, two, three], tickets, NOW)
+    assert subject.primary == one and subject.others == ()
+    assert [i.key for i in subject.duplicates] == ["acme/app#3"]
+    [action] = plan_triage(themes, [one, two, three], tickets, OPTIONS, tracker="github", now=NOW)
+    assert action.issue == one and action.kind != "create"
+
+
+def test_a_loop_of_duplicates_files_nothing_new() -> None:
+    tickets = fakes.corpus("a", 6)
+    themes = [fakes.theme("T-a", sorted(tickets), customers=6)]
+    one = closed_as_duplicate(issue("acme/app#1", "T-a", Counts(6, 6)), "acme/app#2")
+    two = closed_as_duplicate(issue("acme/app#2", "T-a", Counts(6, 6), days=1), "acme/app#1")
+    actions = plan_triage(themes, [one, two], tickets, OPTIONS, tracker="github", now=NOW)
+    assert [x.kind for x in actions] == ["nothing"]
+
+
+def test_after_the_other_is_fixed_the_duplicates_tickets_are_its_regression() -> None:
+    old = fakes.corpus("a", 6)
+    new = fakes.corpus("b", 4, start_day=40)  # after the fix
+    tickets = old | new
+    fixed = replace(issue("acme/app#1", "T-a", Counts(6, 6)), state="closed",
+                    closed_at=NOW, close_reason="completed")  # fmt: skip
+    two = closed_as_duplicate(issue("acme/app#2", "T-b", Counts(3, 3), days=1), "acme/app#1")
+    themes = [fakes.theme("T-a", sorted(old), customers=6),
+              fakes.theme("T-b", sorted(new), customers=4)]  # fmt: skip
+    [action] = plan_triage(themes, [fixed, two], tickets, OPTIONS, tracker="github", now=NOW)
+    assert action.kind == "regression" and action.issue == fixed
+
+
+def test_a_person_closing_an_issue_as_a_duplicate_on_github_is_honoured_every_week(
+    fake_github: Any, policy: Any
+) -> None:
+    conn = open_store(":memory:")
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
+    a = sorted(k for k in tickets if ":a" in k)
+    b = sorted(k for k in tickets if ":b" in k)
+    gh = tracker(fake_github, policy)
+    split = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=6)]
+    first = plan_against(gh, split, tickets, OPTIONS, kind="github", now=NOW)
+    apply_run(conn, TriageRun(gh.name, first), gh)
+    assert len(fake_github.issues) == 2
+    # a person: "Duplicate of #1" (GitHub's convention), closed as a duplicate
+    fake_github.person_comment(2, "Duplicate of #1")
+    fake_github.close(2, NOW, reason="duplicate")
+    for week in range(3):
+        grown = tickets | fakes.corpus("b", 6 + week)
+        b_now = sorted(k for k in grown if ":b" in k)
+        themes = [fakes.theme("T-a", a, customers=6),
+                  fakes.theme(f"T-b{week}", b_now, customers=len(b_now))]  # fmt: skip
+        lines = lineage.load(conn, gh.name)
+        actions = plan_against(gh, themes, grown, OPTIONS, kind="github", now=NOW, lineage=lines)
+        assert [x.issue.key if x.issue else None for x in actions] == ["acme/app#1"], [
+            (x.kind, x.reason, x.theme.id) for x in actions
+        ]
+        apply_run(conn, TriageRun(gh.name, actions), gh)
+    assert len(fake_github.issues) == 2
+    assert fake_github.comments[2] == ["Duplicate of #1"]  # no link, nothing else there
+    assert "14 support tickets" in fake_github.issues[1]["body"]
+    # the cache keeps the person's word: an offline plan counts on #1 too
+    cached = {i.key: i.duplicate_of for i in load_filed(conn, gh.name)}
+    assert cached == {"acme/app#1": None, "acme/app#2": "acme/app#1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Duplicate of #1", "acme/app#1"),
+        ("duplicate of acme/app#1\n\nSame crash.", "acme/app#1"),
+        ("Duplicate of https://github.example/acme/app/issues/1", "acme/app#1"),
+        ("Duplicate of other/repo#1", None),  # not an issue of ours
+        ("Looks like a duplicate of #1?", None),  # a remark, not GitHub's convention
+        ("Duplicate of #1\n\n<!-- sddkit:comment theme=T-b event=growth count=9 -->", None),
+    ],
+)
+def test_which_comments_mark_a_duplicate_on_github(
+    fake_github: Any, policy: Any, text: str, found: str | None
+) -> None:
+    gh = tracker(fake_github, policy)
+    for theme_id in ("a", "b"):
+        tickets = fakes.corpus(theme_id, 6)
+        actions = plan_against(gh, [fakes.theme(f"T-{theme_id}", sorted(tickets), customers=6)],
+                               tickets, OPTIONS, kind="github", now=NOW)  # fmt: skip
+        apply_plan(gh, actions)
+    fake_github.person_comment(2, text)
+    [_, closed] = sorted(gh.filed_issues(), key=lambda i: i.key)
+    assert gh.marked_duplicate_of(closed) is None  # open: no request, no verdict
+    fake_github.close(2, NOW, reason="not_planned")
+    closed = gh.refresh(closed)
+    assert gh.marked_duplicate_of(closed) == found
+    fake_github.close(2, NOW, reason="completed")
+    assert gh.marked_duplicate_of(gh.refresh(closed)) is None  # closed as done: not a duplicate
