@@ -9,8 +9,9 @@ holds a person's or organisation's name, or profanity:
   words inside a sentence-case line ("…, ask Dragana Jovanovic"): product names stand alone
   or in capitals ("Slack", "CSV"), a person's first and last name come as a pair (in a Title
   Case line capitals say nothing);
-- **profanity**: word stems per language (en, ru, pl, sr in both scripts, uk, de), matched at
-  word starts ("bloody", "kurwa", "блядь").
+- **profanity**: word stems per language (en, ru, uk, pl, sr/hr/bs in both scripts, de, es,
+  pt, fr, it, nl, cs/sk, hu, tr), matched at word starts ("bloody", "kurwa", "блядь"), and a
+  few short words matched whole ("puta", not "putative").
 
 Among the lines that remain, `rare_words` counts the words no other line of the theme uses: a
 typo ("recieve") is written once, its correct form by many, so a line without one wins.
@@ -29,7 +30,7 @@ from sddkit.serbian import to_latin
 PROFANITY = (
     # English
     "fuck", "shit", "bullshit", "crap", "damn", "bloody", "bastard", "bitch", "asshole",
-    "wtf", "piss", "dick", "bollocks", "goddam",
+    "piss", "dick", "bollocks", "goddam",
     # Russian and Ukrainian
     "бля", "хуй", "хуе", "хуё", "хрен", "пизд", "ебан", "ёбан", "ебат", "заеб", "сука", "суки",
     "дерьм", "говн", "херн", "мудак", "піздец", "хуйн", "срак",
@@ -39,10 +40,24 @@ PROFANITY = (
     "jebem", "jebote", "jeben", "kurac", "kurče", "pička", "pičk", "sranje", "govno", "govna",
     "picku", "majku ti",
     # German
-    "scheiß", "scheiss", "verdammt", "kacke", "arschloch", "mist ",
+    "scheiß", "scheiss", "verdammt", "kacke", "arschloch",
+    # Spanish, Portuguese
+    "mierd", "joder", "jodid", "cabrón", "cabron", "coño", "gilipoll", "caralh", "merda",
+    "foda-se", "fodido",
+    # French
+    "merde", "putain", "connard", "connass", "enculé", "encule", "salaud", "chiant",
+    # Italian
+    "cazz", "vaffancul", "stronz", "minchia",
+    # Dutch, Czech and Slovak, Hungarian, Turkish
+    "godverdomme", "klote", "kurv", "hovno", "prdel", "bazdmeg", "bazmeg", "siktir",
 )  # fmt: skip
+# Whole words only: as word starts these begin innocent words ("puta" / "putative").
+PROFANE_WORDS = ("mist", "puta", "putas", "porra", "kut", "wtf", "amk")
 _PROFANE = re.compile(
-    r"(?<![^\W\d_])(?:" + "|".join(re.escape(p) for p in PROFANITY) + ")", re.IGNORECASE
+    r"(?<![^\W\d_])(?:"
+    + "|".join([*(re.escape(p) for p in PROFANITY), *(rf"{w}(?![^\W\d_])" for w in PROFANE_WORDS)])
+    + ")",
+    re.IGNORECASE,
 )
 # Two or more capitalised words in a row, not at the line's start: a person's name.
 _NAME_PAIR = re.compile(r"(?<=\S\s)(?:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁЂ-Џ][a-zß-öø-ÿā-žа-яёђ-џ']+\s+){1,}"

@@ -28,6 +28,13 @@ def test_identity_words_are_the_customers_and_organisations_names() -> None:
         "Извоз CSV пада, јеботе",
         "Kurwa, eksport znowu nie działa",
         "Der Scheiß Export hängt",
+        "La exportación no funciona, qué mierda",
+        "Putain, l'export plante encore",
+        "Export non funziona, cazzo",
+        "Porra, a exportação falhou",
+        "Kut export werkt weer niet",
+        "Export zase nefunguje, kurva",
+        "WTF export again",
     ],
 )
 def test_lines_naming_people_organisations_or_swearing_are_no_titles(line: str) -> None:
@@ -41,6 +48,10 @@ def test_lines_naming_people_organisations_or_swearing_are_no_titles(line: str) 
         "Feature request: Slack notifications",
         "Export to CSV fails",
         "Dark mode contrast is too low",
+        "Putative duplicate charge on the invoice",  # "puta" only as a whole word
+        "Disputa sobre la factura de marzo",
+        "Mistake in the VAT line",  # German "Mist" only as a whole word
+        "Connexion impossible depuis la mise à jour",
     ],
 )
 def test_ordinary_subject_lines_are_titles(line: str) -> None:
