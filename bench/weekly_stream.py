@@ -2,6 +2,7 @@
 
     python bench/weekly_stream.py --data clinc:val [--weeks 6] [--seed 0] [--keep DIR]
     python bench/weekly_stream.py --data sib:test | --data demo | --data FILE.csv
+    python bench/weekly_stream.py --data clinc:test --person
 
 A labelled CSV (`text` and a subject column: CLINC150's `intent`, SIB-200's `label_fine`,
 or `--subject-column`; `lang` read when present) becomes a ticket stream over `--weeks`
@@ -20,6 +21,12 @@ from the fake tracker (the tickets each lists) and prints:
 - mixed: issues whose top subject is under 60 % of their tickets;
 - missed: subjects with at least 15 tickets in the stream and no issue;
 - issues per subject filed, and the last run's themes against the truth (NMI, noise as one).
+
+With `--person`, a team lead reads the tracker after each weekly run and closes each open
+issue that is plainly a further issue of a subject (it and the subject's oldest open issue
+both at least 60 % that subject) as a duplicate, with GitHub's "Duplicate of #N" comment;
+it then also prints how many issues the person closed and how many sddkit filed again for
+a subject after the person's verdict (0: the verdict is kept).
 """
 
 from __future__ import annotations
@@ -163,7 +170,11 @@ def write_config(workdir: Path, tracker: Tracker) -> None:
 
 
 def run_weeks(
-    records: list[dict[str, Any]], ends: list[datetime], workdir: Path, tracker: Tracker
+    records: list[dict[str, Any]],
+    ends: list[datetime],
+    workdir: Path,
+    tracker: Tracker,
+    person: Person | None = None,
 ) -> list[float]:
     os.environ["GITHUB_TOKEN"] = fakes.GH_TOKEN
     write_config(workdir, tracker)
@@ -188,6 +199,8 @@ def run_weeks(
         cli(workdir, "triage", "--apply", "--now", now)
         tracker.index()
         seconds.append(time.perf_counter() - started)
+        if person is not None:
+            person.review(tracker.fake, end + timedelta(hours=1))
         print(f"  week {week + 1}: {len(batch)} new tickets, {len(tracker.fake.issues)} issues "
               f"so far ({seconds[-1]:.0f} s)", flush=True)  # fmt: skip
     return seconds
@@ -198,16 +211,54 @@ def issue_tickets(body: str) -> list[str]:
     return REF_RE.findall(body)
 
 
+def top_subject(issue: dict[str, Any], truth: dict[str, str]) -> tuple[str, float] | None:
+    """The subject most of the issue's tickets are about, and its share of them."""
+    keys = [k for k in issue_tickets(issue["body"] or "") if k in truth]
+    if not keys:
+        return None
+    subject, n = Counter(truth[k] for k in keys).most_common(1)[0]
+    return subject, n / len(keys)
+
+
+class Person:
+    """The team lead of `--person` (see the module docstring)."""
+
+    def __init__(self, truth: dict[str, str]) -> None:
+        self.truth = truth
+        self.closed = 0
+        self.merged: dict[str, int] = {}  # subject -> the newest issue number at its verdict
+
+    def review(self, fake: Any, at: datetime) -> None:
+        open_by_subject: dict[str, list[int]] = defaultdict(list)
+        for number, issue in sorted(fake.issues.items()):
+            top = top_subject(issue, self.truth) if issue["state"] == "open" else None
+            if top is not None and top[1] >= MIXED_SHARE:
+                open_by_subject[top[0]].append(number)
+        for subject, numbers in open_by_subject.items():
+            for number in numbers[1:]:
+                fake.person_comment(number, f"Duplicate of #{numbers[0]}", at)
+                fake.close(number, at, reason="duplicate")
+                self.closed += 1
+                self.merged.setdefault(subject, max(fake.issues))
+
+    def tally(self, fake: Any) -> dict[str, Any]:
+        again = 0
+        for number, issue in fake.issues.items():
+            top = top_subject(issue, self.truth)
+            if top is not None and number > self.merged.get(top[0], number):
+                again += 1
+        return {"closed by the person": self.closed, "filed again after a verdict": again}
+
+
 def tally(tracker: Tracker, truth: dict[str, str]) -> dict[str, Any]:
     subject_sizes = Counter(truth.values())
     tops, mixed = [], 0
     for issue in tracker.fake.issues.values():
-        keys = [k for k in issue_tickets(issue["body"] or "") if k in truth]
-        if not keys:
+        top = top_subject(issue, truth)
+        if top is None:
             continue
-        subject, n = Counter(truth[k] for k in keys).most_common(1)[0]
-        tops.append(subject)
-        mixed += n < MIXED_SHARE * len(keys)
+        tops.append(top[0])
+        mixed += top[1] < MIXED_SHARE
     filed = set(tops)
     missed = sorted(s for s, n in subject_sizes.items() if n >= MISSED_MIN and s not in filed)
     return {
@@ -256,6 +307,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tickets", type=int, help="a random sample of this many rows")
     parser.add_argument("--keep", type=Path, help="keep the store and exports in this folder")
+    parser.add_argument("--person", action="store_true",
+                        help="a team lead closes plain duplicates after each run")  # fmt: skip
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     if args.data == "demo":
@@ -272,9 +325,12 @@ def main() -> None:
     print(f"{args.data}: {len(records)} tickets, {len(set(truth.values()))} subjects, "
           f"{args.weeks} weekly runs (seed {args.seed}); store in {workdir}")  # fmt: skip
     tracker = Tracker()
+    person = Person(truth) if args.person else None
     try:
-        seconds = run_weeks(records, ends, workdir, tracker)
+        seconds = run_weeks(records, ends, workdir, tracker, person)
         figures = {**tally(tracker, truth), **theme_quality(workdir, truth)}
+        if person is not None:
+            figures.update(person.tally(tracker.fake))
     finally:
         tracker.close()
     for name, value in figures.items():
