@@ -13,10 +13,12 @@ unlabelled, unmarked issue behind. PyGithub's own retry is turned off: `RetryPol
 A comment is posted only if no comment on the issue carries the same mark, checked before the
 first attempt and again before a retry after a 5xx or timeout (which may follow a stored post).
 
-A person says an issue is a duplicate the way GitHub documents it: a comment that starts
-"Duplicate of #12" (or "owner/name#12", or the issue's URL), and the issue closed as not
-planned or as a duplicate. The newest such comment counts; one of sddkit's own (marked)
-comments never does, so no customer text it quotes can forge one.
+A person says an issue is a duplicate the way GitHub documents it, a comment that starts
+"Duplicate of #12" (or "owner/name#12", or the issue's URL), or with GitHub's "Close as
+duplicate" (a ``marked_as_duplicate`` timeline event naming the ``canonical`` issue), the
+issue closed as not planned or as a duplicate. The newest of these counts (an
+``unmarked_as_duplicate`` event takes it back); one of sddkit's own (marked) comments never
+does, so no customer text it quotes can forge one.
 """
 
 from __future__ import annotations
@@ -228,18 +230,40 @@ class GitHubTracker:
         return pulls[0] if pulls else None
 
     def marked_duplicate_of(self, issue: FiledIssue) -> str | None:
-        """See `Tracker.marked_duplicate_of` and the module docstring."""
+        """See `Tracker.marked_duplicate_of` and the module docstring: the newest of the
+        "Duplicate of …" comments and the timeline's (un)marked-as-duplicate events."""
         if issue.state != "closed" or not closed_as_not_planned(
             issue.close_reason, self._not_planned
         ):
             return None
         target = self._issue(issue)
         comments = self._call(f"comments of {issue.key}", lambda: list(target.get_comments()))
-        for comment in reversed(comments):
+        events = self._call(f"timeline of {issue.key}", lambda: list(target.get_timeline()))
+        said: list[tuple[datetime, str | None]] = []
+        for comment in comments:
             key = self._duplicate_in(comment.body or "")
-            if key is not None and key.lower() != issue.key.lower():
-                return key
-        return None
+            if key is not None and comment.created_at is not None:
+                said.append((comment.created_at, key))
+        for event in events:
+            if event.event in ("marked_as_duplicate", "unmarked_as_duplicate") and event.created_at:
+                canonical = event.raw_data.get("canonical") or {}
+                key = self._key_of(canonical) if event.event == "marked_as_duplicate" else None
+                said.append((event.created_at, key))
+        newest = max(said, key=lambda s: s[0], default=(None, None))[1]
+        return newest if newest is not None and newest.lower() != issue.key.lower() else None
+
+    def _key_of(self, payload: dict[str, Any]) -> str | None:
+        """The key of an issue payload (a timeline event's `canonical`) of this repository."""
+        number = payload.get("number")
+        repo = str((payload.get("repository") or {}).get("full_name") or "")
+        if not repo:
+            parts = str(payload.get("html_url") or "").rstrip("/").split("/")
+            repo = "/".join(parts[-4:-2]) if len(parts) >= 4 else ""
+        if not isinstance(number, int) or not _same(
+            repo or self._settings.repo, self._settings.repo
+        ):
+            return None
+        return f"{self._settings.repo}#{number}"
 
     def _duplicate_in(self, text: str) -> str | None:
         """The key a "Duplicate of …" comment names in this repository, if it is one."""

@@ -298,6 +298,23 @@ class FakeGitHub(FakeServer):
             },
         )
 
+    def close_as_duplicate(self, number: int, of: int, at: datetime) -> None:
+        """A person uses "Close as duplicate" in the web UI: closed with reason duplicate and
+        a ``marked_as_duplicate`` timeline event naming the canonical issue."""
+        self.close(number, at, reason="duplicate")
+        canonical = {k: self.issues[of][k] for k in ("number", "title", "html_url", "url")}
+        self.timelines[number].append(
+            {"event": "marked_as_duplicate", "actor": {"login": "nina", "id": 1},
+             "created_at": _iso(at), "canonical": canonical,
+             "dupe": {k: self.issues[number][k] for k in ("number", "html_url", "url")}}
+        )  # fmt: skip
+
+    def unmark_duplicate(self, number: int, at: datetime) -> None:
+        self.timelines[number].append(
+            {"event": "unmarked_as_duplicate", "actor": {"login": "nina", "id": 1},
+             "created_at": _iso(at)}
+        )  # fmt: skip
+
     def person_comment(self, number: int, text: str, at: datetime | None = None) -> None:
         """A person comments on issue `number` in the web UI."""
         self.comments[number].append(text)

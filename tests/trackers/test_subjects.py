@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -289,3 +290,23 @@ def test_which_comments_mark_a_duplicate_on_github(
     assert gh.marked_duplicate_of(closed) == found
     fake_github.close(2, NOW, reason="completed")
     assert gh.marked_duplicate_of(gh.refresh(closed)) is None  # closed as done: not a duplicate
+
+
+def test_githubs_close_as_duplicate_counts_and_unmarking_takes_it_back(
+    fake_github: Any, policy: Any
+) -> None:
+    gh = tracker(fake_github, policy)
+    for name in ("a", "b"):
+        tickets = fakes.corpus(name, 6)
+        actions = plan_against(gh, [fakes.theme(f"T-{name}", sorted(tickets), customers=6)],
+                               tickets, OPTIONS, kind="github", now=NOW)  # fmt: skip
+        apply_plan(gh, actions)
+    # "Close as duplicate" in the web UI: no comment, a timeline event naming #1
+    fake_github.close_as_duplicate(2, of=1, at=NOW)
+    closed = gh.refresh(next(i for i in gh.filed_issues() if i.key == "acme/app#2"))
+    assert gh.marked_duplicate_of(closed) == "acme/app#1"
+    # a later "Duplicate of" comment naming another issue wins; unmarking takes all back
+    fake_github.person_comment(2, "Duplicate of #3", NOW + timedelta(hours=1))
+    assert gh.marked_duplicate_of(closed) == "acme/app#3"
+    fake_github.unmark_duplicate(2, NOW + timedelta(hours=2))
+    assert gh.marked_duplicate_of(closed) is None
