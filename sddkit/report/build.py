@@ -53,15 +53,16 @@ def build_report(
     from sddkit.themes.store import load_themes
     from sddkit.tickets.store import iter_tickets
     from sddkit.trackers import lineage
-    from sddkit.trackers.subjects import issues_by_subject
+    from sddkit.trackers.subjects import report_subjects
 
     with _collector_paused():
         start, end = period(since, until)
         options = options or ReportOptions()
         themes = load_themes(conn)
         # Issues found as triage finds them (by marker, lineage, fingerprint), not by the
-        # theme ids they were filed under: a re-cluster keeps every family's issue.
-        filed = issues_by_subject(themes, filed, lineage.load(conn))
+        # theme ids they were filed under: a re-cluster keeps every family's issue. Families
+        # a person's duplicate verdict joined are one family here, as one issue there.
+        themes, filed = report_subjects(themes, filed, lineage.load(conn))
         in_period, outside = read_tickets(
             conn,
             themes,

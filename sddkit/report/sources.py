@@ -15,11 +15,14 @@ from sddkit.trackers.base import FiledIssue, Tracker
 
 def live_filed(tracker: Tracker) -> list[FiledIssue]:
     """Every sddkit issue in the tracker, each closed one with its fix looked up afresh
-    (the PR or commit that closed it on GitHub, the resolution on Jira)."""
+    (the PR or commit that closed it on GitHub, the resolution on Jira) and the issue a
+    person closed it as a duplicate of, if any."""
     issues = []
     for issue in tracker.filed_issues():
         if issue.state == "closed":
-            issue = dataclasses.replace(issue, fix=tracker.fix_of(issue))
+            issue = dataclasses.replace(
+                issue, fix=tracker.fix_of(issue), duplicate_of=tracker.marked_duplicate_of(issue)
+            )
         issues.append(issue)
     return issues
 

@@ -131,8 +131,31 @@ def issues_by_subject(
     `theme_ids`), as triage pairs them: a reader that finds issues by theme ids (the
     report) then names the same issue for a family as triage does, also after a re-cluster
     gave the family new ids. Other issues are kept as they are."""
+    return _named(pair_subjects(themes, filed, {}, None, lineage), filed)
+
+
+def report_subjects(
+    themes: Sequence[Theme],
+    filed: Sequence[FiledIssue],
+    lineage: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[list[Theme], list[FiledIssue]]:
+    """The themes and issues as the report reads them: `issues_by_subject`, and `themes`
+    with the families a person's duplicate verdict joined (see the module docstring) under
+    one family id, the joined subject's: so the report shows one row per subject, as the
+    tracker has one issue for it."""
+    subjects = pair_subjects(themes, filed, {}, None, lineage)
+    family: dict[str, str] = {}
+    for subject in subjects:
+        members = subject.unit.members
+        if len({m.family_id or m.id for m in members}) > 1:
+            family.update(dict.fromkeys(subject.unit.member_ids, subject.unit.theme.id))
+    joined = [replace(t, family_id=family[t.id]) if t.id in family else t for t in themes]
+    return joined, _named(subjects, filed)
+
+
+def _named(subjects: Sequence[Subject], filed: Sequence[FiledIssue]) -> list[FiledIssue]:
     named = {}
-    for subject in pair_subjects(themes, filed, {}, None, lineage):
+    for subject in subjects:
         primary = subject.primary
         if primary is not None:
             members = tuple(dict.fromkeys((*primary.theme_ids, *subject.unit.member_ids)))

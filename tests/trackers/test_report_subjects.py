@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from sddkit.report.build import build_report
+from sddkit.report.sources import live_filed
 from sddkit.store import open_store
 from sddkit.tickets.store import upsert_tickets
 from sddkit.trackers.cache import load_filed
@@ -51,3 +52,31 @@ def test_after_a_recluster_the_report_names_the_issue_triage_names(
     assert live.todo == ()  # no family reads "No issue yet"
     offline = report(load_filed(conn, gh.name))
     assert offline.traces == live.traces
+
+
+def test_two_families_a_person_merged_are_one_row_of_fix_next(
+    fake_github: Any, policy: Any
+) -> None:
+    conn = open_store(":memory:")
+    # complaints after the issues were filed: still pain, rows of Fix next
+    tickets = fakes.corpus("a", 6, start_day=31) | fakes.corpus("b", 5, start_day=31)
+    upsert_tickets(conn, tickets.values())
+    a = sorted(k for k in tickets if ":a" in k)
+    b = sorted(k for k in tickets if ":b" in k)
+    save_themes(conn, [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b)], NOW)
+    gh = tracker(fake_github, policy)
+    apply_run(conn, plan_run(conn, SETTINGS, kind="github", tracker=gh, cache_name=gh.name,
+                             now=NOW), gh)  # fmt: skip
+    fake_github.close_as_duplicate(2, of=1, at=NOW)
+    later = NOW + timedelta(days=7)
+    run = plan_run(conn, SETTINGS, kind="github", tracker=gh, cache_name=gh.name, now=later)
+    apply_run(conn, run, gh)
+
+    def rows(filed: list[Any]) -> list[tuple[str | None, tuple[str, ...], int]]:
+        report = build_report(conn, since=NOW - timedelta(days=40), until=later, filed=filed,
+                              shifts=[], now=later)  # fmt: skip
+        return [(r.issue_key, r.theme_ids, r.tickets) for r in report.fix_next]
+
+    # one subject, one issue, one row: both families' complaints counted on #1
+    assert rows(live_filed(gh)) == [("acme/app#1", ("T-a", "T-b"), 11)]
+    assert rows(load_filed(conn, gh.name)) == rows(live_filed(gh))
