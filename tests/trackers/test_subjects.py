@@ -310,3 +310,28 @@ def test_githubs_close_as_duplicate_counts_and_unmarking_takes_it_back(
     assert gh.marked_duplicate_of(closed) == "acme/app#3"
     fake_github.unmark_duplicate(2, NOW + timedelta(hours=2))
     assert gh.marked_duplicate_of(closed) is None
+
+
+def test_a_subject_whose_theme_id_an_issue_of_another_subject_carries_is_still_filed(
+    fake_github: Any, policy: Any
+) -> None:
+    conn = open_store(":memory:")
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
+    a = sorted(k for k in tickets if ":a" in k)
+    b = sorted(k for k in tickets if ":b" in k)
+    gh = tracker(fake_github, policy)
+    # week 1: both subjects in one theme, filed as #1 under its id
+    first = plan_against(gh, [fakes.theme("T-a", a + b, customers=12)], tickets, OPTIONS,
+                         kind="github", now=NOW)  # fmt: skip
+    apply_run(conn, TriageRun(gh.name, first), gh)
+    # week 2: split; the part holding most of #1's tickets continues it (under a new id),
+    # the other part got the old id: the id #1's marker carries
+    split = [fakes.theme("T-z", a + b[:1], customers=7), fakes.theme("T-a", b[1:], customers=5)]
+    for _ in range(2):
+        lines = lineage.load(conn, gh.name)
+        actions = plan_against(gh, split, tickets, OPTIONS, kind="github", now=NOW,
+                               lineage=lines)  # fmt: skip
+        apply_run(conn, TriageRun(gh.name, actions), gh)
+    assert len(fake_github.issues) == 2  # filed once, under a marker no issue carried
+    assert "sddkit:theme=T-a.2 " in fake_github.issues[2]["body"]
+    assert "sddkit:counts tickets=5 " in fake_github.issues[2]["body"]
