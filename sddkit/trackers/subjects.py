@@ -122,27 +122,18 @@ def pair_subjects(
     return subjects
 
 
-def issues_by_subject(
-    themes: Sequence[Theme],
-    filed: Sequence[FiledIssue],
-    lineage: Mapping[str, frozenset[str]] | None = None,
-) -> list[FiledIssue]:
-    """`filed` with each subject's primary issue naming the subject's member themes (its
-    `theme_ids`), as triage pairs them: a reader that finds issues by theme ids (the
-    report) then names the same issue for a family as triage does, also after a re-cluster
-    gave the family new ids. Other issues are kept as they are."""
-    return _named(pair_subjects(themes, filed, {}, None, lineage), filed)
-
-
 def report_subjects(
     themes: Sequence[Theme],
     filed: Sequence[FiledIssue],
     lineage: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[list[Theme], list[FiledIssue]]:
-    """The themes and issues as the report reads them: `issues_by_subject`, and `themes`
-    with the families a person's duplicate verdict joined (see the module docstring) under
-    one family id, the joined subject's: so the report shows one row per subject, as the
-    tracker has one issue for it."""
+    """The themes and issues as the report reads them, paired as triage pairs them:
+    `filed` with each subject's primary issue naming the subject's member themes (its
+    `theme_ids`), so a reader that finds issues by theme ids names the same issue for a
+    family as triage does, also after a re-cluster gave the family new ids (other issues
+    kept as they are); and `themes` with the families a person's duplicate verdict joined
+    (see the module docstring) under one family id, the joined subject's, so the report
+    shows one row per subject, as the tracker has one issue for it."""
     subjects = pair_subjects(themes, filed, {}, None, lineage)
     family: dict[str, str] = {}
     for subject in subjects:
