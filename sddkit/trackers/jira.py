@@ -12,8 +12,10 @@ a comment with that mark already on the issue is never posted again.
 The fix of a resolved issue is its resolution and resolution date, unless it was resolved as
 not planned ("Won't Do", "Duplicate"…: no fix); a remote link to a GitHub pull request (e.g.
 added by an integration or by hand) then names the pull request as the fix. A person says an
-issue is a duplicate with Jira's own Duplicate link ("duplicates" SUP-7) on an issue resolved
-as not planned; the link comes with each issue read (field ``issuelinks``), no extra request.
+issue is a duplicate with Jira's own Duplicate link ("duplicates" SUP-7, or "is duplicated by"
+on an issue resolved as Duplicate: the resolution says which is the duplicate) on an issue
+resolved as not planned; the link comes with each issue read (field ``issuelinks``), no
+extra request.
 
 Cloud authenticates with e-mail + API token (basic auth), Server/DC with a personal access
 token (bearer). The client is built on first use (its constructor calls serverInfo) with its
@@ -256,15 +258,21 @@ class JiraTracker:
             issue.close_reason, self._not_planned
         ):
             return None
+        outward, inward = [], []
         for link in self._issue(issue.key).raw["fields"].get("issuelinks") or []:
             kind = link.get("type") or {}
-            duplicate = str(kind.get("name") or "").casefold() == "duplicate" or (
-                str(kind.get("outward") or "").casefold() == "duplicates"
-            )
-            key = str((link.get("outwardIssue") or {}).get("key") or "")
-            if duplicate and key and self._ours(key) and key != issue.key:
-                return key
-        return None
+            if str(kind.get("name") or "").casefold() != "duplicate" and (
+                str(kind.get("outward") or "").casefold() != "duplicates"
+            ):
+                continue
+            outward.append(str((link.get("outwardIssue") or {}).get("key") or ""))
+            inward.append(str((link.get("inwardIssue") or {}).get("key") or ""))
+        # "SUP-12 duplicates SUP-7"; a link made from the wrong side ("is duplicated by")
+        # still says which when the issue itself was resolved as Duplicate.
+        if str(issue.close_reason or "").casefold() == "duplicate":
+            outward += inward
+        found = [key for key in outward if key and self._ours(key) and key != issue.key]
+        return found[0] if found else None
 
     @property
     def client(self) -> JIRA:

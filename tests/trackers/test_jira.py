@@ -299,3 +299,21 @@ def test_a_duplicate_link_a_person_made_counts_the_subject_on_the_other_issue(
         and "*14 support tickets*" in server.issues["SUP-1"]["fields"]["description"]
     )
     assert server.comments["SUP-2"] == [] and list(server.issues) == ["SUP-1", "SUP-2"]
+
+
+def test_a_duplicate_link_from_the_wrong_side_counts_when_resolved_as_duplicate(
+    fake_jira_cloud: Any, policy: Any
+) -> None:
+    server = fake_jira_cloud
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
+    themes = [fakes.theme(f"T-{n}", sorted(k for k in tickets if f":{n}" in k), customers=6)
+              for n in "ab"]  # fmt: skip
+    run(server, policy, themes, tickets)
+    jira = tracker(server, policy)
+    server.link_duplicate("SUP-1", of="SUP-2")  # made from SUP-2 as "is duplicated by SUP-1"
+    server.resolve("SUP-2", "2025-03-02T09:00:00.000+0000", resolution="Won't Do")
+    [two] = [i for i in jira.filed_issues() if i.key == "SUP-2"]
+    assert jira.marked_duplicate_of(two) is None  # won't do: the link's side decides
+    server.resolve("SUP-2", "2025-03-02T09:00:00.000+0000", resolution="Duplicate")
+    [two] = [i for i in tracker(server, policy).filed_issues() if i.key == "SUP-2"]
+    assert tracker(server, policy).marked_duplicate_of(two) == "SUP-1"
