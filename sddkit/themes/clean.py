@@ -5,7 +5,9 @@ amounts) would otherwise dominate the similarity between tickets: two tickets th
 the same helpdesk auto-reply, or share "Best regards", are not about the same thing. So would
 the placeholders an anonymised or templated export puts where a value was ("{{Order
 Number}}", "[NAME]", "<PERSON>", "****", "XXXX"): they stand for an id or a person, as digits
-do, and "cancel order {{Order Number}}" and "track order {{Order Number}}" share them.
+do, and "cancel order {{Order Number}}" and "track order {{Order Number}}" share them. A term
+with digits (2FA, 401k, UTF-8, MP3) is a word, not a value, and stays: without it "roll over
+my 401k" reads "roll over my" and joins "roll the dice" (CLINC150 val).
 Serbian is written in Cyrillic and Latin script; Serbian Cyrillic is transliterated to Latin so
 both scripts meet in one theme.
 """
@@ -73,6 +75,25 @@ PLACEHOLDER = re.compile(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Numbers and tokens that contain digits (order ids like A-10293, #4411, 2025-03-01, v2.3.1).
 _NUMBERISH = re.compile(r"[#№]?(?:\w+[-/_.])*\w*\d[\w./:-]*")
+# ... of which a few are words: product and technical terms (2FA, 401k, MP3, UTF-8, IPv6,
+# S3, 4K): letters with at most 3 digits, no separator but one hyphen, and not a number with
+# a unit or an ordinal ending (10am, 5GB, 500ms, 3rd, 2-й, 15-го).
+_TERM = re.compile(r"(?=[^\W_]*[^\W\d_])(?=(?:\D*\d){1,3}\D*$)[^\W_]+(?:-[^\W_]+)?")
+_NUMBER_WITH_UNIT = re.compile(
+    r"\d+(?:st|nd|rd|th|am|pm|h|hrs?|min|mins|s|sec|ms|kb|mb|gb|tb|px|x|-[^\W\d_]{1,3})",
+    re.IGNORECASE,
+)
+
+
+def _value_or_term(match: re.Match[str]) -> str:
+    """A token with digits as `_NUMBERISH` found it: kept when it is a term (`_TERM`),
+    else a space (an id, a date, an amount, a version)."""
+    token = match.group(0).rstrip(".:/-")
+    if _TERM.fullmatch(token) and not _NUMBER_WITH_UNIT.fullmatch(token):
+        return f" {token.replace('-', '')} "
+    return " "
+
+
 # Punctuation, symbols and emoji become spaces; "?" and apostrophes carry meaning and stay.
 _NOT_WORD = re.compile(r"[^\w\s'’?]|_")
 _SPACES = re.compile(r"\s+")
@@ -140,7 +161,7 @@ def plain_text(text: str, language: str | None = None) -> str:
     """The text a sentence encoder reads: quotes, signatures, URLs, addresses and numbers
     removed as in `clean_text`, but case and punctuation kept (they carry meaning for a
     model); Serbian, Croatian and Bosnian go in Cyrillic (see `embed_use`)."""
-    text = _NUMBERISH.sub(" ", _own_words(text))
+    text = _NUMBERISH.sub(_value_or_term, _own_words(text))
     text = _SPACES.sub(" ", text).strip()
     lang = language.split("-")[0].lower() if language else None
     if lang in SERBO_CROATIAN:
@@ -155,7 +176,7 @@ def clean_text(text: str, language: str | None = None) -> str:
     with Serbian-only letters) is transliterated to Latin.
     """
     text = _GREETING.sub(" ", _own_words(text))
-    text = _NUMBERISH.sub(" ", text)
+    text = _NUMBERISH.sub(_value_or_term, text)
     text = _NOT_WORD.sub(" ", text)
     text = _SPACES.sub(" ", text).strip().lower()
     if _CYRILLIC.search(text):

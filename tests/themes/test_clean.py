@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -65,4 +66,30 @@ def test_russian_stays_cyrillic() -> None:
 def test_clean_never_fails_and_is_idempotent_in_case(text: str) -> None:
     cleaned = clean_text(text)
     assert cleaned == cleaned.lower() or cleaned != cleaned.lower()  # total function
-    assert not any(ch.isdigit() and ch.isascii() for ch in cleaned)
+    # digits survive only inside a term: a word with a letter and at most three digits
+    for word in cleaned.split():
+        digits = sum(ch.isdigit() and ch.isascii() for ch in word)
+        assert digits == 0 or (digits <= 3 and any(ch.isalpha() for ch in word)), word
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "gone"),
+    [
+        ("Is there a way to roll over my 401k?", ["401k"], []),
+        ("2FA code invalid since iOS 17", ["2fa", "ios"], ["17"]),
+        ("File is UTF-8 but shows garbage", ["utf8"], []),
+        ("IPv6 not supported, S3 bucket, 4K video, MP3 export", ["ipv6", "s3", "4k", "mp3"], []),
+        ("Order A-10293 and #4411 on 2025-03-01, v2.3.1", ["order"], ["a", "4411", "v2"]),
+        ("Call me at 10am, 5GB left, 500ms lag, the 3rd time", ["left"], ["10am", "5gb", "3rd"]),
+        ("Уже 2-й раз, с 15-го числа не работает 2ФА", ["2фа"], ["2й", "15го"]),
+        ("Order AB1234 was charged twice", ["charged"], ["ab1234"]),
+    ],
+)
+def test_a_term_with_digits_is_a_word_an_id_or_amount_is_not(
+    text: str, kept: list[str], gone: list[str]
+) -> None:
+    words = clean_text(text).split()
+    assert all(k in words for k in kept), words
+    assert not any(g in words for g in gone), words
+    plain = plain_text(text).lower()
+    assert all(k in plain.replace("-", "") for k in kept), plain
