@@ -161,6 +161,12 @@ def test_an_issue_stands_for_the_tickets_it_was_last_written_for() -> None:
     assert lineage.load(conn, "github:acme/app") == {"acme/app#1": frozenset({"z:3", "z:4"})}
 
 
+def two_subjects() -> tuple[dict[str, Any], list[str], list[str]]:
+    """Six tickets about each of two subjects, and each subject's keys."""
+    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
+    return tickets, sorted(k for k in tickets if ":a" in k), sorted(k for k in tickets if ":b" in k)
+
+
 def closed_as_duplicate(filed: FiledIssue, of: str, *, days: int = 2) -> FiledIssue:
     return replace(
         filed,
@@ -172,9 +178,7 @@ def closed_as_duplicate(filed: FiledIssue, of: str, *, days: int = 2) -> FiledIs
 
 
 def test_an_issue_a_person_closed_as_a_duplicate_is_counted_on_the_other() -> None:
-    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
-    a = sorted(k for k in tickets if ":a" in k)
-    b = sorted(k for k in tickets if ":b" in k)
+    tickets, a, b = two_subjects()
     # the clustering still holds two subjects; a person said they are one
     themes = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=6)]
     one = issue("acme/app#1", "T-a", Counts(6, 6))
@@ -232,9 +236,7 @@ def test_a_person_closing_an_issue_as_a_duplicate_on_github_is_honoured_every_we
     fake_github: Any, policy: Any
 ) -> None:
     conn = open_store(":memory:")
-    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
-    a = sorted(k for k in tickets if ":a" in k)
-    b = sorted(k for k in tickets if ":b" in k)
+    tickets, a, b = two_subjects()
     gh = tracker(fake_github, policy)
     split = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=6)]
     first = plan_against(gh, split, tickets, OPTIONS, kind="github", now=NOW)
@@ -262,6 +264,17 @@ def test_a_person_closing_an_issue_as_a_duplicate_on_github_is_honoured_every_we
     assert cached == {"acme/app#1": None, "acme/app#2": "acme/app#1"}
 
 
+def file_two_subjects(server: Any, policy: Any) -> Any:
+    """Two subjects filed one run apart, as acme/app#1 and #2; the tracker."""
+    gh = tracker(server, policy)
+    for name in ("a", "b"):
+        tickets = fakes.corpus(name, 6)
+        actions = plan_against(gh, [fakes.theme(f"T-{name}", sorted(tickets), customers=6)],
+                               tickets, OPTIONS, kind="github", now=NOW)  # fmt: skip
+        apply_plan(gh, actions)
+    return gh
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -276,12 +289,7 @@ def test_a_person_closing_an_issue_as_a_duplicate_on_github_is_honoured_every_we
 def test_which_comments_mark_a_duplicate_on_github(
     fake_github: Any, policy: Any, text: str, found: str | None
 ) -> None:
-    gh = tracker(fake_github, policy)
-    for theme_id in ("a", "b"):
-        tickets = fakes.corpus(theme_id, 6)
-        actions = plan_against(gh, [fakes.theme(f"T-{theme_id}", sorted(tickets), customers=6)],
-                               tickets, OPTIONS, kind="github", now=NOW)  # fmt: skip
-        apply_plan(gh, actions)
+    gh = file_two_subjects(fake_github, policy)
     fake_github.person_comment(2, text)
     [_, closed] = sorted(gh.filed_issues(), key=lambda i: i.key)
     assert gh.marked_duplicate_of(closed) is None  # open: no request, no verdict
@@ -295,12 +303,7 @@ def test_which_comments_mark_a_duplicate_on_github(
 def test_githubs_close_as_duplicate_counts_and_unmarking_takes_it_back(
     fake_github: Any, policy: Any
 ) -> None:
-    gh = tracker(fake_github, policy)
-    for name in ("a", "b"):
-        tickets = fakes.corpus(name, 6)
-        actions = plan_against(gh, [fakes.theme(f"T-{name}", sorted(tickets), customers=6)],
-                               tickets, OPTIONS, kind="github", now=NOW)  # fmt: skip
-        apply_plan(gh, actions)
+    gh = file_two_subjects(fake_github, policy)
     # "Close as duplicate" in the web UI: no comment, a timeline event naming #1
     fake_github.close_as_duplicate(2, of=1, at=NOW)
     closed = gh.refresh(next(i for i in gh.filed_issues() if i.key == "acme/app#2"))
@@ -316,9 +319,7 @@ def test_a_subject_whose_theme_id_an_issue_of_another_subject_carries_is_still_f
     fake_github: Any, policy: Any
 ) -> None:
     conn = open_store(":memory:")
-    tickets = fakes.corpus("a", 6) | fakes.corpus("b", 6)
-    a = sorted(k for k in tickets if ":a" in k)
-    b = sorted(k for k in tickets if ":b" in k)
+    tickets, a, b = two_subjects()
     gh = tracker(fake_github, policy)
     # week 1: both subjects in one theme, filed as #1 under its id
     first = plan_against(gh, [fakes.theme("T-a", a + b, customers=12)], tickets, OPTIONS,
