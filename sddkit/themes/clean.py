@@ -85,12 +85,22 @@ _NUMBER_WITH_UNIT = re.compile(
 )
 
 
+def values_in(text: str) -> list[str]:
+    """The tokens with digits in `text` that are values (ids, dates, amounts, versions),
+    not terms (see `_value_or_term`)."""
+    return [m.group(0) for m in _NUMBERISH.finditer(text) if not _is_term(m.group(0))]
+
+
+def _is_term(found: str) -> bool:
+    token = found.rstrip(".:/-")
+    return bool(_TERM.fullmatch(token)) and not _NUMBER_WITH_UNIT.fullmatch(token)
+
+
 def _value_or_term(match: re.Match[str]) -> str:
     """A token with digits as `_NUMBERISH` found it: kept when it is a term (`_TERM`),
     else a space (an id, a date, an amount, a version)."""
-    token = match.group(0).rstrip(".:/-")
-    if _TERM.fullmatch(token) and not _NUMBER_WITH_UNIT.fullmatch(token):
-        return f" {token.replace('-', '')} "
+    if _is_term(match.group(0)):
+        return f" {match.group(0).rstrip('.:/-').replace('-', '')} "
     return " "
 
 

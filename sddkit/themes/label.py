@@ -6,8 +6,9 @@ it is frequent in the theme and rare across themes), one per stem: "load" and "l
 
 The label is a title a person would write, taken from the theme's own tickets: the subject
 line (or, without one, the body's first sentence) of a ticket near the centroid that is
-short (3-12 words, at most 70 characters), carries no personal data or ids (no digits, e-mail
-addresses, URLs, @mentions or placeholders such as {{Order Number}}), is in the theme's main
+short (3-12 words, at most 70 characters), carries no personal data or ids (no numbers, ids or
+dates: a term such as 2FA or 401k is a word; no e-mail addresses, URLs, @mentions or
+placeholders such as {{Order Number}}), is in the theme's main
 language and shares the most of the theme's top keywords; among equals the one most tickets
 used, then the shortest, then the closest. No such line: the top keywords, "dashboard ·
 loading · slow".
@@ -20,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sddkit.themes.clean import PLACEHOLDER, clean_text, strip_quoted_and_signature
+from sddkit.themes.clean import PLACEHOLDER, clean_text, strip_quoted_and_signature, values_in
 from sddkit.themes.title_words import fit_for_title, names_someone, rare_words
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ def make_label(keywords: Sequence[str], fallback: str) -> str:
 
 _PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|sv|odp|pd|отв|ответ|пер)\s*:\s*|\[[^\]]*\]\s*)+",
                      re.IGNORECASE)  # fmt: skip
-_PERSONAL = re.compile(r"\d|@|https?:|www\.|\w\.\w{2,}/")  # digits (ids), e-mail, URLs
+_PERSONAL = re.compile(r"@|https?:|www\.|\w\.\w{2,}/")  # e-mail, URLs (values: `values_in`)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _TRAILING = re.compile(r"[\s.,;:!…-]+$")
 
@@ -158,8 +159,8 @@ _TRAILING = re.compile(r"[\s.,;:!…-]+$")
 def title_line(subject: str, body: str = "") -> str:
     """The line a title may be taken from: the subject, else the body's first sentence,
     tidied ("Re:" and trailing dots dropped); "" when it cannot be a title (too short or
-    long, or with digits, e-mail addresses, URLs, @mentions or an export's placeholders:
-    "Cancel purchase {{Order Number}}")."""
+    long, or with a number or id (a term such as 2FA or 401k is a word), e-mail addresses,
+    URLs, @mentions or an export's placeholders: "Cancel purchase {{Order Number}}")."""
     line = _tidy(subject)
     if _title_like(line):
         return line
@@ -185,7 +186,12 @@ def _title_like(line: str) -> bool:
     if not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1] or len(line) > TITLE_CHARS:
         return False
     shouting = sum(map(str.isupper, line)) > 0.6 * sum(map(str.isalpha, line))
-    return not shouting and _PERSONAL.search(line) is None and PLACEHOLDER.search(line) is None
+    return (
+        not shouting
+        and _PERSONAL.search(line) is None
+        and PLACEHOLDER.search(line) is None
+        and not values_in(line)
+    )
 
 
 def make_title(

@@ -63,6 +63,9 @@ def test_keywords_never_repeat_one_words_forms() -> None:
         ("Re: Dashboard takes minutes to load.", "", "Dashboard takes minutes to load"),
         ("FW: [External] export fails for big reports!!", "", "export fails for big reports"),
         ("Order 48213 never arrived", "", ""),  # an id
+        ("Invoice from the 3rd of March is missing", "", ""),  # a date
+        ("Set up 2FA for the whole team", "", "Set up 2FA for the whole team"),  # a term
+        ("Can I roll over my 401k?", "", "Can I roll over my 401k?"),
         ("Please call ana.k@example.com about billing", "", ""),
         ("See https://example.com/x for the broken page", "", ""),
         ("@marko the export is broken again", "", ""),
