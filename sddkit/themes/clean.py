@@ -91,6 +91,15 @@ def values_in(text: str) -> list[str]:
     return [m.group(0) for m in _NUMBERISH.finditer(text) if not _is_term(m.group(0))]
 
 
+def terms_in(text: str) -> set[str]:
+    """The terms with digits in `text` (2FA, 401k, UTF-8), lowercased, without hyphens."""
+    return {
+        m.group(0).rstrip(".:/-").replace("-", "").lower()
+        for m in _NUMBERISH.finditer(text)
+        if _is_term(m.group(0))
+    }
+
+
 def _is_term(found: str) -> bool:
     token = found.rstrip(".:/-")
     return bool(_TERM.fullmatch(token)) and not _NUMBER_WITH_UNIT.fullmatch(token)

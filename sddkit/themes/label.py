@@ -21,7 +21,13 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sddkit.themes.clean import PLACEHOLDER, clean_text, strip_quoted_and_signature, values_in
+from sddkit.themes.clean import (
+    PLACEHOLDER,
+    clean_text,
+    strip_quoted_and_signature,
+    terms_in,
+    values_in,
+)
 from sddkit.themes.title_words import fit_for_title, names_someone, rare_words
 
 if TYPE_CHECKING:
@@ -205,13 +211,15 @@ def make_title(
 ) -> str:
     """The theme's title from `lines` (`title_line` of its tickets, closest to the centroid
     first, with each ticket's language). Lines naming a person or organisation (`avoid`: see
-    `title_words.identity_words`) or swearing are never used. Of the rest, those in
+    `title_words.identity_words`), swearing, or carrying a term with digits that no other
+    line has (`_shared_terms_only`) are never used. Of the rest, those in
     `team_language` when at least two are (a team reads its tracker in its language), else
     those in `language` (the theme's main one; by default the lines' commonest); among them
     one naming nobody (`title_words.names_someone`: the tracker would write "[name]"), then
     the one sharing the most top keywords, then with the fewest words no other line uses
     (typos), then the most used, the shortest, the closest. `fallback` when none qualifies."""
     usable = [(line, code) for line, code in lines if line and fit_for_title(line, avoid or set())]
+    usable = _shared_terms_only(usable)
     main = language or next(iter(Counter(c for _, c in usable if c).most_common(1)), ("",))[0]
     in_team = [(line, code) for line, code in usable if team_language and code == team_language]
     if len(in_team) >= 2 and team_language != main:
@@ -219,6 +227,24 @@ def make_title(
     if any(code == main for _, code in usable):
         usable = [(line, code) for line, code in usable if code == main]
     return _pick(usable, keywords, require_keyword=True) or fallback
+
+
+def _shared_terms_only(
+    lines: Sequence[tuple[str, str | None]],
+) -> list[tuple[str, str | None]]:
+    """`lines` without those carrying a term with digits no other line of the theme has: a
+    product term recurs (2FA, 401k), a licence plate or a postcode (BG123AB, SW1A) is one
+    customer's."""
+    terms = [terms_in(line) for line, _ in lines]
+    distinct: dict[str, set[str]] = {}
+    for (line, _), found in zip(lines, terms, strict=True):
+        for term in found:
+            distinct.setdefault(term, set()).add(line.lower())
+    return [
+        pair
+        for pair, found in zip(lines, terms, strict=True)
+        if all(len(distinct[term]) >= 2 for term in found)
+    ]
 
 
 def _pick(

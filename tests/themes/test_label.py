@@ -146,3 +146,13 @@ def test_themes_are_labelled_with_readable_titles(store_with: Callable[..., obje
     for theme in themes:  # the dark mode requests are all 13+ words long: keywords instead
         if theme not in titled:
             assert theme.label == make_label(list(theme.keywords), "")
+
+
+def test_a_term_with_digits_in_a_title_must_be_shared_an_id_like_it_is_one_customers() -> None:
+    keywords = ["delivery", "failed"]
+    plate = [("Delivery to BG123AB failed", "en"), ("Delivery failed again today", "en"),
+             ("Delivery failed again today", "en")]  # fmt: skip
+    assert make_title(plate, keywords, "fb", "en") == "Delivery failed again today"
+    term = [("2FA code is rejected", "en"), ("The 2FA code is rejected", "en")]
+    assert make_title(term, ["code", "rejected"], "fb", "en") == "2FA code is rejected"
+    assert make_title(term[:1], ["code", "rejected"], "fb", "en") == "fb"  # one line has it
