@@ -78,6 +78,8 @@ _NUMBERISH = re.compile(r"[#№]?(?:\w+[-/_.])*\w*\d[\w./:-]*")
 # ... of which a few are words: product and technical terms (2FA, 401k, MP3, UTF-8, IPv6,
 # S3, 4K): letters with at most 3 digits, no separator but one hyphen, and not a number with
 # a unit or an ordinal ending (10am, 5GB, 500ms, 3rd, 2-й, 15-го).
+_LONG_RUN = re.compile(r"\S{200,}")
+TERM_CHARS = 16  # the longest term kept (IPv6, UTF-8, S/4HANA-like names are shorter)
 _TERM = re.compile(r"(?=[^\W_]*[^\W\d_])(?=(?:\D*\d){1,3}\D*$)[^\W_]+(?:-[^\W_]+)?")
 _NUMBER_WITH_UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|am|pm|h|hrs?|min|mins|s|sec|ms|kb|mb|gb|tb|px|x|-[^\W\d_]{1,3})",
@@ -102,6 +104,10 @@ def terms_in(text: str) -> set[str]:
 
 def _is_term(found: str) -> bool:
     token = found.rstrip(".:/-")
+    # A term is short; the length check first also keeps a hostile run of letters and
+    # digits from making the patterns backtrack over it.
+    if len(token) > TERM_CHARS:
+        return False
     return bool(_TERM.fullmatch(token)) and not _NUMBER_WITH_UNIT.fullmatch(token)
 
 
@@ -170,9 +176,11 @@ def _cyrillic_is_serbian(text: str) -> bool:
 
 
 def _own_words(text: str) -> str:
-    """The customer's own words: NFC, no quoted reply or signature, no URL, address or
-    placeholder."""
+    """The customer's own words: NFC, no quoted reply or signature, no URL, address,
+    placeholder or run of 200+ characters without a space (an inline attachment, a log
+    line: no word, and a pattern looking for digits in one would backtrack over it)."""
     text = strip_quoted_and_signature(unicodedata.normalize("NFC", text))
+    text = _LONG_RUN.sub(" ", text)
     return PLACEHOLDER.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", text)))
 
 

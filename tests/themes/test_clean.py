@@ -93,3 +93,10 @@ def test_a_term_with_digits_is_a_word_an_id_or_amount_is_not(
     assert not any(g in words for g in gone), words
     plain = plain_text(text).lower()
     assert all(k in plain.replace("-", "") for k in kept), plain
+
+
+def test_a_run_without_spaces_is_no_word() -> None:
+    # an inline attachment or a log line: removed whole (a digit search would backtrack)
+    blob = "iVBORw0KGgo" + "A" * 400 + "1"
+    assert clean_text(f"Screenshot {blob} attached") == "screenshot attached"
+    assert plain_text(f"Screenshot {blob} attached") == "Screenshot attached"
