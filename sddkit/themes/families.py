@@ -50,6 +50,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from sddkit.themes.clean import without_long_runs
 from sddkit.themes.kinds import UNKNOWN
 from sddkit.themes.model import Theme
 
@@ -59,7 +60,7 @@ if TYPE_CHECKING:  # numpy only where centroids are compared: readers of familie
 
 _ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _LATIN = re.compile(r"(?<![\w-])([A-Za-z0-9][A-Za-z0-9+#]*)(?![\w])")
-_SENTENCE_START = re.compile(r"(^|[.!?:;\n]\s*|[\"'(«„]\s*)$")
+_SENTENCE_ENDS = frozenset(".!?:;\"'(«„")  # what a capitalised word may follow at a start
 _NON_LATIN = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f]")
 _LETTER = re.compile(r"[A-Za-z]")
 _KEYWORD_SEPARATOR = " · "  # joins the keywords of a label that found no title (`make_label`)
@@ -142,7 +143,7 @@ def technical_tokens(text: str) -> tuple[str, ...]:
     mostly in another script (a Russian ticket's "csv"). Plain words of Latin-script
     languages are not: "raport" or "the" say nothing across languages.
     """
-    text = _ADDRESS.sub(" ", text)
+    text = _ADDRESS.sub(" ", without_long_runs(text))
     foreign = len(_NON_LATIN.findall(text)) > len(_LETTER.findall(text))
     found: dict[str, None] = {}
     for match in _LATIN.finditer(text):
@@ -151,7 +152,7 @@ def technical_tokens(text: str) -> tuple[str, ...]:
             continue
         digits = sum(c.isdigit() for c in word)
         inner_upper = any(c.isupper() for c in word[1:])
-        capitalised = word[0].isupper() and not _SENTENCE_START.search(text[: match.start()])
+        capitalised = word[0].isupper() and not _starts_sentence(text, match.start())
         if (
             (digits and digits <= 3 and len(word) <= 8)
             or inner_upper
@@ -160,6 +161,20 @@ def technical_tokens(text: str) -> tuple[str, ...]:
         ):
             found[sys.intern(word.lower())] = None
     return tuple(found)
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether the word at `at` starts the text or a sentence (after . ! ? : ; a line break
+    or an opening quote or bracket, and any spaces): reading back over the spaces only, so
+    a text of many words costs no more than its length."""
+    if at == 0:
+        return True
+    i = at - 1
+    line_break = False
+    while i >= 0 and text[i].isspace():
+        line_break = line_break or text[i] == "\n"
+        i -= 1
+    return line_break or (i >= 0 and text[i] in _SENTENCE_ENDS)
 
 
 def profile(

@@ -66,6 +66,9 @@ def test_technical_tokens_keep_what_reads_the_same_in_every_language() -> None:
         "excel",
     )
     assert technical_tokens("The report. Nie działa raport") == ()
+    # a sentence start is read across line breaks, quotes and brackets; a log line is no token
+    assert technical_tokens("done\n  Slack\n(Excel) and «Jira» in Word") == ("word",)
+    assert technical_tokens("see " + "SlackBot" * 40 + " now") == ()
 
 
 def test_one_subject_in_four_languages_is_one_family_founded_by_the_largest() -> None:
