@@ -106,7 +106,7 @@ def _is_term(found: str) -> bool:
     token = found.rstrip(".:/-")
     # A term is short; the length check first also keeps a hostile run of letters and
     # digits from making the patterns backtrack over it.
-    if len(token) > TERM_CHARS:
+    if len(token) > TERM_CHARS or not any(ch.isalpha() for ch in token):  # "0²": no letter
         return False
     return bool(_TERM.fullmatch(token)) and not _NUMBER_WITH_UNIT.fullmatch(token)
 
