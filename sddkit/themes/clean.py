@@ -19,6 +19,10 @@ import unicodedata
 
 from sddkit.serbian import to_cyrillic, to_latin
 
+# Bumped when what cleaning keeps changes: a stored theme space (`space.ThemeSpace.loads`)
+# read texts cleaned otherwise, and the next run is a full one. 2: terms with digits kept.
+CLEANING = 2
+
 # A line that starts the quoted previous message: everything from it on is dropped.
 _QUOTE_HEADER = re.compile(
     r"^\s*(?:"

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sddkit.errors import SddkitError
-from sddkit.themes.clean import SERBO_CROATIAN
+from sddkit.themes.clean import CLEANING, SERBO_CROATIAN
 from sddkit.themes.embed import CharNgramEmbedder, Embedder, Vectors, covered_vectors
 
 SemanticCache = Callable[[str, Sequence[str], Callable[[list[str]], Vectors]], Vectors]
@@ -222,14 +222,15 @@ class ThemeSpace:
         s = self.settings
         return {"backend": s.backend, "char_weight": s.char_weight,
                 "centre_languages": s.centre_languages, "centring_prior": s.centring_prior,
-                "cut": self.cut}  # fmt: skip
+                "cut": self.cut, "cleaning": CLEANING}  # fmt: skip
 
     @classmethod
     def loads(
         cls, blob: bytes, model_path: str | None = None, cache: SemanticCache | None = None
     ) -> ThemeSpace | None:
         """The space `dumps` stored, or None for a state this version cannot read (a model
-        stored before the theme space existed): the caller then runs in full."""
+        stored before the theme space existed, or fitted on texts cleaned otherwise: see
+        `clean.CLEANING`): the caller then runs in full."""
         try:
             data = np.load(io.BytesIO(blob))
         except (OSError, ValueError):
@@ -237,6 +238,8 @@ class ThemeSpace:
         if "settings" not in data.files:
             return None
         state = json.loads(bytes(data["settings"]).decode())
+        if state.get("cleaning", 1) != CLEANING:  # its texts were cleaned otherwise
+            return None
         settings = SpaceSettings(
             backend=str(state["backend"]),
             model_path=model_path,

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import io
+import json
 from datetime import timedelta
 
+import numpy as np
 import pytest
 
 from sddkit.errors import SddkitError
+from sddkit.themes.clean import CLEANING
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.embed import CharNgramEmbedder
 from sddkit.themes.pipeline import ThemeSettings, update_themes
-from sddkit.themes.space import SpaceSettings
+from sddkit.themes.space import SpaceSettings, ThemeSpace
 from sddkit.themes.store import load_themes, theme_history
 from sddkit.themes.vector_cache import vector_count
 from sddkit.tickets.store import upsert_tickets
@@ -100,6 +104,30 @@ def test_a_model_stored_before_the_theme_space_means_a_full_run(store_with) -> N
     mode = conn.execute("SELECT mode FROM theme_runs ORDER BY id DESC").fetchone()[0]
     assert mode == "full"
     assert {name: t.id for name, t in first.items()} == {name: t.id for name, t in second.items()}
+
+
+def test_a_space_fitted_on_texts_cleaned_otherwise_means_a_full_run(store_with) -> None:  # type: ignore[no-untyped-def]
+    """When what cleaning keeps changes (`clean.CLEANING`), the stored space read other
+    texts than the new tickets bring: the next run is a full one, not incremental."""
+    conn = store_with(list(themed_tickets()))
+    char = ThemeSettings(space=SpaceSettings(backend="char-ngram"))
+    update_themes(conn, now=NOW, settings=char)
+    (state,) = conn.execute("SELECT state FROM theme_models").fetchone()
+    space = ThemeSpace.loads(state)
+    assert space is not None  # this version's own state is read back
+    data = dict(np.load(io.BytesIO(state)))
+    settings = json.loads(bytes(data["settings"]).decode())
+    settings["cleaning"] = CLEANING - 1
+    data["settings"] = np.frombuffer(json.dumps(settings).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **data)
+    assert ThemeSpace.loads(buffer.getvalue()) is None
+    conn.execute("UPDATE theme_models SET state = ?", (buffer.getvalue(),))
+    conn.commit()
+    upsert_tickets(conn, themed_tickets(per_theme=2, seed=7, start=500))
+    update_themes(conn, now=NOW + timedelta(days=7), settings=char)
+    mode = conn.execute("SELECT mode FROM theme_runs ORDER BY id DESC").fetchone()[0]
+    assert mode == "full"
 
 
 def test_sentence_vectors_are_kept_for_the_tickets_in_scope(store_with) -> None:  # type: ignore[no-untyped-def]
