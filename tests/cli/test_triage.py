@@ -110,6 +110,23 @@ def test_regression_and_not_planned_in_the_plan(env: dict[str, Any]) -> None:
     assert server.writes().count(("POST", "/repos/acme/app/issues")) == len(server.issues)
 
 
+def test_an_issue_a_person_closed_as_a_duplicate_is_counted_on_the_other(
+    env: dict[str, Any],
+) -> None:
+    assert invoke(env, "--apply").exit_code == 0
+    server = env["server"]
+    first, second = sorted(server.issues)[:2]
+    server.close_as_duplicate(second, of=first, at=datetime(2000, 1, 1, tzinfo=UTC))
+    for args, token in ((("--apply",), fakes.GH_TOKEN), (("--offline",), None)):
+        result = invoke(env, *args, token=token)
+        assert result.exit_code == 0, result.output
+        said = f"acme/app#{second} closed by a person as its duplicate (counted here)"
+        plan = [x for x in result.output.splitlines() if said in x]
+        assert len(plan) == 1 and f"acme/app#{first} " in plan[0], result.output
+        assert not any(x.startswith(("create", "link")) for x in result.output.splitlines())
+    assert server.comments[second] == []  # no link comment on it: the person linked them
+
+
 def test_offline_plans_from_the_cache_without_a_token(env: dict[str, Any]) -> None:
     invoke(env, "--apply")
     result = invoke(env, "--offline", token=None)
