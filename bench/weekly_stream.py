@@ -25,8 +25,9 @@ from the fake tracker (the tickets each lists) and prints:
 With `--person`, a team lead reads the tracker after each weekly run and closes each open
 issue that is plainly a further issue of a subject (it and the subject's oldest open issue
 both at least 60 % that subject) as a duplicate, with GitHub's "Duplicate of #N" comment;
-it then also prints how many issues the person closed and how many sddkit filed again for
-a subject after the person's verdict (0: the verdict is kept).
+it then also prints how many issues the person closed and how many sddkit filed for a
+subject after the person's verdict on it (a wording the clustering holds for another subject
+counts here too: a verdict joins the issues a person saw).
 """
 
 from __future__ import annotations
