@@ -93,34 +93,32 @@ _NUMBER_WITH_UNIT = re.compile(
 
 def values_in(text: str) -> list[str]:
     """The tokens with digits in `text` that are values (ids, dates, amounts, versions),
-    not terms (see `_value_or_term`)."""
-    return [m.group(0) for m in _NUMBERISH.finditer(text) if not _is_term(m.group(0))]
+    not terms (see `_term`)."""
+    return [m.group(0) for m in _NUMBERISH.finditer(text) if _term(m.group(0)) is None]
 
 
 def terms_in(text: str) -> set[str]:
     """The terms with digits in `text` (2FA, 401k, UTF-8), lowercased, without hyphens."""
-    return {
-        m.group(0).rstrip(".:/-").replace("-", "").lower()
-        for m in _NUMBERISH.finditer(text)
-        if _is_term(m.group(0))
-    }
+    return {term.lower() for m in _NUMBERISH.finditer(text) if (term := _term(m.group(0)))}
 
 
-def _is_term(found: str) -> bool:
+def _term(found: str) -> str | None:
+    """A token with digits as `_NUMBERISH` found it, as a word (trailing punctuation and the
+    hyphen dropped: "UTF-8." -> "UTF8") when it is a term (`_TERM`); None for a value."""
     token = found.rstrip(".:/-")
     # A term is short; the length check first also keeps a hostile run of letters and
     # digits from making the patterns backtrack over it.
     if len(token) > TERM_CHARS or not any(ch.isalpha() for ch in token):  # "0²": no letter
-        return False
-    return bool(_TERM.fullmatch(token)) and not _NUMBER_WITH_UNIT.fullmatch(token)
+        return None
+    if not _TERM.fullmatch(token) or _NUMBER_WITH_UNIT.fullmatch(token):
+        return None
+    return token.replace("-", "")
 
 
 def _value_or_term(match: re.Match[str]) -> str:
-    """A token with digits as `_NUMBERISH` found it: kept when it is a term (`_TERM`),
-    else a space (an id, a date, an amount, a version)."""
-    if _is_term(match.group(0)):
-        return f" {match.group(0).rstrip('.:/-').replace('-', '')} "
-    return " "
+    """A token with digits: the term it is, else a space (an id, a date, an amount)."""
+    term = _term(match.group(0))
+    return f" {term} " if term else " "
 
 
 # Punctuation, symbols and emoji become spaces; "?" and apostrophes carry meaning and stay.

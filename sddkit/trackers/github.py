@@ -255,13 +255,11 @@ class GitHubTracker:
     def _key_of(self, payload: dict[str, Any]) -> str | None:
         """The key of an issue payload (a timeline event's `canonical`) of this repository."""
         number = payload.get("number")
-        repo = str((payload.get("repository") or {}).get("full_name") or "")
-        if not repo:
-            parts = str(payload.get("html_url") or "").rstrip("/").split("/")
-            repo = "/".join(parts[-4:-2]) if len(parts) >= 4 else ""
-        if not isinstance(number, int) or not _same(
-            repo or self._settings.repo, self._settings.repo
-        ):
+        url = str(payload.get("html_url") or "")
+        repo = (payload.get("repository") or {}).get("full_name") or (
+            _repo_in(url) if url else self._settings.repo
+        )
+        if not isinstance(number, int) or not repo or not _same(repo, self._settings.repo):
             return None
         return f"{self._settings.repo}#{number}"
 
@@ -391,7 +389,12 @@ class GitHubTracker:
 def _repo_of(issue: Issue) -> str | None:
     """ "owner/name" of the repository the issue is in now (from its `html_url`, which every
     answer carries: reading `repository_url` of a listed issue could cost a request)."""
-    parts = str(issue.html_url or "").rstrip("/").split("/")
+    return _repo_in(str(issue.html_url or ""))
+
+
+def _repo_in(html_url: str) -> str | None:
+    """ "owner/name" of an issue's web address (".../owner/name/issues/12")."""
+    parts = html_url.rstrip("/").split("/")
     return "/".join(parts[-4:-2]) if len(parts) >= 4 and parts[-2] == "issues" else None
 
 

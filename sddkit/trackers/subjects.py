@@ -212,9 +212,9 @@ def _join_duplicates(
     for key, issue in issues.items():
         seen = {key}
         target = issue
-        while target.duplicate_of and folded.get(target.duplicate_of.casefold()) not in seen:
+        while target.duplicate_of:
             nxt = folded.get(target.duplicate_of.casefold())
-            if nxt is None:
+            if nxt is None or nxt in seen:
                 break
             seen.add(nxt)
             target = issues[nxt]
