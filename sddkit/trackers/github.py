@@ -18,7 +18,7 @@ A person says an issue is a duplicate the way GitHub documents it, a comment tha
 duplicate" (a ``marked_as_duplicate`` timeline event naming the ``canonical`` issue), the
 issue closed as not planned or as a duplicate. The newest of these counts (an
 ``unmarked_as_duplicate`` event takes it back); one of sddkit's own (marked) comments never
-does, so no customer text it quotes can forge one.
+does, so no customer text it quotes can forge one. A run reads each issue's verdict once.
 """
 
 from __future__ import annotations
@@ -111,6 +111,9 @@ class GitHubTracker:
         )
         self._repo = self._github.get_repo(settings.repo)
         self._issues: dict[str, Issue] = {}
+        # A person's duplicate verdicts, read once a run (planning and the cache refresh
+        # after the writes both ask), by issue and its close.
+        self._verdicts: dict[tuple[str, datetime | None, str | None], str | None] = {}
 
     def filed_issues(self, *, unmarked: bool = False) -> list[FiledIssue]:
         found: dict[str, Issue] = {}
@@ -236,6 +239,12 @@ class GitHubTracker:
             issue.close_reason, self._not_planned
         ):
             return None
+        read = (issue.key, issue.closed_at, issue.close_reason)
+        if read not in self._verdicts:
+            self._verdicts[read] = self._read_verdict(issue)
+        return self._verdicts[read]
+
+    def _read_verdict(self, issue: FiledIssue) -> str | None:
         target = self._issue(issue)
         comments = self._call(f"comments of {issue.key}", lambda: list(target.get_comments()))
         events = self._call(f"timeline of {issue.key}", lambda: list(target.get_timeline()))

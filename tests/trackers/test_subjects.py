@@ -251,11 +251,16 @@ def test_a_person_closing_an_issue_as_a_duplicate_on_github_is_honoured_every_we
         themes = [fakes.theme("T-a", a, customers=6),
                   fakes.theme(f"T-b{week}", b_now, customers=len(b_now))]  # fmt: skip
         lines = lineage.load(conn, gh.name)
+        gh = tracker(fake_github, policy)  # each week's run its own
+        before = len(fake_github.log)
         actions = plan_against(gh, themes, grown, OPTIONS, kind="github", now=NOW, lineage=lines)
         assert [x.issue.key if x.issue else None for x in actions] == ["acme/app#1"], [
             (x.kind, x.reason, x.theme.id) for x in actions
         ]
         apply_run(conn, TriageRun(gh.name, actions), gh)
+        # the verdict is read once a run: planning and the cache refresh share it
+        reads = [p for m, p in fake_github.log[before:] if m == "GET"]
+        assert reads.count("/repos/acme/app/issues/2/timeline") == 1
     assert len(fake_github.issues) == 2
     assert fake_github.comments[2] == ["Duplicate of #1"]  # no link, nothing else there
     assert "14 support tickets" in fake_github.issues[1]["body"]
@@ -309,10 +314,12 @@ def test_githubs_close_as_duplicate_counts_and_unmarking_takes_it_back(
     closed = gh.refresh(next(i for i in gh.filed_issues() if i.key == "acme/app#2"))
     assert gh.marked_duplicate_of(closed) == "acme/app#1"
     # a later "Duplicate of" comment naming another issue wins; unmarking takes all back
+    # (each read by the next run: a run reads an issue's verdict once)
     fake_github.person_comment(2, "Duplicate of #3", NOW + timedelta(hours=1))
-    assert gh.marked_duplicate_of(closed) == "acme/app#3"
+    assert gh.marked_duplicate_of(closed) == "acme/app#1"  # this run's, read already
+    assert tracker(fake_github, policy).marked_duplicate_of(closed) == "acme/app#3"
     fake_github.unmark_duplicate(2, NOW + timedelta(hours=2))
-    assert gh.marked_duplicate_of(closed) is None
+    assert tracker(fake_github, policy).marked_duplicate_of(closed) is None
 
 
 def test_a_subject_whose_theme_id_an_issue_of_another_subject_carries_is_still_filed(
