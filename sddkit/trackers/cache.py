@@ -124,7 +124,7 @@ class PendingWrites:
         ensure_schema(self.conn)
         with transaction(self.conn):
             self.conn.execute(
-                "INSERT OR REPLACE INTO tracker_pending_writes VALUES (?,?,?,?)",
+                "INSERT OR IGNORE INTO tracker_pending_writes VALUES (?,?,?,?)",
                 (self.tracker, key, read, written),
             )
 
@@ -143,6 +143,13 @@ class PendingWrites:
             (self.tracker,),
         )
         return [(str(k), str(r), str(w)) for k, r, w in rows]
+
+    def last_seen(self, key: str) -> str | None:
+        ensure_schema(self.conn)
+        row = self.conn.execute(
+            "SELECT body FROM tracker_issues WHERE tracker = ? AND key = ?", (self.tracker, key)
+        ).fetchone()
+        return None if row is None else str(row[0])
 
 
 def load_filed(conn: sqlite3.Connection, tracker: str | None = None) -> list[FiledIssue]:

@@ -16,7 +16,12 @@ reason naming the edit, which the issue's history still holds.
 
 A run killed between a write and its check would leave that check undone, so each write is
 noted in a `Journal` (the store) before it is sent and cleared once checked; the next run
-checks what is still noted (`settle_pending`) before anything else.
+checks what is still noted (`settle_pending`) before anything else. When that note is gone
+too (the run stopped, then the store was lost: an evicted CI cache), the history alone tells:
+before writing an issue whose body the store has not seen, sddkit reads its history, and when
+the last edit rewrote sddkit's part and put people's text back as an older version had it,
+dropping what the version it replaced had, that version is a person's edit an unchecked write
+overwrote (`unchecked_overwrite`): the new part is written into it.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from typing import Protocol
 
 from sddkit.trackers.base import BodyEdit, FiledIssue, IssueDraft, Tracker
 from sddkit.trackers.retry import RateLimited, TrackerError
-from sddkit.trackers.suggest import splice
+from sddkit.trackers.suggest import splice, split_parts
 
 RETRIES = 2  # writes again after an overwritten edit, before giving up
 
@@ -42,7 +47,10 @@ class Written:
 class Journal(Protocol):
     """Body writes noted before they are sent, cleared once checked against the history."""
 
-    def begin(self, key: str, read: str, written: str) -> None: ...
+    def begin(self, key: str, read: str, written: str) -> None:
+        """Note a write, unless one to the issue is noted already: the first stays noted
+        until what it overwrote is restored (the writes restoring it are checked with it)."""
+        ...
 
     def end(self, key: str) -> None: ...
 
@@ -50,14 +58,42 @@ class Journal(Protocol):
         """(key, the body read, the body written) of each write not checked yet."""
         ...
 
+    def last_seen(self, key: str) -> str | None:
+        """The body the store last saw the issue with (None: it has no record of it)."""
+        ...
+
 
 def rewrite_body(
     tracker: Tracker, issue: FiledIssue, draft: IssueDraft, journal: Journal | None = None
 ) -> Written:
     """Write `draft`'s part of the body into the issue as it is now; restore an edit that
-    landed between the re-read and the write (see the module docstring)."""
+    landed between the re-read and the write, or that an earlier run's unchecked write
+    overwrote (see the module docstring)."""
     current = tracker.refresh(issue)
-    return _write(tracker, current, current.body, draft, journal, [])
+    base, notes = current.body, []
+    seen = None if journal is None else journal.last_seen(current.key)
+    if journal is not None and (seen is None or not same(seen, current.body)):
+        lost = _unchecked(tracker, current)
+        if lost is not None and lost.after is not None:
+            base = lost.after
+            notes.append(
+                f"{current.key}: {_describe(lost)}, saved while an earlier run wrote, was "
+                "overwritten (that run stopped before checking, and the store that noted the "
+                "write is gone); sddkit's part is written into their text again"
+            )
+    return _write(tracker, current, base, draft, journal, notes)
+
+
+def _unchecked(tracker: Tracker, issue: FiledIssue) -> BodyEdit | None:
+    """`unchecked_overwrite` of the issue's history; None when the history cannot be read
+    (the check after the write says so)."""
+    try:
+        edits = tracker.body_edits(issue)
+    except RateLimited:
+        raise
+    except TrackerError:
+        return None
+    return unchecked_overwrite(edits, issue.body)
 
 
 def settle_pending(tracker: Tracker, journal: Journal) -> list[str]:
@@ -84,6 +120,8 @@ def _settle(tracker: Tracker, key: str, read: str, written: str, journal: Journa
     if check.lost is None or check.lost.after is None:
         return []  # nothing overwritten, or the write never landed
     what = _describe(check.lost)
+    if same(issue.body, splice(check.lost.after, written)):
+        return []  # that run wrote it back before it stopped
     if check.edited_since or not same(issue.body, written):
         raise _edited_again(key, what)
     notes = [
@@ -103,7 +141,30 @@ def _write(
     notes: list[str],
 ) -> Written:
     """Splice `draft`'s part into `base` and write it over `current`; check, and restore an
-    overwritten edit, up to `RETRIES` times."""
+    overwritten edit, up to `RETRIES` times. The first write stays noted in the `journal`
+    until what it overwrote is restored: a run that stops in between (killed, rate limited)
+    leaves the next run that write to check."""
+    try:
+        written = _write_checked(tracker, current, base, draft, journal, notes)
+    except RateLimited:
+        raise  # still noted: the next run checks the write
+    except TrackerError:
+        if journal is not None:
+            journal.end(current.key)  # reported now
+        raise
+    if journal is not None:
+        journal.end(current.key)
+    return written
+
+
+def _write_checked(
+    tracker: Tracker,
+    current: FiledIssue,
+    base: str,
+    draft: IssueDraft,
+    journal: Journal | None,
+    notes: list[str],
+) -> Written:
     for _ in range(RETRIES + 1):
         body = splice(base, draft.body)
         if len(body) > tracker.body_limit:
@@ -118,8 +179,6 @@ def _write(
             journal.begin(current.key, current.body, body)
         written = tracker.update(current, replace(draft, body=body))
         check = _check(tracker, written, body, current.body, notes)
-        if journal is not None:
-            journal.end(current.key)
         lost = check.lost
         if lost is None or lost.after is None:
             return Written(written, tuple(notes))
@@ -188,6 +247,36 @@ def overwritten(edits: Sequence[BodyEdit], written: str, read: str) -> Check:
     if not any(_saved(e.before, read) or _saved(e.after, read) for e in edits[: savers[-1] + 1]):
         return Check(unknown="the edit history does not show the version sddkit read")
     return Check(BodyEdit(saver.at, saver.editor, saver.before, before), edited_since=since)
+
+
+def unchecked_overwrite(edits: Sequence[BodyEdit], body: str) -> BodyEdit | None:
+    """The person's version that the last edit, an unchecked write of sddkit's, replaced, when
+    the issue says `body`: that edit rewrote sddkit's part (into one no earlier version had)
+    and put people's text back as an earlier version had it, dropping the replaced version's.
+    sddkit's writes splice its part into the text it read, so such an edit is a write made
+    from a version read before a person saved theirs. A person's own edit keeps sddkit's part,
+    and a revert to an older version brings back an older part: neither counts."""
+    if not edits or not _saved(edits[-1].after, body):
+        return None
+    replaced = edits[-1].before
+    if replaced is None and len(edits) > 1:
+        replaced = edits[-2].after
+    if replaced is None:
+        return None
+    people, part = split_parts(body)
+    replaced_people, replaced_part = split_parts(replaced)
+    if not part or same(part, replaced_part) or same(people, replaced_people):
+        return None
+    earlier = [v for e in edits[:-1] for v in (e.before, e.after) if v is not None]
+    if any(same(split_parts(v)[1], part) for v in earlier):
+        return None
+    if not any(same(split_parts(v)[0], people) for v in earlier):
+        return None
+    savers = [e for e in edits[:-1] if _saved(e.after, replaced)]
+    if not savers:
+        return None
+    saver = savers[-1]
+    return BodyEdit(saver.at, saver.editor, saver.before, replaced)
 
 
 def _saved(text: str | None, body: str) -> bool:

@@ -286,6 +286,15 @@ def broken(body: str) -> bool:
     return begin is not None and _END_RE.search(body, begin.end()) is None
 
 
+def split_parts(body: str) -> tuple[str, str]:
+    """(people's text, sddkit's part) of a body: the text around the part, and the part
+    (empty when the body has none)."""
+    region = _region(body)
+    if region is None:
+        return body, ""
+    return body[: region[0]] + body[region[1] :], body[region[0] : region[1]]
+
+
 def outside_length(body: str) -> int:
     """How many characters of `body` people wrote outside sddkit's part (all are kept; a
     body without the part is all theirs: the part is added after it)."""

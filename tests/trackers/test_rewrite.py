@@ -9,11 +9,11 @@ import pytest
 
 from sddkit.store import open_store
 from sddkit.trackers.base import BodyEdit
-from sddkit.trackers.cache import PendingWrites
+from sddkit.trackers.cache import PendingWrites, remember_filed
 from sddkit.trackers.github import GitHubTracker
 from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy
-from sddkit.trackers.rewrite import merge3, overwritten
+from sddkit.trackers.rewrite import merge3, overwritten, unchecked_overwrite
 from sddkit.trackers.settings import GitHubSettings, JiraSettings, TriageSettings
 from sddkit.trackers.triage import ApplyResult, apply_plan
 from sddkit.trackers.workflow import plan_against
@@ -141,22 +141,103 @@ def test_only_a_version_saved_after_the_one_read_counts_as_overwritten() -> None
     assert later.lost is not None and later.lost.after == "v2" and later.edited_since
 
 
+def body(counts: int, notes: str = "") -> str:
+    """An issue body: a person's text around sddkit's part, which says `counts`."""
+    part = f"<!-- sddkit:begin -->\n{counts} support tickets\n<!-- sddkit:end -->\n"
+    return f"Summary by Nina.\n\n{part}{notes}"
+
+
+def test_a_stale_write_that_dropped_a_persons_text_is_found_from_the_history_alone() -> None:
+    """sddkit read v1, Nina saved v2 (a note below the part), sddkit's write of its new part
+    into v1 replaced v2: the history alone shows it (the run stopped before its check and
+    its store, which noted the write, is gone)."""
+    v1, v2, stale = body(6), body(6, "Nina: fix in review.\n"), body(8)
+    history = [edit(0, None, v1), edit(1, v1, v2, "nina"), edit(2, v2, stale)]
+    lost = unchecked_overwrite(history, stale)
+    assert lost is not None and (lost.after, lost.editor) == (v2, "nina")
+    assert unchecked_overwrite(history, body(9)) is None  # the issue changed since
+    # Writes that kept people's text, and people's own edits, are no overwrite:
+    fresh = body(8, "Nina: fix in review.\n")
+    assert unchecked_overwrite([*history[:2], edit(2, v2, fresh)], fresh) is None
+    removed = [*history[:2], edit(2, v2, v1, "nina")]  # Nina takes her note back
+    assert unchecked_overwrite(removed, v1) is None
+    # A revert to an older version brings back an older part: a person's doing.
+    reverted = [edit(0, None, v1), edit(1, v1, body(7)), edit(2, body(7), body(7, "x\n"), "nina"),
+                edit(3, body(7, "x\n"), v1, "nina")]  # fmt: skip
+    assert unchecked_overwrite(reverted, v1) is None
+
+
+@pytest.mark.parametrize("kind", ["github", "jira"])
+def test_an_unchecked_overwrite_is_restored_after_the_store_is_lost(
+    kind: str, request: pytest.FixtureRequest, policy: Any
+) -> None:
+    """The run stopped after a write that overwrote Nina's note, before checking it; the
+    store that noted the write was then lost. The next write to the issue restores it."""
+    server = request.getfixturevalue("fake_github" if kind == "github" else "fake_jira_cloud")
+    connect, ident = (github, 1) if kind == "github" else (jira, "SUP-1")
+    tickets = fakes.corpus("a", 10)
+    settings = TriageSettings(min_tickets=3, min_customers=2)
+
+    def run(tracker: Any, size: int, store: Any) -> ApplyResult:
+        grown = dict(list(tickets.items())[:size])
+        themes = [fakes.theme("T-a", list(grown), customers=size)]
+        actions = plan_against(tracker, themes, grown, settings, kind=kind, now=fakes.NOW)
+        return apply_plan(tracker, actions, journal=PendingWrites(store, tracker.name))
+
+    run(connect(server, policy), 6, open_store(":memory:"))
+    race(server, ident)
+    with pytest.raises(Killed):
+        run(DiesBeforeTheCheck(connect(server, policy)), 8, open_store(":memory:"))
+    assert not body_of(server, ident).endswith(NOTE)
+    result = run(connect(server, policy), 10, open_store(":memory:"))  # a new store
+    assert body_of(server, ident).endswith(NOTE) and "10 support tickets" in body_of(server, ident)
+    [outcome] = result.done
+    assert any("the store that noted the write is gone" in n for n in outcome.notes)
+
+
+def test_an_issue_as_the_store_last_saw_it_is_written_without_reading_its_history_first(
+    fake_github: Any, policy: Any
+) -> None:
+    store = open_store(":memory:")
+    tracker = github(fake_github, policy)
+    triage(tracker, "github", 6)
+    filed = tracker.find("acme/app#1")
+    assert filed is not None
+    remember_filed(store, tracker.name, tracker.refresh(filed))
+    tickets = fakes.corpus("a", 8)
+    themes = [fakes.theme("T-a", list(tickets), customers=8)]
+    settings = TriageSettings(min_tickets=3, min_customers=2)
+    actions = plan_against(tracker, themes, tickets, settings, kind="github", now=fakes.NOW)
+    before = len(fake_github.log)
+    apply_plan(tracker, actions, journal=PendingWrites(store, tracker.name))
+    asked = [p for _, p in fake_github.log[before:] if p == "/api/graphql"]
+    assert len(asked) == 1  # the check after the write only
+
+
 class Killed(BaseException):
     """The process died (nothing in sddkit catches a BaseException)."""
 
 
 class DiesBeforeTheCheck:
-    """A tracker whose process is killed when it goes to read the edit history."""
+    """A tracker whose process is killed when it goes to read the edit history after a
+    write (a read before one, of an issue the store has not seen, goes through)."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.name, self.body_limit = inner.name, inner.body_limit
+        self.wrote = False
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
 
+    def update(self, issue: Any, draft: Any) -> Any:
+        self.wrote = True
+        return self.inner.update(issue, draft)
+
     def body_edits(self, issue: Any) -> list[BodyEdit]:
-        raise Killed
+        if self.wrote:
+            raise Killed
+        return list(self.inner.body_edits(issue))
 
 
 @pytest.mark.parametrize("kind", ["github", "jira"])
@@ -188,6 +269,63 @@ def test_a_run_killed_before_its_check_has_the_next_run_restore_the_edit(
     assert body_of(server, ident).endswith(NOTE) and "8 support tickets" in body_of(server, ident)
     assert any("an earlier run" in note for note in result.notes)
     assert journal.pending() == []
+
+
+class DiesWhileRestoring:
+    """A tracker whose process is killed once the write has been checked and found to have
+    overwritten an edit: before the restoring write (at the re-read before it), or after it
+    landed (at its check)."""
+
+    def __init__(self, inner: Any, after_the_restore: bool) -> None:
+        self.inner, self.after = inner, after_the_restore
+        self.name, self.body_limit = inner.name, inner.body_limit
+        self.reads = self.writes = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def refresh(self, issue: Any) -> Any:
+        self.reads += 1
+        if self.reads == 2 and not self.after:
+            raise Killed
+        return self.inner.refresh(issue)
+
+    def update(self, issue: Any, draft: Any) -> Any:
+        self.writes += 1
+        return self.inner.update(issue, draft)
+
+    def body_edits(self, issue: Any) -> list[BodyEdit]:
+        if self.writes == 2:
+            raise Killed
+        return list(self.inner.body_edits(issue))
+
+
+@pytest.mark.parametrize("after_the_restore", [False, True])
+def test_a_run_killed_while_restoring_an_edit_leaves_it_to_the_next_run(
+    after_the_restore: bool, fake_github: Any, policy: Any
+) -> None:
+    store = open_store(":memory:")
+    tickets = fakes.corpus("a", 10)
+    settings = TriageSettings(min_tickets=3, min_customers=2)
+
+    def run(tracker: Any, size: int) -> ApplyResult:
+        grown = dict(list(tickets.items())[:size])
+        themes = [fakes.theme("T-a", list(grown), customers=size)]
+        actions = plan_against(tracker, themes, grown, settings, kind="github", now=fakes.NOW)
+        return apply_plan(tracker, actions, journal=PendingWrites(store, tracker.name))
+
+    run(github(fake_github, policy), 6)
+    race(fake_github, 1)
+    with pytest.raises(Killed):
+        run(DiesWhileRestoring(github(fake_github, policy), after_the_restore), 8)
+    assert body_of(fake_github, 1).endswith(NOTE) == after_the_restore
+    assert [key for key, _, _ in PendingWrites(store, "github:acme/app").pending()] == [
+        "acme/app#1"
+    ]
+    result = run(github(fake_github, policy), 8)
+    assert body_of(fake_github, 1).endswith(NOTE) and "8 support tickets" in body_of(fake_github, 1)
+    assert result.complete and not result.failed
+    assert PendingWrites(store, "github:acme/app").pending() == []
 
 
 @pytest.mark.parametrize("kind", ["github", "jira"])
