@@ -3,6 +3,12 @@
     python bench/weekly_stream.py --data clinc:val [--weeks 6] [--seed 0] [--keep DIR]
     python bench/weekly_stream.py --data sib:test | --data demo | --data FILE.csv
     python bench/weekly_stream.py --data clinc:test --person
+    python bench/weekly_stream.py --data clinc:train:30x100:1  # 30 intents x 100, seed 1
+
+`clinc:train:IxN:S` draws I intents of CLINC150 train (sorted, `random.Random(S).sample`) and N
+queries of each (all 100 when N is 100, else sampled with the same generator): subjects the
+size of a product's (30 x 100 and 80 x 40 were the tuning samples of 6 and 7 December, seeds 1,
+2 and 3), where val's and test's 20-30 queries an intent are small ones.
 
 A labelled CSV (`text` and a subject column: CLINC150's `intent`, SIB-200's `label_fine`,
 or `--subject-column`; `lang` read when present) becomes a ticket stream over `--weeks`
@@ -72,12 +78,35 @@ MISSED_MIN = 15
 REF_RE = re.compile(r"^- (?:\[)?`([^`]+)`", re.MULTILINE)
 
 
-def labelled_stream(
-    path: Path, column: str, weeks: int, seed: int, limit: int | None
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Native-format ticket records over `weeks` weeks, and ticket key -> subject."""
-    with path.open(encoding="utf-8", newline="") as handle:
+def train_sample(name: str) -> list[dict[str, str]]:
+    """The rows of `clinc:train:IxN:S` (see the module docstring)."""
+    shape, seed = name.removeprefix("clinc:train:").split(":")
+    intents, per = (int(n) for n in shape.split("x"))
+    with (DATA / "clinc150" / "train.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
+    by_intent: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_intent[row["intent"]].append(row)
+    rng = random.Random(int(seed))
+    chosen = rng.sample(sorted(by_intent), intents)
+    return [
+        row
+        for intent in chosen
+        for row in (by_intent[intent] if per >= len(by_intent[intent])
+                    else rng.sample(by_intent[intent], per))
+    ]  # fmt: skip
+
+
+def labelled_stream(
+    path: Path | str, column: str, weeks: int, seed: int, limit: int | None
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Native-format ticket records over `weeks` weeks, and ticket key -> subject (`path`:
+    a CSV file, or a `clinc:train:IxN:S` sample)."""
+    if isinstance(path, str):
+        rows = train_sample(path)
+    else:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
     rng = random.Random(seed)
     if limit is not None and limit < len(rows):
         rows = rng.sample(rows, limit)
@@ -302,7 +331,7 @@ def theme_quality(workdir: Path, truth: dict[str, str]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True,
-                        help=f"{', '.join(NAMED)}, demo, or a CSV file")  # fmt: skip
+                        help=f"{', '.join(NAMED)}, clinc:train:IxN:S, demo or a CSV")  # fmt: skip
     parser.add_argument("--subject-column", default="subject", help="for a CSV file")
     parser.add_argument("--weeks", type=int, default=6)
     parser.add_argument("--seed", type=int, default=0)
@@ -316,8 +345,11 @@ def main() -> None:
         records, truth, first_end = demo_stream(args.weeks, args.seed, args.tickets)
         ends = [first_end + timedelta(weeks=w) for w in range(args.weeks)]
     else:
-        path, column = NAMED.get(args.data, (Path(args.data), args.subject_column))
-        records, truth = labelled_stream(path, column, args.weeks, args.seed, args.tickets)
+        source: Path | str
+        source, column = NAMED.get(args.data, (Path(args.data), args.subject_column))
+        if args.data.startswith("clinc:train:"):
+            source, column = args.data, "intent"
+        records, truth = labelled_stream(source, column, args.weeks, args.seed, args.tickets)
         ends = [START + timedelta(weeks=w + 1) for w in range(args.weeks)]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="sddkit-weekly-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -11,20 +11,18 @@ from pathlib import Path
 from sddkit.report.model import TriageRules
 from sddkit.rotation.model import Person, Shift
 from sddkit.trackers.base import FiledIssue, Tracker
+from sddkit.trackers.verdicts import with_verdicts
 
 
 def live_filed(tracker: Tracker) -> list[FiledIssue]:
     """Every sddkit issue in the tracker, each closed one with its fix looked up afresh
     (the PR or commit that closed it on GitHub, the resolution on Jira) and the issue a
-    person closed it as a duplicate of, if any."""
-    issues = []
-    for issue in tracker.filed_issues():
-        if issue.state == "closed":
-            issue = dataclasses.replace(
-                issue, fix=tracker.fix_of(issue), duplicate_of=tracker.marked_duplicate_of(issue)
-            )
-        issues.append(issue)
-    return issues
+    person closed it as a duplicate of, if any (`workflow.with_verdicts`)."""
+    issues = [
+        dataclasses.replace(issue, fix=tracker.fix_of(issue)) if issue.state == "closed" else issue
+        for issue in tracker.filed_issues()
+    ]
+    return with_verdicts(tracker, issues)
 
 
 def team(

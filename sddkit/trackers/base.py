@@ -160,6 +160,9 @@ class FiledIssue:
     # The issue a person closed this one as a duplicate of (its key), see
     # `Tracker.marked_duplicate_of`: the two are one subject from then on.
     duplicate_of: str | None = None
+    # That issue as the tracker has it (state, fix), when it is a person's own issue, not
+    # one of sddkit's: the report follows it to its fix (`subjects.report_subjects`).
+    canonical: FiledIssue | None = None
 
     @property
     def covered(self) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ checked against the issue's edit history (`rewrite.Journal`), for a run killed i
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -56,6 +57,8 @@ MIGRATIONS = [
     """,
     # The issue a person closed this one as a duplicate of, so offline plans count it there.
     "ALTER TABLE tracker_issues ADD COLUMN duplicate_of TEXT",
+    # That issue when it is a person's own (JSON: its state and fix), for offline reports.
+    "ALTER TABLE tracker_issues ADD COLUMN canonical TEXT",
 ]
 
 
@@ -97,7 +100,7 @@ def save_filed(conn: sqlite3.Connection, tracker: str, issues: Iterable[FiledIss
     with transaction(conn):
         conn.execute("DELETE FROM tracker_issues WHERE tracker = ?", (tracker,))
         conn.executemany(
-            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [_row(tracker, issue) for issue in issues],
         )
 
@@ -108,7 +111,7 @@ def remember_filed(conn: sqlite3.Connection, tracker: str, issue: FiledIssue) ->
     ensure_schema(conn)
     with transaction(conn):
         conn.execute(
-            "INSERT OR REPLACE INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO tracker_issues VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             _row(tracker, issue),
         )
 
@@ -164,6 +167,7 @@ def load_filed(conn: sqlite3.Connection, tracker: str | None = None) -> list[Fil
 
 def _row(tracker: str, issue: FiledIssue) -> tuple[str | None, ...]:
     fix = issue.fix
+    canonical = issue.canonical
     return (
         tracker,
         issue.key,
@@ -183,6 +187,42 @@ def _row(tracker: str, issue: FiledIssue) -> tuple[str | None, ...]:
         issue.close_reason,
         ",".join(issue.theme_ids),
         issue.duplicate_of,
+        json.dumps(_their_issue(canonical)) if canonical is not None else None,
+    )
+
+
+def _their_issue(issue: FiledIssue) -> dict[str, object]:
+    """What the report reads of a person's issue (`FiledIssue.canonical`), as JSON."""
+    fix = issue.fix
+    return {
+        "key": issue.key,
+        "title": issue.title,
+        "state": issue.state,
+        "url": issue.url,
+        "created_at": issue.created_at.isoformat(),
+        "closed_at": issue.closed_at.isoformat() if issue.closed_at else None,
+        "close_reason": issue.close_reason,
+        "fix": None
+        if fix is None
+        else [fix.kind, fix.ref, fix.fixed_at.isoformat(), fix.url, fix.title],
+    }
+
+
+def _their_issue_from(text: str) -> FiledIssue:
+    data = json.loads(text)
+    fix = data["fix"]
+    return FiledIssue(
+        key=data["key"],
+        theme_id="",
+        title=data["title"],
+        state=data["state"],
+        url=data["url"],
+        created_at=datetime.fromisoformat(data["created_at"]),
+        closed_at=datetime.fromisoformat(data["closed_at"]) if data["closed_at"] else None,
+        fix=None
+        if fix is None
+        else Fix(fix[0], fix[1], datetime.fromisoformat(fix[2]), fix[3], fix[4]),
+        close_reason=data["close_reason"],
     )
 
 
@@ -210,4 +250,5 @@ def _issue(row: sqlite3.Row) -> FiledIssue:
         close_reason=row["close_reason"],
         theme_ids=tuple(i for i in row["theme_ids"].split(",") if i),
         duplicate_of=row["duplicate_of"],
+        canonical=_their_issue_from(row["canonical"]) if row["canonical"] else None,
     )

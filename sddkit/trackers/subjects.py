@@ -20,7 +20,9 @@ others to it. The report reads the same pairing, so both always name the same is
 A person's word outranks the clustering: an issue a person closed as a duplicate of another
 (`FiledIssue.duplicate_of`) makes its unit and the other's unit one subject, counted on the
 other issue (followed along a chain of duplicates), for as long as the tickets come: the
-clustering may keep the two apart every week, the tracker shows one issue.
+clustering may keep the two apart every week, the tracker shows one issue. When the other
+issue is a person's own (`FiledIssue.canonical`), every issue closed as its duplicate is one
+subject, and the report reads the subject's issue as that one (its state and fix).
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def pair_subjects(
             owner[issue.key] = best
             found_by_tickets.add(issue.key)
     units, owner, marked = _join_duplicates(units, owner, followed, by_key, tickets, now)
+    foreign = {end for end in marked.values() if end not in by_key}  # people's own issues
     issues_of: dict[int, list[FiledIssue]] = {}
     for issue in ordered:
         if issue.key in owner:
@@ -116,7 +119,7 @@ def pair_subjects(
                 unit,
                 issues,
                 frozenset(keys & found_by_tickets),
-                frozenset(key for key in keys & set(marked) if marked[key] in keys),
+                frozenset(key for key in keys & set(marked) if marked[key] in keys | foreign),
             )
         )
     return subjects
@@ -150,8 +153,31 @@ def _named(subjects: Sequence[Subject], filed: Sequence[FiledIssue]) -> list[Fil
         primary = subject.primary
         if primary is not None:
             members = tuple(dict.fromkeys((*primary.theme_ids, *subject.unit.member_ids)))
-            named[primary.key] = replace(primary, theme_ids=members)
+            named[primary.key] = _followed(replace(primary, theme_ids=members))
     return [named.get(issue.key, issue) for issue in filed]
+
+
+def _followed(issue: FiledIssue) -> FiledIssue:
+    """The subject's issue as the report reads it when a person closed it as a duplicate of
+    their own issue (`FiledIssue.canonical`): that issue's key, state and fix, so the
+    subject's complaints are traced to that fix (and their customers followed up), with
+    sddkit's themes and the counts its issue recorded; filed when the first of the two was."""
+    their = issue.canonical
+    if their is None:
+        return issue
+    return replace(
+        issue,
+        key=their.key,
+        title=their.title,
+        url=their.url,
+        state=their.state,
+        created_at=min(issue.created_at, their.created_at),
+        closed_at=their.closed_at,
+        close_reason=their.close_reason,
+        fix=their.fix,
+        duplicate_of=None,
+        canonical=None,
+    )
 
 
 def _by_lineage(
@@ -206,7 +232,7 @@ def _join_duplicates(
     issue's unit first (its id names the joined unit). Without it, a subject that last
     week's issue was written for whole (both parts) would follow it with one part only and
     the other part be filed again. Also returns each duplicate's key -> the key it
-    duplicates."""
+    duplicates (the end of its chain: one of `issues`, or a person's own issue)."""
     folded = {key.casefold(): key for key in issues}
     marked: dict[str, str] = {}
     for key, issue in issues.items():
@@ -218,8 +244,12 @@ def _join_duplicates(
                 break
             seen.add(nxt)
             target = issues[nxt]
-        if target.key != key:
-            marked[key] = target.key
+        # A person's own issue at the end of the chain (`FiledIssue.canonical`): every
+        # issue closed as its duplicate is one subject with it, though sddkit never writes
+        # to it.
+        end = target.canonical.key if target.canonical is not None else target.key
+        if end != key:
+            marked[key] = end
     group_of = {**{c: c for c in marked.values()}, **marked}
     grouped: dict[str, list[int]] = {}  # canonical issue -> the units of its group
     for key, canonical in group_of.items():

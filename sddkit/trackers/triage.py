@@ -303,12 +303,10 @@ def _for_filed(
     if issue.state == "closed":
         since = issue.closed_at.date().isoformat() if issue.closed_at else "?"
         if closed_as_not_planned(issue.close_reason, settings.not_planned):
-            return Action(
-                "nothing",
-                theme,
-                f"closed as not planned ({issue.close_reason}); new tickets: {after_close}",
-                issue=issue,
-            )
+            why = f"closed as not planned ({issue.close_reason})"
+            if issue.canonical is not None:  # the report follows that issue to its fix
+                why = f"closed by a person as a duplicate of their {issue.canonical.key}"
+            return Action("nothing", theme, f"{why}; new tickets: {after_close}", issue=issue)
         closed_at = issue.closed_at
         earlier = [
             m.count

@@ -30,6 +30,7 @@ from sddkit.trackers.identity import best_match, fingerprint_in
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import private_of, title_for
 from sddkit.trackers.triage import Action, ApplyResult, apply_plan, needs_marks, plan_triage
+from sddkit.trackers.verdicts import with_verdicts
 
 
 @dataclass
@@ -148,12 +149,7 @@ def gather(tracker: Tracker, known: Sequence[FiledIssue | str]) -> list[FiledIss
         if not issue.theme_id and not isinstance(record, str) and record.theme_id:
             issue = replace(issue, theme_id=record.theme_id, theme_ids=record.theme_ids)
         found[issue.key] = issue
-    return [
-        replace(issue, duplicate_of=tracker.marked_duplicate_of(issue))
-        if issue.state == "closed"
-        else issue
-        for issue in found.values()
-    ]
+    return with_verdicts(tracker, list(found.values()))
 
 
 def recognise(

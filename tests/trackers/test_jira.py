@@ -12,6 +12,7 @@ from sddkit.trackers.jira import JiraTracker
 from sddkit.trackers.retry import RetryPolicy, TrackerError
 from sddkit.trackers.settings import JiraSettings, TriageSettings
 from sddkit.trackers.triage import apply_plan, plan_triage
+from sddkit.trackers.verdicts import with_verdicts
 from sddkit.trackers.workflow import plan_against
 from tests.support import trackers as fakes
 
@@ -317,3 +318,24 @@ def test_a_duplicate_link_from_the_wrong_side_counts_when_resolved_as_duplicate(
     server.resolve("SUP-2", "2025-03-02T09:00:00.000+0000", resolution="Duplicate")
     [two] = [i for i in tracker(server, policy).filed_issues() if i.key == "SUP-2"]
     assert tracker(server, policy).marked_duplicate_of(two) == "SUP-1"
+
+
+def test_an_issue_resolved_as_a_duplicate_of_a_persons_own_carries_that_issue_and_its_fix(
+    fake_jira_cloud: Any, policy: Any
+) -> None:
+    server = fake_jira_cloud
+    theirs = {"summary": "CSV export broken", "description": "Seen by two customers."}
+    server.add_issue({"project": {"key": "SUP"}, "issuetype": {"name": "Bug"}, **theirs})
+    tickets = fakes.corpus("a", 6)
+    run(server, policy, [fakes.theme("T-a", sorted(tickets), customers=6)], tickets)
+    assert list(server.issues) == ["SUP-1", "SUP-2"]
+    server.link_duplicate("SUP-2", of="SUP-1")
+    server.resolve("SUP-2", "2025-03-02T09:00:00.000+0000", resolution="Duplicate")
+    jira = tracker(server, policy)
+    [ours] = with_verdicts(jira, jira.filed_issues())
+    assert ours.duplicate_of == "SUP-1" and ours.canonical is not None
+    assert (ours.canonical.key, ours.canonical.state, ours.canonical.fix) == ("SUP-1", "open", None)
+    server.resolve("SUP-1", "2025-03-04T09:00:00.000+0000")
+    [ours] = with_verdicts(jira, jira.filed_issues())
+    assert ours.canonical is not None and ours.canonical.fix is not None
+    assert (ours.canonical.state, ours.canonical.fix.ref) == ("closed", "Fixed")

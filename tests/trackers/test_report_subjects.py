@@ -80,3 +80,45 @@ def test_two_families_a_person_merged_are_one_row_of_fix_next(
     # one subject, one issue, one row: both families' complaints counted on #1
     assert rows(live_filed(gh)) == [("acme/app#1", ("T-a", "T-b"), 11)]
     assert rows(load_filed(conn, gh.name)) == rows(live_filed(gh))
+
+
+def test_an_issue_closed_as_a_duplicate_of_a_persons_own_is_traced_to_that_ones_fix(
+    fake_github: Any, policy: Any
+) -> None:
+    """The team had its own issue; sddkit filed the subject again; a person closed sddkit's
+    as a duplicate of theirs and fixed theirs: the report traces the complaints to that fix
+    (not "closed, no fix"), live and offline, and triage files nothing again."""
+    conn = open_store(":memory:")
+    tickets = fakes.corpus("a", 6) | fakes.corpus("late", 3, start_day=40)
+    upsert_tickets(conn, tickets.values())
+    save_themes(conn, [fakes.theme("T-a", sorted(tickets), customers=9)], NOW)
+    person = {"login": "nina", "id": 1, "type": "User"}
+    fake_github.add_issue("CSV export broken", "Seen by two customers.", [], user=person)
+    gh = tracker(fake_github, policy)
+    apply_run(conn, plan_run(conn, SETTINGS, kind="github", tracker=gh, cache_name=gh.name,
+                             now=NOW), gh)  # fmt: skip
+    assert sorted(fake_github.issues) == [1, 2]
+    fixed = NOW + timedelta(days=5)
+    fake_github.close_as_duplicate(2, of=1, at=NOW + timedelta(days=1))
+    fake_github.reference(1, 9, merged=fixed, title="Stream the CSV export")
+    fake_github.close(1, fixed)
+    later = NOW + timedelta(days=14)
+    run = plan_run(conn, SETTINGS, kind="github", tracker=gh, cache_name=gh.name, now=later)
+    [action] = run.actions
+    assert action.kind == "nothing" and "a duplicate of their acme/app#1" in action.reason
+    apply_run(conn, run, gh)
+    assert sorted(fake_github.issues) == [1, 2]  # nothing filed again
+    assert fake_github.comments[1] == []  # and nothing written to the person's issue
+
+    def traces(filed: list[Any]) -> list[tuple[str, str, str | None, int, int | None]]:
+        report = build_report(conn, since=NOW - timedelta(days=40), until=later, filed=filed,
+                              shifts=[], now=later)  # fmt: skip
+        return [
+            (t.issue_key, t.state, t.fix.ref if t.fix else None, t.tickets, t.after)
+            for t in report.traces
+            if t.theme_id == "T-a"
+        ]
+
+    live = traces(live_filed(gh))
+    assert live == [("acme/app#1", "fixed", "#9", 6, 3)]
+    assert traces(load_filed(conn, gh.name)) == live

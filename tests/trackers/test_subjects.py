@@ -14,7 +14,7 @@ from sddkit.trackers.base import FiledIssue
 from sddkit.trackers.cache import load_filed
 from sddkit.trackers.identity import fingerprint
 from sddkit.trackers.settings import TriageSettings
-from sddkit.trackers.subjects import pair_subjects
+from sddkit.trackers.subjects import pair_subjects, report_subjects
 from sddkit.trackers.suggest import Counts
 from sddkit.trackers.triage import apply_plan, plan_triage
 from sddkit.trackers.workflow import TriageRun, apply_run, plan_against
@@ -208,6 +208,29 @@ def test_a_duplicate_follows_the_chain_and_its_subject_alone_counts_on_the_other
     assert [i.key for i in subject.duplicates] == ["acme/app#3"]
     [action] = plan_triage(themes, [one, two, three], tickets, OPTIONS, tracker="github", now=NOW)
     assert action.issue == one and action.kind != "create"
+
+
+def test_issues_closed_as_duplicates_of_one_persons_issue_are_one_subject_traced_to_it() -> None:
+    tickets, a, b = two_subjects()
+    themes = [fakes.theme("T-a", a, customers=6), fakes.theme("T-b", b, customers=6)]
+    theirs = replace(issue("acme/app#7", "", Counts(0, 0)), body="Seen by two.",
+                     created_at=NOW - timedelta(days=40))  # fmt: skip
+    one, two = (
+        replace(closed_as_duplicate(issue(f"acme/app#{n}", f"T-{t}", Counts(6, 6), days=n),
+                                    "acme/app#7", days=n), canonical=theirs)
+        for n, t in ((1, "a"), (2, "b"))
+    )  # fmt: skip
+    [subject] = pair_subjects(themes, [one, two], tickets, NOW)  # one subject, as the person said
+    assert subject.primary == two and [i.key for i in subject.duplicates] == ["acme/app#1"]
+    assert [x.kind for x in plan_triage(themes, [one, two], tickets, OPTIONS, tracker="github",
+                                        now=NOW)] == ["nothing"]  # fmt: skip
+    joined, named = report_subjects(themes, [one, two])
+    assert {t.family_id for t in joined} == {"T-a"}  # one row of the report for both
+    assert [(i.key, i.state, i.created_at) for i in named] == [
+        ("acme/app#1", "closed", one.created_at),
+        ("acme/app#7", "open", theirs.created_at),  # the person's, open: the subject is open
+    ]
+    assert set(named[1].theme_ids) == {"T-a", "T-b"} and named[1].body == two.body
 
 
 def test_a_loop_of_duplicates_files_nothing_new() -> None:
