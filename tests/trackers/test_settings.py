@@ -32,7 +32,7 @@ def test_full_settings(tmp_path: Path) -> None:
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
     settings = load_settings(tmp_path / "nope.toml")
-    assert settings.min_tickets == 5 and settings.github is None
+    assert settings.min_tickets == 10 and settings.github is None
     assert settings.regression_min == 3 and settings.comment_growth == 5
     assert {"not_planned", "duplicate", "Won't Do", "Won't Fix"} <= set(settings.not_planned)
 
