@@ -73,20 +73,20 @@ def rewrite_body(
     base, notes = current.body, []
     seen = None if journal is None else journal.last_seen(current.key)
     if journal is not None and (seen is None or not same(seen, current.body)):
-        lost = _unchecked(tracker, current)
+        lost = unchecked_overwrite_of(tracker, current)
         if lost is not None and lost.after is not None:
             base = lost.after
             notes.append(
-                f"{current.key}: {_describe(lost)}, saved while an earlier run wrote, was "
+                f"{current.key}: {describe(lost)}, saved while an earlier run wrote, was "
                 "overwritten (that run stopped before checking, and the store that noted the "
                 "write is gone); sddkit's part is written into their text again"
             )
     return _write(tracker, current, base, draft, journal, notes)
 
 
-def _unchecked(tracker: Tracker, issue: FiledIssue) -> BodyEdit | None:
+def unchecked_overwrite_of(tracker: Tracker, issue: FiledIssue) -> BodyEdit | None:
     """`unchecked_overwrite` of the issue's history; None when the history cannot be read
-    (the check after the write says so)."""
+    (the check after a write says so)."""
     try:
         edits = tracker.body_edits(issue)
     except RateLimited:
@@ -119,7 +119,7 @@ def _settle(tracker: Tracker, key: str, read: str, written: str, journal: Journa
     check = overwritten(tracker.body_edits(issue), written, read)
     if check.lost is None or check.lost.after is None:
         return []  # nothing overwritten, or the write never landed
-    what = _describe(check.lost)
+    what = describe(check.lost)
     if same(issue.body, splice(check.lost.after, written)):
         return []  # that run wrote it back before it stopped
     if check.edited_since or not same(issue.body, written):
@@ -182,7 +182,7 @@ def _write_checked(
         lost = check.lost
         if lost is None or lost.after is None:
             return Written(written, tuple(notes))
-        what = _describe(lost)
+        what = describe(lost)
         if check.edited_since:
             raise _edited_again(current.key, what)
         notes.append(
@@ -226,27 +226,59 @@ def overwritten(edits: Sequence[BodyEdit], written: str, read: str) -> Check:
     Only a version saved after `read` counts as overwritten (one that descends from what
     sddkit read); a history that does not show the write, or does not show `read` before the
     replaced version, tells nothing. With edits after the write, `edited_since` is set: the
-    overwritten version is reported, never restored over them.
+    overwritten version is reported, never restored over them. A write sent again after a
+    lost answer saves `written` twice, and a person may save in between both times: every
+    version it replaced counts, and their edits are merged (`merge3`).
     """
     written_at = [n for n, e in enumerate(edits) if _saved(e.after, written)]
     if not written_at:
         return Check(unknown="the edit history does not show sddkit's write")
-    ours = written_at[-1]
-    since = ours < len(edits) - 1
-    before = edits[ours].before
-    if before is None and ours > 0:
-        before = edits[ours - 1].after
-    if before is None:
+    since = written_at[-1] < len(edits) - 1
+    if _replaced(edits, written_at[-1]) is None:
         return Check(unknown="the edit history does not show what sddkit's write replaced")
-    if same(before, read):
+    # Where the version read was last current (-1: it was the created version).
+    shown = [n for n, e in enumerate(edits) if _saved(e.after, read)]
+    shown += [n - 1 for n, e in enumerate(edits) if _saved(e.before, read)]
+    read_at = max(shown, default=None)
+    found: list[BodyEdit] = []
+    for ours in written_at:
+        if read_at is not None and ours <= read_at:
+            continue  # an older write of the same text
+        before = _replaced(edits, ours)
+        if before is None or same(before, read) or same(before, written):
+            continue
+        savers = [n for n in range(ours) if _saved(edits[n].after, before)]
+        if not savers:
+            return Check(unknown="the edit history does not show who saved the replaced version")
+        if read_at is None or savers[-1] <= read_at:
+            return Check(unknown="the edit history does not show the version sddkit read")
+        saver = edits[savers[-1]]
+        found.append(BodyEdit(saver.at, saver.editor, saver.before, before))
+    if not found:
         return Check(edited_since=since)
-    savers = [n for n in range(ours) if _saved(edits[n].after, before)]
-    if not savers:
-        return Check(unknown="the edit history does not show who saved the replaced version")
-    saver = edits[savers[-1]]
-    if not any(_saved(e.before, read) or _saved(e.after, read) for e in edits[: savers[-1] + 1]):
-        return Check(unknown="the edit history does not show the version sddkit read")
-    return Check(BodyEdit(saver.at, saver.editor, saver.before, before), edited_since=since)
+    return Check(_together(found, written), edited_since=since)
+
+
+def _replaced(edits: Sequence[BodyEdit], n: int) -> str | None:
+    """The version edit `n` replaced."""
+    before = edits[n].before
+    if before is None and n > 0:
+        before = edits[n - 1].after
+    return before
+
+
+def _together(found: Sequence[BodyEdit], written: str) -> BodyEdit:
+    """The versions sddkit's writes of `written` replaced, oldest first, as one: each older
+    one's changes merged into the newest (which was saved on top of `written`); one whose
+    lines clash with it stays out (the history keeps it)."""
+    last = found[-1]
+    assert last.after is not None
+    merged = last.after
+    for edit in reversed(found[:-1]):
+        assert edit.after is not None
+        merged = merge3(written, splice(edit.after, written), merged) or merged
+    editors = ", ".join(dict.fromkeys(e.editor for e in found if e.editor))
+    return BodyEdit(last.at, editors, last.before, merged)
 
 
 def unchecked_overwrite(edits: Sequence[BodyEdit], body: str) -> BodyEdit | None:
@@ -358,6 +390,6 @@ def _check(tracker: Tracker, written: FiledIssue, body: str, read: str, notes: l
     return check
 
 
-def _describe(edit: BodyEdit) -> str:
+def describe(edit: BodyEdit) -> str:
     who = f"an edit by {edit.editor}" if edit.editor else "an edit"
     return f"{who} ({edit.at:%Y-%m-%d %H:%M:%S %Z})".replace(" )", ")")

@@ -23,10 +23,11 @@ from sddkit.themes.store import load_themes
 from sddkit.tickets.model import Ticket
 from sddkit.tickets.store import get_tickets
 from sddkit.trackers import lineage
-from sddkit.trackers.base import SDDKIT_LABEL, FiledIssue, Tracker
+from sddkit.trackers.base import SDDKIT_LABEL, FiledIssue, IssueDraft, Tracker
 from sddkit.trackers.cache import PendingWrites, load_filed, remember_filed, save_filed
 from sddkit.trackers.family import family_units
 from sddkit.trackers.identity import best_match, fingerprint_in
+from sddkit.trackers.rewrite import Journal, describe, same, unchecked_overwrite_of
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import private_of, title_for
 from sddkit.trackers.triage import Action, ApplyResult, apply_plan, needs_marks, plan_triage
@@ -66,7 +67,29 @@ def plan_run(
     actions = plan_against(
         tracker, themes, tickets, settings, kind=kind, now=now, known=known, lineage=lines
     )
-    return TriageRun(tracker.name, actions)
+    journal = PendingWrites(conn, tracker.name)
+    return TriageRun(tracker.name, _writing_back(tracker, actions, journal))
+
+
+def _writing_back(tracker: Tracker, actions: list[Action], journal: Journal) -> list[Action]:
+    """`actions` with each issue left alone whose body the store has not seen checked an
+    update, when its history shows an earlier run's unchecked write over a person's edit
+    (`rewrite.unchecked_overwrite`: that run stopped before its check and its store was
+    lost): writing the edit back need not wait for the subject's counts to change. One
+    history read per such issue, once: after the run the store has seen its body."""
+    planned = []
+    for action in actions:
+        issue = action.issue
+        if action.kind == "nothing" and issue is not None:
+            seen = journal.last_seen(issue.key)
+            if not (seen and same(seen, issue.body)):
+                lost = unchecked_overwrite_of(tracker, issue)
+                if lost is not None:
+                    why = f"{describe(lost)}, overwritten by an earlier run's unchecked write"
+                    draft = IssueDraft(issue.theme_id, issue.title, issue.body, issue.labels)
+                    action = Action("update", action.theme, f"{why}: written back", draft, issue)
+        planned.append(action)
+    return planned
 
 
 def plan_against(

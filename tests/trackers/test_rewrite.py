@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from sddkit.store import open_store
+from sddkit.tickets.store import upsert_tickets
 from sddkit.trackers.base import BodyEdit
 from sddkit.trackers.cache import PendingWrites, remember_filed
 from sddkit.trackers.github import GitHubTracker
@@ -16,10 +17,12 @@ from sddkit.trackers.retry import RetryPolicy
 from sddkit.trackers.rewrite import merge3, overwritten, unchecked_overwrite
 from sddkit.trackers.settings import GitHubSettings, JiraSettings, TriageSettings
 from sddkit.trackers.triage import ApplyResult, apply_plan
-from sddkit.trackers.workflow import plan_against
+from sddkit.trackers.workflow import apply_run, plan_against, plan_run
 from tests.support import trackers as fakes
+from tests.support.themes import save_themes
 
 NOTE = "Nina: the fix is in review."
+SETTINGS = TriageSettings(min_tickets=3, min_customers=2)
 
 
 def github(server: Any, policy: RetryPolicy) -> GitHubTracker:
@@ -145,6 +148,25 @@ def body(counts: int, notes: str = "") -> str:
     """An issue body: a person's text around sddkit's part, which says `counts`."""
     part = f"<!-- sddkit:begin -->\n{counts} support tickets\n<!-- sddkit:end -->\n"
     return f"Summary by Nina.\n\n{part}{notes}"
+
+
+def test_a_write_sent_twice_restores_both_edits_it_overwrote() -> None:
+    """The answer to sddkit's write was lost and the write sent again; Nina saved a note
+    before the first, Marko one before the second: both are overwritten, both come back."""
+    read, written = body(6), body(8)
+    nina, marko = body(6, "Nina: in review.\n"), body(8, "Marko: me too.\n")
+    history = [edit(0, None, read), edit(1, read, nina, "nina"), edit(2, nina, written),
+               edit(3, written, marko, "marko"), edit(4, marko, written)]  # fmt: skip
+    check = overwritten(history, written, read)
+    assert check.lost is not None and check.lost.editor == "nina, marko"
+    assert check.lost.after == body(8, "Nina: in review.\nMarko: me too.\n")
+    # sent twice with nothing in between: the first write's overwrite alone
+    twice = [*history[:3], edit(3, written, written)]
+    assert (lost := overwritten(twice, written, read).lost) is not None and lost.after == nina
+    # an older write of the same text, before the version read, is not this write's
+    older = [edit(0, None, written), edit(1, written, body(7), "nina"), edit(2, body(7), read),
+             edit(3, read, written)]  # fmt: skip
+    assert overwritten(older, written, read).lost is None
 
 
 def test_a_stale_write_that_dropped_a_persons_text_is_found_from_the_history_alone() -> None:
@@ -360,3 +382,38 @@ def test_merge_keeps_both_sides_unless_they_change_the_same_lines() -> None:
     )
     assert merge3(base, "intro\nours\nend\n", "intro\ntheirs\nend\n") is None
     assert merge3(base, "intro\nsame\nend\n", "intro\nsame\nend\n") == "intro\nsame\nend\n"
+
+
+def test_an_unchecked_overwrite_is_written_back_even_when_the_counts_did_not_change(
+    fake_github: Any, policy: Any
+) -> None:
+    """As above, but the subject has not grown since: the plan itself writes the edit back
+    (an update), rather than leaving it lost until the counts change."""
+    tickets = fakes.corpus("a", 8)
+
+    def store(size: int) -> Any:
+        conn = open_store(":memory:")
+        grown = list(tickets.values())[:size]
+        upsert_tickets(conn, grown)
+        save_themes(conn, [fakes.theme("T-a", [t.key for t in grown], customers=size)], fakes.NOW)
+        return conn
+
+    def plan(conn: Any) -> Any:
+        return plan_run(conn, SETTINGS, kind="github", tracker=github(fake_github, policy),
+                        cache_name="github:acme/app", now=fakes.NOW)  # fmt: skip
+
+    first = store(6)
+    apply_run(first, plan(first), github(fake_github, policy))
+    race(fake_github, 1)
+    grown = store(8)
+    with pytest.raises(Killed):
+        apply_run(grown, plan(grown), DiesBeforeTheCheck(github(fake_github, policy)))
+    assert not body_of(fake_github, 1).endswith(NOTE)
+    lost = store(8)  # the store was lost after the killed run: nothing noted the write
+    run = plan(lost)
+    [action] = run.actions
+    assert action.kind == "update" and "an edit by nina" in action.reason
+    apply_run(lost, run, github(fake_github, policy))
+    assert body_of(fake_github, 1).endswith(NOTE) and "8 support tickets" in body_of(fake_github, 1)
+    again = plan(lost)
+    assert [a.kind for a in again.actions] == ["nothing"]  # written back once
