@@ -26,7 +26,8 @@ overwrote (`unchecked_overwrite`): the new part is written into it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Protocol
@@ -142,72 +143,71 @@ def _write(
 ) -> Written:
     """Splice `draft`'s part into `base` and write it over `current`; check, and restore an
     overwritten edit, up to `RETRIES` times. The first write stays noted in the `journal`
-    until what it overwrote is restored: a run that stops in between (killed, rate limited)
-    leaves the next run that write to check."""
-    try:
-        written = _write_checked(tracker, current, base, draft, journal, notes)
-    except RateLimited:
-        raise  # still noted: the next run checks the write
-    except TrackerError:
-        if journal is not None:
-            journal.end(current.key)  # reported now
-        raise
-    if journal is not None:
-        journal.end(current.key)
-    return written
-
-
-def _write_checked(
-    tracker: Tracker,
-    current: FiledIssue,
-    base: str,
-    draft: IssueDraft,
-    journal: Journal | None,
-    notes: list[str],
-) -> Written:
-    for _ in range(RETRIES + 1):
-        body = splice(base, draft.body)
-        if len(body) > tracker.body_limit:
-            raise TrackerError(
-                f"{current.key}: the body would be {len(body):,} characters, over the "
-                f"tracker's limit of {tracker.body_limit:,}: the text people added outside "
-                "sddkit's part leaves no room for it"
+    until what it overwrote is restored (`_until_settled`)."""
+    with _until_settled(journal, current.key) as noted:
+        for _ in range(RETRIES + 1):
+            body = splice(base, draft.body)
+            if len(body) > tracker.body_limit:
+                raise TrackerError(
+                    f"{current.key}: the body would be {len(body):,} characters, over the "
+                    f"tracker's limit of {tracker.body_limit:,}: the text people added outside "
+                    "sddkit's part leaves no room for it"
+                )
+            if same(body, current.body):
+                return Written(current, tuple(notes))
+            if journal is not None:
+                journal.begin(current.key, current.body, body)
+                noted.append(current.key)
+            written = tracker.update(current, replace(draft, body=body))
+            check = _check(tracker, written, body, current.body, notes)
+            lost = check.lost
+            if lost is None or lost.after is None:
+                return Written(written, tuple(notes))
+            what = describe(lost)
+            if check.edited_since:
+                raise _edited_again(current.key, what)
+            notes.append(
+                f"{current.key}: {what}, saved while sddkit wrote, was overwritten; "
+                "sddkit's part is written into their text again"
             )
-        if same(body, current.body):
-            return Written(current, tuple(notes))
-        if journal is not None:
-            journal.begin(current.key, current.body, body)
-        written = tracker.update(current, replace(draft, body=body))
-        check = _check(tracker, written, body, current.body, notes)
-        lost = check.lost
-        if lost is None or lost.after is None:
-            return Written(written, tuple(notes))
-        what = describe(lost)
-        if check.edited_since:
-            raise _edited_again(current.key, what)
-        notes.append(
-            f"{current.key}: {what}, saved while sddkit wrote, was overwritten; "
-            "sddkit's part is written into their text again"
+            read, current = current.body, tracker.refresh(current)
+            if not same(current.body, body):
+                raise _edited_again(current.key, what)
+            if same(base, read):
+                base = lost.after
+                continue
+            # This write restored an earlier edit, and the person edited the version without it:
+            # keep both edits where they touch different lines.
+            merged = merge3(read, body, lost.after)
+            if merged is None:
+                raise TrackerError(
+                    f"{current.key}: {what} and an edit sddkit restored changed the same lines; "
+                    "the overwritten text is in the issue's edit history"
+                )
+            base = merged
+        raise TrackerError(
+            f"{current.key}: edits kept landing while sddkit wrote ({RETRIES} retries); the last "
+            "one overwritten is in the issue's edit history"
         )
-        read, current = current.body, tracker.refresh(current)
-        if not same(current.body, body):
-            raise _edited_again(current.key, what)
-        if same(base, read):
-            base = lost.after
-            continue
-        # This write restored an earlier edit, and the person edited the version without it:
-        # keep both edits where they touch different lines.
-        merged = merge3(read, body, lost.after)
-        if merged is None:
-            raise TrackerError(
-                f"{current.key}: {what} and an edit sddkit restored changed the same lines; "
-                "the overwritten text is in the issue's edit history"
-            )
-        base = merged
-    raise TrackerError(
-        f"{current.key}: edits kept landing while sddkit wrote ({RETRIES} retries); the last "
-        "one overwritten is in the issue's edit history"
-    )
+
+
+@contextmanager
+def _until_settled(journal: Journal | None, key: str) -> Iterator[list[str]]:
+    """Clear the journal's note of the issue's write, once one was made (the block adds the
+    key to the list it gets), when it is settled: written and checked, restored, or failed
+    with a reason said now. A run that stops in between (a kill, a rate limit) leaves the
+    next run that write to check."""
+    noted: list[str] = []
+    try:
+        yield noted
+    except RateLimited:
+        raise
+    except TrackerError:
+        if journal is not None and noted:
+            journal.end(key)
+        raise
+    if journal is not None and noted:
+        journal.end(key)
 
 
 @dataclass(frozen=True)
