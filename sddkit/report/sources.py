@@ -17,7 +17,7 @@ from sddkit.trackers.verdicts import with_verdicts
 def live_filed(tracker: Tracker) -> list[FiledIssue]:
     """Every sddkit issue in the tracker, each closed one with its fix looked up afresh
     (the PR or commit that closed it on GitHub, the resolution on Jira) and the issue a
-    person closed it as a duplicate of, if any (`workflow.with_verdicts`)."""
+    person closed it as a duplicate of, if any (`verdicts.with_verdicts`)."""
     issues = [
         dataclasses.replace(issue, fix=tracker.fix_of(issue)) if issue.state == "closed" else issue
         for issue in tracker.filed_issues()

@@ -72,15 +72,16 @@ def plan_run(
 
 
 def _writing_back(tracker: Tracker, actions: list[Action], journal: Journal) -> list[Action]:
-    """`actions` with each issue left alone whose body the store has not seen checked an
-    update, when its history shows an earlier run's unchecked write over a person's edit
+    """`actions` with each open issue left alone whose body the store has not seen checked
+    an update, when its history shows an earlier run's unchecked write over a person's edit
     (`rewrite.unchecked_overwrite`: that run stopped before its check and its store was
     lost): writing the edit back need not wait for the subject's counts to change. One
-    history read per such issue, once: after the run the store has seen its body."""
+    history read per such issue, once: after the run the store has seen its body. Closed
+    issues (most of a tracker's, over the years) wait for their next write."""
     planned = []
     for action in actions:
         issue = action.issue
-        if action.kind == "nothing" and issue is not None:
+        if action.kind == "nothing" and issue is not None and issue.state != "closed":
             seen = journal.last_seen(issue.key)
             if not (seen and same(seen, issue.body)):
                 lost = unchecked_overwrite_of(tracker, issue)
