@@ -7,8 +7,10 @@ ids into e-mails. Pages are walked by keyset on ``updated_at`` (Unix seconds): e
 starts at the newest change seen (repeats skipped); only a page of one second goes on with
 the ``starting_after`` cursor. A conversation changing mid-pull therefore moves ahead of the
 keyset and is read later in the same pull, never skipped; within one second, the page before
-each page is read again, catching what a deletion or change shifted back. A saved cursor the
-API refuses
+each page is read again, catching what a deletion or change shifted back, and on leaving that
+second it is walked again from its start until two walks agree (`_second_again`), the keyset
+going on from the second after (the page read from the last cursor may have skipped some).
+A saved cursor the API refuses
 (HTTP 400, e.g. expired between runs) is dropped and that second searched again from its start.
 
 ``GET /conversations/{id}`` returns at most 500 parts (``conversation_parts.total_count`` has
@@ -39,6 +41,7 @@ API_VERSION = "2.11"
 ENV_HINT = "SDDKIT_INTERCOM_TOKEN"
 # 10,000 calls a minute per app, counted in 10-second windows (X-RateLimit-Limit: 1,666).
 LIMITS = Limits(per_minute=10_000, header_window_s=10.0)
+MAX_WALKS = 10  # walks of one second by cursor, until two agree (`_second_again`)
 
 
 @dataclass
@@ -56,19 +59,30 @@ class IntercomSource:
         state = _state(position, self.since)
         people = self._admins()
         handed = Handed(_key)
+        second: set[str] = set()  # the conversations a walk by cursor saw in its second
         while True:
             batch, cursor = self._search(state)
             if state["after"]:
                 # Walking one second by cursor: a conversation read, then deleted or changed,
                 # shifts the rest back onto the page before; read it again.
                 batch = self._again(state) + batch
-            fresh = handed.fresh(batch)
             stamps = [c["updated_at"] for c in batch if isinstance(c.get("updated_at"), int)]
             newest = max(stamps, default=state["since"])
+            second |= {str(c.get("id")) for c in batch if c.get("updated_at") == state["since"]}
             if cursor is None or newest > state["since"]:
-                state = {"since": newest, "after": None, "before": None}
+                since = newest
+                if state["after"]:
+                    # Leaving a second walked by cursor: that page came from an offset, which
+                    # a shift may have carried past conversations of the next seconds too;
+                    # the keyset goes on from the second after (at the end: the next pull
+                    # starts at that second, as it starts at the newest one).
+                    batch = self._second_again(state["since"], second) + batch
+                    since = state["since"] + (0 if cursor is None else 1)
+                second = set()
+                state = {"since": since, "after": None, "before": None}
             else:  # a whole page of one second: go on with the cursor
                 state = {"since": state["since"], "after": cursor, "before": state["after"]}
+            fresh = handed.fresh(batch)
             handed.forget_before(state["since"])
             versions = {str(c.get("id")): str(c.get("updated_at")) for c in fresh}
             stored = known(list(versions))
@@ -121,6 +135,34 @@ class IntercomSource:
             return self._find(query, "updated_at", state["before"])[0]
         except _RefusedCursor:
             return []
+
+    def _second_again(self, moment: int, seen: set[str]) -> list[Mapping[str, Any]]:
+        """The conversations of second `moment`, walked again from its start until two walks
+        (the first: the walk by cursor that saw `seen`) see the same ones. Conversations of a
+        past second only leave it (deleted, or changed and so moved ahead), and one left
+        behind a cursor shifts one not read yet back past it: a walk that lost one was
+        followed by a walk missing the one that left. Re-reading the page before each page
+        catches one shift a page, not two (a deletion and a change among one page's
+        conversations)."""
+        query = {"field": "updated_at", "operator": ">", "value": moment - 1}
+        found: dict[str, Mapping[str, Any]] = {}
+        for _ in range(MAX_WALKS):
+            walked: set[str] = set()
+            after: str | None = None
+            try:
+                while True:
+                    batch, after = self._find(query, "updated_at", after)
+                    here = [c for c in batch if c.get("updated_at") == moment]
+                    found.update((str(c.get("id")), c) for c in here)
+                    walked.update(str(c.get("id")) for c in here)
+                    if after is None or len(here) < len(batch):
+                        break
+            except _RefusedCursor:
+                continue  # walked again from the start
+            if walked == seen:
+                break
+            seen = walked
+        return list(found.values())
 
     def _find(
         self, query: Mapping[str, Any], sort: str, after: str | None
