@@ -72,22 +72,24 @@ def rewrite_body(
     overwrote (see the module docstring)."""
     current = tracker.refresh(issue)
     base, notes = current.body, []
-    seen = None if journal is None else journal.last_seen(current.key)
-    if journal is not None and (seen is None or not same(seen, current.body)):
-        lost = unchecked_overwrite_of(tracker, current)
-        if lost is not None and lost.after is not None:
-            base = lost.after
-            notes.append(
-                f"{current.key}: {describe(lost)}, saved while an earlier run wrote, was "
-                "overwritten (that run stopped before checking, and the store that noted the "
-                "write is gone); sddkit's part is written into their text again"
-            )
+    lost = None if journal is None else unseen_overwrite(tracker, current, journal)
+    if lost is not None and lost.after is not None:
+        base = lost.after
+        notes.append(
+            f"{current.key}: {describe(lost)}, saved while an earlier run wrote, was "
+            "overwritten (that run stopped before checking, and the store that noted the "
+            "write is gone); sddkit's part is written into their text again"
+        )
     return _write(tracker, current, base, draft, journal, notes)
 
 
-def unchecked_overwrite_of(tracker: Tracker, issue: FiledIssue) -> BodyEdit | None:
-    """`unchecked_overwrite` of the issue's history; None when the history cannot be read
-    (the check after a write says so)."""
+def unseen_overwrite(tracker: Tracker, issue: FiledIssue, journal: Journal) -> BodyEdit | None:
+    """For an issue whose body the store has not seen, `unchecked_overwrite` of its history;
+    None when the store has seen that body (its writes were checked) or the history cannot
+    be read (the check after a write says so)."""
+    seen = journal.last_seen(issue.key)
+    if seen is not None and same(seen, issue.body):
+        return None
     try:
         edits = tracker.body_edits(issue)
     except RateLimited:

@@ -27,7 +27,7 @@ from sddkit.trackers.base import SDDKIT_LABEL, FiledIssue, IssueDraft, Tracker
 from sddkit.trackers.cache import PendingWrites, load_filed, remember_filed, save_filed
 from sddkit.trackers.family import family_units
 from sddkit.trackers.identity import best_match, fingerprint_in
-from sddkit.trackers.rewrite import Journal, describe, same, unchecked_overwrite_of
+from sddkit.trackers.rewrite import Journal, describe, unseen_overwrite
 from sddkit.trackers.settings import TriageSettings
 from sddkit.trackers.suggest import private_of, title_for
 from sddkit.trackers.triage import Action, ApplyResult, apply_plan, needs_marks, plan_triage
@@ -82,13 +82,11 @@ def _writing_back(tracker: Tracker, actions: list[Action], journal: Journal) -> 
     for action in actions:
         issue = action.issue
         if action.kind == "nothing" and issue is not None and issue.state != "closed":
-            seen = journal.last_seen(issue.key)
-            if not (seen and same(seen, issue.body)):
-                lost = unchecked_overwrite_of(tracker, issue)
-                if lost is not None:
-                    why = f"{describe(lost)}, overwritten by an earlier run's unchecked write"
-                    draft = IssueDraft(issue.theme_id, issue.title, issue.body, issue.labels)
-                    action = Action("update", action.theme, f"{why}: written back", draft, issue)
+            lost = unseen_overwrite(tracker, issue, journal)
+            if lost is not None:
+                why = f"{describe(lost)}, overwritten by an earlier run's unchecked write"
+                draft = IssueDraft(issue.theme_id, issue.title, issue.body, issue.labels)
+                action = Action("update", action.theme, f"{why}: written back", draft, issue)
         planned.append(action)
     return planned
 
