@@ -4,11 +4,16 @@
     python bench/weekly_stream.py --data sib:test | --data demo | --data FILE.csv
     python bench/weekly_stream.py --data clinc:test --person
     python bench/weekly_stream.py --data clinc:train:30x100:1  # 30 intents x 100, seed 1
+    python bench/weekly_stream.py --data clinc:val --letters  # each query as an e-mail
 
 `clinc:train:IxN:S` draws I intents of CLINC150 train (sorted, `random.Random(S).sample`) and N
 queries of each (all 100 when N is 100, else sampled with the same generator): subjects the
 size of a product's (30 x 100 and 80 x 40 were the tuning samples of 6 and 7 December, seeds 1,
 2 and 3), where val's and test's 20-30 queries an intent are small ones.
+
+`--letters` writes each labelled text as a customer writes an e-mail: a greeting ("Dear
+support,"), the text, a sign-off, a name, sometimes a company and a phone number (drawn
+with the seed); one subject, said as CLINC150 says it, must not become themes of greetings.
 
 A labelled CSV (`text` and a subject column: CLINC150's `intent`, SIB-200's `label_fine`,
 or `--subject-column`; `lang` read when present) becomes a ticket stream over `--weeks`
@@ -97,8 +102,29 @@ def train_sample(name: str) -> list[dict[str, str]]:
     ]  # fmt: skip
 
 
+GREETINGS = ["Hi team,", "Hello,", "Hi there,", "Good morning,", "Dear support,", "Hey,", ""]
+SIGN_OFFS = ["Thanks,", "Thank you!", "Best regards,", "Cheers,", "Kind regards,", "Regards,"]
+NAMES = ["John Smith", "Maria Garcia", "Wei Chen", "Anna Kowalski", "Peter Novak", "Sara Lee"]
+COMPANIES = ["Acme Corp", "Globex Inc.", "Initech", "Umbrella Ltd", ""]
+
+
+def as_letter(text: str, rng: random.Random) -> str:
+    """`text` as an e-mail to support (see `--letters`)."""
+    greeting, company = rng.choice(GREETINGS), rng.choice(COMPANIES)
+    lines = [greeting, ""] if greeting else []
+    lines += [text[:1].upper() + text[1:] + ".", "", rng.choice(SIGN_OFFS), rng.choice(NAMES)]
+    lines += [company] if company else []
+    lines += [f"Phone: +1 555 {rng.randrange(1000, 9999)}"] if rng.random() < 0.3 else []
+    return "\n".join(lines)
+
+
 def labelled_stream(
-    path: Path | str, column: str, weeks: int, seed: int, limit: int | None
+    path: Path | str,
+    column: str,
+    weeks: int,
+    seed: int,
+    limit: int | None,
+    letters: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Native-format ticket records over `weeks` weeks, and ticket key -> subject (`path`:
     a CSV file, or a `clinc:train:IxN:S` sample)."""
@@ -125,7 +151,7 @@ def labelled_stream(
                 "external_id": f"B-{n:05d}",
                 "created_at": created.isoformat(),
                 "subject": "",
-                "body": row["text"],
+                "body": as_letter(row["text"], rng) if letters else row["text"],
                 "customer_id": f"customer{n}@example.test",
                 "status": "solved",
             }
@@ -337,6 +363,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tickets", type=int, help="a random sample of this many rows")
     parser.add_argument("--keep", type=Path, help="keep the store and exports in this folder")
+    parser.add_argument("--letters", action="store_true",
+                        help="each text as an e-mail: greeting, sign-off, name")  # fmt: skip
     parser.add_argument("--person", action="store_true",
                         help="a team lead closes plain duplicates after each run")  # fmt: skip
     args = parser.parse_args()
@@ -349,7 +377,9 @@ def main() -> None:
         source, column = NAMED.get(args.data, (Path(args.data), args.subject_column))
         if args.data.startswith("clinc:train:"):
             source, column = args.data, "intent"
-        records, truth = labelled_stream(source, column, args.weeks, args.seed, args.tickets)
+        records, truth = labelled_stream(
+            source, column, args.weeks, args.seed, args.tickets, args.letters
+        )
         ends = [START + timedelta(weeks=w + 1) for w in range(args.weeks)]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="sddkit-weekly-"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -20,8 +20,9 @@ import unicodedata
 from sddkit.serbian import to_cyrillic, to_latin
 
 # Bumped when what cleaning keeps changes: a stored theme space (`space.ThemeSpace.loads`)
-# read texts cleaned otherwise, and the next run is a full one. 2: terms with digits kept.
-CLEANING = 2
+# read texts cleaned otherwise, and the next run is a full one. 2: terms with digits kept;
+# 3: greetings out of the encoder's text, a greeting no longer takes the words after it.
+CLEANING = 3
 
 # A line that starts the quoted previous message: everything from it on is dropped.
 _QUOTE_HEADER = re.compile(
@@ -51,14 +52,20 @@ _SIGNATURE = re.compile(
     r"|danke(?: im voraus)?[,!.]?|gesendet von meinem .+)\s*$",
     re.IGNORECASE,
 )
-# A greeting at the start of a line (only the greeting words are removed).
+# A greeting at the start of a line: the greeting words, with whom they greet (up to three
+# words) when a comma, colon or full stop, or the line's end before another line, closes it
+# ("Hi team,", "Dear support team" on a line of its own, "hello there" and nothing else);
+# else the greeting words alone:
+# "Hello I cannot reset my password" keeps what it says.
+_ADDRESSEE = r"(?:[ \t]+[^\W\d_][\w'’-]{0,20}){0,3}"
 _GREETING = re.compile(
-    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)"
+    r"^[ \t]*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)"
     r"|здравствуйте|привет|добрый день|добрый вечер|доброе утро|уважаемые?"
     r"|dzień dobry|witam|witajcie|cześć|szanowni państwo|szanowny panie|szanowna pani"
     r"|zdravo|pozdrav|dobar dan|poštovani|poštovana|ćao|здраво|добар дан|поштовани|поштована"
-    r"|hallo|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?)"
-    r"\b[^\n,.!:]{0,40}[,.!:]?",
+    r"|hallo|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?)\b"
+    rf"(?:{_ADDRESSEE}[ \t]*[,.!:](?!\w)|{_ADDRESSEE}[ \t]*(?=\n)"
+    r"|(?:[ \t]+[^\W\d_][\w'’-]{0,20})?[ \t]*$|[ \t]*[,.!:]?)",
     re.IGNORECASE | re.MULTILINE,
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -193,10 +200,11 @@ def without_long_runs(text: str) -> str:
 
 
 def plain_text(text: str, language: str | None = None) -> str:
-    """The text a sentence encoder reads: quotes, signatures, URLs, addresses and numbers
-    removed as in `clean_text`, but case and punctuation kept (they carry meaning for a
+    """The text a sentence encoder reads: quotes, signatures, greetings, URLs, addresses and
+    numbers removed as in `clean_text` (a greeting kept made tickets that open alike
+    neighbours), but case and punctuation kept (they carry meaning for a
     model); Serbian, Croatian and Bosnian go in Cyrillic (see `embed_use`)."""
-    text = _NUMBERISH.sub(_value_or_term, _own_words(text))
+    text = _NUMBERISH.sub(_value_or_term, _GREETING.sub(" ", _own_words(text)))
     text = _SPACES.sub(" ", text).strip()
     lang = language.split("-")[0].lower() if language else None
     if lang in SERBO_CROATIAN:

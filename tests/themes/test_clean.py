@@ -53,6 +53,37 @@ def test_german_greetings_signatures_and_quotes() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # Without a comma after it, a greeting used to take up to 40 characters with it.
+        ("Hello I cannot reset my password", "i cannot reset my password"),
+        ("Hi the export to CSV fails every time", "the export to csv fails every time"),
+        ("hey my app crashes", "my app crashes"),
+        ("Dzień dobry nie działa eksport", "nie działa eksport"),
+        # Whom a greeting greets goes with it: closed by punctuation, or a line of its own.
+        ("Hi team, the invoice lacks VAT", "the invoice lacks vat"),
+        ("Dear support team\nThe invoice lacks VAT", "the invoice lacks vat"),
+        ("Sehr geehrte Damen und Herren,\nder Export bricht ab", "der export bricht ab"),
+        ("Hi there: login loops", "login loops"),
+        # A word that starts like a greeting is no greeting.
+        ("Highlights vanish in dark mode", "highlights vanish in dark mode"),
+    ],
+)
+def test_a_greeting_goes_and_what_follows_it_stays(text: str, said: str) -> None:
+    assert clean_text(text) == said
+
+
+def test_the_encoder_reads_no_greeting() -> None:
+    # Tickets that open alike ("Dear support,") were each other's nearest for the encoder:
+    # on CLINC150 val wrapped in greetings and sign-offs, NMI 0.827 against 0.882 unwrapped.
+    assert plain_text(
+        "Dear support,\n\nIn Spanish, how is 'see you' said?\n\nBest regards,\nSara"
+    ) == ("In Spanish, how is 'see you' said?")
+    assert plain_text("Здравствуйте, не приходит письмо") == "не приходит письмо"
+    assert plain_text("Hello I cannot log in") == "I cannot log in"
+
+
 def test_serbian_scripts_meet() -> None:
     assert clean_text("Не могу да нађем фактуру") == clean_text("Ne mogu da nađem fakturu")
 
