@@ -55,8 +55,7 @@ _SIGNATURE = re.compile(
 # A greeting at the start of a line: the greeting words, with whom they greet (up to three
 # words) when a comma, colon or full stop, or the line's end before another line, closes it
 # ("Hi team,", "Dear support team" on a line of its own, "hello there" and nothing else);
-# else the greeting words alone:
-# "Hello I cannot reset my password" keeps what it says.
+# else the greeting words alone ("Hello I cannot reset my password" keeps what it says).
 _ADDRESSEE = r"(?:[ \t]+[^\W\d_][\w'’-]{0,20}){0,3}"
 _GREETING = re.compile(
     r"^[ \t]*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)"
