@@ -5,6 +5,7 @@
     python bench/weekly_stream.py --data clinc:test --person
     python bench/weekly_stream.py --data clinc:train:30x100:1  # 30 intents x 100, seed 1
     python bench/weekly_stream.py --data clinc:val --letters  # each query as an e-mail
+    python bench/weekly_stream.py --data clinc:val --generic-subjects  # "Help!", "Question"
 
 `clinc:train:IxN:S` draws I intents of CLINC150 train (sorted, `random.Random(S).sample`) and N
 queries of each (all 100 when N is 100, else sampled with the same generator): subjects the
@@ -14,6 +15,10 @@ size of a product's (30 x 100 and 80 x 40 were the tuning samples of 6 and 7 Dec
 `--letters` writes each labelled text as a customer writes an e-mail: a greeting ("Dear
 support,"), the text, a sign-off, a name, sometimes a company and a phone number (drawn
 with the seed); one subject, said as CLINC150 says it, must not become themes of greetings.
+
+`--generic-subjects` heads each ticket with a subject line that says nothing of it, as web
+forms and hurried customers write them ("Help!", "Support request", "Issue with my account",
+or none), drawn with the seed.
 
 A labelled CSV (`text` and a subject column: CLINC150's `intent`, SIB-200's `label_fine`,
 or `--subject-column`; `lang` read when present) becomes a ticket stream over `--weeks`
@@ -105,6 +110,8 @@ def train_sample(name: str) -> list[dict[str, str]]:
 GREETINGS = ["Hi team,", "Hello,", "Hi there,", "Good morning,", "Dear support,", "Hey,", ""]
 SIGN_OFFS = ["Thanks,", "Thank you!", "Best regards,", "Cheers,", "Kind regards,", "Regards,"]
 NAMES = ["John Smith", "Maria Garcia", "Wei Chen", "Anna Kowalski", "Peter Novak", "Sara Lee"]
+GENERIC_SUBJECTS = ["Help!", "Question", "Support request", "Urgent", "Issue with my account",
+                    "Need help", "", "Problem", "Hello"]  # fmt: skip
 COMPANIES = ["Acme Corp", "Globex Inc.", "Initech", "Umbrella Ltd", ""]
 
 
@@ -125,6 +132,7 @@ def labelled_stream(
     seed: int,
     limit: int | None,
     letters: bool = False,
+    generic_subjects: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Native-format ticket records over `weeks` weeks, and ticket key -> subject (`path`:
     a CSV file, or a `clinc:train:IxN:S` sample)."""
@@ -150,7 +158,7 @@ def labelled_stream(
                 "source": "bench",
                 "external_id": f"B-{n:05d}",
                 "created_at": created.isoformat(),
-                "subject": "",
+                "subject": rng.choice(GENERIC_SUBJECTS) if generic_subjects else "",
                 "body": as_letter(row["text"], rng) if letters else row["text"],
                 "customer_id": f"customer{n}@example.test",
                 "status": "solved",
@@ -365,6 +373,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the store and exports in this folder")
     parser.add_argument("--letters", action="store_true",
                         help="each text as an e-mail: greeting, sign-off, name")  # fmt: skip
+    parser.add_argument("--generic-subjects", action="store_true",
+                        help='a subject line such as "Help!" on each ticket')  # fmt: skip
     parser.add_argument("--person", action="store_true",
                         help="a team lead closes plain duplicates after each run")  # fmt: skip
     args = parser.parse_args()
@@ -378,7 +388,7 @@ def main() -> None:
         if args.data.startswith("clinc:train:"):
             source, column = args.data, "intent"
         records, truth = labelled_stream(
-            source, column, args.weeks, args.seed, args.tickets, args.letters
+            source, column, args.weeks, args.seed, args.tickets, args.letters, args.generic_subjects
         )
         ends = [START + timedelta(weeks=w + 1) for w in range(args.weeks)]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="sddkit-weekly-"))

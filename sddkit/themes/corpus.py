@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 from sddkit.themes.clean import clean_text, detect_language, plain_text
 from sddkit.themes.families import technical_tokens
 from sddkit.themes.figures import satisfaction_score
-from sddkit.themes.label import title_line
+from sddkit.themes.label import says_nothing, title_line
 from sddkit.themes.space import Texts
 from sddkit.tickets.model import Ticket
 
@@ -43,13 +43,17 @@ class Corpus:
         return corpus
 
     def add(self, ticket: Ticket) -> None:
+        # A subject line that says nothing ("Help", "Support request") is left out: shared by
+        # tickets about anything, it made them neighbours.
+        subject = "" if says_nothing(ticket.subject) else ticket.subject
+        text = f"{subject}\n{ticket.body}".strip()
         language = ticket.language.split("-")[0].lower() if ticket.language else None
         if language is None:  # the importer detects it; a ticket stored without one
-            detected = detect_language(ticket.text)
+            detected = detect_language(text)
             language = None if detected == "und" else detected
         self.keys.append(ticket.key)
-        self.texts.append(clean_text(ticket.text, language))
-        self.plain.append(plain_text(ticket.text, language))
+        self.texts.append(clean_text(text, language))
+        self.plain.append(plain_text(text, language))
         self.created.append(ticket.created_at)
         self.customers.append(ticket.customer_id)
         self.organizations.append(ticket.organization)
@@ -57,8 +61,8 @@ class Corpus:
         self.satisfaction.append(satisfaction_score(ticket.satisfaction, ticket.satisfaction_scale))
         self.languages.append(language)
         self.tags.append(ticket.tags)
-        self.tokens.append(technical_tokens(ticket.text))
-        self.subjects.append(title_line(ticket.subject, ticket.body))
+        self.tokens.append(technical_tokens(text))
+        self.subjects.append(title_line(subject, ticket.body))
 
     def space_texts(self, rows: Sequence[int] | NDArray[np.int64] | None = None) -> Texts:
         """What the vector space reads of the rows (all rows by default)."""

@@ -83,6 +83,39 @@ STOPWORDS = _words(
 )
 
 
+# Words a subject line can be made of and still not say what the ticket is about: a web
+# form's "Support request", a customer's "Help!", "Quick question", "Вопрос", "Pytanie".
+GENERIC_SUBJECT_WORDS = _words(
+    # English
+    "help question questions problem problems issue issues support request requests urgent"
+    " inquiry enquiry query ticket need needed assistance asap important info information"
+    " contact message feedback quick general follow followup regarding re fw fwd subject"
+    " new form submission website web customer service care team attention sir madam"
+    " small few another having trouble difficulty concern"
+    # Russian
+    " вопрос вопросы помощь помогите проблема проблемы срочно срочный запрос обращение"
+    " заявка поддержка здравствуйте тема нужна нужно важно информация сообщение"
+    # Polish
+    " pytanie pytania pomoc pomocy problem problemy pilne pilnie zapytanie zgłoszenie"
+    " wsparcie prośba potrzebna ważne informacja wiadomość dzień dobry"
+    # Serbian (Latin: Cyrillic is transliterated first)
+    " pitanje pitanja pomoć problem problemi hitno upit zahtev zahtjev podrška potrebna"
+    " važno informacija poruka zdravo"
+    # German
+    " frage fragen hilfe probleme dringend dringende anfrage anliegen unterstützung wichtig"
+    " nachricht kontakt betreff"
+)
+
+
+def says_nothing(subject: str) -> bool:
+    """Whether a subject line has words and all of them are stop words and
+    `GENERIC_SUBJECT_WORDS`. Read with the body, such a line made tickets that share it each
+    other's neighbours, whatever each was about. A line cleaning leaves nothing of (a
+    greeting; a sign-off, which cuts the text after it as a signature) is not one."""
+    words = clean_text(subject).split()
+    return bool(words) and all(w in STOPWORDS or w in GENERIC_SUBJECT_WORDS for w in words)
+
+
 def class_keywords(docs_per_theme: Sequence[Sequence[str]], top: int = 8) -> list[list[str]]:
     """Class-based TF-IDF keywords (unigrams and bigrams) for each theme's texts."""
     import numpy as np  # numpy and scikit-learn only here: titles and families need neither
