@@ -13,11 +13,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sddkit.themes.clean import clean_text, detect_language, plain_text
+from sddkit.themes.coherence import top_word_share
 from sddkit.themes.families import technical_tokens
 from sddkit.themes.figures import satisfaction_score
 from sddkit.themes.label import says_nothing, title_line
 from sddkit.themes.space import Texts
 from sddkit.tickets.model import Ticket
+
+MIN_LINE_TICKETS = 10  # tickets a subject line must head before its bodies are judged
+MIN_LINE_WORD_SHARE = 0.3  # as a theme's members (`cluster.ClusterSettings.min_word_share`)
+
+
+@dataclass(frozen=True)
+class _Unheaded:
+    """What a row reads without its subject line."""
+
+    texts: str
+    plain: str
+    tokens: tuple[str, ...]
+    subject: str
 
 
 @dataclass
@@ -34,12 +48,15 @@ class Corpus:
     tokens: list[tuple[str, ...]] = field(default_factory=list)  # see families.technical_tokens
     subjects: list[str] = field(default_factory=list)  # label.title_line: "" when unusable
     plain: list[str] = field(default_factory=list)  # clean.plain_text, for the encoder
+    # Rows read with a subject line: the line (cleaned) and what the row reads without it.
+    _headed: dict[int, tuple[str, _Unheaded]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_tickets(cls, tickets: Iterable[Ticket]) -> Corpus:
         corpus = cls()
         for ticket in tickets:
             corpus.add(ticket)
+        corpus.drop_lines_about_nothing()
         return corpus
 
     def add(self, ticket: Ticket) -> None:
@@ -63,6 +80,35 @@ class Corpus:
         self.tags.append(ticket.tags)
         self.tokens.append(technical_tokens(text))
         self.subjects.append(title_line(subject, ticket.body))
+        line = clean_text(subject, language)
+        if line:
+            body = ticket.body
+            self._headed[len(self.keys) - 1] = (
+                line,
+                _Unheaded(clean_text(body, language), plain_text(body, language),
+                          technical_tokens(body), title_line("", body)),
+            )  # fmt: skip
+
+    def drop_lines_about_nothing(self) -> None:
+        """Read without their subject line the rows whose line heads at least
+        `MIN_LINE_TICKETS` tickets that, as a group, are about nothing: their bodies share
+        no content word the way a theme's members must (`coherence`). Such a line ("Issue
+        with my account" from a web form) names no subject of its own, whatever its words;
+        a line customers give one subject ("Dashboard very slow") heads bodies about it."""
+        rows_of: dict[str, list[int]] = {}
+        for row, (line, _) in self._headed.items():
+            rows_of.setdefault(line, []).append(row)
+        for rows in rows_of.values():
+            if len(rows) < MIN_LINE_TICKETS:
+                continue
+            bodies = [self._headed[row][1].texts for row in rows]
+            if top_word_share(bodies) >= MIN_LINE_WORD_SHARE:
+                continue
+            for row in rows:
+                unheaded = self._headed.pop(row)[1]
+                self.texts[row], self.plain[row] = unheaded.texts, unheaded.plain
+                self.tokens[row], self.subjects[row] = unheaded.tokens, unheaded.subject
+        self._headed.clear()
 
     def space_texts(self, rows: Sequence[int] | NDArray[np.int64] | None = None) -> Texts:
         """What the vector space reads of the rows (all rows by default)."""
