@@ -6,6 +6,7 @@
     python bench/weekly_stream.py --data clinc:train:30x100:1  # 30 intents x 100, seed 1
     python bench/weekly_stream.py --data clinc:val --letters  # each query as an e-mail
     python bench/weekly_stream.py --data clinc:val --generic-subjects  # "Help!", "Question"
+    python bench/weekly_stream.py --data clinc:val --context  # "This started after the update."
 
 `clinc:train:IxN:S` draws I intents of CLINC150 train (sorted, `random.Random(S).sample`) and N
 queries of each (all 100 when N is 100, else sampled with the same generator): subjects the
@@ -19,6 +20,9 @@ with the seed); one subject, said as CLINC150 says it, must not become themes of
 `--generic-subjects` heads each ticket with a subject line that says nothing of it, as web
 forms and hurried customers write them ("Help!", "Support request", "Issue with my account",
 or none), drawn with the seed.
+
+`--context` ends half of the texts with a sentence of context that says nothing of the
+subject ("This started after the last update.", one of six), drawn with the seed.
 
 A labelled CSV (`text` and a subject column: CLINC150's `intent`, SIB-200's `label_fine`,
 or `--subject-column`; `lang` read when present) becomes a ticket stream over `--weeks`
@@ -112,6 +116,14 @@ SIGN_OFFS = ["Thanks,", "Thank you!", "Best regards,", "Cheers,", "Kind regards,
 NAMES = ["John Smith", "Maria Garcia", "Wei Chen", "Anna Kowalski", "Peter Novak", "Sara Lee"]
 GENERIC_SUBJECTS = ["Help!", "Question", "Support request", "Urgent", "Issue with my account",
                     "Need help", "", "Problem", "Hello"]  # fmt: skip
+CONTEXT = [
+    "I'm on the latest version of the app.",
+    "This started after the last update.",
+    "I already tried restarting, it did not help.",
+    "Please get back to me as soon as possible.",
+    "I have been a customer for three years.",
+    "My colleague has the same account type.",
+]
 COMPANIES = ["Acme Corp", "Globex Inc.", "Initech", "Umbrella Ltd", ""]
 
 
@@ -119,10 +131,18 @@ def as_letter(text: str, rng: random.Random) -> str:
     """`text` as an e-mail to support (see `--letters`)."""
     greeting, company = rng.choice(GREETINGS), rng.choice(COMPANIES)
     lines = [greeting, ""] if greeting else []
-    lines += [text[:1].upper() + text[1:] + ".", "", rng.choice(SIGN_OFFS), rng.choice(NAMES)]
+    said = text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
+    lines += [said, "", rng.choice(SIGN_OFFS), rng.choice(NAMES)]
     lines += [company] if company else []
     lines += [f"Phone: +1 555 {rng.randrange(1000, 9999)}"] if rng.random() < 0.3 else []
     return "\n".join(lines)
+
+
+def with_context(text: str, rng: random.Random, context: bool) -> str:
+    """`text`, half the time ended by a sentence of context (see `--context`)."""
+    if not context or rng.random() >= 0.5:
+        return text
+    return f"{text[:1].upper()}{text[1:]}. {rng.choice(CONTEXT)}"
 
 
 def labelled_stream(
@@ -133,6 +153,7 @@ def labelled_stream(
     limit: int | None,
     letters: bool = False,
     generic_subjects: bool = False,
+    context: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Native-format ticket records over `weeks` weeks, and ticket key -> subject (`path`:
     a CSV file, or a `clinc:train:IxN:S` sample)."""
@@ -159,7 +180,9 @@ def labelled_stream(
                 "external_id": f"B-{n:05d}",
                 "created_at": created.isoformat(),
                 "subject": rng.choice(GENERIC_SUBJECTS) if generic_subjects else "",
-                "body": as_letter(row["text"], rng) if letters else row["text"],
+                "body": as_letter(with_context(row["text"], rng, context), rng)
+                if letters
+                else with_context(row["text"], rng, context),
                 "customer_id": f"customer{n}@example.test",
                 "status": "solved",
             }
@@ -375,6 +398,8 @@ def main() -> None:
                         help="each text as an e-mail: greeting, sign-off, name")  # fmt: skip
     parser.add_argument("--generic-subjects", action="store_true",
                         help='a subject line such as "Help!" on each ticket')  # fmt: skip
+    parser.add_argument("--context", action="store_true",
+                        help="half the texts end with a sentence of context")  # fmt: skip
     parser.add_argument("--person", action="store_true",
                         help="a team lead closes plain duplicates after each run")  # fmt: skip
     args = parser.parse_args()
@@ -388,7 +413,14 @@ def main() -> None:
         if args.data.startswith("clinc:train:"):
             source, column = args.data, "intent"
         records, truth = labelled_stream(
-            source, column, args.weeks, args.seed, args.tickets, args.letters, args.generic_subjects
+            source,
+            column,
+            args.weeks,
+            args.seed,
+            args.tickets,
+            args.letters,
+            args.generic_subjects,
+            args.context,
         )
         ends = [START + timedelta(weeks=w + 1) for w in range(args.weeks)]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="sddkit-weekly-"))
