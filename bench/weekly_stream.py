@@ -131,8 +131,7 @@ def as_letter(text: str, rng: random.Random) -> str:
     """`text` as an e-mail to support (see `--letters`)."""
     greeting, company = rng.choice(GREETINGS), rng.choice(COMPANIES)
     lines = [greeting, ""] if greeting else []
-    said = text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
-    lines += [said, "", rng.choice(SIGN_OFFS), rng.choice(NAMES)]
+    lines += [text[:1].upper() + text[1:] + ".", "", rng.choice(SIGN_OFFS), rng.choice(NAMES)]
     lines += [company] if company else []
     lines += [f"Phone: +1 555 {rng.randrange(1000, 9999)}"] if rng.random() < 0.3 else []
     return "\n".join(lines)
