@@ -292,9 +292,7 @@ def unchecked_overwrite(edits: Sequence[BodyEdit], body: str) -> BodyEdit | None
     and a revert to an older version brings back an older part: neither counts."""
     if not edits or not _saved(edits[-1].after, body):
         return None
-    replaced = edits[-1].before
-    if replaced is None and len(edits) > 1:
-        replaced = edits[-2].after
+    replaced = _replaced(edits, len(edits) - 1)
     if replaced is None:
         return None
     people, part = split_parts(body)
