@@ -22,7 +22,9 @@ from sddkit.serbian import to_cyrillic, to_latin
 # Bumped when what cleaning keeps changes: a stored theme space (`space.ThemeSpace.loads`)
 # read texts cleaned otherwise, and the next run is a full one. 2: terms with digits kept;
 # 3: greetings out of the encoder's text, a greeting no longer takes the words after it.
-CLEANING = 3
+# 4: more greetings ("Hej", "Ћао"...); sentences many tickets share as context are not read
+# (`shared_sentences`, in `corpus`).
+CLEANING = 4
 
 # A line that starts the quoted previous message: everything from it on is dropped.
 _QUOTE_HEADER = re.compile(
@@ -58,11 +60,12 @@ _SIGNATURE = re.compile(
 # else the greeting words alone ("Hello I cannot reset my password" keeps what it says).
 _ADDRESSEE = r"(?:[ \t]+[^\W\d_][\w'’-]{0,20}){0,3}"
 _GREETING = re.compile(
-    r"^[ \t]*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)"
-    r"|здравствуйте|привет|добрый день|добрый вечер|доброе утро|уважаемые?"
-    r"|dzień dobry|witam|witajcie|cześć|szanowni państwo|szanowny panie|szanowna pani"
-    r"|zdravo|pozdrav|dobar dan|poštovani|poštovana|ćao|здраво|добар дан|поштовани|поштована"
-    r"|hallo|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?)\b"
+    r"^[ \t]*(?:hi|hello|hey|hiya|greetings|dear|good (?:morning|afternoon|evening)"
+    r"|здравствуйте|привет|приветствую|добрый день|добрый вечер|доброе утро|уважаемые?"
+    r"|доброго времени суток|dzień dobry|witam|witajcie|cześć|hej|szanowni państwo"
+    r"|szanowny panie|szanowna pani|zdravo|pozdrav|dobar dan|poštovani|poštovana|ćao|ћао"
+    r"|здраво|добар дан|поштовани|поштована|hallo|moin|servus|grüß gott"
+    r"|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?)\b"
     rf"(?:{_ADDRESSEE}[ \t]*[,.!:](?!\w)|{_ADDRESSEE}[ \t]*(?=\n)"
     r"|(?:[ \t]+[^\W\d_][\w'’-]{0,20})?[ \t]*$|[ \t]*[,.!:]?)",
     re.IGNORECASE | re.MULTILINE,

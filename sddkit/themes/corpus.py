@@ -17,6 +17,12 @@ from sddkit.themes.coherence import top_word_share
 from sddkit.themes.families import technical_tokens
 from sddkit.themes.figures import satisfaction_score
 from sddkit.themes.label import says_nothing, title_line
+from sddkit.themes.shared_sentences import (
+    Sentence,
+    sentences_about_nothing,
+    sentences_of,
+    without,
+)
 from sddkit.themes.space import Texts
 from sddkit.tickets.model import Ticket
 
@@ -50,12 +56,18 @@ class Corpus:
     plain: list[str] = field(default_factory=list)  # clean.plain_text, for the encoder
     # Rows read with a subject line: the line (cleaned) and what the row reads without it.
     _headed: dict[int, tuple[str, _Unheaded]] = field(default_factory=dict, repr=False)
+    # Rows of two sentences or more: the subject line read (as written and cleaned), the
+    # body and its sentences.
+    _bodies: dict[int, tuple[str, str, str, list[Sentence]]] = field(
+        default_factory=dict, repr=False
+    )
 
     @classmethod
     def from_tickets(cls, tickets: Iterable[Ticket]) -> Corpus:
         corpus = cls()
         for ticket in tickets:
             corpus.add(ticket)
+        corpus.drop_shared_sentences()
         corpus.drop_lines_about_nothing()
         return corpus
 
@@ -69,8 +81,6 @@ class Corpus:
             detected = detect_language(text)
             language = None if detected == "und" else detected
         self.keys.append(ticket.key)
-        self.texts.append(clean_text(text, language))
-        self.plain.append(plain_text(text, language))
         self.created.append(ticket.created_at)
         self.customers.append(ticket.customer_id)
         self.organizations.append(ticket.organization)
@@ -78,16 +88,49 @@ class Corpus:
         self.satisfaction.append(satisfaction_score(ticket.satisfaction, ticket.satisfaction_scale))
         self.languages.append(language)
         self.tags.append(ticket.tags)
-        self.tokens.append(technical_tokens(text))
-        self.subjects.append(title_line(subject, ticket.body))
+        self.texts.append("")
+        self.plain.append("")
+        self.tokens.append(())
+        self.subjects.append("")
+        row = len(self.keys) - 1
+        line = self._read(row, subject, ticket.body)
+        sentences = [Sentence(raw, clean_text(raw, language)) for raw in sentences_of(ticket.body)]
+        if sum(1 for s in sentences if s.key) + bool(line) > 1:
+            self._bodies[row] = (subject, line, ticket.body, sentences)
+
+    def _read(self, row: int, subject: str, body: str) -> str:
+        """Fill in what `row` reads of its subject line and body; the line, cleaned."""
+        language = self.languages[row]
+        text = f"{subject}\n{body}".strip()
+        self.texts[row] = clean_text(text, language)
+        self.plain[row] = plain_text(text, language)
+        self.tokens[row] = technical_tokens(text)
+        self.subjects[row] = title_line(subject, body)
+        self._headed.pop(row, None)
         line = clean_text(subject, language)
         if line:
-            body = ticket.body
-            self._headed[len(self.keys) - 1] = (
+            self._headed[row] = (
                 line,
                 _Unheaded(clean_text(body, language), plain_text(body, language),
                           technical_tokens(body), title_line("", body)),
             )  # fmt: skip
+        return line
+
+    def drop_shared_sentences(self) -> None:
+        """Read without them the sentences many tickets share that name no subject of their
+        own (`shared_sentences`): context such as "This started after the last update."."""
+        rows = list(self._bodies)
+        # A subject line is part of what a ticket says (its body may be one sentence of
+        # context), but only a body's sentences are judged: lines are judged below.
+        context = sentences_about_nothing(
+            [[Sentence(subject, line), *said] for subject, line, _, said in self._bodies.values()]
+        )
+        if context:
+            for row in rows:
+                subject, _, body, sentences = self._bodies[row]
+                if any(s.key in context for s in sentences):
+                    self._read(row, subject, without(body, sentences, context))
+        self._bodies.clear()
 
     def drop_lines_about_nothing(self) -> None:
         """Read without their subject line the rows whose line heads at least

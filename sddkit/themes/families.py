@@ -205,7 +205,9 @@ def find_families(
     s = settings or FamilySettings()
     language = {t.id: _languages(t, s.main_language_share) for t in themes}
     shares = {t.id: _shares(profiles.get(t.id, Profile()), s) for t in themes}
-    weights = _weights(themes, shares, language)
+    alike = _same_title(themes) + _shared_lines(themes, profiles, centroids or {}, s)
+    subject = _alike_groups(themes, alike)
+    weights = _weights(themes, shares, language, subject)
     vectors = {
         tid: {f: v * weights[f] for f, v in share.items() if weights.get(f, 0.0) > 0}
         for tid, share in shares.items()
@@ -225,9 +227,25 @@ def find_families(
             link = _with_meaning(link, a, b, cosine)
         if link is not None:
             candidates[(a, b)] = link
-    links = [c for c in candidates.values() if _clear_best(c, candidates, language, s.margin)]
-    alike = _same_title(themes) + _shared_lines(themes, profiles, centroids or {}, s)
+    links = [
+        c for c in candidates.values() if _clear_best(c, candidates, language, s.margin, subject)
+    ]
     return _components(themes, links + alike, language, previous or {})
+
+
+def _alike_groups(themes: Sequence[Theme], alike: Sequence[FamilyLink]) -> dict[str, str]:
+    """Theme id -> one id per group of themes that links by title or subject lines join:
+    one subject that clustering split by wording."""
+    group = {t.id: t.id for t in themes}
+
+    def root(theme_id: str) -> str:
+        while group[theme_id] != theme_id:
+            theme_id = group[theme_id]
+        return theme_id
+
+    for link in alike:
+        group[root(link.b)] = root(link.a)
+    return {theme_id: root(theme_id) for theme_id in group}
 
 
 def _same_title(themes: Sequence[Theme]) -> list[FamilyLink]:
@@ -393,14 +411,21 @@ def _weights(
     themes: Sequence[Theme],
     shares: Mapping[str, dict[str, float]],
     language: Mapping[str, frozenset[str]],
+    subject: Mapping[str, str],
 ) -> dict[str, float]:
+    """Each feature's weight (see the module docstring). Themes `subject` says are one
+    subject split by wording count once: a tag both halves of a subject carry does not
+    span subjects."""
     df: Counter[str] = Counter()
     per_language: Counter[tuple[str, str]] = Counter()
+    counted: set[tuple[str, str, str]] = set()
     for theme in themes:
         for f in shares[theme.id]:
             df[f] += 1
             for code in language[theme.id]:
-                per_language[(f, code)] += 1
+                if (f, code, subject[theme.id]) not in counted:
+                    counted.add((f, code, subject[theme.id]))
+                    per_language[(f, code)] += 1
     most = Counter[str]()
     for (f, _), n in per_language.items():
         most[f] = max(most[f], n)
@@ -455,13 +480,20 @@ def _clear_best(
     candidates: Mapping[tuple[str, str], FamilyLink],
     language: Mapping[str, frozenset[str]],
     margin: float,
+    subject: Mapping[str, str],
 ) -> bool:
-    """Whether each end of `link` is the other's best candidate in its language, by a margin."""
+    """Whether each end of `link` is the other's best candidate in its language, by a margin.
+    A rival that is the other end's own subject split by wording (`subject`: titled alike,
+    or under the same subject lines) is no rival: a Serbian theme is not unsure between the
+    two English halves of its subject."""
     for this, other in ((link.a, link.b), (link.b, link.a)):
         rivals = [
             _score(c)
             for key, c in candidates.items()
-            if this in key and other not in key and language[_other(key, this)] & language[other]
+            if this in key
+            and other not in key
+            and language[_other(key, this)] & language[other]
+            and subject[_other(key, this)] != subject[other]
         ]
         if rivals and max(rivals) >= margin * _score(link):
             return False

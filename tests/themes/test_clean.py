@@ -66,8 +66,16 @@ def test_german_greetings_signatures_and_quotes() -> None:
         ("Dear support team\nThe invoice lacks VAT", "the invoice lacks vat"),
         ("Sehr geehrte Damen und Herren,\nder Export bricht ab", "der export bricht ab"),
         ("Hi there: login loops", "login loops"),
+        (
+            "Hej,\n\nW trybie ciemnym etykiety są niewidoczne",
+            "w trybie ciemnym etykiety są niewidoczne",
+        ),
+        ("Ћао,\nапликација тражи пријаву", "aplikacija traži prijavu"),
+        ("Greetings, the app crashes", "the app crashes"),
+        ("Приветствую! Не приходит письмо", "не приходит письмо"),
         # A word that starts like a greeting is no greeting.
         ("Highlights vanish in dark mode", "highlights vanish in dark mode"),
+        ("Hejnał gra, a aplikacja milczy", "hejnał gra a aplikacja milczy"),
     ],
 )
 def test_a_greeting_goes_and_what_follows_it_stays(text: str, said: str) -> None:

@@ -123,6 +123,27 @@ def test_never_two_themes_of_one_language_nor_two_kinds() -> None:
     assert find_families([*themes, *others], profiles) == []
 
 
+def test_a_theme_links_to_its_subject_split_in_two_halves_titled_alike() -> None:
+    # Clustering split the English side of a subject in two (the same title links them);
+    # the Serbian theme's tag is on both halves. Neither half is a rival of the other (the
+    # Serbian theme is not unsure between them) and the tag does not count as spanning two
+    # English subjects: the demo's Serbian login-loop theme after the context sentences
+    # were no longer read.
+    others, profiles = filler(4)
+    halves = [replace(theme(t, "en", n), label="Mobile app stuck on sign in")
+              for t, n in (("T-en1", 136), ("T-en2", 53))]  # fmt: skip
+    serbian = theme("T-sr", "sr", 16)
+    profiles |= {"T-en1": prof(136, {"mobile-login": 44}), "T-en2": prof(53, {"mobile-login": 17}),
+                 "T-sr": prof(16, {"mobile-login": 7})}  # fmt: skip
+    families = find_families([*halves, serbian, *others], profiles)
+    assert [f.theme_ids for f in families] == [("T-en1", "T-en2", "T-sr")]
+    # Two English themes that are not one subject still make the tag weaker and the
+    # Serbian theme unsure: no link.
+    titles = ("Login loop", "App crashes")
+    apart = [replace(h, label=label) for h, label in zip(halves, titles, strict=True)]
+    assert find_families([*apart, serbian, *others], profiles) == []
+
+
 def test_untagged_themes_need_strong_shared_tokens() -> None:
     others, profiles = filler(4)
     themes = [theme("T-a", "en", 30), theme("T-b", "ru", 20), theme("T-c", "pl", 20)]
