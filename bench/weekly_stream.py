@@ -7,6 +7,8 @@
     python bench/weekly_stream.py --data clinc:val --letters  # each query as an e-mail
     python bench/weekly_stream.py --data clinc:val --generic-subjects  # "Help!", "Question"
     python bench/weekly_stream.py --data clinc:val --context  # "This started after the update."
+    python bench/weekly_stream.py --data clinc:val --templated  # near-copies, as a form writes
+    python bench/weekly_stream.py --data clinc:val --copies  # each text sent 1-3 times
 
 `clinc:train:IxN:S` draws I intents of CLINC150 train (sorted, `random.Random(S).sample`) and N
 queries of each (all 100 when N is 100, else sampled with the same generator): subjects the
@@ -23,6 +25,13 @@ or none), drawn with the seed.
 
 `--context` ends half of the texts with a sentence of context that says nothing of the
 subject ("This started after the last update.", one of six), drawn with the seed.
+
+`--templated` writes the texts as a templated export does (customer-service sets made from
+templates read so): each text once to three times, each time as it is (a quarter of the
+time) or inside a wrapper ("i need help, …", "…, can you help me?", "… {{Order Number}}"),
+drawn with the seed: copies and near-copies of each wording, and wrapper words every
+subject shares. `--copies`: each text sent one to three times as it is (a customer who
+writes twice, a form submitted again).
 
 A labelled CSV (`text` and a subject column: CLINC150's `intent`, SIB-200's `label_fine`,
 or `--subject-column`; `lang` read when present) becomes a ticket stream over `--weeks`
@@ -125,6 +134,10 @@ CONTEXT = [
     "My colleague has the same account type.",
 ]
 COMPANIES = ["Acme Corp", "Globex Inc.", "Initech", "Umbrella Ltd", ""]
+WRAPPERS = ["{q}", "{q}", "{q}", "i need help, {q}", "can you help me? {q}",
+            "{q}, can you help me?", "{q} {{{{Order Number}}}}", "{q}??",
+            "i'd like some assistance: {q}", "question about my account: {q}", "{q} please",
+            "I want to know {q}"]  # fmt: skip
 
 
 def as_letter(text: str, rng: random.Random) -> str:
@@ -153,6 +166,8 @@ def labelled_stream(
     letters: bool = False,
     generic_subjects: bool = False,
     context: bool = False,
+    templated: bool = False,
+    sent_again: bool = False,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Native-format ticket records over `weeks` weeks, and ticket key -> subject (`path`:
     a CSV file, or a `clinc:train:IxN:S` sample)."""
@@ -166,7 +181,13 @@ def labelled_stream(
         rows = rng.sample(rows, limit)
     by_subject: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
-        by_subject[row[column]].append(row)
+        copies = ["{q}"]
+        if templated:
+            copies = [rng.choice(WRAPPERS) for _ in range(rng.randint(1, 3))]
+        elif sent_again:
+            copies = ["{q}"] * rng.randint(1, 3)
+        for wrapper in copies:
+            by_subject[row[column]].append({**row, "text": wrapper.format(q=row["text"])})
     records, truth = [], {}
     for subject in sorted(by_subject):
         first = 0 if rng.random() < 1 / 3 else rng.randrange(weeks)
@@ -355,6 +376,7 @@ def tally(tracker: Tracker, truth: dict[str, str]) -> dict[str, Any]:
         "mixed": mixed,
         "missed": len(missed),
         "missed subjects": missed[:10],
+        "duplicated subjects": sorted(s for s, n in Counter(tops).items() if n > 1)[:10],
         "issues per subject filed": len(tops) / max(len(filed), 1),
     }
 
@@ -399,6 +421,10 @@ def main() -> None:
                         help='a subject line such as "Help!" on each ticket')  # fmt: skip
     parser.add_argument("--context", action="store_true",
                         help="half the texts end with a sentence of context")  # fmt: skip
+    parser.add_argument("--templated", action="store_true",
+                        help="each text 1-3 times in wrappers, as a templated export")  # fmt: skip
+    parser.add_argument("--copies", action="store_true",
+                        help="each text sent one to three times as it is")  # fmt: skip
     parser.add_argument("--person", action="store_true",
                         help="a team lead closes plain duplicates after each run")  # fmt: skip
     args = parser.parse_args()
@@ -420,6 +446,8 @@ def main() -> None:
             args.letters,
             args.generic_subjects,
             args.context,
+            args.templated,
+            args.copies,
         )
         ends = [START + timedelta(weeks=w + 1) for w in range(args.weeks)]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="sddkit-weekly-"))

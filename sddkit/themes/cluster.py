@@ -22,6 +22,7 @@ one. Tuned on CLINC150 val.csv together with the demo tickets (`bench/themes_dem
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -210,15 +211,82 @@ def cluster_vectors(
     cleaned `texts` of the vectors, clusters whose members share no content word (within a
     language, given `languages`) are noise (`coherence`), checked before the merge pass so
     they cannot join a real theme. `before`: each vector's theme in the previous run (an
-    index, -1 for none), for the subject level (`connect.was_one`)."""
+    index, -1 for none), for the subject level (`connect.was_one`).
+
+    A message sent again (the same text once cleaned) is clustered once and counted by its
+    copies: copies took each other's places among the nearest neighbours, so a
+    templated export (each wording one to three times) was split by wording (CLINC150 train,
+    30 intents, each query sent one to three times: 92 issues for 30 subjects)."""
     settings = settings or ClusterSettings()
+    first, message, copies = distinct_messages(vectors, texts, languages)
+    labels, count, cut = _cluster_messages(
+        vectors[first],
+        copies,
+        _cut_over_all(vectors, settings),
+        min_size,
+        settings,
+        None if texts is None else [texts[int(i)] for i in first],
+        None if languages is None else [languages[int(i)] for i in first],
+        None if before is None else before[first],
+    )
+    return _finish(vectors, labels[message], count, min_size, cut)
+
+
+def distinct_messages(
+    vectors: Vectors, texts: Sequence[str] | None, languages: Sequence[str | None] | None
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The first row of each distinct message, each row's message (an index into the
+    first) and how many rows each message has. A message is a cleaned text in a language
+    (an empty one is a message of its own); without texts, a vector (bit for bit: the
+    same text encoded in another batch may differ in its last bits)."""
+    seen: dict[object, int] = {}
+    message = np.empty(len(vectors), dtype=np.int64)
+    first: list[int] = []
+    for row in range(len(vectors)):
+        key: object
+        if texts is None:
+            key = hashlib.blake2b(vectors[row].tobytes(), digest_size=16).digest()
+        else:
+            text = texts[row]
+            key = (text, None if languages is None else languages[row]) if text else row
+        message[row] = seen.setdefault(key, len(first))
+        if message[row] == len(first):
+            first.append(row)
+    copies = np.bincount(message, minlength=len(first)).astype(np.int64)
+    return np.asarray(first, dtype=np.int64), message, copies
+
+
+def _cut_over_all(vectors: Vectors, settings: ClusterSettings) -> float | None:
+    """The cut read off all the non-zero rows, copies included (a sample when many): in a
+    small export a subject is a handful of distinct texts, and the 10th neighbour among
+    them lies in another subject (`adaptive_cut`); counted with their copies, in its own."""
+    rows = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
+    if len(rows) == 0:
+        return None
+    if len(rows) > settings.sample_size:
+        rng = np.random.default_rng(settings.seed)
+        rows = np.sort(rng.choice(rows, settings.sample_size, replace=False))
+    return adaptive_cut(vectors[rows], settings)
+
+
+def _cluster_messages(
+    vectors: Vectors,
+    copies: NDArray[np.int64],
+    cut: float | None,
+    min_size: int,
+    settings: ClusterSettings,
+    texts: Sequence[str] | None,
+    languages: Sequence[str | None] | None,
+    before: Labels | None,
+) -> tuple[Labels, int, float]:
+    """`cluster_vectors` on distinct vectors, each standing for `copies` tickets: the
+    labels, the number of clusters (some numbers unused) and the cut."""
     rng = np.random.default_rng(settings.seed)
     labels = np.full(len(vectors), -1, dtype=np.int64)
     pending = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
     total = 0  # clusters found so far, over all rounds
-    cut: float | None = None
     for _ in range(settings.rounds):
-        if len(pending) < min_size:
+        if copies[pending].sum() < min_size:
             break
         sampled = len(pending) > settings.sample_size
         sample = pending
@@ -232,9 +300,9 @@ def cluster_vectors(
             settings,
             None if languages is None else [languages[int(i)] for i in sample],
         )
-        ids, counts = np.unique(local, return_counts=True)
+        sizes = np.bincount(local, weights=copies[sample])
         # In a sample a few members stand for many tickets; the full size is checked below.
-        keep = ids[counts >= (min(min_size, 3) if sampled else min_size)]
+        keep = np.flatnonzero(sizes >= (min(min_size, 3) if sampled else min_size))
         if keep.size == 0:
             break
         remap = np.full(local.max() + 1, -1, dtype=np.int64)
@@ -273,7 +341,7 @@ def cluster_vectors(
         before=before,
         before_share=settings.join_share * settings.connect_before,
     )
-    return _finish(vectors, labels, total, min_size, cut)
+    return labels, total, cut
 
 
 def _coherent(

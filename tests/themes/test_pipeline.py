@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -11,10 +13,12 @@ from sddkit.errors import SddkitError
 from sddkit.themes.clean import CLEANING
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.embed import CharNgramEmbedder
-from sddkit.themes.pipeline import ThemeSettings, update_themes
+from sddkit.themes.families import by_family
+from sddkit.themes.pipeline import ThemeSettings, themes_from_tickets, update_themes
 from sddkit.themes.space import SpaceSettings, ThemeSpace
 from sddkit.themes.store import load_themes, theme_history
 from sddkit.themes.vector_cache import vector_count
+from sddkit.tickets.demo import demo_tickets
 from sddkit.tickets.store import upsert_tickets
 from tests.themes.conftest import NOW, make_ticket, theme_of, themed_tickets
 
@@ -197,3 +201,26 @@ def test_an_incremental_run_after_a_run_without_noise(store_with) -> None:  # ty
     mode = conn.execute("SELECT mode FROM theme_runs ORDER BY id DESC").fetchone()[0]
     assert mode == "incremental"
     assert {t.id for t in first} <= {t.id for t in second}
+
+
+def test_messages_sent_again_change_no_theme() -> None:
+    # A templated export or a customer who writes twice: the demo's tickets each sent one to
+    # three times. Copies took each other's places among the nearest neighbours, so each
+    # wording became a theme of its own (63 themes for the demo's 39); a message is now
+    # clustered once and counted by its copies.
+    rng = random.Random(1)
+    once = list(demo_tickets())
+    again = [
+        replace(t, external_id=f"{t.external_id}~{n}")
+        for t in once
+        for n in range(rng.randint(1, 3))
+    ]
+    now = datetime(2026, 11, 16, tzinfo=UTC)
+    themes = themes_from_tickets(once, now=now, min_size=5)
+    sent_again = themes_from_tickets(again, now=now, min_size=5)
+    assert len(sent_again) <= 1.1 * len(themes)
+    assert abs(len(by_family(sent_again)) - len(by_family(themes))) <= 1
+    # each copy is where its message is
+    theme_of_key = {key: n for n, t in enumerate(sent_again) for key in t.ticket_keys}
+    for key, n in theme_of_key.items():
+        assert theme_of_key.get(key.split("~")[0] + "~0") == n
