@@ -22,8 +22,8 @@ from sddkit.serbian import to_cyrillic, to_latin
 # Bumped when what cleaning keeps changes: a stored theme space (`space.ThemeSpace.loads`)
 # read texts cleaned otherwise, and the next run is a full one. 2: terms with digits kept;
 # 3: greetings out of the encoder's text, a greeting no longer takes the words after it.
-# 4: more greetings ("Hej", "Ћао"...); sentences many tickets share as context are not read
-# (`shared_sentences`, in `corpus`).
+# 4: more greetings ("Hej", "Ћао"...), request formulas out ("can you help me"); sentences
+# many tickets share as context are not read (`shared_sentences`, in `corpus`).
 CLEANING = 4
 
 # A line that starts the quoted previous message: everything from it on is dropped.
@@ -68,6 +68,41 @@ _GREETING = re.compile(
     r"|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?)\b"
     rf"(?:{_ADDRESSEE}[ \t]*[,.!:](?!\w)|{_ADDRESSEE}[ \t]*(?=\n)"
     r"|(?:[ \t]+[^\W\d_][\w'’-]{0,20})?[ \t]*$|[ \t]*[,.!:]?)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# What customers write around a request whatever it is about, at the start of a sentence
+# or clause: "can you help me (with)", "I need some assistance with", "I have a question
+# about", "I want to know", "у меня вопрос", "proszę o pomoc", "imam pitanje", "ich brauche
+# Hilfe bei". Read, it made the tickets that share it neighbours (a templated export: each
+# query in wrappers such as "i need help, …") and gave a theme of mixed requests a word in
+# common ("help"). The request itself stays: "help me cancel my order" reads "cancel my order".
+_FORMULA = re.compile(
+    r"(?:^|(?<=[.!?:;,]))[ \t]*(?:"
+    r"(?:can|could|would|will) (?:you|u) (?:please |pls |kindly )?(?:help|assist)(?: me| us)?"
+    r"(?: with| to| on| in)?"
+    r"|(?:i|we) (?:really )?(?:need|want|would like|'d like|d like|am looking for|require)"
+    r" (?:some |a little |your |a bit of )?(?:help|assistance|support)"
+    r"(?: with| to| on| in| about| regarding)?"
+    r"|(?:please |pls |plz |kindly )?(?:help|assist) (?:me|us)(?: with| to| on)?"
+    r"|(?:please|pls|plz) (?:help|assist|advise)"
+    r"|(?:i|we) (?:have|got) (?:a |one |some )?(?:quick |small |short )?questions?"
+    r"(?: about| regarding| on| concerning)?"
+    r"|(?:a |one )?(?:quick |small |short )?questions? (?:about|regarding|concerning)"
+    r"|(?:i|we) (?:want|would like|'d like|d like|wanted) to (?:know|ask|find out)(?: about)?"
+    r"|(?:can|could) you (?:please )?(?:tell|let) me(?: know)?|i was wondering(?: if| whether)?"
+    r"|any help (?:would be|is|will be) (?:greatly |much |really )?appreciated"
+    r"|(?:помогите|подскажите)(?:,? пожалуйста)?|(?:у меня|есть) вопрос(?: по| о| насчет)?"
+    r"|не могли бы вы(?: помочь)?|прошу (?:вас )?помочь|нужна помощь(?: с| по)?"
+    r"|proszę o pomoc(?: w| z| przy)?|pomóżcie(?: mi)?|mam pytanie(?: odnośnie| dotyczące| o)?"
+    r"|czy (?:możecie|mogą państwo|możesz) (?:mi )?pomóc(?: z| w| przy)?"
+    r"|potrzebuję pomocy(?: z| w| przy)?"
+    r"|molim (?:vas|te)(?:,? pomozite(?: mi)?)?|молим (?:вас|те)(?:,? помозите(?: ми)?)?"
+    r"|pomozite(?: mi)?|imam (?:jedno )?pitanje(?: u vezi| oko| o)?|treba mi pomoć(?: sa| oko)?"
+    r"|помозите(?: ми)?|имам (?:једно )?питање(?: у вези| око| о)?|треба ми помоћ(?: са| око)?"
+    r"|(?:können|könnten) sie (?:mir |uns )?(?:bitte )?helfen(?: bei| mit)?"
+    r"|ich (?:brauche|benötige) (?:bitte )?hilfe(?: bei| mit)?"
+    r"|ich habe eine frage(?: zu| zur| zum| bezüglich)?|bitte helfen sie (?:mir|uns)"
+    r")(?![\w'’])[ \t]*[,.!?:;]*",
     re.IGNORECASE | re.MULTILINE,
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -206,8 +241,8 @@ def plain_text(text: str, language: str | None = None) -> str:
     numbers removed as in `clean_text` (a greeting kept made tickets that open alike
     neighbours), but case and punctuation kept (they carry meaning for a
     model); Serbian, Croatian and Bosnian go in Cyrillic (see `embed_use`)."""
-    text = _NUMBERISH.sub(_value_or_term, _GREETING.sub(" ", _own_words(text)))
-    text = _SPACES.sub(" ", text).strip()
+    text = _FORMULA.sub(" ", _GREETING.sub(" ", _own_words(text)))
+    text = _SPACES.sub(" ", _NUMBERISH.sub(_value_or_term, text)).strip()
     lang = language.split("-")[0].lower() if language else None
     if lang in SERBO_CROATIAN:
         text = to_cyrillic(text.lower())
@@ -220,7 +255,7 @@ def clean_text(text: str, language: str | None = None) -> str:
     `language` is the ticket's language when known; Serbian text (by that code, or Cyrillic
     with Serbian-only letters) is transliterated to Latin.
     """
-    text = _GREETING.sub(" ", _own_words(text))
+    text = _FORMULA.sub(" ", _GREETING.sub(" ", _own_words(text)))
     text = _NUMBERISH.sub(_value_or_term, text)
     text = _NOT_WORD.sub(" ", text)
     text = _SPACES.sub(" ", text).strip().lower()
