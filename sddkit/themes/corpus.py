@@ -12,6 +12,7 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from sddkit.themes.auto_reply import is_auto_reply
 from sddkit.themes.clean import clean_text, detect_language, plain_text
 from sddkit.themes.coherence import top_word_share
 from sddkit.themes.families import technical_tokens
@@ -66,7 +67,8 @@ class Corpus:
     def from_tickets(cls, tickets: Iterable[Ticket]) -> Corpus:
         corpus = cls()
         for ticket in tickets:
-            corpus.add(ticket)
+            if not is_auto_reply(ticket.subject, ticket.body):
+                corpus.add(ticket)
         corpus.drop_shared_sentences()
         corpus.drop_lines_about_nothing()
         return corpus
