@@ -216,7 +216,7 @@ def cluster_vectors(
     A message sent again (the same text once cleaned) is clustered once and counted by its
     copies: copies took each other's places among the nearest neighbours, so a
     templated export (each wording one to three times) was split by wording (CLINC150 train,
-    30 intents, each query sent one to three times: 92 issues for 30 subjects)."""
+    30 intents, each query sent one to three times: 98 issues for 30 subjects)."""
     settings = settings or ClusterSettings()
     first, message, copies = distinct_messages(vectors, texts, languages)
     labels, count, cut = _cluster_messages(
