@@ -96,7 +96,10 @@ class Corpus:
         self.subjects.append("")
         row = len(self.keys) - 1
         line = self._read(row, subject, ticket.body)
-        sentences = [Sentence(raw, clean_text(raw, language)) for raw in sentences_of(ticket.body)]
+        said = sentences_of(ticket.body)
+        if len(said) + bool(line) < 2:  # one sentence in all: nothing else to judge it by
+            return
+        sentences = [Sentence(raw, clean_text(raw, language)) for raw in said]
         if sum(1 for s in sentences if s.key) + bool(line) > 1:
             self._bodies[row] = (subject, line, ticket.body, sentences)
 
