@@ -195,14 +195,14 @@ def labelled_stream(
             n = len(records) + 1
             week = rng.randrange(first, weeks)
             created = START + timedelta(weeks=week, seconds=rng.randrange(7 * 86_400 - 60))
+            subject_line = rng.choice(GENERIC_SUBJECTS) if generic_subjects else ""
+            said = with_context(row["text"], rng, context)
             record = {
                 "source": "bench",
                 "external_id": f"B-{n:05d}",
                 "created_at": created.isoformat(),
-                "subject": rng.choice(GENERIC_SUBJECTS) if generic_subjects else "",
-                "body": as_letter(with_context(row["text"], rng, context), rng)
-                if letters
-                else with_context(row["text"], rng, context),
+                "subject": subject_line,
+                "body": as_letter(said, rng) if letters else said,
                 "customer_id": f"customer{n}@example.test",
                 "status": "solved",
             }

@@ -221,6 +221,12 @@ def _cyrillic_is_serbian(text: str) -> bool:
     return detect_language(text) == "sr"
 
 
+def _what_is_said(text: str) -> str:
+    """The customer's own words (`_own_words`) less greetings and request formulas: what
+    both the encoder's and the cleaned text start from."""
+    return _FORMULA.sub(" ", _GREETING.sub(" ", _own_words(text)))
+
+
 def _own_words(text: str) -> str:
     """The customer's own words: NFC, no quoted reply or signature, no URL, address,
     placeholder or run of 200+ characters without a space (an inline attachment, a log
@@ -241,8 +247,7 @@ def plain_text(text: str, language: str | None = None) -> str:
     numbers removed as in `clean_text` (a greeting kept made tickets that open alike
     neighbours), but case and punctuation kept (they carry meaning for a
     model); Serbian, Croatian and Bosnian go in Cyrillic (see `embed_use`)."""
-    text = _FORMULA.sub(" ", _GREETING.sub(" ", _own_words(text)))
-    text = _SPACES.sub(" ", _NUMBERISH.sub(_value_or_term, text)).strip()
+    text = _SPACES.sub(" ", _NUMBERISH.sub(_value_or_term, _what_is_said(text))).strip()
     lang = language.split("-")[0].lower() if language else None
     if lang in SERBO_CROATIAN:
         text = to_cyrillic(text.lower())
@@ -255,8 +260,7 @@ def clean_text(text: str, language: str | None = None) -> str:
     `language` is the ticket's language when known; Serbian text (by that code, or Cyrillic
     with Serbian-only letters) is transliterated to Latin.
     """
-    text = _FORMULA.sub(" ", _GREETING.sub(" ", _own_words(text)))
-    text = _NUMBERISH.sub(_value_or_term, text)
+    text = _NUMBERISH.sub(_value_or_term, _what_is_said(text))
     text = _NOT_WORD.sub(" ", text)
     text = _SPACES.sub(" ", text).strip().lower()
     if _CYRILLIC.search(text):

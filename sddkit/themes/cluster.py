@@ -256,13 +256,13 @@ def distinct_messages(
     return np.asarray(first, dtype=np.int64), message, copies
 
 
-def _cut_over_all(vectors: Vectors, settings: ClusterSettings) -> float | None:
+def _cut_over_all(vectors: Vectors, settings: ClusterSettings) -> float:
     """The cut read off all the non-zero rows, copies included (a sample when many): in a
     small export a subject is a handful of distinct texts, and the 10th neighbour among
     them lies in another subject (`adaptive_cut`); counted with their copies, in its own."""
     rows = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
-    if len(rows) == 0:
-        return None
+    if len(rows) == 0:  # nothing to cluster
+        return settings.threshold or 1.0
     if len(rows) > settings.sample_size:
         rng = np.random.default_rng(settings.seed)
         rows = np.sort(rng.choice(rows, settings.sample_size, replace=False))
@@ -272,7 +272,7 @@ def _cut_over_all(vectors: Vectors, settings: ClusterSettings) -> float | None:
 def _cluster_messages(
     vectors: Vectors,
     copies: NDArray[np.int64],
-    cut: float | None,
+    cut: float,
     min_size: int,
     settings: ClusterSettings,
     texts: Sequence[str] | None,
@@ -292,8 +292,6 @@ def _cluster_messages(
         sample = pending
         if sampled:
             sample = np.sort(rng.choice(pending, settings.sample_size, replace=False))
-        if cut is None:
-            cut = adaptive_cut(vectors[sample], settings)
         local = _agglomerate(
             vectors[sample],
             cut,
@@ -318,8 +316,6 @@ def _cluster_messages(
         pending = pending[labels[pending] < 0]
         if not sampled:
             break
-    if cut is None:  # too few vectors to cluster
-        cut = settings.threshold or 1.0
     # Coherence is checked before the merge pass, so an incoherent cluster cannot join a real
     # theme, and after it: tiny clusters of one-offs pass alone (two texts share a word by
     # chance) and can merge into a larger one that does not.

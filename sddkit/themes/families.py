@@ -416,16 +416,16 @@ def _weights(
     """Each feature's weight (see the module docstring). Themes `subject` says are one
     subject split by wording count once: a tag both halves of a subject carry does not
     span subjects."""
-    df: Counter[str] = Counter()
-    per_language: Counter[tuple[str, str]] = Counter()
-    counted: set[tuple[str, str, str]] = set()
-    for theme in themes:
-        for f in shares[theme.id]:
-            df[f] += 1
-            for code in language[theme.id]:
-                if (f, code, subject[theme.id]) not in counted:
-                    counted.add((f, code, subject[theme.id]))
-                    per_language[(f, code)] += 1
+    df = Counter(f for theme in themes for f in shares[theme.id])
+    per_language = Counter(
+        (f, code)
+        for f, code, _ in {
+            (f, code, subject[theme.id])
+            for theme in themes
+            for f in shares[theme.id]
+            for code in language[theme.id]
+        }
+    )
     most = Counter[str]()
     for (f, _), n in per_language.items():
         most[f] = max(most[f], n)
