@@ -36,7 +36,7 @@ from sddkit.store import open_store
 from sddkit.themes.pipeline import ThemeSettings, update_themes
 from sddkit.tickets.demo import demo_tickets
 from sddkit.tickets.demo_generator import SEED, Generator
-from sddkit.tickets.demo_texts import NOISE
+from sddkit.tickets.demo_texts import NOISE, NOISE_SUBJECTS
 from sddkit.tickets.store import upsert_tickets
 
 NOW = datetime(2026, 11, 16, tzinfo=UTC)
@@ -67,14 +67,6 @@ SUBJECT_KINDS = {
     "noise:email": "question",  # how do I change my e-mail?
     "noise:partner": "question",  # we would like to resell
 }
-# The generator's noise phrases per language, in order, named by subject.
-NOISE_SUBJECTS = {
-    "en": ["owner", "discount", "delete", "typo", "training", "logo", "thanks", "webinar",
-           "email", "partner"],
-    "ru": ["owner", "discount", "delete", "training", "thanks", "email"],
-    "pl": ["owner", "discount", "delete", "training", "thanks"],
-    "sr": ["owner", "discount", "delete", "training", "thanks"],
-}  # fmt: skip
 
 
 class _Recorder(Generator):

@@ -75,13 +75,16 @@ class Corpus:
 
     def add(self, ticket: Ticket) -> None:
         # A subject line that says nothing ("Help", "Support request") is left out: shared by
-        # tickets about anything, it made them neighbours.
+        # tickets about anything, it made them neighbours. So is one cleaning leaves nothing
+        # of: a sign-off ("Thank you!") as the first line cut the whole body as a signature.
         subject = "" if says_nothing(ticket.subject) else ticket.subject
         text = f"{subject}\n{ticket.body}".strip()
         language = ticket.language.split("-")[0].lower() if ticket.language else None
         if language is None:  # the importer detects it; a ticket stored without one
             detected = detect_language(text)
             language = None if detected == "und" else detected
+        if subject and not clean_text(subject, language):
+            subject = ""
         self.keys.append(ticket.key)
         self.created.append(ticket.created_at)
         self.customers.append(ticket.customer_id)

@@ -198,10 +198,13 @@ def find_families(
     previous: Mapping[str, str] | None = None,
     settings: FamilySettings | None = None,
     centroids: Mapping[str, NDArray[np.float32]] | None = None,
+    meaning: Mapping[str, NDArray[np.float32]] | None = None,
 ) -> list[ThemeFamily]:
     """Families of two or more themes, largest first. `previous` maps theme id -> the family
     id an earlier run gave it (kept when still valid). `centroids`: each theme's mean
-    semantic vector, centred per language (see `space`), for links by meaning."""
+    semantic vector, centred per language (see `space`): a theme's nearest, whose subject
+    lines are compared. `meaning`: centroids for links by meaning across languages
+    (`meaning.cross_language_centroids`); `centroids` when not given."""
     s = settings or FamilySettings()
     language = {t.id: _languages(t, s.main_language_share) for t in themes}
     shares = {t.id: _shares(profiles.get(t.id, Profile()), s) for t in themes}
@@ -218,11 +221,11 @@ def find_families(
         for b in themes[i + 1 :]
         if _may_link(a, b, language)
     ]
-    meaning = _meaning(pairs, centroids or {}, s)
+    by_meaning = _meaning(pairs, centroids or {} if meaning is None else meaning, s)
     candidates: dict[tuple[str, str], FamilyLink] = {}
     for a, b in pairs:
         link = _link(a, b, shares, vectors, weights, s)
-        cosine = meaning.get((a, b))
+        cosine = by_meaning.get((a, b))
         if cosine is not None:
             link = _with_meaning(link, a, b, cosine)
         if link is not None:
@@ -231,6 +234,13 @@ def find_families(
         c for c in candidates.values() if _clear_best(c, candidates, language, s.margin, subject)
     ]
     return _components(themes, links + alike, language, previous or {})
+
+
+def crosses_languages(themes: Iterable[Theme], settings: FamilySettings | None = None) -> bool:
+    """Whether two of `themes` differ in their main languages: only then may a link by
+    meaning join two of them."""
+    share = (settings or FamilySettings()).main_language_share
+    return len({_languages(t, share) for t in themes if t.languages}) > 1
 
 
 def _alike_groups(themes: Sequence[Theme], alike: Sequence[FamilyLink]) -> dict[str, str]:

@@ -28,9 +28,18 @@ from sddkit.themes.cluster import (
 from sddkit.themes.corpus import Corpus
 from sddkit.themes.describe import Draft, describe
 from sddkit.themes.embed import Vectors, normalize_rows
-from sddkit.themes.families import FamilySettings, family_of, find_families, profile
+from sddkit.themes.embed_e5 import E5Embedder
+from sddkit.themes.embed_e5 import model_id as e5_model_id
+from sddkit.themes.families import (
+    FamilySettings,
+    crosses_languages,
+    family_of,
+    find_families,
+    profile,
+)
 from sddkit.themes.ids import Match, match_clusters
 from sddkit.themes.incremental import incremental_run
+from sddkit.themes.meaning import cross_language_centroids
 from sddkit.themes.model import Theme
 from sddkit.themes.run import RunResult, for_space
 from sddkit.themes.run import ThemeSettings as ThemeSettings
@@ -62,7 +71,7 @@ def update_themes(
     cache: SemanticCache = partial(cached_vectors, conn)
     result = run_themes(corpus, previous, now=now, min_size=min_size, since=since,
                         full=full, settings=settings, cache=cache)  # fmt: skip
-    _link_families(corpus, result, previous, settings.families)
+    _link_families(corpus, result, previous, settings.families, cache)
     with transaction(conn):
         save_run(
             conn,
@@ -79,10 +88,11 @@ def update_themes(
             families=result.families,
         )
     model_id = result.space.cached_model if result.space else None
-    if result.mode == "full" and model_id:
+    if result.mode == "full":
         # A full run's scope is what later runs embed: vectors of other texts (tickets out
         # of the window, edited or deleted) would only make the store grow.
-        prune_vectors(conn, model_id, corpus.plain)
+        for kept in filter(None, (model_id, e5_model_id())):
+            prune_vectors(conn, kept, corpus.plain)
     return [stored.theme for stored in result.themes]
 
 
@@ -123,7 +133,11 @@ def run_themes(
 
 
 def _link_families(
-    corpus: Corpus, result: RunResult, previous: PreviousRun | None, s: FamilySettings
+    corpus: Corpus,
+    result: RunResult,
+    previous: PreviousRun | None,
+    s: FamilySettings,
+    cache: SemanticCache | None = None,
 ) -> None:
     """Find the run's theme families and set each theme's `family_id` (see `families`)."""
     index = corpus.index()
@@ -146,7 +160,10 @@ def _link_families(
     }
     themes = [stored.theme for stored in result.themes]
     centroids = _semantic_centroids(corpus, result, rows_of)
-    result.families = find_families(themes, profiles, earlier, s, centroids)
+    meaning = None
+    if centroids and crosses_languages(themes, s):
+        meaning = cross_language_centroids(corpus, themes, E5Embedder(), cache)
+    result.families = find_families(themes, profiles, earlier, s, centroids, meaning)
     family = family_of(result.families)
     for stored in result.themes:
         stored.theme = replace(stored.theme, family_id=family.get(stored.theme.id))

@@ -641,3 +641,11 @@ NOISE = {
         ("Hvala!", "Samo da kažem da je novi prikaz vremenske linije odličan, hvala!"),
     ],
 }
+# The subject of each one-off above, in order: one name for one subject in every language.
+NOISE_SUBJECTS = {
+    "en": ["owner", "discount", "delete", "typo", "training", "logo", "thanks", "webinar",
+           "email", "partner"],
+    "ru": ["owner", "discount", "delete", "training", "thanks", "email"],
+    "pl": ["owner", "discount", "delete", "training", "thanks"],
+    "sr": ["owner", "discount", "delete", "training", "thanks"],
+}  # fmt: skip

@@ -137,12 +137,18 @@ def test_a_space_fitted_on_texts_cleaned_otherwise_means_a_full_run(store_with) 
 def test_sentence_vectors_are_kept_for_the_tickets_in_scope(store_with) -> None:  # type: ignore[no-untyped-def]
     conn = store_with(list(themed_tickets()))
     update_themes(conn, now=NOW)
-    (model_id,) = [r[0] for r in conn.execute("SELECT DISTINCT model_id FROM theme_vectors")]
-    everything = vector_count(conn, model_id)
-    assert everything == len(set(Corpus.from_tickets(themed_tickets()).plain))  # one per text
+    models = [r[0] for r in conn.execute("SELECT DISTINCT model_id FROM theme_vectors")]
+    # The clustering space's encoder, and the one that compares themes across languages.
+    assert sorted(m.split("/")[0] for m in models) == ["multilingual-e5-small", "use-multilingual"]
+    (space_model,) = [m for m in models if m.startswith("use-")]
+    everything = {m: vector_count(conn, m) for m in models}
+    assert everything[space_model] == len(set(Corpus.from_tickets(themed_tickets()).plain))
     # A full run over a narrower window drops the vectors of the tickets left out.
-    update_themes(conn, now=NOW, since=NOW - timedelta(days=20), full=True)
-    assert 0 < vector_count(conn, model_id) < everything
+    since = NOW - timedelta(days=20)
+    update_themes(conn, now=NOW, since=since, full=True)
+    in_scope = set(Corpus.from_tickets(t for t in themed_tickets() if t.created_at >= since).plain)
+    assert 0 < vector_count(conn, space_model) < everything[space_model]
+    assert all(0 < vector_count(conn, m) <= len(in_scope) for m in models)
 
 
 def test_load_themes_returns_the_latest_run(store_with) -> None:  # type: ignore[no-untyped-def]
