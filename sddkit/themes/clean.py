@@ -24,7 +24,8 @@ from sddkit.serbian import to_cyrillic, to_latin
 # 3: greetings out of the encoder's text, a greeting no longer takes the words after it.
 # 4: more greetings ("Hej", "Ћао"...), request formulas out ("can you help me"); sentences
 # many tickets share as context are not read (`shared_sentences`, in `corpus`).
-CLEANING = 4
+# 5: the contracted formulas ("I'd like some assistance", "we'd like to know") out too.
+CLEANING = 5
 
 # A line that starts the quoted previous message: everything from it on is dropped.
 _QUOTE_HEADER = re.compile(
@@ -80,7 +81,7 @@ _FORMULA = re.compile(
     r"(?:^|(?<=[.!?:;,]))[ \t]*(?:"
     r"(?:can|could|would|will) (?:you|u) (?:please |pls |kindly )?(?:help|assist)(?: me| us)?"
     r"(?: with| to| on| in)?"
-    r"|(?:i|we) (?:really )?(?:need|want|would like|'d like|d like|am looking for|require)"
+    r"|(?:i|we)(?: really)?(?: need| want| would like|['’]d like| d like| am looking for| require)"
     r" (?:some |a little |your |a bit of )?(?:help|assistance|support)"
     r"(?: with| to| on| in| about| regarding)?"
     r"|(?:please |pls |plz |kindly )?(?:help|assist) (?:me|us)(?: with| to| on)?"
@@ -88,7 +89,7 @@ _FORMULA = re.compile(
     r"|(?:i|we) (?:have|got) (?:a |one |some )?(?:quick |small |short )?questions?"
     r"(?: about| regarding| on| concerning)?"
     r"|(?:a |one )?(?:quick |small |short )?questions? (?:about|regarding|concerning)"
-    r"|(?:i|we) (?:want|would like|'d like|d like|wanted) to (?:know|ask|find out)(?: about)?"
+    r"|(?:i|we)(?: want| would like|['’]d like| d like| wanted) to (?:know|ask|find out)(?: about)?"
     r"|(?:can|could) you (?:please )?(?:tell|let) me(?: know)?|i was wondering(?: if| whether)?"
     r"|any help (?:would be|is|will be) (?:greatly |much |really )?appreciated"
     r"|(?:помогите|подскажите)(?:,? пожалуйста)?|(?:у меня|есть) вопрос(?: по| о| насчет)?"
@@ -225,6 +226,16 @@ def _what_is_said(text: str) -> str:
     """The customer's own words (`_own_words`) less greetings and request formulas: what
     both the encoder's and the cleaned text start from."""
     return _FORMULA.sub(" ", _GREETING.sub(" ", _own_words(text)))
+
+
+def without_formulas(line: str) -> str:
+    """A line (a subject, a title) less the greetings and request formulas around what it
+    asks: "I'd like some assistance: where is my order?" -> "Where is my order?"."""
+    said = _FORMULA.sub(" ", _GREETING.sub(" ", line))
+    if said == line:
+        return line.strip()
+    said = _SPACES.sub(" ", said).strip(" \t,.:;!-")
+    return said[:1].upper() + said[1:]
 
 
 def _own_words(text: str) -> str:

@@ -27,6 +27,7 @@ from sddkit.themes.clean import (
     strip_quoted_and_signature,
     terms_in,
     values_in,
+    without_formulas,
 )
 from sddkit.themes.title_words import fit_for_title, names_someone, rare_words
 
@@ -203,21 +204,23 @@ def title_line(subject: str, body: str = "") -> str:
     line = _tidy(subject)
     if _title_like(line):
         return line
-    line = _tidy(_first_sentence(body)) if body else ""
+    # The body's first sentence that says more than a request formula ("Can you help me?").
+    line = next(filter(None, map(_tidy, _first_sentences(body))), "") if body else ""
     return line if _title_like(line) else ""
 
 
 def _tidy(line: str) -> str:
-    return _TRAILING.sub("", _PREFIX.sub("", " ".join(line.split())))
+    return _TRAILING.sub("", without_formulas(_PREFIX.sub("", " ".join(line.split()))))
 
 
-def _first_sentence(body: str) -> str:
-    """The body's first sentence after a greeting line ("Hi team," "Здравствуйте!")."""
+def _first_sentences(body: str) -> list[str]:
+    """The sentences of the body's first two lines after a greeting line ("Hi team,"
+    "Здравствуйте!")."""
     lines = [line.strip() for line in strip_quoted_and_signature(body).splitlines()]
     lines = [line for line in lines if line]
     while lines and len(lines[0].split()) <= 3 and lines[0][-1] in ",!:":
         lines = lines[1:]
-    return _SENTENCE_END.split(" ".join(lines[:2]), maxsplit=1)[0] if lines else ""
+    return _SENTENCE_END.split(" ".join(lines[:2])) if lines else []
 
 
 def _title_like(line: str) -> bool:

@@ -89,6 +89,8 @@ def test_a_greeting_goes_and_what_follows_it_stays(text: str, said: str) -> None
         ("Can you help me? The export fails.", "the export fails"),
         ("The export fails, can you help me?", "the export fails"),
         ("I would like some assistance with my invoice", "my invoice"),
+        ("I'd like some assistance: where is my order", "where is my order"),
+        ("We’d like to know the VAT rate", "the vat rate"),
         ("Help me cancel order {{Order Number}}", "cancel order"),
         ("I have a quick question about SSO", "sso"),
         ("У меня вопрос по оплате", "оплате"),

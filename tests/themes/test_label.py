@@ -82,6 +82,14 @@ def test_keywords_never_repeat_one_words_forms() -> None:
          "The export times out every morning"),
         ("Help", "Здравствуйте!\nНе приходит письмо для сброса пароля. Жду час.",
          "Не приходит письмо для сброса пароля"),
+        # what a customer wraps around the request is not the title
+        ("I'd like some assistance: where is the invoice archive", "",
+         "Where is the invoice archive"),
+        ("Dark mode labels are unreadable, can you help me?", "",
+         "Dark mode labels are unreadable"),
+        ("", "Hi team,\nCan you help me? The export times out every morning.",
+         "The export times out every morning"),
+        ("iPhone app logs me out", "", "iPhone app logs me out"),
     ],
 )  # fmt: skip
 def test_title_line_is_short_and_without_personal_data(subject: str, body: str, line: str) -> None:
