@@ -23,6 +23,7 @@ one. Tuned on CLINC150 val.csv together with the demo tickets (`bench/themes_dem
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -37,6 +38,10 @@ from sddkit.themes.embed import Vectors, batches, normalize_rows
 from sddkit.themes.neighbours import neighbourhood_vectors
 
 Labels = NDArray[np.int64]
+_WORD = re.compile(r"\w+")
+_POLITE = frozenset(
+    ("please", "pls", "plz", "kindly", "пожалуйста", "proszę", "molim", "молим", "bitte")
+)
 
 
 @dataclass(frozen=True)
@@ -236,9 +241,10 @@ def distinct_messages(
     vectors: Vectors, texts: Sequence[str] | None, languages: Sequence[str | None] | None
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """The first row of each distinct message, each row's message (an index into the
-    first) and how many rows each message has. A message is a cleaned text in a language
-    (an empty one is a message of its own); without texts, a vector (bit for bit: the
-    same text encoded in another batch may differ in its last bits)."""
+    first) and how many rows each message has. A message is the words of a cleaned text in
+    a language (`message_words`; one without words is a message of its own); without texts,
+    a vector (bit for bit: the same text encoded in another batch may differ in its last
+    bits)."""
     seen: dict[object, int] = {}
     message = np.empty(len(vectors), dtype=np.int64)
     first: list[int] = []
@@ -247,13 +253,19 @@ def distinct_messages(
         if texts is None:
             key = hashlib.blake2b(vectors[row].tobytes(), digest_size=16).digest()
         else:
-            text = texts[row]
-            key = (text, None if languages is None else languages[row]) if text else row
+            words = message_words(texts[row])
+            key = (words, None if languages is None else languages[row]) if words else row
         message[row] = seen.setdefault(key, len(first))
         if message[row] == len(first):
             first.append(row)
     copies = np.bincount(message, minlength=len(first)).astype(np.int64)
     return np.asarray(first, dtype=np.int64), message, copies
+
+
+def message_words(cleaned: str) -> str:
+    """What makes two cleaned texts one message: their words in order, less punctuation and
+    "please" (a templated export sends one request as "X", "X??" and "X please")."""
+    return " ".join(w for w in _WORD.findall(cleaned) if w not in _POLITE)
 
 
 def _cut_over_all(vectors: Vectors, settings: ClusterSettings) -> float:
