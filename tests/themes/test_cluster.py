@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sddkit.themes.cluster import ClusterSettings, cluster_vectors
+from sddkit.themes.cluster import ClusterSettings, cluster_vectors, distinct_messages
 from sddkit.themes.embed import normalize_rows
 
 
@@ -50,3 +50,14 @@ def test_fragments_of_one_subject_merge_but_distinct_subjects_stay_apart() -> No
     assert len(merged.centroids) == 3
     for s in range(3):
         assert len(set(merged.labels[truth_array == s])) == 1
+
+
+def test_a_message_is_its_words_whatever_the_punctuation_or_please() -> None:
+    # A templated export sends one request as "X", "X??" and "X please": one message.
+    texts = ["cancel my order", "cancel my order??", "cancel my order please", "", "",
+             "cancel my order fee", "cancel my order"]  # fmt: skip
+    languages = ["en", "en", "en", "en", "en", "en", "ru"]
+    vectors = np.eye(len(texts), dtype=np.float32)
+    first, message, copies = distinct_messages(vectors, texts, languages)
+    assert message.tolist() == [0, 0, 0, 1, 2, 3, 4]  # an empty text is its own message
+    assert first.tolist() == [0, 3, 4, 5, 6] and copies.tolist() == [3, 1, 1, 1, 1]
