@@ -35,6 +35,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from sddkit.themes.coherence import incoherent_clusters, word_share
 from sddkit.themes.connect import cluster_sums, join_connected, members_sample
 from sddkit.themes.embed import Vectors, batches, normalize_rows
+from sddkit.themes.halves import split_unrelated
 from sddkit.themes.neighbours import neighbourhood_vectors
 
 Labels = NDArray[np.int64]
@@ -349,6 +350,7 @@ def _cluster_messages(
         before=before,
         before_share=settings.join_share * settings.connect_before,
     )
+    labels, total = split_unrelated(vectors, labels, total, copies, min_size, languages, rng)
     return labels, total, cut
 
 
