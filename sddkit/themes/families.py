@@ -221,7 +221,7 @@ def find_families(
         for b in themes[i + 1 :]
         if _may_link(a, b, language)
     ]
-    by_meaning = _meaning(pairs, centroids or {} if meaning is None else meaning, s)
+    by_meaning = _meaning(pairs, (centroids or {}) if meaning is None else meaning, s)
     candidates: dict[tuple[str, str], FamilyLink] = {}
     for a, b in pairs:
         link = _link(a, b, shares, vectors, weights, s)

@@ -100,7 +100,7 @@ def _unrelated_half(
     centroids = np.stack([vectors[members[smaller]].mean(0), vectors[members[~smaller]].mean(0)])
     nearer = np.argmax(vectors[everyone] @ centroids.T, axis=1)
     rows = everyone[nearer == 0]
-    return rows
+    return rows if 0 < len(rows) < len(everyone) else None
 
 
 def _mean_within(sims: NDArray[np.floating]) -> float:

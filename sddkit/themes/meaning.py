@@ -72,9 +72,11 @@ def cross_language_centroids(
 
 def _sample(keys: Sequence[str], count: int) -> list[str]:
     """`count` of `keys`, drawn by a hash of each key (the same keys give the same sample)."""
-    return sorted(keys, key=lambda k: hashlib.blake2b(k.encode("utf-8"), digest_size=8).digest())[
-        :count
-    ]
+    return sorted(keys, key=_digest)[:count]
+
+
+def _digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
 
 
 def _means(

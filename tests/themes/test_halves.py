@@ -63,3 +63,16 @@ def test_a_theme_smaller_than_two_themes_is_not_looked_at() -> None:
     labels[np.concatenate([rows[2][:4], rows[3][:5]])] = 0
     split, count = _split(labels, vectors)
     assert count == 1 and (split == labels).all()
+
+
+def test_a_large_theme_is_read_off_a_sample_and_every_member_goes_with_its_half() -> None:
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(2, 64))
+    members = [c + 0.5 * rng.normal(size=(200, 64)) for c in centres]
+    vectors = normalize_rows(np.vstack([rng.normal(size=(300, 64)), *members]))
+    labels = np.full(len(vectors), -1, dtype=np.int64)
+    labels[300:] = 0  # 400 members: more than the sample
+    split, count = _split(labels, vectors)
+    assert count == 2
+    assert len(set(split[300:500])) == 1 and len(set(split[500:])) == 1
+    assert split[300] != split[500]
