@@ -47,3 +47,15 @@ def test_a_line_on_few_tickets_is_not_judged() -> None:
     tickets = [replace(t, subject="Issue with my account") for t in _bodies()]
     corpus = Corpus.from_tickets(tickets[: MIN_LINE_TICKETS - 1])
     assert all(text.startswith("issue with my account") for text in corpus.texts)
+
+
+def test_a_sign_off_as_the_subject_line_does_not_cut_the_body() -> None:
+    # "Thank you!" first read as a signature, and the whole body went with it.
+    tickets = [
+        make_ticket("t1", "Thank you!. The new timeline view is great", NOW, language="en"),
+        make_ticket("t2", "Hvala!. Novi prikaz vremenske linije je odličan", NOW, language="sr"),
+    ]
+    corpus = Corpus.from_tickets(tickets)
+    assert corpus.texts[0] == "the new timeline view is great"
+    assert "vremenske linije" in corpus.texts[1]
+    assert corpus.subjects[0] == "The new timeline view is great"
