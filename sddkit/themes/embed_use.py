@@ -24,6 +24,11 @@ from sddkit.errors import SddkitError
 from sddkit.themes.embed import Vectors, batches, normalize_rows
 
 MAX_CHARS = 600  # the subject and opening lines say what a ticket is about; caps the cost
+# The languages the model was trained on (zh also as zh-TW); others it reads by the word
+# pieces they share with these, poorly (`meaning` reads such themes with another model).
+LANGUAGES = frozenset(
+    ("ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh")
+)
 
 
 class USEEmbedder:

