@@ -177,12 +177,8 @@ def _read_poorly(languages: set[frozenset[str]], result: RunResult) -> bool:
     Ukrainian, Czech...; a model of one's own: any), so `meaning` reads them again."""
     if len(languages) < 2:
         return False
-    known = (
-        USE_LANGUAGES
-        if result.space and result.space.settings.backend != ("sentence-transformers")
-        else frozenset()
-    )
-    read = known | {"und"}  # an unknown language says nothing either way
+    own_model = result.space is None or result.space.settings.backend == "sentence-transformers"
+    read = (frozenset() if own_model else USE_LANGUAGES) | {"und"}  # unknown: no say
     return any(language_group(code) not in read for codes in languages for code in codes)
 
 
