@@ -73,7 +73,7 @@ def update_themes(
     cache: SemanticCache = partial(cached_vectors, conn)
     result = run_themes(corpus, previous, now=now, min_size=min_size, since=since,
                         full=full, settings=settings, cache=cache)  # fmt: skip
-    _link_families(corpus, result, previous, settings.families, cache)
+    link_families(corpus, result, previous, settings.families, cache)
     with transaction(conn):
         save_run(
             conn,
@@ -110,7 +110,7 @@ def themes_from_tickets(
     corpus = Corpus.from_tickets(tickets)
     result = run_themes(corpus, None, now=now, min_size=min_size, since=None, full=True,
                         settings=settings)  # fmt: skip
-    _link_families(corpus, result, None, settings.families)
+    link_families(corpus, result, None, settings.families)
     return [stored.theme for stored in result.themes]
 
 
@@ -134,7 +134,7 @@ def run_themes(
     return _full(corpus, previous, ThemeSpace(settings.space, cache), now, min_size, settings)
 
 
-def _link_families(
+def link_families(
     corpus: Corpus,
     result: RunResult,
     previous: PreviousRun | None,
