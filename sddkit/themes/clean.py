@@ -225,13 +225,17 @@ def _cyrillic_is_serbian(text: str) -> bool:
 def _what_is_said(text: str) -> str:
     """The customer's own words (`_own_words`) less greetings and request formulas: what
     both the encoder's and the cleaned text start from."""
-    return _FORMULA.sub(" ", _GREETING.sub(" ", _own_words(text)))
+    return _unwrapped(_own_words(text))
+
+
+def _unwrapped(text: str) -> str:
+    return _FORMULA.sub(" ", _GREETING.sub(" ", text))
 
 
 def without_formulas(line: str) -> str:
     """A line (a subject, a title) less the greetings and request formulas around what it
     asks: "I'd like some assistance: where is my order?" -> "Where is my order?"."""
-    said = _FORMULA.sub(" ", _GREETING.sub(" ", line))
+    said = _unwrapped(line)
     if said == line:
         return line.strip()
     said = _SPACES.sub(" ", said).strip(" \t,.:;!-")

@@ -227,10 +227,11 @@ def cluster_vectors(
     30 intents, each query sent one to three times: 98 issues for 30 subjects)."""
     settings = settings or ClusterSettings()
     first, message, copies = distinct_messages(vectors, texts, languages)
-    labels, count, cut = _cluster_messages(
+    cut = _cut_over_all(vectors, settings)
+    labels, count = _cluster_messages(
         vectors[first],
         copies,
-        _cut_over_all(vectors, settings),
+        cut,
         min_size,
         settings,
         None if texts is None else [texts[int(i)] for i in first],
@@ -293,9 +294,9 @@ def _cluster_messages(
     texts: Sequence[str] | None,
     languages: Sequence[str | None] | None,
     before: Labels | None,
-) -> tuple[Labels, int, float]:
+) -> tuple[Labels, int]:
     """`cluster_vectors` on distinct vectors, each standing for `copies` tickets: the
-    labels, the number of clusters (some numbers unused) and the cut."""
+    labels and the number of clusters (some numbers unused)."""
     rng = np.random.default_rng(settings.seed)
     labels = np.full(len(vectors), -1, dtype=np.int64)
     pending = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
@@ -352,8 +353,7 @@ def _cluster_messages(
         before=before,
         before_share=settings.join_share * settings.connect_before,
     )
-    labels, total = split_unrelated(vectors, labels, total, copies, min_size, languages, rng)
-    return labels, total, cut
+    return split_unrelated(vectors, labels, total, copies, min_size, languages, rng)
 
 
 def _coherent(

@@ -83,7 +83,8 @@ class Corpus:
         if language is None:  # the importer detects it; a ticket stored without one
             detected = detect_language(text)
             language = None if detected == "und" else detected
-        if subject and not clean_text(subject, language):
+        line = clean_text(subject, language) if subject else ""
+        if not line:
             subject = ""
         self.keys.append(ticket.key)
         self.created.append(ticket.created_at)
@@ -98,7 +99,7 @@ class Corpus:
         self.tokens.append(())
         self.subjects.append("")
         row = len(self.keys) - 1
-        line = self._read(row, subject, ticket.body)
+        self._read(row, subject, line, ticket.body)
         said = sentences_of(ticket.body)
         if len(said) + bool(line) < 2:  # one sentence in all: nothing else to judge it by
             return
@@ -106,8 +107,8 @@ class Corpus:
         if sum(1 for s in sentences if s.key) + bool(line) > 1:
             self._bodies[row] = (subject, line, ticket.body, sentences)
 
-    def _read(self, row: int, subject: str, body: str) -> str:
-        """Fill in what `row` reads of its subject line and body; the line, cleaned."""
+    def _read(self, row: int, subject: str, line: str, body: str) -> None:
+        """Fill in what `row` reads of its subject line (`line`: the line cleaned) and body."""
         language = self.languages[row]
         text = f"{subject}\n{body}".strip()
         self.texts[row] = clean_text(text, language)
@@ -115,14 +116,12 @@ class Corpus:
         self.tokens[row] = technical_tokens(text)
         self.subjects[row] = title_line(subject, body)
         self._headed.pop(row, None)
-        line = clean_text(subject, language)
         if line:
             self._headed[row] = (
                 line,
                 _Unheaded(clean_text(body, language), plain_text(body, language),
                           technical_tokens(body), title_line("", body)),
             )  # fmt: skip
-        return line
 
     def drop_shared_sentences(self) -> None:
         """Read without them the sentences many tickets share that name no subject of their
@@ -135,9 +134,9 @@ class Corpus:
         )
         if context:
             for row in rows:
-                subject, _, body, sentences = self._bodies[row]
+                subject, line, body, sentences = self._bodies[row]
                 if any(s.key in context for s in sentences):
-                    self._read(row, subject, without(body, sentences, context))
+                    self._read(row, subject, line, without(body, sentences, context))
         self._bodies.clear()
 
     def drop_lines_about_nothing(self) -> None:
